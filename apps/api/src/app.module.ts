@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from './core/config/config.schema';
+import { ConfigModule } from './core/config/config.module';
+import { DatabaseModule } from './core/database/database.module';
+import type { DatabaseInfo } from './core/database/database.tokens';
+import { HealthModule } from './core/health/health.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { SecurityModule } from './core/security/security.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, db: DatabaseInfo): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(db),
+        HealthModule,
+        SecurityModule,
+        AuditModule,
+        AuthModule,
+      ],
+    };
+  }
+}

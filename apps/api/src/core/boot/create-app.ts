@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { AppModule } from '../../app.module';
+import type { AppConfig } from '../config/config.schema';
+import { ErrorFilter } from '../http/error.filter';
+import { genRequestId } from '../http/request-id';
+import { prepareDatabase } from './preflight';
+import type { EmbeddedDatabase } from '../database/embedded-postgis';
+import type { DatabaseInfo } from '../database/database.tokens';
+
+const LEVELS: Record<AppConfig['LOG_LEVEL'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  db: DatabaseInfo;
+  embedded?: EmbeddedDatabase;
+  close(): Promise<void>;
+}
+
+/** Build the whole application (database, Nest, HTTP plumbing); used by main.ts and by tests. */
+export async function createApp(config: AppConfig): Promise<RunningApp> {
+  const { info, embedded } = await prepareDatabase(config);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: genRequestId,
+    requestIdHeader: false,
+    trustProxy: true,
+    logger: false,
+  });
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, info), adapter, {
+      logger: LEVELS[config.LOG_LEVEL],
+      abortOnError: false,
+    });
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(helmet as any, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        // Served over plain HTTP on a LAN as often as behind TLS: do not force https.
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cors as any, { origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
+  await app.register(multipart as any, { limits: { fileSize: config.BODY_LIMIT_BYTES, files: 1, fields: 20 } });
+  app.useGlobalFilters(new ErrorFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Grid governance command centre API')
+      .setDescription('Areas and grids, registries, the closed event loop, live changes. Errors: { code, message, details }.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+
+  const wallmap = resolve(config.WALLMAP_DIR);
+  if (existsSync(resolve(wallmap, 'index.html'))) {
+    await app.register(fastifyStatic as any, { root: wallmap, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  } else {
+    new Logger('Boot').warn(`wall map not built (${wallmap}/index.html missing): run npm run build`);
+  }
+
+  await app.init();
+  return {
+    app,
+    db: info,
+    embedded,
+    async close() {
+      await app.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+import { BootError } from './boot-error';
+import type { AppConfig } from '../config/config.schema';
+import { startEmbeddedPostgis, type EmbeddedDatabase } from '../database/embedded-postgis';
+import type { DatabaseInfo } from '../database/database.tokens';
+
+/** Fail early, with one line, when the port is taken. */
+export async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new BootError(
+          e.code === 'EADDRINUSE'
+            ? `port ${port} is already in use: stop the other process or set PORT`
+            : `cannot listen on ${host}:${port}: ${e.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * Start (embedded) or reach (server) PostgreSQL, make sure PostGIS is there,
+ * and find out what it can do. Every failure becomes one BootError line.
+ */
+export async function prepareDatabase(config: AppConfig): Promise<{ info: DatabaseInfo; embedded?: EmbeddedDatabase }> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedPostgis(config.DATA_DIR);
+    url = embedded.url;
+  }
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10000 });
+  try {
+    await client.connect();
+  } catch (e) {
+    await embedded?.stop();
+    throw new BootError(`database: cannot connect to ${redact(url)} (${(e as Error).message}); check DATABASE_URL`);
+  }
+  try {
+    const serverVersion = (await client.query('SHOW server_version')).rows[0].server_version as string;
+    const available = await client.query(
+      `SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])`,
+      [['postgis', 'ltree', 'pg_trgm']],
+    );
+    const names = new Set(available.rows.map((r: { name: string }) => r.name));
+    for (const ext of ['postgis', 'ltree', 'pg_trgm']) {
+      if (!names.has(ext)) {
+        throw new BootError(
+          `database: the ${ext} extension is not installed on the server at ${redact(url)}` +
+            (ext === 'postgis' ? ' (Debian: apt-get install postgresql-15-postgis-3; or use the postgis/postgis image)' : ''),
+        );
+      }
+    }
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS ltree; CREATE EXTENSION IF NOT EXISTS pg_trgm;');
+    } catch (e) {
+      throw new BootError(`database: cannot create extensions (${(e as Error).message}); run postgis/bootstrap.sql as a superuser`);
+    }
+    const postgisVersion = (await client.query('SELECT postgis_lib_version() v')).rows[0].v as string;
+    let mvt = true;
+    try {
+      await client.query(
+        `SELECT ST_AsMVT(q) FROM (SELECT 1 AS id, ST_AsMVTGeom('POINT(0 0)'::geometry, ST_MakeEnvelope(-1,-1,1,1)) AS geom) q`,
+      );
+    } catch {
+      mvt = false; // the embedded build has no protobuf-c: tiles are encoded in Node instead
+    }
+    return {
+      info: {
+        mode: embedded ? 'embedded' : 'server',
+        url,
+        poolSize: embedded ? 1 : config.DB_POOL_SIZE,
+        mvt,
+        postgisVersion,
+        serverVersion,
+      },
+      embedded,
+    };
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    await embedded?.stop();
+    throw e instanceof BootError ? e : new BootError(`database: ${(e as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

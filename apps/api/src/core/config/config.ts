@@ -1,0 +1,23 @@
+import { configSchema, type AppConfig } from './config.schema';
+import { BootError } from '../boot/boot-error';
+
+/** Parse and validate the environment. Throws a BootError naming the variable at fault. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings mean "unset" (docker-compose writes VAR= for optional values).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BootError(`configuration: ${issue.path.join('.') || 'environment'} ${issue.message}`);
+  }
+  const raw = parsed.data;
+  const databaseMode = raw.DATABASE_URL ? 'server' : 'embedded';
+  const demo = (raw.DEMO ?? (databaseMode === 'embedded' ? 'on' : 'off')) === 'on';
+  return {
+    ...raw,
+    databaseMode,
+    demo,
+    simulator: (raw.SIMULATOR ?? (demo ? 'on' : 'off')) === 'on',
+    corsOrigins: raw.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,25 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from './data-source-options';
+import { DATABASE_INFO, type DatabaseInfo } from './database.tokens';
+import { MigrationRunner } from './migration-runner';
+import { TransactionRunner } from './transaction-runner';
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(info: DatabaseInfo): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(info.url, info.poolSize),
+          // Preflight already proved the database reachable; fail fast instead of 9 silent retries.
+          retryAttempts: 0,
+        }),
+      ],
+      providers: [{ provide: DATABASE_INFO, useValue: info }, MigrationRunner, TransactionRunner],
+      exports: [DATABASE_INFO, MigrationRunner, TransactionRunner],
+    };
+  }
+}

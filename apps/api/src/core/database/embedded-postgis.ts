@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { ltree } from '@electric-sql/pglite/contrib/ltree';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { BootError } from '../boot/boot-error';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The zero-setup database: a real PostgreSQL 18 + PostGIS 3.6 compiled to
+ * WebAssembly (PGlite), persisted in `<dataDir>/pg`, exposed to `pg` and
+ * TypeORM over a loopback socket so that the rest of the app cannot tell it
+ * from a server. Queries from all connections run one at a time (a connection in a
+ * transaction holds the others until it ends), so the app uses a pool of one.
+ */
+export async function startEmbeddedPostgis(dataDir: string, port = 0): Promise<EmbeddedDatabase> {
+  const dir = resolve(dataDir, 'pg');
+  mkdirSync(dir, { recursive: true });
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir: dir, extensions: { postgis, ltree, pg_trgm } });
+  } catch (e) {
+    throw new BootError(`embedded database: cannot open ${dir} (${(e as Error).message}); is another instance using it?`);
+  }
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
+  await server.start();
+  const address = (server as unknown as { server?: { address(): { port: number } } }).server?.address();
+  const actualPort = address?.port ?? port;
+  return {
+    url: `postgres://postgres@127.0.0.1:${actualPort}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

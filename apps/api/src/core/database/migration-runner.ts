@@ -1,0 +1,31 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** Cluster-wide lock id so that two API processes booting together do not both migrate. */
+const MIGRATION_LOCK = 732104;
+
+@Injectable()
+export class MigrationRunner implements OnModuleInit {
+  private readonly logger = new Logger('Migrations');
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      const ran = await this.dataSource.runMigrations({ transaction: 'each' });
+      if (ran.length) this.logger.log(`applied ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  async status(): Promise<{ applied: number; pending: string[] }> {
+    const rows: { name: string }[] = await this.dataSource.query('SELECT name FROM schema_migration');
+    const applied = new Set(rows.map((r) => r.name));
+    const pending = this.dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+    return { applied: applied.size, pending };
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface AuditEntry {
+  actorKind: string;
+  actorId: number | null;
+  actorName: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before?: unknown;
+  after?: unknown;
+  purpose?: string | null;
+  requestId?: string | null;
+  areaPath?: string | null;
+}
+
+export interface AuditQuery {
+  from?: Date;
+  to?: Date;
+  entity?: string;
+  entityId?: string;
+  actor?: string;
+  action?: string;
+  limit: number;
+  beforeId?: number;
+}
+
+@Injectable()
+export class AuditRepository {
+  async insert(tx: EntityManager, e: AuditEntry): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_log (actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, purpose, request_id, area_path)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::ltree)`,
+      [
+        e.actorKind,
+        e.actorId,
+        e.actorName,
+        e.action,
+        e.entity,
+        e.entityId,
+        e.before === undefined ? null : JSON.stringify(e.before),
+        e.after === undefined ? null : JSON.stringify(e.after),
+        e.purpose ?? null,
+        e.requestId ?? null,
+        e.areaPath ?? null,
+      ],
+    );
+  }
+
+  async list(db: EntityManager, q: AuditQuery): Promise<Record<string, unknown>[]> {
+    return db.query(
+      `SELECT id::int, at, actor_kind AS "actorKind", actor_id::int AS "actorId", actor_name AS "actorName", action, entity,
+              entity_id AS "entityId", before, after, purpose, request_id AS "requestId", area_path::text AS "areaPath"
+         FROM audit_log
+        WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
+          AND ($3::text IS NULL OR entity = $3) AND ($4::text IS NULL OR entity_id = $4)
+          AND ($5::text IS NULL OR actor_name = $5) AND ($6::text IS NULL OR action = $6)
+          AND ($7::bigint IS NULL OR id < $7)
+        ORDER BY id DESC LIMIT $8`,
+      [q.from ?? null, q.to ?? null, q.entity ?? null, q.entityId ?? null, q.actor ?? null, q.action ?? null, q.beforeId ?? null, q.limit],
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { AuditRepository, type AuditQuery } from './audit.repository';
+
+/** Scrub values that must never reach the audit log in clear (password hashes, key hashes). */
+function scrub(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(scrub);
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) =>
+      /password|token|key_hash|keyHash|secret/i.test(k) ? [k, '[redacted]'] : [k, scrub(v)],
+    ),
+  );
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly repo: AuditRepository) {}
+
+  /** Record a write inside the writer's transaction: no write without its audit row. */
+  async write(
+    tx: EntityManager,
+    actor: Principal | null,
+    action: string,
+    entity: string,
+    entityId: string | number | null,
+    before: unknown,
+    after: unknown,
+    extra: { requestId?: string; areaPath?: string | null } = {},
+  ): Promise<void> {
+    await this.repo.insert(tx, {
+      actorKind: actor?.kind ?? 'system',
+      actorId: actor?.id ?? null,
+      actorName: actor?.name ?? 'system',
+      action,
+      entity,
+      entityId: entityId === null ? null : String(entityId),
+      before: scrub(before),
+      after: scrub(after),
+      requestId: extra.requestId,
+      areaPath: extra.areaPath,
+    });
+  }
+
+  /** Record an unmasked read of personal data with its stated purpose. */
+  async unmaskedRead(tx: EntityManager, actor: Principal, entity: string, entityId: string | number, purpose: string, requestId?: string): Promise<void> {
+    await this.repo.insert(tx, {
+      actorKind: actor.kind,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: 'read_unmasked',
+      entity,
+      entityId: String(entityId),
+      purpose,
+      requestId,
+    });
+  }
+
+  list(db: EntityManager, q: AuditQuery) {
+    return this.repo.list(db, q);
+  }
+}

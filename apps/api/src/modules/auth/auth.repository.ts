@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Role } from '@gc/contracts';
+
+export interface UserRow {
+  id: number;
+  username: string;
+  displayName: string | null;
+  passwordHash: string;
+  roles: Role[];
+  jurisdictionCode: string;
+  departmentId: number | null;
+  departmentCode: string | null;
+  failedLogins: number;
+  lockedUntil: Date | null;
+  disabledAt: Date | null;
+  demo: boolean;
+}
+
+export interface ApiKeyRow {
+  id: number;
+  name: string;
+  roles: Role[];
+  jurisdictionCode: string;
+  departmentId: number | null;
+  departmentCode: string | null;
+}
+
+const USER_COLUMNS = `u.id::int, u.username, u.display_name AS "displayName", u.password_hash AS "passwordHash", u.roles,
+  u.jurisdiction_code AS "jurisdictionCode", u.department_id::int AS "departmentId", d.code AS "departmentCode",
+  u.failed_logins AS "failedLogins", u.locked_until AS "lockedUntil", u.disabled_at AS "disabledAt", u.demo`;
+
+@Injectable()
+export class AuthRepository {
+  async findUserByName(db: EntityManager, username: string): Promise<UserRow | undefined> {
+    const rows = await db.query(`SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN department d ON d.id = u.department_id WHERE u.username = $1`, [username]);
+    return rows[0];
+  }
+
+  async findUserById(db: EntityManager, id: number): Promise<UserRow | undefined> {
+    const rows = await db.query(`SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN department d ON d.id = u.department_id WHERE u.id = $1`, [id]);
+    return rows[0];
+  }
+
+  async countAdmins(db: EntityManager): Promise<number> {
+    const [row] = await db.query(`SELECT count(*)::int AS n FROM app_user WHERE 'admin' = ANY(roles) AND disabled_at IS NULL`);
+    return row.n;
+  }
+
+  async insertUser(
+    db: EntityManager,
+    u: { username: string; displayName: string | null; passwordHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null; demo?: boolean },
+  ): Promise<number> {
+    const [row] = await db.query(
+      `INSERT INTO app_user (username, display_name, password_hash, roles, jurisdiction_code, department_id, demo)
+       VALUES ($1, $2, $3, $4::text[], $5, $6, $7) RETURNING id::int`,
+      [u.username, u.displayName, u.passwordHash, u.roles, u.jurisdictionCode, u.departmentId, u.demo ?? false],
+    );
+    return row.id;
+  }
+
+  async setPassword(db: EntityManager, id: number, hash: string): Promise<void> {
+    await db.query(`UPDATE app_user SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`, [id, hash]);
+  }
+
+  async recordFailure(db: EntityManager, id: number, lockAfter: number, lockSeconds: number): Promise<void> {
+    await db.query(
+      `UPDATE app_user SET failed_logins = failed_logins + 1,
+              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
+        WHERE id = $1`,
+      [id, lockAfter, lockSeconds],
+    );
+  }
+
+  async recordSuccess(db: EntityManager, id: number): Promise<void> {
+    await db.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [id]);
+  }
+
+  async listUsers(db: EntityManager): Promise<Omit<UserRow, 'passwordHash'>[]> {
+    const rows: UserRow[] = await db.query(`SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN department d ON d.id = u.department_id ORDER BY u.id`);
+    return rows.map(({ passwordHash: _, ...rest }) => rest);
+  }
+
+  async departmentIdByCode(db: EntityManager, code: string): Promise<number | undefined> {
+    const rows = await db.query(`SELECT id::int FROM department WHERE code = $1`, [code]);
+    return rows[0]?.id;
+  }
+
+  /** Current ltree path of an area code (the jurisdiction). */
+  async areaPath(db: EntityManager, code: string): Promise<string | undefined> {
+    const rows = await db.query(
+      `SELECT path::text AS path FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL`,
+      [code],
+    );
+    return rows[0]?.path;
+  }
+
+  // Refresh tokens: rotated on every use; reuse of a used token revokes its whole family.
+  async insertRefresh(db: EntityManager, userId: number, family: string, hash: string, ttlSeconds: number): Promise<void> {
+    await db.query(
+      `INSERT INTO refresh_token (user_id, family, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+      [userId, family, hash, ttlSeconds],
+    );
+  }
+
+  async takeRefresh(db: EntityManager, hash: string): Promise<{ id: number; userId: number; family: string; expired: boolean; used: boolean; revoked: boolean } | undefined> {
+    const rows = await db.query(
+      `SELECT id::int, user_id::int AS "userId", family::text, expires_at < now() AS expired, used_at IS NOT NULL AS used, revoked_at IS NOT NULL AS revoked
+         FROM refresh_token WHERE token_hash = $1 FOR UPDATE`,
+      [hash],
+    );
+    return rows[0];
+  }
+
+  async markRefreshUsed(db: EntityManager, id: number): Promise<void> {
+    await db.query(`UPDATE refresh_token SET used_at = now() WHERE id = $1`, [id]);
+  }
+
+  async revokeFamily(db: EntityManager, family: string): Promise<void> {
+    await db.query(`UPDATE refresh_token SET revoked_at = now() WHERE family = $1 AND revoked_at IS NULL`, [family]);
+  }
+
+  async revokeAllForUser(db: EntityManager, userId: number): Promise<void> {
+    await db.query(`UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+  }
+
+  async isFamilyRevoked(db: EntityManager, family: string): Promise<boolean> {
+    const rows = await db.query(`SELECT 1 FROM refresh_token WHERE family = $1 AND revoked_at IS NOT NULL LIMIT 1`, [family]);
+    return rows.length > 0;
+  }
+
+  // API keys for other systems.
+  async insertApiKey(
+    db: EntityManager,
+    k: { name: string; prefix: string; keyHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null; createdBy: number | null },
+  ): Promise<number> {
+    const [row] = await db.query(
+      `INSERT INTO api_key (name, prefix, key_hash, roles, jurisdiction_code, department_id, created_by)
+       VALUES ($1, $2, $3, $4::text[], $5, $6, $7) RETURNING id::int`,
+      [k.name, k.prefix, k.keyHash, k.roles, k.jurisdictionCode, k.departmentId, k.createdBy],
+    );
+    return row.id;
+  }
+
+  async findApiKey(db: EntityManager, keyHash: string): Promise<ApiKeyRow | undefined> {
+    const rows = await db.query(
+      `SELECT k.id::int, k.name, k.roles, k.jurisdiction_code AS "jurisdictionCode", k.department_id::int AS "departmentId", d.code AS "departmentCode"
+         FROM api_key k LEFT JOIN department d ON d.id = k.department_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+      [keyHash],
+    );
+    return rows[0];
+  }
+
+  async listApiKeys(db: EntityManager): Promise<unknown[]> {
+    return db.query(
+      `SELECT id::int, name, prefix, roles, jurisdiction_code AS jurisdiction, created_at AS "createdAt", revoked_at AS "revokedAt" FROM api_key ORDER BY id`,
+    );
+  }
+
+  async revokeApiKey(db: EntityManager, id: number): Promise<boolean> {
+    const rows = await db.query(`UPDATE api_key SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id]);
+    return rows[0]?.length > 0 || rows.length > 0;
+  }
+}

@@ -1,0 +1,281 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import * as argon2 from 'argon2';
+import { SignJWT, jwtVerify } from 'jose';
+import { DataSource, type EntityManager } from 'typeorm';
+import { permissionsOf, type LoginResponse, type MeResponse, type Role } from '@gc/contracts';
+import { APP_CONFIG } from '../../core/config/config.module';
+import type { AppConfig } from '../../core/config/config.schema';
+import { AppException } from '../../core/http/app-exception';
+import { SecretsService } from '../../core/security/secrets.service';
+import { AuditService } from '../audit/audit.service';
+import { AuthRepository, type UserRow } from './auth.repository';
+import type { Principal } from './principal';
+
+const LOCK_AFTER_FAILURES = 5;
+const LOCK_SECONDS = 15 * 60;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+interface AccessClaims {
+  sub: string;
+  fam: string;
+  roles: Role[];
+  jur: string;
+  jp: string | null;
+  dep: number | null;
+  depc: string | null;
+  name: string;
+}
+
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Auth');
+  /** family → time we last saw it not revoked (so a revoked session dies within seconds on every process). */
+  private readonly liveFamilies = new Map<string, number>();
+  private readonly apiKeyCache = new Map<string, { at: number; principal: Principal | null }>();
+  // A hash to verify against when the user does not exist, so timing does not tell.
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: AuthRepository,
+    private readonly secrets: SecretsService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The first administrator: from ADMIN_USERNAME/ADMIN_PASSWORD, or a random password printed once. */
+  async onApplicationBootstrap(): Promise<void> {
+    const db = this.dataSource.manager;
+    if (this.config.ADMIN_USERNAME && this.config.ADMIN_PASSWORD) {
+      const existing = await this.repo.findUserByName(db, this.config.ADMIN_USERNAME);
+      const hash = await argon2.hash(this.config.ADMIN_PASSWORD);
+      if (existing) {
+        if (!(await argon2.verify(existing.passwordHash, this.config.ADMIN_PASSWORD))) await this.repo.setPassword(db, existing.id, hash);
+      } else {
+        await this.repo.insertUser(db, { username: this.config.ADMIN_USERNAME, displayName: '系统管理员', passwordHash: hash, roles: ['admin'], jurisdictionCode: '*', departmentId: null });
+        this.logger.log(`administrator ${this.config.ADMIN_USERNAME} created from ADMIN_USERNAME`);
+      }
+      return;
+    }
+    if ((await this.repo.countAdmins(db)) === 0) {
+      const password = randomBytes(12).toString('base64url');
+      await this.repo.insertUser(db, { username: 'admin', displayName: '系统管理员', passwordHash: await argon2.hash(password), roles: ['admin'], jurisdictionCode: '*', departmentId: null });
+      // Printed once, to the console only: there is no default password.
+      console.log(`grid-command: first administrator created: username "admin", password "${password}" (shown once; set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
+    }
+  }
+
+  async hashPassword(password: string): Promise<string> {
+    return argon2.hash(password);
+  }
+
+  async login(username: string, password: string): Promise<LoginResponse> {
+    const db = this.dataSource.manager;
+    const user = await this.repo.findUserByName(db, username);
+    if (!user || user.disabledAt) {
+      this.dummyHash ??= argon2.hash('not-a-password');
+      await argon2.verify(await this.dummyHash, password).catch(() => false);
+      throw new AppException('INVALID_CREDENTIALS', 'wrong username or password');
+    }
+    if (user.lockedUntil && user.lockedUntil > new Date()) {
+      throw new AppException('ACCOUNT_LOCKED', 'too many failed sign-ins; the account is locked for a while', { lockedUntil: user.lockedUntil });
+    }
+    if (!(await argon2.verify(user.passwordHash, password))) {
+      await this.repo.recordFailure(db, user.id, LOCK_AFTER_FAILURES, LOCK_SECONDS);
+      throw new AppException('INVALID_CREDENTIALS', 'wrong username or password');
+    }
+    await this.repo.recordSuccess(db, user.id);
+    return this.issue(db, user, randomUUID());
+  }
+
+  async refresh(token: string): Promise<LoginResponse> {
+    const outcome = await this.dataSource.transaction(async (tx) => {
+      const row = await this.repo.takeRefresh(tx, sha256(token));
+      if (!row || row.expired || row.revoked) throw new AppException('UNAUTHENTICATED', 'refresh token is invalid or expired');
+      if (row.used) return { reusedFamily: row.family };
+      await this.repo.markRefreshUsed(tx, row.id);
+      const user = await this.repo.findUserById(tx, row.userId);
+      if (!user || user.disabledAt) throw new AppException('UNAUTHENTICATED', 'account is disabled');
+      return { issued: await this.issue(tx, user, row.family) };
+    });
+    if ('issued' in outcome) return outcome.issued;
+    // Reuse of a rotated token: someone else has it. Kill the whole session (committed on its own).
+    await this.repo.revokeFamily(this.dataSource.manager, outcome.reusedFamily);
+    this.liveFamilies.delete(outcome.reusedFamily);
+    throw new AppException('UNAUTHENTICATED', 'refresh token was already used; the session has been revoked');
+  }
+
+  async logout(principal: Principal, family: string | undefined): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      if (family) await this.repo.revokeFamily(tx, family);
+      else await this.repo.revokeAllForUser(tx, principal.id);
+      await this.audit.write(tx, principal, 'logout', 'session', family ?? null, null, null);
+    });
+    if (family) this.liveFamilies.delete(family);
+  }
+
+  private async issue(db: EntityManager, user: UserRow, family: string): Promise<LoginResponse> {
+    const scopePath = await this.scopePathOf(db, user.jurisdictionCode);
+    const claims: AccessClaims = {
+      sub: String(user.id),
+      fam: family,
+      roles: user.roles,
+      jur: user.jurisdictionCode,
+      jp: scopePath,
+      dep: user.departmentId,
+      depc: user.departmentCode,
+      name: user.username,
+    };
+    const accessToken = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime(`${this.config.ACCESS_TOKEN_TTL_SECONDS}s`)
+      .sign(await this.secrets.jwtKey());
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.repo.insertRefresh(db, user.id, family, sha256(refreshToken), this.config.REFRESH_TOKEN_TTL_SECONDS);
+    this.liveFamilies.set(family, Date.now());
+    return { accessToken, refreshToken, expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS, user: this.me(user) };
+  }
+
+  me(user: Pick<UserRow, 'id' | 'username' | 'displayName' | 'roles' | 'jurisdictionCode' | 'departmentCode' | 'demo'>): MeResponse {
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      roles: user.roles,
+      jurisdiction: user.jurisdictionCode,
+      department: user.departmentCode,
+      permissions: [...permissionsOf(user.roles)],
+      demo: user.demo,
+    };
+  }
+
+  async scopePathOf(db: EntityManager, code: string): Promise<string | null> {
+    if (code === '*') return null;
+    const path = await this.repo.areaPath(db, code);
+    // An area that no longer exists must not widen access: scope to an impossible path.
+    return path ?? `missing_${code}`;
+  }
+
+  /** Verify an access token; returns the principal with its family id. */
+  async verifyAccessToken(token: string): Promise<{ principal: Principal; family: string }> {
+    let claims: AccessClaims;
+    try {
+      const { payload } = await jwtVerify(token, await this.secrets.jwtKey(), { algorithms: ['HS256'] });
+      claims = payload as unknown as AccessClaims;
+    } catch {
+      throw new AppException('UNAUTHENTICATED', 'access token is invalid or expired');
+    }
+    const seen = this.liveFamilies.get(claims.fam);
+    if (!seen || Date.now() - seen > 5000) {
+      if (await this.repo.isFamilyRevoked(this.dataSource.manager, claims.fam)) {
+        this.liveFamilies.delete(claims.fam);
+        throw new AppException('UNAUTHENTICATED', 'session has been signed out');
+      }
+      this.liveFamilies.set(claims.fam, Date.now());
+    }
+    return {
+      family: claims.fam,
+      principal: {
+        kind: 'user',
+        id: Number(claims.sub),
+        name: claims.name,
+        roles: claims.roles,
+        permissions: permissionsOf(claims.roles),
+        jurisdiction: claims.jur,
+        scopePath: claims.jp,
+        departmentId: claims.dep,
+        departmentCode: claims.depc,
+      },
+    };
+  }
+
+  async verifyApiKey(key: string): Promise<Principal> {
+    const hash = sha256(key);
+    const cached = this.apiKeyCache.get(hash);
+    if (cached && Date.now() - cached.at < 10000) {
+      if (!cached.principal) throw new AppException('UNAUTHENTICATED', 'API key is invalid or revoked');
+      return cached.principal;
+    }
+    const row = await this.repo.findApiKey(this.dataSource.manager, hash);
+    const principal: Principal | null = row
+      ? {
+          kind: 'api_key',
+          id: row.id,
+          name: `key:${row.name}`,
+          roles: row.roles,
+          permissions: permissionsOf(row.roles),
+          jurisdiction: row.jurisdictionCode,
+          scopePath: await this.scopePathOf(this.dataSource.manager, row.jurisdictionCode),
+          departmentId: row.departmentId,
+          departmentCode: row.departmentCode,
+        }
+      : null;
+    this.apiKeyCache.set(hash, { at: Date.now(), principal });
+    if (!principal) throw new AppException('UNAUTHENTICATED', 'API key is invalid or revoked');
+    return principal;
+  }
+
+  async createApiKey(actor: Principal, input: { name: string; roles: Role[]; jurisdiction: string; department?: string }): Promise<{ id: number; key: string; prefix: string }> {
+    return this.dataSource.transaction(async (tx) => {
+      await this.assertJurisdiction(tx, input.jurisdiction);
+      const departmentId = input.department ? await this.departmentId(tx, input.department) : null;
+      const prefix = randomBytes(4).toString('hex');
+      const key = `gck_${prefix}_${randomBytes(24).toString('base64url')}`;
+      const id = await this.repo.insertApiKey(tx, { name: input.name, prefix, keyHash: sha256(key), roles: input.roles, jurisdictionCode: input.jurisdiction, departmentId, createdBy: actor.kind === 'user' ? actor.id : null });
+      await this.audit.write(tx, actor, 'create', 'api_key', id, null, { name: input.name, roles: input.roles, jurisdiction: input.jurisdiction, prefix });
+      return { id, key, prefix };
+    });
+  }
+
+  async revokeApiKey(actor: Principal, id: number): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      if (!(await this.repo.revokeApiKey(tx, id))) throw new AppException('NOT_FOUND', `API key ${id} not found`);
+      await this.audit.write(tx, actor, 'revoke', 'api_key', id, null, null);
+    });
+    this.apiKeyCache.clear();
+  }
+
+  listApiKeys() {
+    return this.repo.listApiKeys(this.dataSource.manager);
+  }
+
+  async createUser(actor: Principal, input: { username: string; password: string; displayName?: string; roles: Role[]; jurisdiction: string; department?: string }): Promise<MeResponse> {
+    return this.dataSource.transaction(async (tx) => {
+      if (await this.repo.findUserByName(tx, input.username)) throw new AppException('DUPLICATE', `username ${input.username} is taken`, { field: 'username' });
+      await this.assertJurisdiction(tx, input.jurisdiction);
+      if (input.roles.includes('department') && !input.department) {
+        throw new AppException('VALIDATION_FAILED', 'department staff need a department', [{ field: 'body.department', message: 'required for the department role' }]);
+      }
+      const departmentId = input.department ? await this.departmentId(tx, input.department) : null;
+      const id = await this.repo.insertUser(tx, { username: input.username, displayName: input.displayName ?? null, passwordHash: await argon2.hash(input.password), roles: input.roles, jurisdictionCode: input.jurisdiction, departmentId });
+      const user = (await this.repo.findUserById(tx, id))!;
+      await this.audit.write(tx, actor, 'create', 'user', id, null, this.me(user));
+      return this.me(user);
+    });
+  }
+
+  async listUsers(): Promise<MeResponse[]> {
+    const rows = await this.repo.listUsers(this.dataSource.manager);
+    return rows.map((u) => this.me(u));
+  }
+
+  async getUser(id: number): Promise<MeResponse> {
+    const u = await this.repo.findUserById(this.dataSource.manager, id);
+    if (!u) throw new AppException('NOT_FOUND', `user ${id} not found`);
+    return this.me(u);
+  }
+
+  private async assertJurisdiction(db: EntityManager, code: string): Promise<void> {
+    if (code !== '*' && !(await this.repo.areaPath(db, code))) {
+      throw new AppException('VALIDATION_FAILED', `jurisdiction: no current area with code ${code}`, [{ field: 'body.jurisdiction', message: `no current area with code ${code}` }]);
+    }
+  }
+
+  private async departmentId(db: EntityManager, code: string): Promise<number> {
+    const id = await this.repo.departmentIdByCode(db, code);
+    if (!id) throw new AppException('VALIDATION_FAILED', `department: no department ${code}`, [{ field: 'body.department', message: `no department ${code}` }]);
+    return id;
+  }
+}

@@ -1,0 +1,15 @@
+import type { Principal } from './principal';
+
+/**
+ * Jurisdiction in SQL, in one place: every repository that reads or writes
+ * records with an area path filters with `inScope(column, $n)` and passes
+ * `scopeParam(principal)`. NULL means the whole territory.
+ * `path <@ $n` is "that area and everything under it", answered by the GiST index on the path.
+ */
+export function scopeParam(p: Principal | null): string | null {
+  return p?.scopePath ?? null;
+}
+
+export function inScope(column: string, param: string): string {
+  return `(${param}::ltree IS NULL OR ${column} <@ ${param}::ltree)`;
+}

@@ -1,0 +1,56 @@
+export const ROLES = ['admin', 'operator', 'analyst', 'supervisor', 'department', 'grid_worker', 'auditor', 'api_client'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a caller may do. Roles are bundles of these; endpoints ask for one. */
+export const PERMISSIONS = [
+  'areas:read',
+  'areas:write',
+  'registry:read',
+  'registry:write',
+  'pii:unmask', // see ID and phone numbers in clear (each read audited with a purpose)
+  'pii:tags', // see special-group tags (elderly alone, community correction, …)
+  'people:points', // receive individual people as points on the map
+  'events:read',
+  'events:create',
+  'events:act',
+  'events:command', // dispatch, summon, escalate, void: the command centre's powers
+  'events:supervise', // verify, close, evaluate
+  'users:manage',
+  'apikeys:manage',
+  'audit:read',
+  'changes:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  operator: ['areas:read', 'registry:read', 'events:read', 'events:create', 'events:act', 'events:command', 'changes:read'],
+  analyst: ['areas:read', 'areas:write', 'registry:read', 'events:read', 'changes:read'],
+  supervisor: ['areas:read', 'registry:read', 'events:read', 'events:act', 'events:supervise', 'changes:read'],
+  department: ['areas:read', 'events:read', 'events:act', 'changes:read'],
+  grid_worker: ['areas:read', 'registry:read', 'registry:write', 'pii:tags', 'events:read', 'events:create', 'events:act', 'changes:read'],
+  auditor: ['audit:read'],
+  api_client: ['areas:read', 'events:read', 'events:create'],
+};
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: MeResponse;
+}
+
+export interface MeResponse {
+  id: number;
+  username: string;
+  displayName: string | null;
+  roles: Role[];
+  jurisdiction: string;
+  department: string | null;
+  permissions: Permission[];
+  demo: boolean;
+}

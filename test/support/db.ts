@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + db;
+  return u.toString();
+}
+
+export const embeddedTestDatabase = () => process.env.GC_TEST_EMBEDDED === '1';
+
+/**
+ * A database of its own for one test file: cloned from the migrated template on a
+ * server; on the embedded fallback (one database, files in band) the data tables are emptied.
+ */
+export async function freshDatabaseUrl(): Promise<string> {
+  const base = process.env.DATABASE_URL!;
+  if (embeddedTestDatabase()) {
+    const c = new Client({ connectionString: base });
+    await c.connect();
+    const { rows } = await c.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migration', 'spatial_ref_sys', 'change_counter')`,
+    );
+    if (rows.length) await c.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    await c.query(`UPDATE change_counter SET seq = 0`);
+    await c.end();
+    return base;
+  }
+  const name = `gc_t_${process.env.GC_TEST_RUN}_${randomBytes(4).toString('hex')}`;
+  const c = new Client({ connectionString: base });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.GC_TEST_TEMPLATE}`);
+  await c.end();
+  return withDatabase(base, name);
+}
+
+/** A pg client on a test database, for assertions straight against the tables. */
+export async function sqlClient(url: string): Promise<Client> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  return c;
+}
