@@ -1,3 +1,6 @@
 export * from './errors';
 export * from './health';
 export * from './auth';
+export * from './areas';
+export * from './events';
+export * from './live';

@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import { ltree } from '@electric-sql/pglite/contrib/ltree';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { BootError } from '../boot/boot-error';
+
+// The contrib entry points declare ESM-only types but ship CommonJS builds too.
+const { ltree } = require('@electric-sql/pglite/contrib/ltree') as typeof import('@electric-sql/pglite/contrib/ltree', { with: { 'resolution-mode': 'import' } });
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/contrib/pg_trgm', { with: { 'resolution-mode': 'import' } });
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,2 +1,2 @@
 /** TypeORM entities (plain tables only; spatial tables are reached through repositories' SQL). */
-export const ENTITIES: Function[] = [];
+export const ENTITIES: (new (...args: never[]) => unknown)[] = [];

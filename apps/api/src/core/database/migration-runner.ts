@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 /** Cluster-wide lock id so that two API processes booting together do not both migrate. */
 const MIGRATION_LOCK = 732104;
@@ -14,7 +14,10 @@ export class MigrationRunner implements OnModuleInit {
     await runner.connect();
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      const ran = await this.dataSource.runMigrations({ transaction: 'each' });
+      // Same connection as the lock: the embedded database has a pool of one.
+      const executor = new MigrationExecutor(this.dataSource, runner);
+      executor.transaction = 'each';
+      const ran = await executor.executePendingMigrations();
       if (ran.length) this.logger.log(`applied ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);

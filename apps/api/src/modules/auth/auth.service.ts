@@ -62,6 +62,7 @@ export class AuthService implements OnApplicationBootstrap {
       const password = randomBytes(12).toString('base64url');
       await this.repo.insertUser(db, { username: 'admin', displayName: '系统管理员', passwordHash: await argon2.hash(password), roles: ['admin'], jurisdictionCode: '*', departmentId: null });
       // Printed once, to the console only: there is no default password.
+      // eslint-disable-next-line no-console
       console.log(`grid-command: first administrator created: username "admin", password "${password}" (shown once; set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
     }
   }
@@ -90,7 +91,8 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async refresh(token: string): Promise<LoginResponse> {
-    const outcome = await this.dataSource.transaction(async (tx) => {
+    type Outcome = { issued: LoginResponse; reusedFamily?: undefined } | { reusedFamily: string; issued?: undefined };
+    const outcome = await this.dataSource.transaction(async (tx): Promise<Outcome> => {
       const row = await this.repo.takeRefresh(tx, sha256(token));
       if (!row || row.expired || row.revoked) throw new AppException('UNAUTHENTICATED', 'refresh token is invalid or expired');
       if (row.used) return { reusedFamily: row.family };
@@ -99,10 +101,10 @@ export class AuthService implements OnApplicationBootstrap {
       if (!user || user.disabledAt) throw new AppException('UNAUTHENTICATED', 'account is disabled');
       return { issued: await this.issue(tx, user, row.family) };
     });
-    if ('issued' in outcome) return outcome.issued;
+    if (outcome.issued) return outcome.issued;
     // Reuse of a rotated token: someone else has it. Kill the whole session (committed on its own).
-    await this.repo.revokeFamily(this.dataSource.manager, outcome.reusedFamily);
-    this.liveFamilies.delete(outcome.reusedFamily);
+    await this.repo.revokeFamily(this.dataSource.manager, outcome.reusedFamily!);
+    this.liveFamilies.delete(outcome.reusedFamily!);
     throw new AppException('UNAUTHENTICATED', 'refresh token was already used; the session has been revoked');
   }
 
