@@ -13,5 +13,5 @@ if (graph.status !== 0) {
   process.exit(graph.status ?? 1);
 }
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['apps', 'libs', 'test', 'bench'].filter((d) => existsSync(join(root, d)));
-const r = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', ...targets], { cwd: root, env, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings=0', '--no-error-on-unmatched-pattern', ...targets], { cwd: root, env, stdio: 'inherit' });
 process.exit(r.status ?? 1);

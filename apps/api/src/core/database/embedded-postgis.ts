@@ -6,7 +6,9 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { BootError } from '../boot/boot-error';
 
 // The contrib entry points declare ESM-only types but ship CommonJS builds too.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ltree } = require('@electric-sql/pglite/contrib/ltree') as typeof import('@electric-sql/pglite/contrib/ltree', { with: { 'resolution-mode': 'import' } });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/contrib/pg_trgm', { with: { 'resolution-mode': 'import' } });
 
 export interface EmbeddedDatabase {

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp, ADMIN } from '../../../../../test/support/app';
+import { startTestApp, type TestApp, ADMIN } from '@test/support/app';
 
 describe('foundation: health, error shape, auth basics (real PostGIS)', () => {
   let t: TestApp;
