@@ -1,7 +1,12 @@
-import { Init1764000000000 } from './1764000000000-init';
-import { Areas1764000001000 } from './1764000001000-areas';
-import { Access1764000002000 } from './1764000002000-access';
-import { Changes1764000003000 } from './1764000003000-changes';
+import { readdirSync } from 'node:fs';
+import type { MigrationInterface } from 'typeorm';
 
-/** Every migration, in order. Never edit one that has landed on main: add a new one. */
-export const MIGRATIONS = [Init1764000000000, Areas1764000001000, Access1764000002000, Changes1764000003000];
+/**
+ * Every migration file in this folder (`<timestamp>-<name>.ts`), in timestamp order.
+ * Never edit one that has landed on main: add a new one.
+ */
+export const MIGRATIONS: (new () => MigrationInterface)[] = readdirSync(__dirname)
+  .filter((f) => /^\d{13}-[a-z0-9-]+\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+  .sort()
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  .flatMap((f) => Object.values(require(`./${f}`) as Record<string, new () => MigrationInterface>));
