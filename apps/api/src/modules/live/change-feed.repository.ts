@@ -28,12 +28,12 @@ export class ChangeFeedRepository {
     return row.seq;
   }
 
-  /** Changes after `since`, in order, limited to a scope path (null = everything). */
+  /** Changes after `since`, in order, limited to a scope path (null = everything; changes with no area only reach the whole-territory scope). */
   async since(db: EntityManager, since: number, limit: number, scopePath: string | null): Promise<LiveMessage[]> {
     return db.query(
       `SELECT seq::int, type, entity_id AS id, at, area_path::text AS "areaPath", payload AS data
          FROM change
-        WHERE seq > $1 AND ($3::ltree IS NULL OR area_path IS NULL OR area_path <@ $3::ltree)
+        WHERE seq > $1 AND ($3::ltree IS NULL OR area_path <@ $3::ltree)
         ORDER BY seq LIMIT $2`,
       [since, limit, scopePath],
     );
