@@ -7,6 +7,8 @@ import { HealthModule } from './core/health/health.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { SecurityModule } from './core/security/security.module';
+import { AreasModule } from './modules/areas/areas.module';
+import { LiveModule } from './modules/live/live.module';
 
 @Module({})
 export class AppModule {
@@ -20,6 +22,8 @@ export class AppModule {
         SecurityModule,
         AuditModule,
         AuthModule,
+        AreasModule,
+        LiveModule,
       ],
     };
   }

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AreaLevel } from '@gc/contracts';
+
+export interface LocatedArea {
+  id: number;
+  code: string;
+  name: string;
+  level: AreaLevel;
+  path: string;
+  versionId: number;
+}
+
+@Injectable()
+export class AreaLookupRepository {
+  /**
+   * The deepest area valid at `at` (default now) that covers the point.
+   * ST_Covers (not ST_Contains) so a point exactly on an edge still matches; when it
+   * matches two neighbours the tie is broken by code, so a border point always resolves
+   * to the same one. The search runs on the ST_Subdivide pieces (area_part, GiST).
+   */
+  async locate(db: EntityManager, lon: number, lat: number, at: Date | null = null): Promise<LocatedArea | undefined> {
+    const rows = await db.query(
+      `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId"
+         FROM area_part p JOIN area a ON a.id = p.area_id
+        WHERE p.geom && ST_SetSRID(ST_MakePoint($1, $2), 4326)
+          AND ST_Covers(p.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+          AND a.valid_from IS NOT NULL
+          AND a.valid_from <= coalesce($3::timestamptz, now())
+          AND (a.valid_to IS NULL OR a.valid_to > coalesce($3::timestamptz, now()))
+        ORDER BY nlevel(a.path) DESC, a.code
+        LIMIT 1`,
+      [lon, lat, at],
+    );
+    return rows[0];
+  }
+
+  /** The nearest current area of the deepest level, for "outside every grid" answers. */
+  async nearest(db: EntityManager, lon: number, lat: number, at: Date | null = null): Promise<(LocatedArea & { distanceM: number }) | undefined> {
+    const rows = await db.query(
+      `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId",
+              ST_Distance(a.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS "distanceM"
+         FROM area a
+        WHERE a.valid_from IS NOT NULL
+          AND a.valid_from <= coalesce($3::timestamptz, now())
+          AND (a.valid_to IS NULL OR a.valid_to > coalesce($3::timestamptz, now()))
+        ORDER BY nlevel(a.path) DESC, a.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
+        LIMIT 1`,
+      [lon, lat, at],
+    );
+    return rows[0];
+  }
+}

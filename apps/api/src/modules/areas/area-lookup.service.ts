@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AreaLookupRepository, type LocatedArea } from './area-lookup.repository';
+
+/**
+ * Attribution for every module that stores located records: call `attribute(tx, lon, lat)`
+ * inside the writing transaction and store grid_id, grid_code and area_path from the answer.
+ */
+@Injectable()
+export class AreaLookupService {
+  constructor(private readonly repo: AreaLookupRepository) {}
+
+  /** The grid (deepest current area) at the point, or null when it lies outside the territory. */
+  async attribute(tx: EntityManager, lon: number, lat: number, at: Date | null = null): Promise<LocatedArea | null> {
+    return (await this.repo.locate(tx, lon, lat, at)) ?? null;
+  }
+
+  nearest(tx: EntityManager, lon: number, lat: number, at: Date | null = null) {
+    return this.repo.nearest(tx, lon, lat, at);
+  }
+}
