@@ -4,3 +4,4 @@ export * from './auth';
 export * from './areas';
 export * from './events';
 export * from './live';
+export * from './identifiers';
