@@ -1,0 +1,17 @@
+# The API process, which also serves the built wall map on the same port.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN node scripts/build.mjs
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json /app/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/apps/api/assets ./apps/api/assets
+EXPOSE 3000
+CMD ["node", "--enable-source-maps", "dist/api/apps/api/src/main.js"]
