@@ -1,0 +1,44 @@
+import type { Client } from 'pg';
+
+/**
+ * Test data builders with complete defaults and tiny literal geometries you can check by eye.
+ * A square cell: lower-left corner (x, y) in degrees, side `size`.
+ */
+export function squareWkt(x: number, y: number, size = 0.01): string {
+  const [x2, y2] = [x + size, y + size];
+  return `MULTIPOLYGON(((${x} ${y},${x2} ${y},${x2} ${y2},${x} ${y2},${x} ${y})))`;
+}
+
+/** Insert a current (published) area straight into the tables, with its subdivided pieces. */
+export async function insertArea(
+  db: Client,
+  a: { code: string; name?: string; level?: string; parentPath?: string | null; wkt: string; validFrom?: string },
+): Promise<{ id: number; path: string }> {
+  const { rows: v } = await db.query(
+    `INSERT INTO area_version (level, status, published_at) VALUES ($1, 'published', now()) RETURNING id`,
+    [a.level ?? 'grid'],
+  );
+  const path = a.parentPath ? `${a.parentPath}.${a.code}` : a.code;
+  const { rows } = await db.query(
+    `INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, valid_from)
+     VALUES ($1, $2, $3, $4, $5, $6::ltree, ST_GeomFromText($7, 4326), ST_Area(ST_GeomFromText($7, 4326)::geography), coalesce($8::timestamptz, now() - interval '1 day'))
+     RETURNING id::int`,
+    [v[0].id, a.code, a.name ?? `area ${a.code}`, a.level ?? 'grid', a.parentPath ? a.parentPath.split('.').pop() : null, path, a.wkt, a.validFrom ?? null],
+  );
+  await db.query(`INSERT INTO area_part (area_id, geom) SELECT $1, ST_Subdivide(geom, 64) FROM area WHERE id = $1`, [rows[0].id]);
+  return { id: rows[0].id, path };
+}
+
+/** A district with two grids side by side: A at [x, x+0.01], B at [x+0.01, x+0.02]. */
+export async function twoGridTerritory(db: Client, x = 118.78, y = 32.04) {
+  const district = await insertArea(db, { code: 'D1', name: '测试区', level: 'district', wkt: squareWkt(x, y, 0.02).replace(/\(\(\(.*\)\)\)/, `(((${x} ${y},${x + 0.02} ${y},${x + 0.02} ${y + 0.01},${x} ${y + 0.01},${x} ${y})))`) });
+  const a = await insertArea(db, { code: 'GA001', name: '甲网格', level: 'grid', parentPath: district.path, wkt: squareWkt(x, y) });
+  const b = await insertArea(db, { code: 'GB002', name: '乙网格', level: 'grid', parentPath: district.path, wkt: squareWkt(x + 0.01, y) });
+  return {
+    district,
+    a,
+    b,
+    pointInA: { lon: x + 0.005, lat: y + 0.005 },
+    pointInB: { lon: x + 0.015, lat: y + 0.005 },
+  };
+}
