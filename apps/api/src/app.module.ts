@@ -9,6 +9,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { SecurityModule } from './core/security/security.module';
 import { AreasModule } from './modules/areas/areas.module';
 import { LiveModule } from './modules/live/live.module';
+import { RegistryModule } from './modules/registry/registry.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         AreasModule,
         LiveModule,
+        RegistryModule,
       ],
     };
   }

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { inScope } from '../auth/scope';
+import { likePattern } from './registry.schemas';
+import type { Attribution } from './registry.types';
+import type { CreatePlace, ListPlaces, UpdatePlace } from './places.schemas';
+
+export interface PlaceRow {
+  id: number;
+  externalId: string | null;
+  kind: string;
+  name: string;
+  address: string | null;
+  compound: string | null;
+  building: string | null;
+  unit: string | null;
+  floor: string | null;
+  room: string | null;
+  parentId: number | null;
+  lon: number;
+  lat: number;
+  footprint: unknown;
+  gridId: number;
+  gridCode: string;
+  gridName: string | null;
+  areaPath: string;
+  properties: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SELECT = `SELECT x.id::int, x.external_id AS "externalId", x.kind, x.name, x.address, x.compound, x.building, x.unit, x.floor, x.room,
+    x.parent_id::int AS "parentId", ST_X(x.geom) AS lon, ST_Y(x.geom) AS lat, ST_AsGeoJSON(x.footprint, 7)::jsonb AS footprint,
+    x.grid_id::int AS "gridId", x.grid_code AS "gridCode", g.name AS "gridName", x.area_path::text AS "areaPath", x.properties,
+    x.created_at AS "createdAt", x.updated_at AS "updatedAt"
+  FROM place x LEFT JOIN area g ON g.id = x.grid_id`;
+
+/** Columns a PATCH may set directly (fixed names, values always parameters). */
+const COLUMNS: Record<string, string> = {
+  kind: 'kind', name: 'name', address: 'address', compound: 'compound', building: 'building', unit: 'unit', floor: 'floor', room: 'room', parentId: 'parent_id',
+};
+
+@Injectable()
+export class PlacesRepository {
+  async insert(tx: EntityManager, v: CreatePlace, a: Attribution): Promise<number> {
+    const [row] = await tx.query(
+      `INSERT INTO place (external_id, kind, name, address, compound, building, unit, floor, room, parent_id, geom, footprint, grid_id, grid_code, area_path, properties)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_SetSRID(ST_MakePoint($11, $12), 4326),
+               ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($13), 4326)), $14, $15, $16::ltree, $17)
+       RETURNING id::int`,
+      [
+        v.externalId ?? null, v.kind, v.name, v.address ?? null, v.compound ?? null, v.building ?? null, v.unit ?? null, v.floor ?? null, v.room ?? null,
+        v.parentId ?? null, a.lon, a.lat, v.footprint ? JSON.stringify(v.footprint) : null, a.gridId, a.gridCode, a.areaPath, v.properties ?? {},
+      ],
+    );
+    return row.id;
+  }
+
+  async get(db: EntityManager, id: number, scope: string | null, forUpdate = false): Promise<PlaceRow | undefined> {
+    const rows = await db.query(`${SELECT} WHERE x.id = $1 AND ${inScope('x.area_path', '$2')}${forUpdate ? ' FOR UPDATE OF x' : ''}`, [id, scope]);
+    return rows[0];
+  }
+
+  async update(tx: EntityManager, id: number, v: UpdatePlace, a: Attribution | null): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    for (const [key, col] of Object.entries(COLUMNS)) {
+      const value = (v as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      params.push(value);
+      sets.push(`${col} = $${params.length}`);
+    }
+    if (v.properties !== undefined) {
+      params.push(v.properties);
+      sets.push(`properties = $${params.length}`);
+    }
+    if (v.footprint !== undefined) {
+      params.push(v.footprint ? JSON.stringify(v.footprint) : null);
+      sets.push(`footprint = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($${params.length}), 4326))`);
+    }
+    if (a) {
+      params.push(a.lon, a.lat, a.gridId, a.gridCode, a.areaPath);
+      const n = params.length;
+      sets.push(`geom = ST_SetSRID(ST_MakePoint($${n - 4}, $${n - 3}), 4326), grid_id = $${n - 2}, grid_code = $${n - 1}, area_path = $${n}::ltree`);
+    }
+    await tx.query(`UPDATE place SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+  }
+
+  async list(db: EntityManager, q: ListPlaces, scope: string | null, areaPath: string | null): Promise<PlaceRow[]> {
+    const params: unknown[] = [scope, areaPath, q.kind ?? null, q.q ?? null, q.q ? likePattern(q.q) : null, q.afterId ?? 0, q.limit];
+    // Fuzzy search: substring (ILIKE, answered by the trigram GIN index for 3+ characters)
+    // or trigram similarity (typos, reordered words); best matches first.
+    return db.query(
+      `${SELECT}
+        WHERE ${inScope('x.area_path', '$1')}
+          AND ($2::ltree IS NULL OR x.area_path <@ $2::ltree)
+          AND ($3::text IS NULL OR x.kind = $3)
+          AND ($4::text IS NULL OR x.name ILIKE $5 OR x.address ILIKE $5 OR x.name % $4 OR x.address % $4)
+          AND x.id > $6
+        ORDER BY CASE WHEN $4::text IS NULL THEN 0 ELSE -greatest(similarity(x.name, $4), similarity(coalesce(x.address, ''), $4)) END, x.id
+        LIMIT $7`,
+      params,
+    );
+  }
+}
