@@ -42,6 +42,9 @@ export type ServerToClientEvents = { [K in ChangeType]: (message: LiveMessage) =
 export interface ClientToServerEvents {
   /** narrow (or reset) the areas this socket receives; codes must lie inside the caller's jurisdiction */
   subscribe: (req: { areas: string[] }, ack: (res: { ok: boolean; rooms: string[]; error?: string }) => void) => void;
-  /** the socket equivalent of GET /api/changes?since= */
-  since: (req: { seq: number; limit?: number }, ack: (res: { changes: LiveMessage[]; latest: number }) => void) => void;
+  /**
+   * the socket equivalent of GET /api/changes?since= (limit 1..1000, default 500; page until fewer than `limit` come back);
+   * `error` names the problem when the request was refused (then `changes` is empty)
+   */
+  since: (req: { seq: number; limit?: number }, ack: (res: { changes: LiveMessage[]; latest: number; error?: string }) => void) => void;
 }

@@ -13,6 +13,7 @@ import { AppModule } from '../../app.module';
 import type { AppConfig } from '../config/config.schema';
 import { ErrorFilter } from '../http/error.filter';
 import { genRequestId } from '../http/request-id';
+import { LiveIoAdapter } from '../../modules/live/live-io.adapter';
 import { prepareDatabase } from './preflight';
 import type { EmbeddedDatabase } from '../database/embedded-postgis';
 import type { DatabaseInfo } from '../database/database.tokens';
@@ -75,6 +76,8 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
   await app.register(cors as any, { origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
   await app.register(multipart as any, { limits: { fileSize: config.BODY_LIMIT_BYTES, files: 1, fields: 20 } });
   app.useGlobalFilters(new ErrorFilter());
+  // socket.io (namespace /live) attaches to this same HTTP server.
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins));
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,9 +1,20 @@
 import { Global, Module } from '@nestjs/common';
 import { ChangeFeedRepository } from './change-feed.repository';
+import { ChangesController } from './changes.controller';
+import { ChangesService } from './changes.service';
+import { LiveCommitSubscriber } from './live-commit.subscriber';
+import { LiveGateway } from './live.gateway';
+import { LiveTailer } from './live-tailer.service';
+import { LiveWakeBus } from './live-wake-bus';
 
+/**
+ * Live push. Other modules only call ChangeFeedRepository.append(tx, …) inside their
+ * transaction; after the commit the tailer reads the outbox and the gateway emits.
+ */
 @Global()
 @Module({
-  providers: [ChangeFeedRepository],
+  controllers: [ChangesController],
+  providers: [ChangeFeedRepository, ChangesService, LiveWakeBus, LiveTailer, LiveCommitSubscriber, LiveGateway],
   exports: [ChangeFeedRepository],
 })
 export class LiveModule {}

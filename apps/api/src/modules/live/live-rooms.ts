@@ -1,0 +1,20 @@
+/**
+ * socket.io rooms by area. A socket sits in the room of the area it watches
+ * (`area:<ltree path>`, or `area:*` for the whole territory); a change is sent
+ * to the room of every ancestor of its grid path, so a street's room hears its
+ * communities' and grids' changes. socket.io's `to([...rooms])` sends each
+ * socket one copy even when it sits in several of them.
+ */
+export const WHOLE_TERRITORY_ROOM = 'area:*';
+
+export function roomOfScope(scopePath: string | null): string {
+  return scopePath === null ? WHOLE_TERRITORY_ROOM : `area:${scopePath}`;
+}
+
+export function roomsForChange(areaPath: string | null): string[] {
+  const rooms = [WHOLE_TERRITORY_ROOM];
+  if (!areaPath) return rooms; // unplaced changes reach only whole-territory sockets
+  const labels = areaPath.split('.');
+  for (let i = 1; i <= labels.length; i++) rooms.push(`area:${labels.slice(0, i).join('.')}`);
+  return rooms;
+}

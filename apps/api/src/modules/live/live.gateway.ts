@@ -1,0 +1,156 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { z } from 'zod';
+import { LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type LiveMessage, type ServerToClientEvents } from '@gc/contracts';
+import { AppException } from '../../core/http/app-exception';
+import { AuthService } from '../auth/auth.service';
+import type { Principal } from '../auth/principal';
+import { ChangesService, MAX_CHANGES_PAGE, MAX_SUBSCRIBE_AREAS } from './changes.service';
+import { roomOfScope, roomsForChange } from './live-rooms';
+import { LiveTailer, type LiveSink } from './live-tailer.service';
+
+interface SocketData {
+  principal: Principal;
+}
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const subscribeRequest = z.strictObject({ areas: z.array(z.string().max(64)).max(MAX_SUBSCRIBE_AREAS) });
+const sinceRequest = z.strictObject({
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  limit: z.number().int().min(1).max(MAX_CHANGES_PAGE).optional(),
+});
+
+const problem = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+
+/** The JWT's expiry (already verified by AuthService), to end the socket when the token ends. */
+function expiryOf(token: string): number | null {
+  try {
+    const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The one realtime gateway: socket.io namespace /live. The handshake carries the
+ * access token (or an API key) in `auth.token`; a socket joins the room of its
+ * jurisdiction and may narrow it with `subscribe`. Changes come from the outbox
+ * tailer (this process's copy), each under its type with its `seq`.
+ */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink {
+  private readonly logger = new Logger('LiveGateway');
+  @WebSocketServer() private nsp?: LiveNamespace;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly changes: ChangesService,
+    tailer: LiveTailer,
+  ) {
+    tailer.attach(this);
+  }
+
+  afterInit(nsp: LiveNamespace): void {
+    nsp.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (e: unknown) => {
+          const known = e instanceof AppException;
+          if (!known) this.logger.error(`live handshake failed: ${(e as Error)?.message}`);
+          const err = new Error(known ? e.message : 'cannot check credentials now; retry') as Error & { data?: unknown };
+          err.data = { code: known ? e.code : 'INTERNAL' };
+          next(err);
+        },
+      );
+    });
+  }
+
+  async handleConnection(socket: LiveSocket): Promise<void> {
+    const room = roomOfScope(socket.data.principal.scopePath);
+    await socket.join(room);
+    // Join first, then read `latest`: any seq above it commits after this point, so the
+    // tailer emits it after the join and this socket receives it. Nothing falls in between.
+    try {
+      socket.emit('hello', { latest: await this.changes.latest(), rooms: [room] });
+    } catch (e) {
+      this.logger.error(`live hello failed: ${(e as Error).message}`);
+      socket.disconnect(true);
+    }
+  }
+
+  /** Called by the tailer in seq order: every ancestor area's room plus the whole territory (one copy per socket). */
+  deliver(m: LiveMessage): void {
+    this.nsp?.to(roomsForChange(m.areaPath)).emit(m.type, m);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<{ ok: boolean; rooms: string[]; error?: string }> {
+    const parsed = subscribeRequest.safeParse(body);
+    if (!parsed.success) return { ok: false, rooms: this.areaRooms(socket), error: problem(parsed.error) };
+    try {
+      const rooms = await this.changes.roomsFor(socket.data.principal, parsed.data.areas);
+      // Leave and join in the same tick: the in-memory adapter is synchronous, so no message slips between.
+      for (const r of this.areaRooms(socket)) if (!rooms.includes(r)) void socket.leave(r);
+      void socket.join(rooms);
+      return { ok: true, rooms: this.areaRooms(socket) };
+    } catch (e) {
+      return { ok: false, rooms: this.areaRooms(socket), error: this.message(e) };
+    }
+  }
+
+  @SubscribeMessage('since')
+  async since(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<ChangesResponse & { error?: string }> {
+    const parsed = sinceRequest.safeParse(body);
+    try {
+      if (!parsed.success) return { changes: [], latest: await this.changes.latest(), error: problem(parsed.error) };
+      return await this.changes.since(socket.data.principal, parsed.data.seq, parsed.data.limit ?? 500);
+    } catch (e) {
+      return { changes: [], latest: -1, error: this.message(e) };
+    }
+  }
+
+  private async authenticate(socket: LiveSocket): Promise<void> {
+    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    const token = typeof auth.token === 'string' ? auth.token.trim() : '';
+    if (!token) throw new AppException('UNAUTHENTICATED', 'send the access token (or an API key) as auth.token in the handshake');
+    let principal: Principal;
+    let expiresAt: number | null = null;
+    if (token.startsWith('gck_')) {
+      principal = await this.auth.verifyApiKey(token);
+    } else {
+      principal = (await this.auth.verifyAccessToken(token)).principal;
+      expiresAt = expiryOf(token);
+    }
+    if (!principal.permissions.has('changes:read')) {
+      throw new AppException('FORBIDDEN', 'your role does not allow live changes (needs changes:read)', { permission: 'changes:read' });
+    }
+    socket.data.principal = principal;
+    if (expiresAt !== null) {
+      // The socket lives no longer than its token; the client reconnects with a fresh one and catches up by seq.
+      const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
+      timer.unref();
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
+  }
+
+  private areaRooms(socket: LiveSocket): string[] {
+    return [...socket.rooms].filter((r) => r.startsWith('area:'));
+  }
+
+  private message(e: unknown): string {
+    if (e instanceof AppException) return e.message;
+    this.logger.error(`live request failed: ${(e as Error)?.message}`);
+    return 'internal error; retry';
+  }
+}

@@ -1,0 +1,229 @@
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import type { LiveMessage } from '@gc/contracts';
+import { startTestApp, type TestApp } from '@test/support/app';
+import { applyBySeq, connectLive, type LiveClient } from '@test/support/live-client';
+import { ChangeFeedRepository, type NewChange } from './change-feed.repository';
+
+// Two districts with a grid each (tiny squares you can check by eye); paths are chains of codes.
+const A = { district: 'LA1', grid: 'LA1G1', gridPath: 'LA1.LA1G1' };
+const B = { district: 'LB1', grid: 'LB1G1', gridPath: 'LB1.LB1G1' };
+
+describe('live push: /live socket and GET /api/changes (real PostGIS, real socket.io over a port)', () => {
+  let t: TestApp;
+  let base: string;
+  let ds: DataSource;
+  let feed: ChangeFeedRepository;
+  let admin: { authorization: string };
+  const tokens: Record<string, string> = {};
+  const clients: LiveClient[] = [];
+
+  const append = (c: Partial<NewChange> & { areaPath: string | null }) =>
+    ds.transaction((tx) => feed.append(tx, { type: 'event.created', entityId: null, payload: {}, ...c }));
+  const live = async (token: string | undefined) => {
+    const c = await connectLive(base, token);
+    clients.push(c);
+    return c;
+  };
+  const bySeqs = (ms: LiveMessage[]) => ms.map((m) => m.seq);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    ds = t.app.get(DataSource);
+    feed = t.app.get(ChangeFeedRepository);
+    await ds.query(`INSERT INTO area_version (id, level, status, published_at) VALUES (9001, 'district', 'published', now())`);
+    await ds.query(
+      `INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, valid_from)
+       SELECT 9001, code, name, level, parent, path::ltree, ST_Multi(ST_MakeEnvelope(x, 32, x + 0.01, 32.01, 4326)), 1e6, now()
+         FROM (VALUES ('LA1', '甲区', 'district', NULL, 'LA1', 118.0),
+                      ('LA1G1', '甲区一格', 'grid', 'LA1', 'LA1.LA1G1', 118.0),
+                      ('LB1', '乙区', 'district', NULL, 'LB1', 118.1),
+                      ('LB1G1', '乙区一格', 'grid', 'LB1', 'LB1.LB1G1', 118.1)) v(code, name, level, parent, path, x)`,
+    );
+    admin = await t.admin();
+    for (const [username, roles, jurisdiction] of [
+      ['op_a', ['operator'], A.district],
+      ['op_b', ['operator'], B.district],
+      ['auditor_x', ['auditor'], '*'],
+    ] as const) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username, password: `${username}-password-1`, roles, jurisdiction } });
+      expect(res.statusCode).toBe(201);
+      tokens[username] = (await t.login(username, `${username}-password-1`)).authorization.slice(7);
+    }
+    tokens.admin = admin.authorization.slice(7);
+  });
+
+  afterEach(() => {
+    while (clients.length) clients.pop()!.close();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('pushes an event.created appended in a transaction, with its id and seq, after a hello with the latest seq', async () => {
+    const c = await live(tokens.admin);
+    expect(c.hello.rooms).toEqual(['area:*']);
+    const seqs: number[] = [];
+    for (const id of [101, 102, 103]) seqs.push(await append({ entityId: id, areaPath: A.gridPath, payload: { title: `问题 ${id}` } }));
+    expect(seqs[0]).toBe(c.hello.latest + 1);
+    await c.until((r) => r.length >= 3);
+    expect(c.received).toEqual(
+      [101, 102, 103].map((id, i) =>
+        expect.objectContaining({ seq: seqs[i], type: 'event.created', id: String(id), areaPath: A.gridPath, data: { title: `问题 ${id}` }, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+      ),
+    );
+  });
+
+  it('delivers only inside the jurisdiction: area rooms and ancestors; unplaced changes to the whole territory only', async () => {
+    const [a, b, all] = [await live(tokens.op_a), await live(tokens.op_b), await live(tokens.admin)];
+    expect(a.hello.rooms).toEqual([`area:${A.district}`]);
+    const a1 = await append({ areaPath: A.gridPath });
+    const b1 = await append({ areaPath: B.gridPath });
+    const none = await append({ areaPath: null });
+    const a2 = await append({ areaPath: A.district });
+    const b2 = await append({ areaPath: B.gridPath });
+    // Each socket receives in seq order, so once its last expected message is in, nothing skipped earlier can still come.
+    await a.until((r) => r.some((m) => m.seq === a2));
+    await b.until((r) => r.some((m) => m.seq === b2));
+    await all.until((r) => r.some((m) => m.seq === b2));
+    expect(bySeqs(a.received)).toEqual([a1, a2]);
+    expect(bySeqs(b.received)).toEqual([b1, b2]);
+    expect(bySeqs(all.received)).toEqual([a1, b1, none, a2, b2]);
+  });
+
+  it('narrows with subscribe to areas inside the jurisdiction and refuses the others without revealing them', async () => {
+    const all = await live(tokens.admin);
+    const narrowed = await all.socket.emitWithAck('subscribe', { areas: [B.grid] });
+    expect(narrowed).toEqual({ ok: true, rooms: [`area:${B.gridPath}`] });
+    const a = await live(tokens.op_a);
+    const outside = await a.socket.emitWithAck('subscribe', { areas: [B.district] });
+    expect(outside).toEqual({ ok: false, rooms: [`area:${A.district}`], error: expect.stringContaining(B.district) });
+    const unknown = await a.socket.emitWithAck('subscribe', { areas: ['NOPE9'] });
+    expect(unknown.error).toBe('areas: no current area NOPE9 in your jurisdiction');
+    expect(outside.error).toBe(`areas: no current area ${B.district} in your jurisdiction`);
+    const whole = await a.socket.emitWithAck('subscribe', { areas: ['*'] });
+    expect(whole.ok).toBe(false);
+    const bad = await a.socket.emitWithAck('subscribe', { areas: 'LA1' } as never);
+    expect(bad).toMatchObject({ ok: false, error: expect.stringContaining('areas') });
+    expect(await a.socket.emitWithAck('subscribe', { areas: [A.grid] })).toEqual({ ok: true, rooms: [`area:${A.gridPath}`] });
+
+    const inA = await append({ areaPath: A.gridPath });
+    const inB = await append({ areaPath: B.gridPath });
+    await all.until((r) => r.some((m) => m.seq === inB));
+    expect(bySeqs(all.received)).toEqual([inB]);
+    await a.until((r) => r.some((m) => m.seq === inA));
+    // back to the whole jurisdiction
+    expect(await all.socket.emitWithAck('subscribe', { areas: [] })).toEqual({ ok: true, rooms: ['area:*'] });
+    const later = await append({ areaPath: A.gridPath });
+    await all.until((r) => r.some((m) => m.seq === later));
+    expect(bySeqs(all.received)).toEqual([inB, later]);
+  });
+
+  it('a client that was away gets exactly what it missed by since (socket and HTTP), in order, no duplicates after applying seq', async () => {
+    const first = await live(tokens.op_a);
+    const before = [await append({ areaPath: A.gridPath, entityId: 1 }), await append({ areaPath: A.gridPath, entityId: 2 })];
+    await first.until((r) => r.length === 2);
+    let applied = applyBySeq([], first.received);
+    first.close();
+
+    const missed: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      missed.push(await append({ areaPath: i % 2 ? A.gridPath : B.gridPath, entityId: 10 + i }));
+    }
+    const missedInA = missed.filter((_, i) => i % 2);
+
+    const again = await live(tokens.op_a);
+    // Changes keep coming while the client catches up: pushes and the page overlap.
+    const during = await append({ areaPath: A.gridPath, entityId: 99 });
+    const page = await again.socket.emitWithAck('since', { seq: applied[applied.length - 1].seq });
+    expect(page.error).toBeUndefined();
+    const http = await t.app.inject({ method: 'GET', url: `/api/changes?since=${applied[applied.length - 1].seq}`, headers: { authorization: `Bearer ${tokens.op_a}` } });
+    expect(http.statusCode).toBe(200);
+    expect(http.json().changes).toEqual(page.changes);
+    expect(http.json().latest).toBeGreaterThanOrEqual(during);
+    await again.until((r) => r.some((m) => m.seq === during));
+    applied = applyBySeq(applyBySeq(applied, page.changes), again.received);
+    expect(bySeqs(applied)).toEqual([...before, ...missedInA, during]);
+    expect(applied.map((m) => m.id)).toEqual(['1', '2', '11', '13', '15', '99']);
+  });
+
+  it('pushes nothing and consumes no seq for a transaction that rolled back', async () => {
+    const c = await live(tokens.admin);
+    const latestBefore = await feed.latest(ds.manager);
+    await expect(
+      ds.transaction(async (tx) => {
+        await feed.append(tx, { type: 'event.created', entityId: 'ghost', areaPath: A.gridPath, payload: {} });
+        throw new Error('validation failed later in the same transaction');
+      }),
+    ).rejects.toThrow('validation failed');
+    expect(await feed.latest(ds.manager)).toBe(latestBefore);
+    const sentinel = await append({ areaPath: A.gridPath, entityId: 'sentinel' });
+    expect(sentinel).toBe(latestBefore + 1);
+    await c.until((r) => r.some((m) => m.seq === sentinel));
+    expect(c.received.map((m) => m.id)).toEqual(['sentinel']);
+    const rows = await ds.query(`SELECT count(*)::int AS n FROM change WHERE entity_id = 'ghost'`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('rejects a handshake without a valid token or without changes:read; accepts an API key in auth.token', async () => {
+    await expect(live(undefined)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('auth.token') });
+    await expect(live('not-a-jwt')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(live('gck_deadbeef_nope')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(live(tokens.auditor_x)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('changes:read') });
+    const key = await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: admin, payload: { name: 'wall-b', roles: ['operator'], jurisdiction: B.district } });
+    expect(key.statusCode).toBe(201);
+    const c = await live(key.json().key);
+    expect(c.hello.rooms).toEqual([`area:${B.district}`]);
+    const seq = await append({ areaPath: B.gridPath });
+    await c.until((r) => r.some((m) => m.seq === seq));
+  });
+
+  it('socket since refuses bad input naming the field', async () => {
+    const c = await live(tokens.admin);
+    const bad = await c.socket.emitWithAck('since', { seq: -1 });
+    expect(bad).toMatchObject({ changes: [], error: expect.stringContaining('seq') });
+    const extra = await c.socket.emitWithAck('since', { seq: 0, all: true } as never);
+    expect(extra.error).toContain('all');
+  });
+
+  describe('GET /api/changes', () => {
+    it('returns changes after since in seq order, paged by limit, within the jurisdiction', async () => {
+      const from = await feed.latest(ds.manager);
+      const seqs = [await append({ areaPath: A.gridPath }), await append({ areaPath: B.gridPath }), await append({ areaPath: null }), await append({ areaPath: A.district })];
+      const all = await t.app.inject({ method: 'GET', url: `/api/changes?since=${from}`, headers: admin });
+      expect(all.statusCode).toBe(200);
+      expect(all.json()).toEqual({ changes: seqs.map((seq) => expect.objectContaining({ seq, type: 'event.created' })), latest: seqs[3] });
+      const page = await t.app.inject({ method: 'GET', url: `/api/changes?since=${from}&limit=2`, headers: admin });
+      expect(bySeqs(page.json().changes)).toEqual(seqs.slice(0, 2));
+      const scoped = await t.app.inject({ method: 'GET', url: `/api/changes?since=${from}`, headers: { authorization: `Bearer ${tokens.op_a}` } });
+      expect(bySeqs(scoped.json().changes)).toEqual([seqs[0], seqs[3]]);
+    });
+
+    it('rejects bad since/limit naming the field, and unknown fields', async () => {
+      for (const [query, field] of [
+        ['', 'query.since'],
+        ['since=-1', 'query.since'],
+        ['since=abc', 'query.since'],
+        ['since=1.5', 'query.since'],
+        ['since=', 'query.since'],
+        ['since=0&limit=0', 'query.limit'],
+        ['since=0&limit=5000', 'query.limit'],
+        ['since=0&area=LA1', 'query'],
+      ]) {
+        const res = await t.app.inject({ method: 'GET', url: `/api/changes?${query}`, headers: admin });
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field })] });
+      }
+    });
+
+    it('needs a signed-in caller with changes:read', async () => {
+      expect((await t.app.inject({ method: 'GET', url: '/api/changes?since=0' })).statusCode).toBe(401);
+      const denied = await t.app.inject({ method: 'GET', url: '/api/changes?since=0', headers: { authorization: `Bearer ${tokens.auditor_x}` } });
+      expect(denied.statusCode).toBe(403);
+      expect(denied.json().code).toBe('FORBIDDEN');
+    });
+  });
+});
