@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ObjectsController } from './objects.controller';
+import { ObjectsRepository } from './objects.repository';
+import { ObjectsService } from './objects.service';
+import { OrganizationsController } from './organizations.controller';
+import { OrganizationsRepository } from './organizations.repository';
+import { OrganizationsService } from './organizations.service';
+import { RegistryCountsController } from './registry-counts.controller';
+import { RegistryCountsRepository } from './registry-counts.repository';
 import { PeopleController } from './people.controller';
 import { PeopleRepository } from './people.repository';
 import { PeopleService } from './people.service';
@@ -11,7 +19,10 @@ import { RegistryPiiService } from './registry-pii.service';
 
 /** The registries inside the grids: places, people, objects (city components), organizations. */
 @Module({
-  controllers: [PlacesController, PeopleController],
-  providers: [RegistryLocationRepository, RegistryLocationService, RegistryPiiService, PlacesRepository, PlacesService, PeopleRepository, PeopleService],
+  controllers: [PlacesController, PeopleController, ObjectsController, OrganizationsController, RegistryCountsController],
+  providers: [
+    RegistryLocationRepository, RegistryLocationService, RegistryPiiService, PlacesRepository, PlacesService, PeopleRepository, PeopleService,
+    ObjectsRepository, ObjectsService, OrganizationsRepository, OrganizationsService, RegistryCountsRepository,
+  ],
 })
 export class RegistryModule {}

@@ -1,0 +1,47 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { DataSource } from 'typeorm';
+import { ZQuery } from '../../core/http/zod';
+import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
+import { can, type Principal } from '../auth/principal';
+import { scopeParam } from '../auth/scope';
+import { RegistryCountsRepository } from './registry-counts.repository';
+import { RegistryLocationService } from './registry-location.service';
+
+const countsQuery = z.strictObject({
+  area: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be an area code').optional(),
+  groupBy: z.literal('grid').default('grid'),
+});
+
+@ApiTags('registry')
+@Controller('api/registry')
+export class RegistryCountsController {
+  constructor(
+    private readonly counts: RegistryCountsRepository,
+    private readonly location: RegistryLocationService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * Per-grid counts under an area (people, households, places, objects, organizations; special-group
+   * tags only with pii:tags). The wall map's people layer uses this: counts, never individual people.
+   */
+  @Get('counts')
+  @Requires('registry:read')
+  async byGrid(@CurrentPrincipal() p: Principal, @ZQuery(countsQuery) q: z.output<typeof countsQuery>) {
+    const db = this.dataSource.manager;
+    const areaPath = await this.location.areaFilter(db, q.area);
+    const rows = await this.counts.byGrid(db, areaPath, scopeParam(p));
+    const tags = can(p, 'pii:tags') ? await this.counts.tagsByGrid(db, areaPath, scopeParam(p)) : null;
+    return {
+      area: q.area ?? null,
+      groupBy: q.groupBy,
+      grids: rows.map((r: Record<string, unknown> & { code: string; name: string | null }) => {
+        const { code, name, ...counts } = r;
+        const mine = tags?.filter((t) => t.code === code);
+        return { grid: { code, name }, ...counts, ...(mine ? { tags: Object.fromEntries(mine.map((t) => [t.tag, t.n])) } : {}) };
+      }),
+    };
+  }
+}
