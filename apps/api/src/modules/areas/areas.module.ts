@@ -1,10 +1,39 @@
 import { Global, Module } from '@nestjs/common';
+import { AreaImportRepository } from './area-import.repository';
+import { AreaImportService } from './area-import.service';
 import { AreaLookupRepository } from './area-lookup.repository';
 import { AreaLookupService } from './area-lookup.service';
+import { AreaPublishRepository } from './area-publish.repository';
+import { AreaPublishService } from './area-publish.service';
+import { AreaTilesController } from './area-tiles.controller';
+import { AreaTilesRepository } from './area-tiles.repository';
+import { AreaTilesService } from './area-tiles.service';
+import { AreaTopologyRepository } from './area-topology.repository';
+import { AreasController } from './areas.controller';
+import { AreasRepository } from './areas.repository';
+import { AreasService } from './areas.service';
 
+/**
+ * Territory: areas and grids, versions, topology, lookup, tiles. Other modules use
+ * `AreaLookupService.attribute(tx, lon, lat)` and register their located tables with
+ * `registerAttributedTable` (attributed-tables.ts) so that publishing re-attributes them.
+ */
 @Global()
 @Module({
-  providers: [AreaLookupRepository, AreaLookupService],
+  controllers: [AreasController, AreaTilesController],
+  providers: [
+    AreaLookupRepository,
+    AreaLookupService,
+    AreasRepository,
+    AreasService,
+    AreaImportRepository,
+    AreaImportService,
+    AreaTopologyRepository,
+    AreaPublishRepository,
+    AreaPublishService,
+    AreaTilesRepository,
+    AreaTilesService,
+  ],
   exports: [AreaLookupService],
 })
 export class AreasModule {}

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface Candidate {
+  i: number;
+  code: string;
+  name: string;
+  parent: string | null;
+  /** GeoJSON MultiPolygon, WGS-84 */
+  geom: { type: 'MultiPolygon'; coordinates: unknown };
+  properties: Record<string, unknown>;
+}
+
+export interface ValidityRow {
+  i: number;
+  valid: boolean;
+  reason: string | null;
+  location: { type: 'Point'; coordinates: [number, number] } | null;
+  /** after ST_MakeValid (only computed when repair was asked): polygon parts left, 0 = nothing usable */
+  repairedParts: number | null;
+}
+
+@Injectable()
+export class AreaImportRepository {
+  async createDraft(tx: EntityManager, level: string, label: string | null, source: unknown, by: string): Promise<number> {
+    const [row] = await tx.query(
+      `INSERT INTO area_version (level, label, source, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id::int`,
+      [level, label, JSON.stringify(source), by],
+    );
+    return row.id;
+  }
+
+  async draftLevel(tx: EntityManager, versionId: number): Promise<{ status: string; level: string } | undefined> {
+    const [row] = await tx.query(`SELECT status, level FROM area_version WHERE id = $1 FOR UPDATE`, [versionId]);
+    return row;
+  }
+
+  /**
+   * Validity of every candidate in one statement. ST_IsValidDetail gives the reason and the
+   * location (e.g. "Self-intersection" at a point); with repair, ST_MakeValid's polygonal part
+   * (ST_CollectionExtract type 3: lines and points left over from collapsed pieces are dropped).
+   */
+  async validate(tx: EntityManager, candidates: Candidate[], repair: boolean): Promise<ValidityRow[]> {
+    return tx.query(
+      `WITH input AS (
+         SELECT (f->>'i')::int AS i, ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326) AS g
+           FROM jsonb_array_elements($1::jsonb) f
+       ), d AS (SELECT i, g, ST_IsValidDetail(g) AS det FROM input)
+       SELECT i, (det).valid AS valid, (det).reason AS reason,
+              ST_AsGeoJSON((det).location, 7)::jsonb AS location,
+              CASE WHEN $2::boolean AND NOT (det).valid
+                   THEN ST_NumGeometries(ST_CollectionExtract(ST_MakeValid(g), 3)) END AS "repairedParts"
+         FROM d ORDER BY i`,
+      [JSON.stringify(candidates.map((c) => ({ i: c.i, geom: c.geom }))), repair],
+    );
+  }
+
+  /**
+   * Insert the accepted candidates as draft rows (valid_from NULL). The path is the parent's
+   * path plus the code when the parent code names a current area or one in this draft;
+   * otherwise the area is a root (a standalone layer). Geometry: MultiPolygon, SRID 4326.
+   * Then the ST_Subdivide pieces (≤ 64 vertices) for fast point lookups.
+   */
+  async insert(tx: EntityManager, versionId: number, level: string, rows: (Candidate & { repair: boolean })[]): Promise<number[]> {
+    const inserted: { id: number }[] = await tx.query(
+      `WITH input AS (
+         SELECT f->>'code' AS code, f->>'name' AS name, f->>'parent' AS parent, f->'properties' AS props,
+                (f->>'repair')::boolean AS repair, ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326) AS g
+           FROM jsonb_array_elements($3::jsonb) f
+       ), shaped AS (
+         SELECT code, name, parent, props,
+                ST_Multi(CASE WHEN repair THEN ST_CollectionExtract(ST_MakeValid(g), 3) ELSE g END) AS geom
+           FROM input
+       )
+       INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, properties)
+       SELECT $1, s.code, s.name, $2, s.parent,
+              coalesce((SELECT p.path FROM area p
+                         WHERE p.code = s.parent
+                           AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL))
+                         ORDER BY (p.version_id = $1) DESC LIMIT 1) || s.code,
+                       text2ltree(s.code)),
+              s.geom, ST_Area(s.geom::geography), coalesce(s.props, '{}'::jsonb)
+         FROM shaped s
+       RETURNING id::int`,
+      [versionId, level, JSON.stringify(rows.map((r) => ({ ...r, geom: r.geom })))],
+    );
+    const ids = inserted.map((r) => r.id);
+    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[])`, [ids]);
+    return ids;
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { PublishResponse, TopologyReport } from '@gc/contracts';
+import { TransactionRunner } from '../../core/database/transaction-runner';
+import { AppException } from '../../core/http/app-exception';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import { ChangeFeedRepository } from '../live/change-feed.repository';
+import { attributedTables } from './attributed-tables';
+import { AreaPublishRepository } from './area-publish.repository';
+import { AreaTopologyRepository } from './area-topology.repository';
+
+@Injectable()
+export class AreaPublishService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: AreaPublishRepository,
+    private readonly topology: AreaTopologyRepository,
+    private readonly changes: ChangeFeedRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async report(db: EntityManager, versionId: number): Promise<TopologyReport> {
+    const checks = await this.topology.check(db, versionId);
+    const summary = {
+      blocking: checks.overlaps.features.length > 0 || checks.duplicateCodes.length > 0,
+      needsGapAcknowledgement: checks.gaps.features.length > 0,
+      overlaps: checks.overlaps.features.length,
+      gaps: checks.gaps.features.length,
+      outsideParent: checks.outsideParent.features.length,
+      slivers: checks.slivers.features.length,
+      duplicateCodes: checks.duplicateCodes.length,
+      nonContiguous: checks.nonContiguous.features.length,
+    };
+    return { versionId, summary, ...checks };
+  }
+
+  async topologyOf(versionId: number): Promise<TopologyReport> {
+    return this.tx.run(async (tx) => {
+      if (!(await this.repo.lockVersion(tx, versionId))) throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
+      return this.report(tx, versionId);
+    });
+  }
+
+  /**
+   * Publish a draft atomically: check topology, close the rows it replaces, open its rows,
+   * re-attribute every registered table, write the outbox change and the audit row, all in
+   * one transaction. Overlaps and duplicate codes block; gaps need acknowledgeGaps.
+   */
+  async publish(p: Principal, versionId: number, acknowledgeGaps: boolean): Promise<PublishResponse> {
+    return this.tx.run(async (tx) => {
+      const v = await this.repo.lockVersion(tx, versionId);
+      if (!v) throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
+      if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${versionId} is ${v.status}, not a draft`, { versionId, status: v.status });
+      const r = await this.report(tx, versionId);
+      if (r.summary.blocking) {
+        throw new AppException('TOPOLOGY_BLOCKED', `version ${versionId} has ${r.summary.overlaps} overlap(s) and ${r.summary.duplicateCodes} duplicate code(s)`, {
+          overlaps: r.overlaps.features.map((f) => f.properties),
+          duplicateCodes: r.duplicateCodes,
+        });
+      }
+      if (r.summary.gaps > 0 && !acknowledgeGaps) {
+        throw new AppException('GAPS_NOT_ACKNOWLEDGED', `version ${versionId} leaves ${r.summary.gaps} gap(s); publish with acknowledgeGaps: true`, {
+          field: 'body.acknowledgeGaps',
+          gaps: r.gaps.features.map((f) => f.properties),
+        });
+      }
+      const closed = await this.repo.closeReplaced(tx, versionId);
+      const { added, publishedAt } = await this.repo.activate(tx, versionId, p.name, r.summary.gaps > 0);
+      const reattributed: Record<string, number> = {};
+      for (const t of attributedTables()) reattributed[t.table] = await this.repo.reattribute(tx, t, versionId, closed);
+      const result: PublishResponse = { versionId, publishedAt, added, closed: closed.length, reattributed };
+      await this.audit.write(tx, p, 'publish', 'area_version', versionId, { status: 'draft' }, { status: 'published', ...result, level: v.level });
+      await this.changes.append(tx, { type: 'area.version.published', entityId: versionId, areaPath: null, payload: { ...result, level: v.level } });
+      return result;
+    });
+  }
+}

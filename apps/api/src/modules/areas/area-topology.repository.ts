@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TopologyReport } from '@gc/contracts';
+
+/** Pieces below this many m² are digitising noise, not a real overlap or gap (they show up as slivers). */
+export const NOISE_M2 = 1;
+/** A polygon part smaller than this (m²) is a sliver. */
+export const SLIVER_M2 = 100;
+
+const feature = (geom: string, props: string) =>
+  `jsonb_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(${geom}, 7)::jsonb, 'properties', ${props})`;
+const collection = (rows: string) => `jsonb_build_object('type', 'FeatureCollection', 'features', coalesce((${rows}), '[]'::jsonb))`;
+
+@Injectable()
+export class AreaTopologyRepository {
+  /**
+   * Every check of a draft in ONE statement inside PostGIS. Areas in m² via geography.
+   * Siblings share a parent code (roots are siblings of each other). A parent is the draft's
+   * own row with that code, else the current one. Overlap = interiors intersect ('2********').
+   */
+  async check(db: EntityManager, versionId: number): Promise<Omit<TopologyReport, 'summary' | 'versionId'>> {
+    const [row] = await db.query(
+      `WITH d AS (SELECT id, code, parent_code, geom FROM area WHERE version_id = $1),
+       ov AS (
+         SELECT a.code AS a, b.code AS b, x.g, ST_Area(x.g::geography) AS m2
+           FROM d a JOIN d b ON a.id < b.id AND a.parent_code IS NOT DISTINCT FROM b.parent_code
+                             AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
+          CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS g) x
+       ),
+       par AS (
+         SELECT DISTINCT ON (p.code) p.code, p.geom
+           FROM area p
+          WHERE p.code IN (SELECT parent_code FROM d WHERE parent_code IS NOT NULL)
+            AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL))
+          ORDER BY p.code, (p.version_id = $1) DESC
+       ),
+       gap AS (
+         SELECT par.code AS parent, (ST_Dump(ST_Difference(par.geom, ST_Union(c.geom)))).geom AS g
+           FROM par JOIN d c ON c.parent_code = par.code
+          GROUP BY par.code, par.geom
+       ),
+       outside AS (
+         SELECT c.code, par.code AS parent, (ST_Dump(ST_Difference(c.geom, par.geom))).geom AS g
+           FROM d c JOIN par ON par.code = c.parent_code
+          WHERE NOT ST_CoveredBy(c.geom, par.geom)
+       ),
+       parts AS (SELECT d.code, (ST_Dump(d.geom)).geom AS g FROM d),
+       sliver AS (
+         SELECT code, g, ST_Area(g::geography) AS m2 FROM parts
+          WHERE ST_Area(g::geography) < ${SLIVER_M2}
+             -- very thin (Polsby-Popper compactness 4πA/P² below 0.005)
+             OR 4 * pi() * ST_Area(g::geography) / nullif(ST_Perimeter(g::geography) ^ 2, 0) < 0.005
+         UNION ALL SELECT a || '/' || b, g, m2 FROM ov WHERE m2 < ${NOISE_M2} AND NOT ST_IsEmpty(g)
+       )
+       SELECT
+         ${collection(`SELECT jsonb_agg(${feature('g', `jsonb_build_object('a', a, 'b', b, 'areaM2', round(m2::numeric, 1))`)} ORDER BY m2 DESC) FROM ov WHERE m2 >= ${NOISE_M2}`)} AS overlaps,
+         ${collection(`SELECT jsonb_agg(${feature('g', `jsonb_build_object('parent', parent, 'areaM2', round(ST_Area(g::geography)::numeric, 1))`)}) FROM gap WHERE ST_Area(g::geography) >= ${NOISE_M2}`)} AS gaps,
+         ${collection(`SELECT jsonb_agg(${feature('g', `jsonb_build_object('code', code, 'parent', parent, 'areaM2', round(ST_Area(g::geography)::numeric, 1))`)}) FROM outside WHERE ST_Area(g::geography) >= ${NOISE_M2}`)} AS "outsideParent",
+         ${collection(`SELECT jsonb_agg(${feature('g', `jsonb_build_object('code', code, 'areaM2', round(m2::numeric, 2))`)}) FROM sliver`)} AS slivers,
+         coalesce((SELECT jsonb_agg(jsonb_build_object('code', code, 'count', n)) FROM (SELECT code, count(*)::int AS n FROM d GROUP BY code HAVING count(*) > 1) x), '[]'::jsonb) AS "duplicateCodes",
+         ${collection(`SELECT jsonb_agg(${feature('geom', `jsonb_build_object('code', code, 'parts', ST_NumGeometries(geom))`)}) FROM d WHERE ST_NumGeometries(geom) > 1`)} AS "nonContiguous"`,
+      [versionId],
+    );
+    return row;
+  }
+}
