@@ -1,0 +1,87 @@
+import type { LoginResponse } from '@gc/contracts';
+import { loadSession, saveSession, sessionFromLogin, type Session } from '../state/session';
+
+/** The API's one error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+}
+
+type Listener = (s: Session | null) => void;
+let current: Session | null = loadSession();
+const listeners = new Set<Listener>();
+
+export const getSession = () => current;
+export function setSession(s: Session | null): void {
+  current = s;
+  saveSession(s);
+  for (const l of listeners) l(s);
+}
+export function onSession(l: Listener): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+async function parse(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function raw(method: string, url: string, body?: unknown, token?: string): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+let refreshing: Promise<boolean> | null = null;
+/** Trades the refresh token for a new pair; one refresh at a time. */
+export function refreshSession(): Promise<boolean> {
+  const s = current;
+  if (!s) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const res = await raw('POST', '/api/auth/refresh', { refreshToken: s.refreshToken });
+      if (!res.ok) return false;
+      const r = (await res.json()) as LoginResponse;
+      setSession(sessionFromLogin({ ...r, user: r.user ?? s.user }, Date.now()));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** A JSON request with the bearer token; one refresh-and-retry on 401. */
+export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let res = await raw(method, url, body, current?.accessToken);
+  if (res.status === 401 && current && (await refreshSession())) res = await raw(method, url, body, current?.accessToken);
+  if (res.status === 401 && url !== '/api/auth/login') setSession(null);
+  const data = await parse(res);
+  if (!res.ok) {
+    const e = (data ?? {}) as { code?: string; message?: string; details?: unknown };
+    throw new ApiError(res.status, e.code ?? String(res.status), e.message ?? res.statusText, e.details);
+  }
+  return data as T;
+}
+
+export async function login(username: string, password: string): Promise<Session> {
+  const r = await api<LoginResponse>('POST', '/api/auth/login', { username, password });
+  const s = sessionFromLogin(r, Date.now());
+  setSession(s);
+  return s;
+}

@@ -1,0 +1,100 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useI18n } from '../../i18n/i18n-context';
+import { ApiError, login } from '../api/http';
+
+interface DemoAccount {
+  username: string;
+  password: string;
+  role?: string;
+  roles?: string[];
+  displayName?: string;
+  description?: string;
+}
+
+/** GET /api/demo/accounts exists only in demo mode: a 404 (or anything else) just hides the list. */
+async function fetchDemoAccounts(): Promise<DemoAccount[]> {
+  try {
+    const res = await fetch('/api/demo/accounts');
+    if (!res.ok) return [];
+    const body = (await res.json()) as unknown;
+    const list = Array.isArray(body) ? body : (body as { accounts?: unknown }).accounts;
+    return Array.isArray(list) ? (list as DemoAccount[]).filter((a) => a && typeof a.username === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function SignIn() {
+  const { t, lang, setLang } = useI18n();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [demo, setDemo] = useState<DemoAccount[]>([]);
+
+  useEffect(() => {
+    let alive = true;
+    void fetchDemoAccounts().then((a) => alive && setDemo(a));
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(username, password);
+    } catch (err) {
+      setError(err instanceof ApiError ? `${t('signin.failed')}: ${err.message}` : t('signin.failed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="signin">
+      <form className="signin-card" onSubmit={(e) => void submit(e)}>
+        <button type="button" className="lang-switch" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          {t('lang.switch')}
+        </button>
+        <h1>{t('title')}</h1>
+        <h2>{t('signin.title')}</h2>
+        <label>
+          {t('signin.username')}
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        </label>
+        <label>
+          {t('signin.password')}
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error && <div className="error" role="alert">{error}</div>}
+        <button type="submit" className="primary" disabled={busy}>
+          {t('signin.submit')}
+        </button>
+        {demo.length > 0 && (
+          <div className="demo-accounts">
+            <h3>{t('signin.demo')}</h3>
+            <p className="muted">{t('signin.demoHint')}</p>
+            <ul>
+              {demo.map((a) => (
+                <li key={a.username}>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setUsername(a.username);
+                      setPassword(a.password);
+                    }}
+                  >
+                    <b>{a.username}</b> {a.displayName ?? ''} <span className="muted">{a.description ?? a.roles?.join(', ') ?? a.role ?? ''}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import type { EventSummary, LiveMessage } from '@gc/contracts';
+import { computeCounts, eventsReducer, FEED_SIZE, initialEventsState } from './events-store';
+
+const ev = (id: number, over: Partial<EventSummary> = {}): EventSummary => ({
+  id,
+  category: 'environment',
+  categoryName: '环境卫生',
+  urgency: 'normal',
+  state: 'reported',
+  source: 'patrol',
+  title: `事件${id}`,
+  lon: 118.79,
+  lat: 32.06,
+  grid: { code: 'G1', name: '网格一' },
+  department: null,
+  createdAt: '2025-06-01T08:00:00.000Z',
+  dueAt: null,
+  overdue: false,
+  warning: 'none',
+  escalationLevel: 0,
+  ...over,
+});
+const msg = (seq: number, type: LiveMessage['type'], data: unknown): LiveMessage => ({
+  seq,
+  type,
+  id: data && typeof data === 'object' && 'id' in data ? String((data as { id: number }).id) : null,
+  at: '2025-06-01T08:00:00.000Z',
+  areaPath: null,
+  data,
+});
+
+describe('eventsReducer', () => {
+  it('adds a created event, marks it fresh and records its seq', () => {
+    const s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(5, 'event.created', ev(1))], receivedAt: 1000 });
+    expect(s.events[1].title).toBe('事件1');
+    expect(s.lastSeq).toBe(5);
+    expect(s.fresh[1]).toBe(1000);
+    expect(s.feed.map((f) => f.seq)).toEqual([5]);
+  });
+
+  it('ignores a duplicate and an older message for the same event', () => {
+    let s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(5, 'event.created', ev(1))], receivedAt: 0 });
+    s = eventsReducer(s, { type: 'live', messages: [msg(7, 'event.transitioned', ev(1, { state: 'dispatched' }))], receivedAt: 0 });
+    const again = eventsReducer(s, { type: 'live', messages: [msg(7, 'event.transitioned', ev(1, { state: 'dispatched' }))], receivedAt: 0 });
+    expect(again).toBe(s);
+    // a catch-up page can carry an older change that arrives after the newer one
+    const older = eventsReducer(s, { type: 'live', messages: [msg(6, 'event.transitioned', ev(1, { state: 'accepted' }))], receivedAt: 0 });
+    expect(older.events[1].state).toBe('dispatched');
+    expect(older.feed.map((f) => f.seq)).toEqual([7, 6, 5]);
+    expect(older.lastSeq).toBe(7);
+  });
+
+  it('applies a batch in seq order whatever order it came in', () => {
+    const s = eventsReducer(initialEventsState, {
+      type: 'live',
+      messages: [msg(3, 'event.transitioned', ev(1, { state: 'accepted' })), msg(2, 'event.created', ev(1))],
+      receivedAt: 0,
+    });
+    expect(s.events[1].state).toBe('accepted');
+    expect(s.lastSeq).toBe(3);
+  });
+
+  it('keeps a live change newer than a snapshot that loads afterwards', () => {
+    let s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(10, 'event.transitioned', ev(1, { state: 'dispatched' }))], receivedAt: 0 });
+    s = eventsReducer(s, { type: 'snapshot', events: [ev(1, { state: 'reported' }), ev(2)], latest: 9 });
+    expect(s.events[1].state).toBe('dispatched');
+    expect(s.events[2]).toBeDefined();
+    expect(s.lastSeq).toBe(10);
+  });
+
+  it('puts non-event changes in the feed only, and caps the feed', () => {
+    const many = Array.from({ length: FEED_SIZE + 5 }, (_, i) => msg(i + 1, 'summons.created', { id: 99 }));
+    const s = eventsReducer(initialEventsState, { type: 'live', messages: many, receivedAt: 0 });
+    expect(Object.keys(s.events)).toHaveLength(0);
+    expect(s.feed).toHaveLength(FEED_SIZE);
+    expect(s.feed[0].seq).toBe(FEED_SIZE + 5);
+  });
+
+  it('expires the pulse of old arrivals', () => {
+    let s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(1, 'event.created', ev(1))], receivedAt: 100 });
+    s = eventsReducer(s, { type: 'live', messages: [msg(2, 'event.created', ev(2))], receivedAt: 200 });
+    s = eventsReducer(s, { type: 'expire-fresh', before: 150 });
+    expect(Object.keys(s.fresh)).toEqual(['2']);
+  });
+});
+
+describe('computeCounts', () => {
+  it('counts today, open, overdue and the on-time rate of closed cases', () => {
+    const now = new Date(2025, 5, 1, 12, 0, 0);
+    const today = new Date(2025, 5, 1, 9, 0, 0).toISOString();
+    const yesterday = new Date(2025, 4, 31, 9, 0, 0).toISOString();
+    const c = computeCounts(
+      {
+        1: ev(1, { createdAt: today }),
+        2: ev(2, { createdAt: yesterday, overdue: true, state: 'dispatched' }),
+        3: ev(3, { createdAt: yesterday, state: 'closed' }),
+        4: ev(4, { createdAt: today, state: 'closed', overdue: true }),
+        5: ev(5, { createdAt: today, state: 'voided' }),
+      },
+      now,
+    );
+    expect(c).toEqual({ newToday: 3, open: 2, overdue: 1, closed: 2, onTimeRate: 0.5 });
+  });
+});

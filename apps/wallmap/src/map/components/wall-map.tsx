@@ -1,0 +1,186 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import * as maplibregl from 'maplibre-gl';
+import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { EventSummary } from '@gc/contracts';
+import { getSession } from '../../auth/api/http';
+import { worldLand } from '../state/land';
+import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE } from '../state/map-style';
+import { diffEvents, isEmptyDiff } from '../state/event-diff';
+import { changedCounts, type GridCount } from '../state/grid-counts';
+
+// The worker ships beside the bundle (no blob from a CDN): CSP worker-src 'self'.
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface LayerVisibility {
+  grids: boolean;
+  events: boolean;
+  people: boolean;
+}
+
+export interface FlyTarget {
+  bbox?: [number, number, number, number];
+  center?: [number, number];
+  instant?: boolean;
+  key: number;
+}
+
+interface Props {
+  drawn: Record<number, EventSummary>;
+  gridCounts: Record<string, GridCount>;
+  peopleCounts: Record<string, number>;
+  fresh: Record<number, number>;
+  selectedId: number | null;
+  layers: LayerVisibility;
+  flyTo: FlyTarget | null;
+  onSelect(id: number): void;
+  onError(message: string): void;
+}
+
+const GRID_LAYERS = ['grids-cases', 'grids-line', 'grid-label'];
+const EVENT_LAYERS = ['event-clusters', 'event-cluster-count', 'event-pulse', 'event-points', 'event-selected'];
+
+/** Bearer token on our own API requests, including the tiles MapLibre fetches itself. */
+function transformRequest(url: string) {
+  const token = getSession()?.accessToken;
+  if (token && url.startsWith(`${location.origin}/api/`)) return { url, headers: { Authorization: `Bearer ${token}` } };
+  return { url };
+}
+
+export function WallMap(props: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const [ready, setReady] = useState(false);
+  const drawnRef = useRef<Record<number, EventSummary>>({});
+  const countsRef = useRef<Record<string, GridCount>>({});
+  const freshRef = useRef<Record<number, number>>({});
+  const selectedRef = useRef<number | null>(null);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const style = useMemo(() => buildStyle(location.origin, worldLand()), []);
+
+  // MapLibre rasterises CJK labels with the page font: load it first, or labels fall back for good
+  const [fontReady, setFontReady] = useState(false);
+  useEffect(() => {
+    let alive = true;
+    const done = () => alive && setFontReady(true);
+    const timeout = setTimeout(done, 3000);
+    document.fonts.load('16px "Noto Sans SC"', '网格社区街道').then(done, done);
+    return () => {
+      alive = false;
+      clearTimeout(timeout);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!fontReady) return;
+    const map = new maplibregl.Map({
+      container: container.current!,
+      style,
+      center: [118.79, 32.05],
+      zoom: 9,
+      attributionControl: false,
+      localIdeographFontFamily: '"Noto Sans SC", "Noto Sans CJK SC", sans-serif',
+      transformRequest,
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    });
+    mapRef.current = map;
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL)' }), 'bottom-right');
+    // with a listener MapLibre does not print errors itself; the app shows them
+    map.on('error', (e) => propsRef.current.onError(e.error?.message ?? 'map error'));
+    map.on('load', () => setReady(true));
+    map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
+      const f = e.features?.[0] as MapGeoJSONFeature | undefined;
+      if (f?.id !== undefined) propsRef.current.onSelect(Number(f.id));
+    });
+    map.on('click', 'event-clusters', (e: MapLayerMouseEvent) => {
+      const f = e.features?.[0];
+      const source = map.getSource(EVENTS_SOURCE) as GeoJSONSource;
+      const clusterId = f?.properties?.cluster_id as number | undefined;
+      if (clusterId === undefined || !f || f.geometry.type !== 'Point') return;
+      const center = f.geometry.coordinates as [number, number];
+      void source.getClusterExpansionZoom(clusterId).then((zoom) => map.easeTo({ center, zoom }));
+    });
+    for (const l of ['event-points', 'event-clusters']) {
+      map.on('mouseenter', l, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', l, () => (map.getCanvas().style.cursor = ''));
+    }
+    // new cases pulse: one paint property animated, the features chosen by feature state
+    let phase = 0;
+    const pulse = setInterval(() => {
+      if (!map.isStyleLoaded() || !Object.keys(freshRef.current).length) return;
+      phase = (phase + 1) % 20;
+      const k = phase / 20;
+      map.setPaintProperty('event-pulse', 'circle-radius', 8 + 18 * k);
+      map.setPaintProperty('event-pulse', 'circle-opacity', ['case', ['boolean', ['feature-state', 'fresh'], false], 0.6 * (1 - k), 0]);
+    }, 60);
+    (window as unknown as { __wallmap?: maplibregl.Map }).__wallmap = map;
+    return () => {
+      clearInterval(pulse);
+      map.remove();
+      mapRef.current = null;
+    };
+  }, [style, fontReady]);
+
+  // events: one source, a diff per change (never a full setData per message)
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    const diff = diffEvents(drawnRef.current, props.drawn);
+    drawnRef.current = props.drawn;
+    if (!isEmptyDiff(diff)) void (map.getSource(EVENTS_SOURCE) as GeoJSONSource).updateData(diff);
+  }, [ready, props.drawn]);
+
+  // grids: open/overdue counts as feature state keyed by grid code
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    const changed = changedCounts(countsRef.current, props.gridCounts);
+    countsRef.current = props.gridCounts;
+    for (const [code, c] of Object.entries(changed)) map.setFeatureState({ source: AREAS_SOURCE, sourceLayer: AREAS_LAYER, id: code }, { open: c.open, overdue: c.overdue });
+  }, [ready, props.gridCounts]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    for (const [code, n] of Object.entries(props.peopleCounts)) map.setFeatureState({ source: AREAS_SOURCE, sourceLayer: AREAS_LAYER, id: code }, { people: n });
+  }, [ready, props.peopleCounts]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    for (const id of Object.keys(freshRef.current)) if (!(id in props.fresh)) map.setFeatureState({ source: EVENTS_SOURCE, id }, { fresh: false });
+    for (const id of Object.keys(props.fresh)) map.setFeatureState({ source: EVENTS_SOURCE, id }, { fresh: true });
+    freshRef.current = props.fresh;
+  }, [ready, props.fresh, props.drawn]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    if (selectedRef.current !== null) map.setFeatureState({ source: EVENTS_SOURCE, id: selectedRef.current }, { selected: false });
+    if (props.selectedId !== null) map.setFeatureState({ source: EVENTS_SOURCE, id: props.selectedId }, { selected: true });
+    selectedRef.current = props.selectedId;
+  }, [ready, props.selectedId, props.drawn]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    const vis = (on: boolean) => (on ? 'visible' : 'none');
+    for (const l of GRID_LAYERS) map.setLayoutProperty(l, 'visibility', vis(props.layers.grids));
+    for (const l of EVENT_LAYERS) map.setLayoutProperty(l, 'visibility', vis(props.layers.events));
+    map.setLayoutProperty('grids-people', 'visibility', vis(props.layers.people));
+  }, [ready, props.layers]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    const t = props.flyTo;
+    if (!ready || !map || !t) return;
+    if (t.bbox) map.fitBounds(t.bbox, { padding: 80, maxZoom: 16, duration: t.instant ? 0 : 1500 });
+    else if (t.center) map.flyTo({ center: t.center, zoom: 15 });
+  }, [ready, props.flyTo]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}

@@ -1,0 +1,50 @@
+import type { EventSummary } from '@gc/contracts';
+import { diffEvents, drawnEvents, NO_FILTERS } from './event-diff';
+
+const ev = (id: number, over: Partial<EventSummary> = {}): EventSummary => ({
+  id,
+  category: 'environment',
+  categoryName: '环境卫生',
+  urgency: 'normal',
+  state: 'reported',
+  source: 'patrol',
+  title: `e${id}`,
+  lon: 118.79,
+  lat: 32.06,
+  grid: null,
+  department: 'city',
+  createdAt: '2025-06-01T08:00:00.000Z',
+  dueAt: null,
+  overdue: false,
+  warning: 'none',
+  escalationLevel: 0,
+  ...over,
+});
+
+describe('diffEvents', () => {
+  it('adds new, updates changed (geometry only when moved), removes gone, skips unchanged', () => {
+    const a = ev(1);
+    const b = ev(2);
+    const c = ev(3);
+    const b2 = ev(2, { state: 'dispatched' });
+    const c2 = ev(3, { lon: 118.8 });
+    const d = ev(4);
+    const diff = diffEvents({ 1: a, 2: b, 3: c }, { 2: b2, 3: c2, 4: d });
+    expect(diff.add.map((f) => f.id)).toEqual([4]);
+    expect(diff.remove).toEqual([1]);
+    expect(diff.update.map((u) => u.id)).toEqual([2, 3]);
+    expect(diff.update[0].newGeometry).toBeUndefined();
+    expect(diff.update[0].addOrUpdateProperties).toContainEqual({ key: 'state', value: 'dispatched' });
+    expect(diff.update[1].newGeometry).toEqual({ type: 'Point', coordinates: [118.8, 32.06] });
+  });
+});
+
+describe('drawnEvents', () => {
+  it('drops unplaced and finished events and applies the filters', () => {
+    const all = { 1: ev(1), 2: ev(2, { lon: null, lat: null }), 3: ev(3, { state: 'closed' }), 4: ev(4, { overdue: true, category: 'safety' }) };
+    expect(Object.keys(drawnEvents(all, NO_FILTERS))).toEqual(['1', '4']);
+    expect(Object.keys(drawnEvents(all, { ...NO_FILTERS, overdueOnly: true }))).toEqual(['4']);
+    expect(Object.keys(drawnEvents(all, { ...NO_FILTERS, category: 'environment' }))).toEqual(['1']);
+    expect(drawnEvents(all, NO_FILTERS)[1]).toBe(all[1]);
+  });
+});

@@ -1,0 +1,218 @@
+import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+import { STATUS_COLORS as C } from '../../events/state/event-colors';
+
+export const FONT = ['Noto Sans Regular'];
+export const EVENTS_SOURCE = 'events';
+export const AREAS_SOURCE = 'areas';
+export const AREAS_LAYER = 'areas';
+
+const fresh: ExpressionSpecification = ['boolean', ['feature-state', 'fresh'], false];
+const open: ExpressionSpecification = ['coalesce', ['feature-state', 'open'], 0];
+const overdue: ExpressionSpecification = ['coalesce', ['feature-state', 'overdue'], 0];
+const level = (l: string): ExpressionSpecification => ['==', ['get', 'level'], l];
+
+/** The colour a case marker gets, from the one status table. */
+export const eventColor: ExpressionSpecification = [
+  'case',
+  ['boolean', ['get', 'overdue'], false],
+  C.overdue,
+  ['==', ['get', 'urgency'], 'critical'],
+  C.critical,
+  ['==', ['get', 'urgency'], 'urgent'],
+  C.urgent,
+  C.normal,
+];
+
+/**
+ * The whole wall style, built once per origin (memoised by the caller). Everything is
+ * local: glyphs from /glyphs, land from the bundled world-atlas, our areas as vector tiles.
+ */
+export function buildStyle(origin: string, land: FeatureCollection): StyleSpecification {
+  return {
+    version: 8,
+    name: 'command-wall-dark',
+    glyphs: `${origin}/glyphs/{fontstack}/{range}.pbf`,
+    sources: {
+      land: { type: 'geojson', data: land },
+      [AREAS_SOURCE]: { type: 'vector', url: `${origin}/api/areas/tiles.json`, promoteId: 'code' },
+      [EVENTS_SOURCE]: {
+        type: 'geojson',
+        data: { type: 'FeatureCollection', features: [] },
+        promoteId: 'id',
+        cluster: true,
+        clusterMaxZoom: 13,
+        clusterRadius: 40,
+      },
+    },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#06101c' } },
+      { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#0d1b2a', 'fill-outline-color': '#1b324a' } },
+      {
+        id: 'areas-fill',
+        type: 'fill',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: ['!=', ['get', 'level'], 'grid'],
+        paint: {
+          'fill-color': ['match', ['get', 'level'], 'city', '#0f2236', 'district', '#112a43', 'street', '#13304c', 'community', '#153554', '#173a5c'],
+          'fill-opacity': 0.55,
+        },
+      },
+      {
+        // grids coloured by their open and overdue cases (feature state keyed by code)
+        id: 'grids-cases',
+        type: 'fill',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('grid'),
+        paint: {
+          'fill-color': ['case', ['>', overdue, 0], C.gridOverdue, ['>=', open, 3], C.gridBusy, ['>', open, 0], C.gridOpen, C.gridCalm],
+          'fill-opacity': ['case', ['>', overdue, 0], 0.6, ['>', open, 0], 0.5, 0.35],
+        },
+      },
+      {
+        // people per grid (registry counts), shown instead of the case colours when switched on
+        id: 'grids-people',
+        type: 'fill',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('grid'),
+        layout: { visibility: 'none' },
+        paint: {
+          'fill-color': ['interpolate', ['linear'], ['coalesce', ['feature-state', 'people'], 0], 0, '#10243a', 500, '#3a6ea5', 2000, '#8fd3ff'],
+          'fill-opacity': 0.7,
+        },
+      },
+      {
+        id: 'grids-line',
+        type: 'line',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('grid'),
+        minzoom: 11,
+        paint: { 'line-color': '#4d7aa6', 'line-width': 0.6, 'line-opacity': 0.7 },
+      },
+      {
+        id: 'community-line',
+        type: 'line',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('community'),
+        minzoom: 10,
+        paint: { 'line-color': '#6fa8dc', 'line-width': 1, 'line-dasharray': [3, 2] },
+      },
+      {
+        id: 'street-line',
+        type: 'line',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('street'),
+        paint: { 'line-color': '#8ec5ff', 'line-width': 1.4 },
+      },
+      {
+        id: 'district-line',
+        type: 'line',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: ['in', ['get', 'level'], ['literal', ['city', 'district']]],
+        paint: { 'line-color': '#c9e4ff', 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 3] },
+      },
+      {
+        id: 'event-clusters',
+        type: 'circle',
+        source: EVENTS_SOURCE,
+        filter: ['has', 'point_count'],
+        paint: {
+          'circle-color': C.cluster,
+          'circle-opacity': 0.85,
+          'circle-radius': ['step', ['get', 'point_count'], 14, 10, 18, 100, 24, 1000, 30],
+          'circle-stroke-color': '#9fd0ff',
+          'circle-stroke-width': 1.5,
+        },
+      },
+      {
+        id: 'event-cluster-count',
+        type: 'symbol',
+        source: EVENTS_SOURCE,
+        filter: ['has', 'point_count'],
+        layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': FONT, 'text-size': 12, 'text-allow-overlap': true },
+        paint: { 'text-color': '#ffffff' },
+      },
+      {
+        id: 'event-pulse',
+        type: 'circle',
+        source: EVENTS_SOURCE,
+        filter: ['!', ['has', 'point_count']],
+        paint: { 'circle-color': eventColor, 'circle-radius': 10, 'circle-opacity': ['case', fresh, 0.5, 0], 'circle-blur': 0.4 },
+      },
+      {
+        id: 'event-points',
+        type: 'circle',
+        source: EVENTS_SOURCE,
+        filter: ['!', ['has', 'point_count']],
+        paint: {
+          'circle-color': eventColor,
+          'circle-radius': ['match', ['get', 'urgency'], 'critical', 8, 'urgent', 7, 6],
+          // the overdue ring; a yellow ring warns before the deadline
+          'circle-stroke-color': ['case', ['boolean', ['get', 'overdue'], false], '#ffffff', ['==', ['get', 'warning'], 'red'], C.overdue, ['==', ['get', 'warning'], 'yellow'], C.warning, '#0b1622'],
+          'circle-stroke-width': ['case', ['boolean', ['get', 'overdue'], false], 3, ['!=', ['get', 'warning'], 'none'], 2, 1],
+        },
+      },
+      {
+        id: 'event-selected',
+        type: 'circle',
+        source: EVENTS_SOURCE,
+        filter: ['!', ['has', 'point_count']],
+        paint: {
+          'circle-color': 'rgba(0,0,0,0)',
+          'circle-radius': 13,
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 2.5, 0],
+        },
+      },
+      {
+        id: 'district-label',
+        type: 'symbol',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: ['in', ['get', 'level'], ['literal', ['city', 'district']]],
+        maxzoom: 12,
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 16, 'symbol-placement': 'point' },
+        paint: { 'text-color': '#e8f3ff', 'text-halo-color': '#06101c', 'text-halo-width': 2 },
+      },
+      {
+        id: 'street-label',
+        type: 'symbol',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('street'),
+        minzoom: 11,
+        maxzoom: 14,
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 13 },
+        paint: { 'text-color': '#bfdcff', 'text-halo-color': '#06101c', 'text-halo-width': 1.5 },
+      },
+      {
+        id: 'community-label',
+        type: 'symbol',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('community'),
+        minzoom: 13,
+        maxzoom: 16,
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12 },
+        paint: { 'text-color': '#9cc8f0', 'text-halo-color': '#06101c', 'text-halo-width': 1.2 },
+      },
+      {
+        id: 'grid-label',
+        type: 'symbol',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('grid'),
+        minzoom: 15,
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11 },
+        paint: { 'text-color': '#7fb0dc', 'text-halo-color': '#06101c', 'text-halo-width': 1 },
+      },
+    ],
+  };
+}

@@ -1,0 +1,185 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { AreaDetail, AreaSummary, EventSummary, LiveMessage } from '@gc/contracts';
+import { api, setSession } from '../../auth/api/http';
+import type { Session } from '../../auth/state/session';
+import { useI18n } from '../../i18n/i18n-context';
+import { useLive } from '../../live/hooks/use-live';
+import { computeCounts, eventsReducer, initialEventsState } from '../../events/state/events-store';
+import { fetchOpenEvents, fetchStats, itemsOf, type EventStats } from '../../events/api/events-api';
+import { StatsPanel } from '../../events/components/stats-panel';
+import { FeedPanel } from '../../events/components/feed-panel';
+import { EventDetailPanel } from '../../events/components/event-detail';
+import { FiltersBar } from '../../events/components/filters-bar';
+import { WallMap, type FlyTarget, type LayerVisibility } from '../../map/components/wall-map';
+import { AreaSearch } from '../../map/components/area-search';
+import { LayerSwitches } from '../../map/components/layer-switches';
+import { drawnEvents, NO_FILTERS, type EventFilters } from '../../map/state/event-diff';
+import { countByGrid } from '../../map/state/grid-counts';
+import { bboxOf } from '../../map/state/bbox';
+import { ReplayBar } from '../../replay/components/replay-bar';
+import { stateAt } from '../../replay/state/replay';
+import { TopBar } from './top-bar';
+
+const FRESH_MS = 30_000;
+
+/** People per grid, if the registry offers counts; null when it does not (yet). */
+async function fetchPeopleCounts(): Promise<Record<string, number> | null> {
+  try {
+    const body = await api<unknown>('GET', '/api/registry/counts?groupBy=grid');
+    const rows = itemsOf<Record<string, unknown>>(body).length ? itemsOf<Record<string, unknown>>(body) : ((body as { counts?: Record<string, unknown>[] })?.counts ?? []);
+    const out: Record<string, number> = {};
+    for (const r of rows) {
+      const code = (r.code ?? r.grid ?? r.gridCode ?? (r.grid as { code?: string } | undefined)?.code) as string | undefined;
+      const n = Number(r.people ?? r.count ?? 0);
+      if (typeof code === 'string') out[code] = n;
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+export function Wall({ session }: { session: Session }) {
+  const { t } = useI18n();
+  const [state, dispatch] = useReducer(eventsReducer, initialEventsState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [selected, setSelected] = useState<number | null>(null);
+  const [filters, setFilters] = useState<EventFilters>(NO_FILTERS);
+  const [layers, setLayers] = useState<LayerVisibility>({ grids: true, events: true, people: false });
+  const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
+  const [stats, setStats] = useState<EventStats | null>(null);
+  const [people, setPeople] = useState<Record<string, number> | null>(null);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [replayAt, setReplayAt] = useState<number | null>(null);
+  const [replayChanges, setReplayChanges] = useState<LiveMessage[]>([]);
+  const [now, setNow] = useState(() => new Date());
+
+  const note = useCallback((m: string) => {
+    console.warn(`wallmap: ${m}`);
+    setErrors((e) => [m, ...e.filter((x) => x !== m)].slice(0, 3));
+  }, []);
+
+  const apply = useCallback((messages: LiveMessage[]) => dispatch({ type: 'live', messages, receivedAt: Date.now() }), []);
+  const status = useLive(true, () => stateRef.current.lastSeq, apply);
+
+  // first load: open cases, then the live stream catches up from the seq it started at
+  useEffect(() => {
+    let alive = true;
+    void (async () => {
+      try {
+        const latest = (await api<{ latest: number }>('GET', '/api/changes?since=0&limit=1')).latest;
+        const events = await fetchOpenEvents();
+        if (alive) dispatch({ type: 'snapshot', events, latest });
+      } catch (e) {
+        if (alive) note(e instanceof Error ? e.message : String(e));
+      }
+    })();
+    void fetchPeopleCounts().then((p) => alive && setPeople(p));
+    // start on our territory: the first root area's extent
+    void (async () => {
+      try {
+        const roots = await api<{ areas: AreaSummary[] }>('GET', '/api/areas?limit=1');
+        if (!roots.areas[0]) return;
+        const d = await api<AreaDetail>('GET', `/api/areas/${encodeURIComponent(roots.areas[0].code)}`);
+        const b = bboxOf(d.geometry?.coordinates);
+        if (alive && b) setFlyTo({ bbox: b, instant: true, key: Date.now() });
+      } catch {
+        /* no areas yet: the map stays on its default view */
+      }
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [note]);
+
+  // server statistics when offered; refreshed with the clock
+  useEffect(() => {
+    let alive = true;
+    const load = () => void fetchStats().then((s) => alive && setStats(s));
+    load();
+    const h = setInterval(() => {
+      load();
+      setNow(new Date());
+      dispatch({ type: 'expire-fresh', before: Date.now() - FRESH_MS });
+    }, 10_000);
+    return () => {
+      alive = false;
+      clearInterval(h);
+    };
+  }, []);
+
+  const shown = useMemo(() => (replayAt === null ? state : stateAt(replayChanges, replayAt)), [state, replayAt, replayChanges]);
+  const drawn = useMemo(() => drawnEvents(shown.events, filters), [shown.events, filters]);
+  const gridCounts = useMemo(() => countByGrid(shown.events), [shown.events]);
+  const counts = useMemo(() => computeCounts(shown.events, now), [shown.events, now]);
+  const loaded = Object.keys(shown.events).length;
+  const categories = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const e of Object.values(state.events)) m.set(e.category, e.categoryName || e.category);
+    return [...m.entries()].sort();
+  }, [state.events]);
+  const departments = useMemo(() => [...new Set(Object.values(state.events).map((e) => e.department).filter((d): d is string => !!d))].sort(), [state.events]);
+  const onLoaded = useCallback((e: EventSummary) => dispatch({ type: 'event-loaded', event: e }), []);
+  const peopleCounts = useMemo(() => people ?? {}, [people]);
+
+  return (
+    <div className="wall">
+      <WallMap
+        drawn={drawn}
+        gridCounts={gridCounts}
+        peopleCounts={peopleCounts}
+        fresh={shown.fresh}
+        selectedId={selected}
+        layers={layers}
+        flyTo={flyTo}
+        onSelect={setSelected}
+        onError={note}
+      />
+      <TopBar status={status} user={session.user.displayName ?? session.user.username} onSignOut={() => setSession(null)} />
+      <aside className="side left">
+        <StatsPanel local={counts} loaded={loaded} server={replayAt === null ? stats : null} />
+        <FeedPanel feed={shown.feed} onSelect={setSelected} />
+      </aside>
+      <aside className="side right">
+        <AreaSearch onFly={(bbox) => setFlyTo({ bbox, key: Date.now() })} />
+        {selected !== null ? (
+          <EventDetailPanel id={selected} summary={state.events[selected]} onClose={() => setSelected(null)} onLoaded={onLoaded} />
+        ) : (
+          <section className="panel detail empty">
+            <h2>{t('detail.title')}</h2>
+            <p className="muted">{t('detail.none')}</p>
+          </section>
+        )}
+        <FiltersBar filters={filters} categories={categories} departments={departments} onChange={setFilters} />
+        <LayerSwitches layers={layers} peopleAvailable={people === null ? false : true} onChange={setLayers} />
+      </aside>
+      <footer className="bottom">
+        <ReplayBar at={replayAt} changes={replayChanges} onLoad={setReplayChanges} onScrub={setReplayAt} />
+        <div className="legend">
+          <span>
+            <i className="dot" style={{ background: 'var(--c-normal)' }} />
+            {t('urgency.normal')}
+          </span>
+          <span>
+            <i className="dot" style={{ background: 'var(--c-urgent)' }} />
+            {t('urgency.urgent')}
+          </span>
+          <span>
+            <i className="dot" style={{ background: 'var(--c-critical)' }} />
+            {t('urgency.critical')}
+          </span>
+          <span>
+            <i className="dot ring" style={{ background: 'var(--c-overdue)' }} />
+            {t('legend.overdue')}
+          </span>
+        </div>
+        {errors.length > 0 && (
+          <div className="errors" role="alert">
+            {errors.join(' · ')}
+          </div>
+        )}
+      </footer>
+    </div>
+  );
+}
