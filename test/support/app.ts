@@ -29,6 +29,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     JWT_SECRET: 'test-secret-test-secret-test-secret-1234',
     PII_KEY: 'a'.repeat(64),
     RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    ESCALATION_SWEEP_SECONDS: '0', // tests call the sweep directly
     ...(embeddedTestDatabase() ? { DB_POOL_SIZE: '1' } : {}),
     ...env,
   });

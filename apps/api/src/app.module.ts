@@ -9,6 +9,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { SecurityModule } from './core/security/security.module';
 import { AreasModule } from './modules/areas/areas.module';
 import { LiveModule } from './modules/live/live.module';
+import { EventsModule } from './modules/events/events.module';
 import { RegistryModule } from './modules/registry/registry.module';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         AuthModule,
         AreasModule,
         LiveModule,
+        EventsModule,
         RegistryModule,
       ],
     };

@@ -135,7 +135,11 @@ export class Events1764002000000 implements MigrationInterface {
       prior_state text,
       escalation_level int NOT NULL DEFAULT 0,
       escalated_at timestamptz,
+      -- merged into that case (action merge)
       duplicate_of bigint REFERENCES event(id),
+      -- flagged at intake: same category, near in space and time (a candidate, not a decision)
+      suspected_duplicate_of bigint REFERENCES event(id),
+      extension_minutes int,
       rework_count int NOT NULL DEFAULT 0,
       handled_on_time boolean,
       satisfaction smallint CHECK (satisfaction BETWEEN 1 AND 5),

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppException } from '../../core/http/app-exception';
+import type { Principal } from '../auth/principal';
+import { EventLogRepository } from './event-log.repository';
+
+/** Stable JSON (sorted keys) so the same body always hashes the same. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    return `{${Object.keys(v as object)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Idempotency-Key handling for writes: the first request's response is stored in the
+ * same transaction as the write; a retry with the same key and body gets it back, the
+ * same key with another body is a 409 IDEMPOTENCY_CONFLICT.
+ */
+@Injectable()
+export class EventIdempotencyService {
+  constructor(private readonly log: EventLogRepository) {}
+
+  async run<T>(tx: EntityManager, p: Principal, key: string | undefined, request: unknown, work: () => Promise<T>): Promise<T> {
+    if (!key) return work();
+    const who = `${p.kind}:${p.id}`;
+    const hash = createHash('sha256').update(canonical(request)).digest('hex');
+    const prior = await this.log.claimKey(tx, who, key, hash);
+    if (prior) {
+      if (prior.hash !== hash) {
+        throw new AppException('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request', { header: 'idempotency-key' });
+      }
+      return prior.response as T;
+    }
+    const result = await work();
+    await this.log.storeResponse(tx, who, key, 200, result);
+    return result;
+  }
+}
+
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Validate the header; a bad key is a 400 naming it. */
+export function idempotencyKey(raw: string | string[] | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new AppException('VALIDATION_FAILED', 'invalid header idempotency-key: 1-128 letters, digits or ._:-', [
+      { field: 'headers.idempotency-key', message: '1-128 letters, digits or ._:-' },
+    ]);
+  }
+  return key;
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface NewTransition {
+  eventId: number;
+  actorKind: string;
+  actorId: number | null;
+  actorName: string;
+  action: string;
+  fromState: string | null;
+  toState: string;
+  note: string | null;
+  lon: number | null;
+  lat: number | null;
+  department: string | null;
+  attachments: unknown[];
+  data: Record<string, unknown>;
+  at?: Date | null;
+}
+
+export interface TimelineEntry {
+  id: number;
+  at: string;
+  actor: string;
+  actorKind: string;
+  action: string;
+  from: string | null;
+  to: string;
+  note: string | null;
+  lon: number | null;
+  lat: number | null;
+  department: string | null;
+  attachments: unknown[];
+  data: Record<string, unknown>;
+}
+
+/** The append-only transition log and the idempotency store. */
+@Injectable()
+export class EventLogRepository {
+  async append(tx: EntityManager, t: NewTransition): Promise<void> {
+    await tx.query(
+      `INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, department_code, attachments, data, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END,
+               $11, $12::jsonb, $13::jsonb, coalesce($14::timestamptz, now()))`,
+      [t.eventId, t.actorKind, t.actorId, t.actorName, t.action, t.fromState, t.toState, t.note, t.lon, t.lat, t.department,
+        JSON.stringify(t.attachments), JSON.stringify(t.data), t.at ?? null],
+    );
+  }
+
+  async timeline(db: EntityManager, eventId: number): Promise<TimelineEntry[]> {
+    return db.query(
+      `SELECT id::int, at, actor_name AS actor, actor_kind AS "actorKind", action, from_state AS "from", to_state AS "to", note,
+              ST_X(geom) AS lon, ST_Y(geom) AS lat, department_code AS department, attachments, data
+         FROM event_transition WHERE event_id = $1 ORDER BY id`,
+      [eventId],
+    );
+  }
+
+  /**
+   * Claim an idempotency key inside the writing transaction. A concurrent request with
+   * the same key waits on the unique index until the first commits, then sees its row.
+   * Returns the stored row when the key was used before, null when this request owns it.
+   */
+  async claimKey(tx: EntityManager, principal: string, key: string, hash: string): Promise<{ hash: string; status: number; response: unknown } | null> {
+    const inserted = await tx.query(
+      `INSERT INTO idempotency_key (principal, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key`,
+      [principal, key, hash],
+    );
+    if (inserted.length) return null;
+    const [row] = await tx.query(`SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
+    return row;
+  }
+
+  async storeResponse(tx: EntityManager, principal: string, key: string, status: number, response: unknown): Promise<void> {
+    await tx.query(`UPDATE idempotency_key SET status = $3, response = $4::jsonb WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(response)]);
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import type { EventState } from '@gc/contracts';
+import { TransactionRunner } from '../../core/database/transaction-runner';
+import { notFound } from '../../core/http/app-exception';
+import type { Principal } from '../auth/principal';
+import { actionsFor, viewerOf } from './event-access';
+import { EventLogRepository } from './event-log.repository';
+import { toDetail, toSummary, type EventDetail } from './event-view';
+import { EventsRepository, type EventFilter } from './events.repository';
+import { SummonsRepository } from './summons.repository';
+import { onTimeRate } from './working-time';
+
+/** Reads, always through the caller's jurisdiction (outside it: 404) and department. */
+@Injectable()
+export class EventQueryService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: EventsRepository,
+    private readonly log: EventLogRepository,
+    private readonly summons: SummonsRepository,
+  ) {}
+
+  async get(p: Principal, id: number): Promise<EventDetail> {
+    const db = this.tx.manager;
+    const row = await this.repo.get(db, id, viewerOf(p));
+    if (!row) throw notFound('event', id);
+    const [timeline, summons] = await Promise.all([this.log.timeline(db, id), this.summons.forEvent(db, id)]);
+    return toDetail(row, timeline, summons, actionsFor(p, row.state, row.departmentId));
+  }
+
+  async list(p: Principal, f: EventFilter) {
+    const rows = await this.repo.list(this.tx.manager, viewerOf(p), f);
+    const now = new Date();
+    const events = rows.map((r) => toSummary(r, now));
+    return { events, next: rows.length === f.limit ? rows[rows.length - 1].id : null };
+  }
+
+  /** Raw rows for other adapters (Open311). */
+  rows(p: Principal | null, f: EventFilter) {
+    return this.repo.list(this.tx.manager, p ? viewerOf(p) : { scopePath: null, departmentId: null }, f);
+  }
+
+  async row(p: Principal | null, id: number) {
+    return this.repo.get(this.tx.manager, id, p ? viewerOf(p) : { scopePath: null, departmentId: null });
+  }
+
+  /** On-time rate counting open overdue cases as late (the backlog is not hidden). */
+  async onTime(p: Principal, since: Date | null) {
+    const counts = await this.repo.onTimeCounts(this.tx.manager, viewerOf(p), since);
+    return { ...counts, rate: onTimeRate(counts) };
+  }
+}
+
+export type { EventState };

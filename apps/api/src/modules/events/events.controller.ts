@@ -1,0 +1,112 @@
+import { Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { ZBody, ZParams, ZQuery } from '../../core/http/zod';
+import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { RateLimit } from '../auth/rate-limit';
+import { idempotencyKey } from './event-idempotency.service';
+import { EventImportService } from './event-import.service';
+import { EventIntakeService } from './event-intake.service';
+import { EventQueryService } from './event-query.service';
+import { EventWorkflowService } from './event-workflow.service';
+import { EventCatalogService } from './event-catalog.service';
+import {
+  createEventBody,
+  idParams,
+  importEventsBody,
+  listEventsQuery,
+  onTimeQuery,
+  reportInBody,
+  summonsBody,
+  summonsParams,
+  transitionBody,
+} from './events.schemas';
+import { SummonsService } from './summons.service';
+
+@ApiTags('events')
+@Controller('api')
+export class EventsController {
+  constructor(
+    private readonly intake: EventIntakeService,
+    private readonly workflow: EventWorkflowService,
+    private readonly query: EventQueryService,
+    private readonly summons: SummonsService,
+    private readonly importer: EventImportService,
+    private readonly catalog: EventCatalogService,
+  ) {}
+
+  /** Operator / grid worker / other systems. Idempotency-Key: a retry returns the first answer. */
+  @Post('events')
+  @Requires('events:create')
+  @RateLimit('RATE_LIMIT_INTAKE_PER_MINUTE')
+  create(
+    @CurrentPrincipal() p: Principal,
+    @ZBody(createEventBody) body: z.output<typeof createEventBody>,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.intake.create(p, body, { idempotencyKey: idempotencyKey(key), requestId: req.id });
+  }
+
+  /** Bulk import of historical cases with their original times and outcomes (for analysis; no live push). */
+  @Post('events/import')
+  @Requires('events:command')
+  @HttpCode(200)
+  import(@CurrentPrincipal() p: Principal, @ZBody(importEventsBody) body: z.output<typeof importEventsBody>) {
+    return this.importer.import(p, body);
+  }
+
+  @Get('events')
+  @Requires('events:read')
+  list(@CurrentPrincipal() p: Principal, @ZQuery(listEventsQuery) q: z.output<typeof listEventsQuery>) {
+    return this.query.list(p, { states: q.state, area: q.area, category: q.category, department: q.department, overdue: q.overdue, since: q.since, until: q.until, beforeId: q.before, limit: q.limit });
+  }
+
+  @Get('events/on-time')
+  @Requires('events:read')
+  onTime(@CurrentPrincipal() p: Principal, @ZQuery(onTimeQuery) q: z.output<typeof onTimeQuery>) {
+    return this.query.onTime(p, q.since ?? null);
+  }
+
+  @Get('event-categories')
+  @Requires('events:read')
+  async categories() {
+    const rows = await this.catalog.categories();
+    return { categories: rows.map((c) => ({ code: c.code, group: c.parentCode, groupName: c.groupName, name: c.name, nameEn: c.nameEn, departments: c.departments, stageLimits: c.stageLimits })) };
+  }
+
+  @Get('events/:id')
+  @Requires('events:read')
+  get(@CurrentPrincipal() p: Principal, @ZParams(idParams) params: z.output<typeof idParams>) {
+    return this.query.get(p, params.id);
+  }
+
+  @Post('events/:id/transitions')
+  @Requires('events:read')
+  @HttpCode(200)
+  transition(
+    @CurrentPrincipal() p: Principal,
+    @ZParams(idParams) params: z.output<typeof idParams>,
+    @ZBody(transitionBody) body: z.output<typeof transitionBody>,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: FastifyRequest,
+  ) {
+    const { action, ...input } = body;
+    return this.workflow.transition(p, params.id, action, input, { idempotencyKey: idempotencyKey(key), requestId: req.id });
+  }
+
+  @Post('events/:id/summons')
+  @Requires('events:command')
+  summon(@CurrentPrincipal() p: Principal, @ZParams(idParams) params: z.output<typeof idParams>, @ZBody(summonsBody) body: z.output<typeof summonsBody>, @Req() req: FastifyRequest) {
+    return this.summons.summon(p, params.id, body, req.id);
+  }
+
+  @Post('events/:id/summons/:sid/report-in')
+  @Requires('events:act')
+  @HttpCode(200)
+  reportIn(@CurrentPrincipal() p: Principal, @ZParams(summonsParams) params: z.output<typeof summonsParams>, @ZBody(reportInBody) body: z.output<typeof reportInBody>, @Req() req: FastifyRequest) {
+    return this.summons.reportIn(p, params.id, params.sid, body?.note, req.id);
+  }
+}

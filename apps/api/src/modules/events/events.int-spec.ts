@@ -1,0 +1,281 @@
+import { startTestApp, type TestApp } from '@test/support/app';
+import { insertEventTerritory, sql } from '@test/support/event-territory';
+import { EscalationService } from './escalation.service';
+
+type H = { authorization: string };
+
+describe('events: intake, workflow, summons, time limits (real PostGIS)', () => {
+  let t: TestApp;
+  let admin: H;
+  let operator: H;
+  let worker: H;
+  let cityMgmt: H;
+  let market: H;
+  let supervisor: H;
+  let analyst: H;
+  const west = { lon: 118.72, lat: 32.02 }; // grid EG1
+  const east = { lon: 118.78, lat: 32.02 }; // grid EG2
+
+  const post = (url: string, headers: H, payload: unknown, extra: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object });
+  const get = (url: string, headers: H) => t.app.inject({ method: 'GET', url, headers });
+  const act = (id: number, headers: H, body: Record<string, unknown>) => post(`/api/events/${id}/transitions`, headers, body);
+  const count = async () => Number((await sql<{ n: string }>(t.url, 'SELECT count(*) AS n FROM event'))[0].n);
+  const user = async (username: string, roles: string[], jurisdiction: string, department?: string) => {
+    const res = await post('/api/users', admin, { username, password: `${username}-password-1`, roles, jurisdiction, department });
+    expect(res.statusCode).toBe(201);
+    return t.login(username, `${username}-password-1`);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await insertEventTerritory(t.url);
+    admin = await t.admin();
+    operator = await user('op1', ['operator'], '*');
+    worker = await user('gw1', ['grid_worker'], 'EG1');
+    cityMgmt = await user('cm1', ['department'], '*', 'city_management');
+    market = await user('ms1', ['department'], '*', 'market_supervision');
+    supervisor = await user('sup1', ['supervisor'], '*');
+    analyst = await user('an1', ['analyst'], '*');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('creates a located event in its grid with a working-time deadline, a log entry, audit and a full outbox summary', async () => {
+    const res = await post('/api/events', operator, { title: '路边暴露垃圾', category: 'exposed_rubbish', ...west, reporter: { name: '张三', phone: '13812345678' } });
+    expect(res.statusCode).toBe(201);
+    const e = res.json();
+    expect(e).toMatchObject({ state: 'reported', category: 'exposed_rubbish', categoryName: '暴露垃圾', grid: { code: 'EG1', name: '西网格' }, source: 'operator', escalationLevel: 0 });
+    expect(e.reporter).toEqual({ name: '张*', phone: '138****5678' });
+    expect(new Date(e.dueAt).getTime()).toBeGreaterThan(Date.now());
+    expect(e.timeline).toHaveLength(1);
+    const [change] = await sql<{ type: string; payload: Record<string, unknown>; area_path: string }>(
+      t.url,
+      `SELECT type, payload, area_path::text FROM change WHERE entity_id = $1 ORDER BY seq`,
+      [String(e.id)],
+    );
+    expect(change).toMatchObject({ type: 'event.created', area_path: 'EC.ED.EG1' });
+    expect(Object.keys(change.payload).sort()).toEqual(
+      ['id', 'category', 'categoryName', 'urgency', 'state', 'source', 'title', 'lon', 'lat', 'grid', 'department', 'createdAt', 'dueAt', 'overdue', 'warning', 'escalationLevel'].sort(),
+    );
+    const audit = await sql(t.url, `SELECT action FROM audit_log WHERE entity = 'event' AND entity_id = $1`, [String(e.id)]);
+    expect(audit).toEqual([{ action: 'create' }]);
+    const got = await get(`/api/events/${e.id}`, operator);
+    expect(got.json()).toMatchObject({ id: e.id, state: 'reported', grid: { code: 'EG1' }, dueAt: e.dueAt, legalActions: expect.arrayContaining(['accept', 'reject']) });
+    expect(JSON.stringify(got.json())).not.toContain('12345678');
+  });
+
+  it('holds events with no usable location as unplaced, and an operator places them', async () => {
+    const none = (await post('/api/events', operator, { title: '无位置', category: 'noise' })).json();
+    const outside = (await post('/api/events', operator, { title: '范围外', category: 'noise', lon: 100, lat: 30 })).json();
+    expect(none).toMatchObject({ state: 'unplaced', grid: null, lon: null });
+    expect(outside).toMatchObject({ state: 'unplaced', grid: null });
+    const bad = await act(none.id, operator, { action: 'place', lon: 10, lat: 10 });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().code).toBe('OUTSIDE_TERRITORY');
+    const placed = await act(none.id, operator, { action: 'place', ...east });
+    expect(placed.statusCode).toBe(200);
+    expect(placed.json()).toMatchObject({ state: 'reported', grid: { code: 'EG2' } });
+    expect(placed.json().dueAt).not.toBeNull();
+  });
+
+  it('converts GCJ-02 input to WGS-84 before attribution', async () => {
+    const res = await post('/api/events', operator, { title: 'gcj', category: 'noise', lon: 118.725, lat: 32.02, crs: 'gcj02' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().lon).toBeLessThan(118.725);
+    expect(res.json().grid.code).toBe('EG1');
+  });
+
+  it('honours Idempotency-Key: one event for retries (also concurrent), 409 for the same key with another body', async () => {
+    const before = await count();
+    const body = { title: '重复提交', category: 'road_damage', ...west };
+    const k = { 'idempotency-key': 'field-report-0001' };
+    const results = await Promise.all([1, 2, 3, 4].map(() => post('/api/events', worker, body, k)));
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+    expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+    expect(await count()).toBe(before + 1);
+    const other = await post('/api/events', worker, { ...body, title: '另一个' }, k);
+    expect(other.statusCode).toBe(409);
+    expect(other.json().code).toBe('IDEMPOTENCY_CONFLICT');
+    const badKey = await post('/api/events', worker, body, { 'idempotency-key': 'bad key!' });
+    expect(badKey.statusCode).toBe(400);
+    expect(badKey.json().details[0].field).toBe('headers.idempotency-key');
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('rejects bad input naming the field and writes nothing', async () => {
+    const before = await count();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ title: 'x', category: 'noise', lon: 118.72 }, 'body.lat'],
+      [{ title: 'x', category: 'noise', lon: 200, lat: 32 }, 'body.lon'],
+      [{ title: 'x', category: 'no_such_category' }, 'body.category'],
+      [{ title: '', category: 'noise' }, 'body.title'],
+      [{ title: 'x', category: 'noise', crs: 'epsg3857', lon: 1, lat: 1 }, 'body.crs'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await post('/api/events', operator, payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    const extra = await post('/api/events', operator, { title: 'x', category: 'noise', secret: 1 });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json().message).toContain('secret');
+    const badAction = await act(1, operator, { action: 'fly' });
+    expect(badAction.statusCode).toBe(400);
+    expect(badAction.json().details[0].field).toBe('body.action');
+    const badList = await get('/api/events?state=flying', operator);
+    expect(badList.statusCode).toBe(400);
+    expect(await count()).toBe(before);
+  });
+
+  it('enforces permissions and jurisdiction: 401, 403, and 404 outside the caller’s area', async () => {
+    expect((await t.app.inject({ method: 'POST', url: '/api/events', payload: { title: 'x', category: 'noise' } })).statusCode).toBe(401);
+    expect((await post('/api/events', analyst, { title: 'x', category: 'noise' })).statusCode).toBe(403);
+    const outside = await post('/api/events', worker, { title: '越界', category: 'noise', ...east });
+    expect(outside.statusCode).toBe(403);
+    const inEast = (await post('/api/events', operator, { title: '东边', category: 'noise', ...east })).json();
+    expect((await get(`/api/events/${inEast.id}`, worker)).statusCode).toBe(404);
+    expect((await act(inEast.id, worker, { action: 'self_handle' })).statusCode).toBe(404);
+    const list = (await get('/api/events?limit=1000', worker)).json().events;
+    expect(list.length).toBeGreaterThan(0);
+    expect(list.every((e: { grid: { code: string } | null }) => e.grid?.code === 'EG1')).toBe(true);
+    // department staff see only cases sent (or summoned) to their department
+    expect((await get(`/api/events/${inEast.id}`, cityMgmt)).statusCode).toBe(404);
+  });
+
+  it('runs the whole loop with the right people, rework after a failed verification, and 409 with the legal actions', async () => {
+    const e = (await post('/api/events', operator, { title: '垃圾堆', category: 'exposed_rubbish', ...west })).json();
+    const illegal = await act(e.id, operator, { action: 'close' });
+    expect(illegal.statusCode).toBe(409);
+    expect(illegal.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { state: 'reported', legalActions: expect.arrayContaining(['accept', 'reject', 'void']) } });
+    expect(illegal.json().details.legalActions).not.toContain('self_handle');
+    expect((await act(e.id, operator, { action: 'accept' })).json().state).toBe('accepted');
+    expect((await act(e.id, operator, { action: 'register' })).json().state).toBe('registered');
+    const dispatched = (await act(e.id, operator, { action: 'dispatch' })).json();
+    expect(dispatched).toMatchObject({ state: 'dispatched', department: 'city_management', assignee: { name: '王网格' }, stage: 'handle' });
+    expect((await get(`/api/events/${e.id}`, market)).statusCode).toBe(404);
+    const wrongRole = await act(e.id, cityMgmt, { action: 'close' });
+    expect(wrongRole.statusCode).toBe(409);
+    expect(wrongRole.json().details.legalActions).toEqual(['start', 'feedback', 'return', 'request_extension']);
+    expect((await act(e.id, cityMgmt, { action: 'start', note: '已到场' })).json().state).toBe('in_progress');
+    expect((await act(e.id, cityMgmt, { action: 'feedback', attachments: [{ url: 'https://example.org/after.jpg' }] })).json().state).toBe('handled');
+    expect((await act(e.id, cityMgmt, { action: 'verify' })).statusCode).toBe(403);
+    const rework = (await act(e.id, supervisor, { action: 'verify', passed: false, note: '未清理干净' })).json();
+    expect(rework).toMatchObject({ state: 'rework', reworkCount: 1 });
+    await act(e.id, cityMgmt, { action: 'feedback' });
+    expect((await act(e.id, supervisor, { action: 'verify', passed: true })).json().state).toBe('verified');
+    expect((await act(e.id, supervisor, { action: 'close' })).json().state).toBe('closed');
+    const noScore = await act(e.id, supervisor, { action: 'evaluate' });
+    expect(noScore.statusCode).toBe(400);
+    expect(noScore.json().details[0].field).toBe('body.satisfaction');
+    const done = (await act(e.id, supervisor, { action: 'evaluate', satisfaction: 5 })).json();
+    expect(done).toMatchObject({ state: 'evaluated', satisfaction: 5, handledOnTime: true, dueAt: null, legalActions: [] });
+    expect(done.timeline.map((x: { action: string }) => x.action)).toEqual([
+      'report', 'accept', 'register', 'dispatch', 'start', 'feedback', 'verify', 'feedback', 'verify', 'close', 'evaluate',
+    ]);
+    expect(done.timeline[5]).toMatchObject({ from: 'in_progress', to: 'handled', actor: 'cm1', attachments: [{ url: 'https://example.org/after.jpg' }] });
+    const types = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY seq`, [String(e.id)]);
+    expect(types.filter((x) => x.type === 'event.transitioned')).toHaveLength(10);
+    await expect(sql(t.url, `UPDATE event_transition SET note = 'x' WHERE event_id = $1`, [e.id])).rejects.toThrow(/append-only/);
+  });
+
+  it('lets a grid worker self-handle on the spot, and handles extension, defer and void', async () => {
+    const mine = (await post('/api/events', worker, { title: '井盖松动', category: 'manhole_cover_missing', ...west })).json();
+    expect(mine.source).toBe('patrol');
+    expect((await act(mine.id, worker, { action: 'self_handle', note: '已现场处理' })).json().state).toBe('self_handled');
+    expect((await act(mine.id, operator, { action: 'self_handle' })).statusCode).toBe(409);
+
+    const e = (await post('/api/events', operator, { title: '违建', category: 'illegal_construction', ...west })).json();
+    for (const action of ['accept', 'register']) await act(e.id, operator, { action });
+    const d = (await act(e.id, operator, { action: 'dispatch', department: 'housing' })).json();
+    expect(d.department).toBe('housing');
+    expect(d.stageLimitMinutes).toBe(20 * 420);
+    const noMinutes = await act(e.id, operator, { action: 'request_extension' });
+    expect(noMinutes.statusCode).toBe(400);
+    expect((await act(e.id, operator, { action: 'request_extension', minutes: 420 })).json().state).toBe('extension_requested');
+    const approved = (await act(e.id, operator, { action: 'approve_extension' })).json();
+    expect(approved.state).toBe('dispatched');
+    expect(new Date(approved.dueAt).getTime()).toBeGreaterThan(new Date(d.dueAt).getTime());
+    expect((await act(e.id, operator, { action: 'defer' })).json()).toMatchObject({ state: 'deferred', dueAt: null });
+    expect((await act(e.id, operator, { action: 'resume' })).json().state).toBe('in_progress');
+    expect((await act(e.id, operator, { action: 'void', note: '重复' })).json().state).toBe('voided');
+    expect((await act(e.id, operator, { action: 'accept' })).json().details.legalActions).toEqual([]);
+  });
+
+  it('summons departments, records who reported in and who is missing', async () => {
+    const e = (await post('/api/events', operator, { title: '多部门', category: 'fire_hazard', ...west })).json();
+    const bad = await post(`/api/events/${e.id}/summons`, operator, { departments: ['nope_dept'], reportWithinMinutes: 30 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('body.departments');
+    expect((await post(`/api/events/${e.id}/summons`, cityMgmt, { departments: ['emergency'], reportWithinMinutes: 30 })).statusCode).toBe(403);
+    const s = await post(`/api/events/${e.id}/summons`, operator, { departments: ['city_management', 'market_supervision', 'emergency'], reportWithinMinutes: 30 });
+    expect(s.statusCode).toBe(201);
+    const sid = s.json().summons[0].id;
+    // summoned department staff can now see the case
+    expect((await get(`/api/events/${e.id}`, market)).statusCode).toBe(200);
+    const r = await post(`/api/events/${e.id}/summons/${sid}/report-in`, market, { note: '已到场' });
+    expect(r.statusCode).toBe(200);
+    expect((await post(`/api/events/${e.id}/summons/${sid}/report-in`, market, {})).statusCode).toBe(409);
+    expect((await post(`/api/events/${e.id}/summons/${sid}/report-in`, operator, {})).statusCode).toBe(403);
+    // the deadline passes for the others
+    await sql(t.url, `UPDATE summons SET due_at = now() - interval '1 minute' WHERE id = $1`, [sid]);
+    const view = (await get(`/api/events/${e.id}`, operator)).json().summons[0];
+    expect(view.came).toEqual(['market_supervision']);
+    expect(view.missing.sort()).toEqual(['city_management', 'emergency']);
+    const types = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY seq`, [String(e.id)]);
+    expect(types.map((x) => x.type)).toEqual(['event.created', 'summons.created', 'summons.answered']);
+  });
+
+  it('escalates overdue cases up the hierarchy, lists them as overdue and counts them as late in the on-time rate', async () => {
+    const e = (await post('/api/events', operator, { title: '逾期', category: 'tree_fall', ...west })).json();
+    const before = (await get('/api/events/on-time', supervisor)).json();
+    await sql(t.url, `UPDATE event SET due_at = now() - interval '1 second', warn_at = now() - interval '1 hour' WHERE id = $1`, [e.id]);
+    const sweeper = t.app.get(EscalationService);
+    expect(await sweeper.sweep()).toContain(e.id);
+    expect(await sweeper.sweep()).not.toContain(e.id); // not escalated again until another full limit passes
+    const after = (await get(`/api/events/${e.id}`, operator)).json();
+    expect(after).toMatchObject({ escalationLevel: 1, overdue: true, warning: 'red' });
+    expect(after.timeline.at(-1)).toMatchObject({ action: 'escalate', actor: 'system' });
+    const [change] = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY seq DESC LIMIT 1`, [String(e.id)]);
+    expect(change.type).toBe('event.escalated');
+    const overdue = (await get('/api/events?overdue=true', operator)).json().events.map((x: { id: number }) => x.id);
+    expect(overdue).toContain(e.id);
+    const rate = (await get('/api/events/on-time', supervisor)).json();
+    expect(rate.openOverdue).toBe(before.openOverdue + 1);
+    expect(rate.rate).toBeLessThan(1);
+    const manual = await act(e.id, operator, { action: 'escalate', note: '督办' });
+    expect(manual.json().escalationLevel).toBe(2);
+  });
+
+  it('flags a likely duplicate and merges it', async () => {
+    const first = (await post('/api/events', operator, { title: '路灯坏', category: 'street_light', lon: 118.7401, lat: 32.0301 })).json();
+    const second = (await post('/api/events', operator, { title: '路灯不亮', category: 'street_light', lon: 118.7402, lat: 32.0302 })).json();
+    expect(second.suspectedDuplicateOf).toBe(first.id);
+    const far = (await post('/api/events', operator, { title: '路灯', category: 'street_light', lon: 118.71, lat: 32.01 })).json();
+    expect(far.suspectedDuplicateOf).toBeNull();
+    const merged = (await act(second.id, operator, { action: 'merge', into: first.id })).json();
+    expect(merged).toMatchObject({ state: 'voided', duplicateOf: first.id });
+  });
+
+  it('filters the list by state, area and category', async () => {
+    const res = (await get('/api/events?state=reported,unplaced&area=EG2&category=noise', operator)).json();
+    expect(res.events.length).toBeGreaterThan(0);
+    expect(res.events.every((e: { state: string; grid: { code: string } | null; category: string }) => e.state === 'reported' && e.grid?.code === 'EG2' && e.category === 'noise')).toBe(true);
+  });
+
+  it('imports history with original times and outcomes', async () => {
+    const res = await post('/api/events/import', operator, [
+      { title: '历史1', category: 'noise', ...west, reportedAt: '2024-05-01T02:00:00Z', closedAt: '2024-05-02T02:00:00Z' },
+      { title: '历史2', category: 'noise', reportedAt: '2024-05-03T02:00:00Z' },
+    ]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ imported: 2, unplaced: 1 });
+    const [a] = res.json().ids;
+    expect((await get(`/api/events/${a}`, operator)).json()).toMatchObject({ state: 'closed', createdAt: '2024-05-01T02:00:00.000Z', grid: { code: 'EG1' } });
+    const bad = await post('/api/events/import', operator, [{ title: 'x', category: 'noise', reportedAt: 'yesterday' }]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('body.0.reportedAt');
+    expect((await post('/api/events/import', worker, [{ title: 'x', category: 'noise', reportedAt: '2024-05-03T02:00:00Z' }])).statusCode).toBe(403);
+  });
+});

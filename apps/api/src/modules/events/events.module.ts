@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { EscalationService } from './escalation.service';
+import { EventCatalogRepository } from './event-catalog.repository';
+import { EventCatalogService } from './event-catalog.service';
+import { EventIdempotencyService } from './event-idempotency.service';
+import { EventImportService } from './event-import.service';
+import { EventIntakeService } from './event-intake.service';
+import { EventLogRepository } from './event-log.repository';
+import { EventQueryService } from './event-query.service';
+import { EventWorkflowService } from './event-workflow.service';
+import { EventsController } from './events.controller';
+import { EventsRepository } from './events.repository';
+import { SummonsRepository } from './summons.repository';
+import { SummonsService } from './summons.service';
+
+/**
+ * The closed loop for events. Other modules (Open311, the demo simulator) create and move
+ * cases through EventIntakeService.create and EventWorkflowService.transition.
+ */
+@Module({
+  controllers: [EventsController],
+  providers: [
+    EventsRepository,
+    EventLogRepository,
+    EventCatalogRepository,
+    SummonsRepository,
+    EventCatalogService,
+    EventIdempotencyService,
+    EventIntakeService,
+    EventWorkflowService,
+    EventQueryService,
+    EventImportService,
+    SummonsService,
+    EscalationService,
+  ],
+  exports: [EventIntakeService, EventWorkflowService, EventQueryService, EventCatalogService, SummonsService, EscalationService],
+})
+export class EventsModule {}

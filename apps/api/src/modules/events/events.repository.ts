@@ -1,0 +1,267 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EventSource, EventState, Urgency } from '@gc/contracts';
+import { inScope } from '../auth/scope';
+import { OPEN_STATES } from './event-workflow.rules';
+
+export interface EventRow {
+  id: number;
+  title: string;
+  description: string | null;
+  category: string;
+  categoryName: string;
+  categoryNameEn: string;
+  urgency: Urgency;
+  source: EventSource;
+  state: EventState;
+  lon: number | null;
+  lat: number | null;
+  gridId: number | null;
+  gridCode: string | null;
+  gridName: string | null;
+  areaPath: string | null;
+  address: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  departmentId: number | null;
+  department: string | null;
+  assigneeUserId: number | null;
+  assigneeName: string | null;
+  stage: string | null;
+  stageStartedAt: Date | null;
+  stageLimitMinutes: number | null;
+  warnAt: Date | null;
+  dueAt: Date | null;
+  priorState: EventState | null;
+  escalationLevel: number;
+  escalatedAt: Date | null;
+  duplicateOf: number | null;
+  suspectedDuplicateOf: number | null;
+  extensionMinutes: number | null;
+  reworkCount: number;
+  handledOnTime: boolean | null;
+  satisfaction: number | null;
+  externalSource: string | null;
+  externalId: string | null;
+  reportedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+export interface NewEvent {
+  title: string;
+  description: string | null;
+  category: string;
+  urgency: Urgency;
+  source: EventSource;
+  state: EventState;
+  lon: number | null;
+  lat: number | null;
+  gridId: number | null;
+  gridCode: string | null;
+  areaPath: string | null;
+  address: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  stage: string | null;
+  stageLimitMinutes: number | null;
+  warnAt: Date | null;
+  dueAt: Date | null;
+  suspectedDuplicateOf: number | null;
+  externalSource: string | null;
+  externalId: string | null;
+  reportedAt: Date | null;
+  closedAt: Date | null;
+  handledOnTime: boolean | null;
+  createdBy: string;
+}
+
+/** Fields a transition may change (undefined = unchanged). */
+export interface EventPatch {
+  state: EventState;
+  lon?: number;
+  lat?: number;
+  gridId?: number;
+  gridCode?: string;
+  areaPath?: string;
+  departmentId?: number | null;
+  assigneeUserId?: number | null;
+  assigneeName?: string | null;
+  stage?: string | null;
+  stageStartedAt?: Date | null;
+  stageLimitMinutes?: number | null;
+  warnAt?: Date | null;
+  dueAt?: Date | null;
+  priorState?: EventState | null;
+  escalationLevel?: number;
+  escalatedAt?: Date;
+  duplicateOf?: number;
+  extensionMinutes?: number | null;
+  reworkCount?: number;
+  handledOnTime?: boolean;
+  satisfaction?: number;
+  closedAt?: Date;
+}
+
+export interface Viewer {
+  scopePath: string | null;
+  /** set for department staff: they see cases sent or summoned to their department */
+  departmentId: number | null;
+}
+
+export interface EventFilter {
+  states?: EventState[];
+  area?: string;
+  category?: string;
+  department?: string;
+  overdue?: boolean;
+  since?: Date;
+  until?: Date;
+  ids?: number[];
+  limit: number;
+  beforeId?: number;
+}
+
+const COLUMNS = `e.id::int, e.title, e.description, e.category_code AS category, c.name AS "categoryName", c.name_en AS "categoryNameEn",
+  e.urgency, e.source, e.state, ST_X(e.geom) AS lon, ST_Y(e.geom) AS lat,
+  e.grid_id::int AS "gridId", e.grid_code AS "gridCode", g.name AS "gridName", e.area_path::text AS "areaPath",
+  e.address, e.reporter_name AS "reporterName", e.reporter_phone_masked AS "reporterPhone",
+  e.department_id::int AS "departmentId", d.code AS department, e.assignee_user_id::int AS "assigneeUserId", e.assignee_name AS "assigneeName",
+  e.stage, e.stage_started_at AS "stageStartedAt", e.stage_limit_minutes AS "stageLimitMinutes", e.warn_at AS "warnAt", e.due_at AS "dueAt",
+  e.prior_state AS "priorState", e.escalation_level AS "escalationLevel", e.escalated_at AS "escalatedAt",
+  e.duplicate_of::int AS "duplicateOf", e.suspected_duplicate_of::int AS "suspectedDuplicateOf", e.extension_minutes AS "extensionMinutes",
+  e.rework_count AS "reworkCount", e.handled_on_time AS "handledOnTime", e.satisfaction,
+  e.external_source AS "externalSource", e.external_id AS "externalId",
+  e.reported_at AS "reportedAt", e.created_at AS "createdAt", e.updated_at AS "updatedAt", e.closed_at AS "closedAt"`;
+const FROM = `event e JOIN event_category c ON c.code = e.category_code
+  LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id`;
+/** Department staff see what was sent to them or what they were summoned to. $2 = department id (NULL: no restriction). */
+const DEPT_FILTER = `($2::bigint IS NULL OR e.department_id = $2 OR EXISTS (
+  SELECT 1 FROM summons s JOIN summons_department sd ON sd.summons_id = s.id WHERE s.event_id = e.id AND sd.department_id = $2))`;
+
+@Injectable()
+export class EventsRepository {
+  async insert(tx: EntityManager, e: NewEvent): Promise<number> {
+    const [row] = await tx.query(
+      `INSERT INTO event (title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
+          reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at, suspected_duplicate_of,
+          external_source, external_id, reported_at, created_at, closed_at, handled_on_time, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6,
+          CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END,
+          $9, $10, $11::ltree, $12, $13, $14, $15, CASE WHEN $15::text IS NULL THEN NULL ELSE coalesce($23::timestamptz, now()) END,
+          $16, $17, $18, $19, $20, $21, coalesce($23::timestamptz, now()), coalesce($23::timestamptz, now()), $24, $25, $22)
+       RETURNING id::int`,
+      [
+        e.title, e.description, e.category, e.urgency, e.source, e.state, e.lon, e.lat, e.gridId, e.gridCode, e.areaPath, e.address,
+        e.reporterName, e.reporterPhone, e.stage, e.stageLimitMinutes, e.warnAt, e.dueAt, e.suspectedDuplicateOf,
+        e.externalSource, e.externalId, e.createdBy, e.reportedAt, e.closedAt, e.handledOnTime,
+      ],
+    );
+    return row.id;
+  }
+
+  /** One event as the viewer may see it; `lock` takes the row lock for a transition. */
+  async get(db: EntityManager, id: number, v: Viewer, lock = false): Promise<EventRow | undefined> {
+    const rows = await db.query(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER} ${lock ? 'FOR UPDATE OF e' : ''}`,
+      [v.scopePath, v.departmentId, id],
+    );
+    return rows[0];
+  }
+
+  async list(db: EntityManager, v: Viewer, f: EventFilter): Promise<EventRow[]> {
+    return db.query(
+      `SELECT ${COLUMNS} FROM ${FROM}
+        WHERE ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}
+          AND ($3::text[] IS NULL OR e.state = ANY($3))
+          AND ($4::text IS NULL OR e.area_path ~ ('*.' || $4 || '.*')::lquery)
+          AND ($5::text IS NULL OR e.category_code = $5 OR c.parent_code = $5)
+          AND ($6::text IS NULL OR d.code = $6)
+          AND (NOT $7::boolean OR (e.due_at < now() AND e.state = ANY($8)))
+          AND ($9::timestamptz IS NULL OR e.created_at >= $9)
+          AND ($10::timestamptz IS NULL OR e.created_at < $10)
+          AND ($11::bigint[] IS NULL OR e.id = ANY($11))
+          AND ($13::bigint IS NULL OR e.id < $13)
+        ORDER BY e.id DESC LIMIT $12`,
+      [
+        v.scopePath, v.departmentId, f.states ?? null, f.area ?? null, f.category ?? null, f.department ?? null, f.overdue ?? false,
+        OPEN_STATES, f.since ?? null, f.until ?? null, f.ids ?? null, f.limit, f.beforeId ?? null,
+      ],
+    );
+  }
+
+  async update(tx: EntityManager, id: number, p: EventPatch): Promise<void> {
+    const sets: string[] = ['state = $2', 'updated_at = now()'];
+    const params: unknown[] = [id, p.state];
+    const set = (column: string, value: unknown, cast = '') => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}${cast}`);
+    };
+    if (p.lon !== undefined && p.lat !== undefined) {
+      params.push(p.lon, p.lat);
+      sets.push(`geom = ST_SetSRID(ST_MakePoint($${params.length - 1}, $${params.length}), 4326)`);
+    }
+    if (p.gridId !== undefined) set('grid_id', p.gridId);
+    if (p.gridCode !== undefined) set('grid_code', p.gridCode);
+    if (p.areaPath !== undefined) set('area_path', p.areaPath, '::ltree');
+    if (p.departmentId !== undefined) set('department_id', p.departmentId);
+    if (p.assigneeUserId !== undefined) set('assignee_user_id', p.assigneeUserId);
+    if (p.assigneeName !== undefined) set('assignee_name', p.assigneeName);
+    if (p.stage !== undefined) set('stage', p.stage);
+    if (p.stageStartedAt !== undefined) set('stage_started_at', p.stageStartedAt);
+    if (p.stageLimitMinutes !== undefined) set('stage_limit_minutes', p.stageLimitMinutes);
+    if (p.warnAt !== undefined) set('warn_at', p.warnAt);
+    if (p.dueAt !== undefined) set('due_at', p.dueAt);
+    if (p.priorState !== undefined) set('prior_state', p.priorState);
+    if (p.escalationLevel !== undefined) set('escalation_level', p.escalationLevel);
+    if (p.escalatedAt !== undefined) set('escalated_at', p.escalatedAt);
+    if (p.duplicateOf !== undefined) set('duplicate_of', p.duplicateOf);
+    if (p.extensionMinutes !== undefined) set('extension_minutes', p.extensionMinutes);
+    if (p.reworkCount !== undefined) set('rework_count', p.reworkCount);
+    if (p.handledOnTime !== undefined) set('handled_on_time', p.handledOnTime);
+    if (p.satisfaction !== undefined) set('satisfaction', p.satisfaction);
+    if (p.closedAt !== undefined) set('closed_at', p.closedAt);
+    await tx.query(`UPDATE event SET ${sets.join(', ')} WHERE id = $1`, params);
+  }
+
+  /**
+   * A likely duplicate: an open case of the same category within `metres` (geography
+   * distance) reported in the last `hours`. ST_DWithin on geography uses the GiST index
+   * on geom through the bounding-box prefilter.
+   */
+  async duplicateCandidate(tx: EntityManager, category: string, lon: number, lat: number, metres: number, hours: number): Promise<number | null> {
+    const rows = await tx.query(
+      `SELECT e.id::int FROM event e
+        WHERE e.category_code = $1 AND e.state = ANY($6) AND e.created_at > now() - make_interval(hours => $5)
+          AND e.geom && ST_Expand(ST_SetSRID(ST_MakePoint($2, $3), 4326), $4 / 90000.0)
+          AND ST_DWithin(e.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography, $4)
+        ORDER BY e.geom <-> ST_SetSRID(ST_MakePoint($2, $3), 4326) LIMIT 1`,
+      [category, lon, lat, metres, hours, OPEN_STATES],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Open cases past their deadline, oldest first, locked for the escalation sweep (skip ones being transitioned). */
+  async overdueForUpdate(tx: EntityManager, limit: number, maxLevel: number): Promise<EventRow[]> {
+    return tx.query(
+      `SELECT ${COLUMNS} FROM ${FROM}
+        WHERE e.due_at < now() AND e.state = ANY($1) AND e.escalation_level < $2
+        ORDER BY e.due_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED`,
+      [OPEN_STATES, maxLevel, limit],
+    );
+  }
+
+  /** Counts behind the on-time rate, in the viewer's scope: finished on time, finished late, still open and overdue. */
+  async onTimeCounts(db: EntityManager, v: Viewer, since: Date | null): Promise<{ onTime: number; late: number; openOverdue: number }> {
+    const [row] = await db.query(
+      `SELECT count(*) FILTER (WHERE e.handled_on_time)::int AS "onTime",
+              count(*) FILTER (WHERE e.handled_on_time = false)::int AS late,
+              count(*) FILTER (WHERE e.handled_on_time IS NULL AND e.state = ANY($3) AND e.due_at < now())::int AS "openOverdue"
+         FROM event e
+        WHERE ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER} AND ($4::timestamptz IS NULL OR e.created_at >= $4)`,
+      [v.scopePath, v.departmentId, OPEN_STATES, since],
+    );
+    return row;
+  }
+}

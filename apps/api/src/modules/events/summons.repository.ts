@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface SummonsDepartmentRow {
+  summonsId: number;
+  departmentId: number;
+  code: string;
+  name: string;
+  reportedAt: Date | null;
+  reportedBy: string | null;
+  note: string | null;
+}
+
+export interface SummonsRow {
+  id: number;
+  eventId: number;
+  createdAt: Date;
+  createdBy: string;
+  reportWithinMinutes: number;
+  dueAt: Date;
+  note: string | null;
+  departments: SummonsDepartmentRow[];
+}
+
+@Injectable()
+export class SummonsRepository {
+  async insert(tx: EntityManager, s: { eventId: number; createdBy: string; minutes: number; note: string | null; departmentIds: number[] }): Promise<number> {
+    const [row] = await tx.query(
+      `INSERT INTO summons (event_id, created_by, report_within_minutes, due_at, note)
+       VALUES ($1, $2, $3, now() + make_interval(mins => $3), $4) RETURNING id::int`,
+      [s.eventId, s.createdBy, s.minutes, s.note],
+    );
+    await tx.query(`INSERT INTO summons_department (summons_id, department_id) SELECT $1, unnest($2::bigint[])`, [row.id, s.departmentIds]);
+    return row.id;
+  }
+
+  async forEvent(db: EntityManager, eventId: number): Promise<SummonsRow[]> {
+    const rows: Omit<SummonsRow, 'departments'>[] = await db.query(
+      `SELECT id::int, event_id::int AS "eventId", created_at AS "createdAt", created_by AS "createdBy",
+              report_within_minutes AS "reportWithinMinutes", due_at AS "dueAt", note
+         FROM summons WHERE event_id = $1 ORDER BY id`,
+      [eventId],
+    );
+    if (!rows.length) return [];
+    const depts: SummonsDepartmentRow[] = await db.query(
+      `SELECT sd.summons_id::int AS "summonsId", sd.department_id::int AS "departmentId", d.code, d.name,
+              sd.reported_at AS "reportedAt", sd.reported_by AS "reportedBy", sd.note
+         FROM summons_department sd JOIN department d ON d.id = sd.department_id
+        WHERE sd.summons_id = ANY($1) ORDER BY d.code`,
+      [rows.map((r) => r.id)],
+    );
+    return rows.map((r) => ({ ...r, departments: depts.filter((d) => d.summonsId === r.id) }));
+  }
+
+  /** Mark the department as reported in; null when it was not summoned, false when it already had. */
+  async reportIn(tx: EntityManager, summonsId: number, eventId: number, departmentId: number, by: string, note: string | null): Promise<boolean | null> {
+    const [row] = await tx.query(
+      `SELECT sd.reported_at AS "reportedAt" FROM summons_department sd JOIN summons s ON s.id = sd.summons_id
+        WHERE sd.summons_id = $1 AND s.event_id = $2 AND sd.department_id = $3 FOR UPDATE OF sd`,
+      [summonsId, eventId, departmentId],
+    );
+    if (!row) return null;
+    if (row.reportedAt) return false;
+    await tx.query(`UPDATE summons_department SET reported_at = now(), reported_by = $3, note = $4 WHERE summons_id = $1 AND department_id = $2`, [
+      summonsId,
+      departmentId,
+      by,
+      note,
+    ]);
+    return true;
+  }
+
+  async exists(db: EntityManager, summonsId: number, eventId: number): Promise<boolean> {
+    const rows = await db.query(`SELECT 1 FROM summons WHERE id = $1 AND event_id = $2`, [summonsId, eventId]);
+    return rows.length > 0;
+  }
+}
