@@ -5,6 +5,9 @@ import { ObjectsService } from './objects.service';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
+import { RegistryImportController } from './registry-import.controller';
+import { RegistryImportRepository } from './registry-import.repository';
+import { RegistryImportService } from './registry-import.service';
 import { RegistryCountsController } from './registry-counts.controller';
 import { RegistryCountsRepository } from './registry-counts.repository';
 import { PeopleController } from './people.controller';
@@ -19,10 +22,11 @@ import { RegistryPiiService } from './registry-pii.service';
 
 /** The registries inside the grids: places, people, objects (city components), organizations. */
 @Module({
-  controllers: [PlacesController, PeopleController, ObjectsController, OrganizationsController, RegistryCountsController],
+  controllers: [PlacesController, PeopleController, ObjectsController, OrganizationsController, RegistryCountsController, RegistryImportController],
   providers: [
     RegistryLocationRepository, RegistryLocationService, RegistryPiiService, PlacesRepository, PlacesService, PeopleRepository, PeopleService,
     ObjectsRepository, ObjectsService, OrganizationsRepository, OrganizationsService, RegistryCountsRepository,
+    RegistryImportRepository, RegistryImportService,
   ],
 })
 export class RegistryModule {}

@@ -1,0 +1,65 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppException } from '../../core/http/app-exception';
+import { ZQuery } from '../../core/http/zod';
+import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { parseUpload } from './registry-import.parse';
+import { RegistryImportService } from './registry-import.service';
+import type { RegistryEntity } from './registry.types';
+
+const importQuery = z.strictObject({ mode: z.enum(['all-or-nothing', 'keep-valid']).default('all-or-nothing') });
+type ImportQuery = z.output<typeof importQuery>;
+const MAX_ROWS = 200_000;
+
+/** `POST /api/{places|people|objects|organizations}/import`: multipart upload (field `file`, .csv or .xlsx) → per-row report. */
+@ApiTags('registry')
+@Controller('api')
+export class RegistryImportController {
+  constructor(private readonly imports: RegistryImportService) {}
+
+  @Post('places/import')
+  @HttpCode(200)
+  @ApiConsumes('multipart/form-data')
+  @Requires('registry:write')
+  places(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
+    return this.run(p, 'place', req, q);
+  }
+
+  @Post('people/import')
+  @HttpCode(200)
+  @ApiConsumes('multipart/form-data')
+  @Requires('registry:write')
+  people(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
+    return this.run(p, 'person', req, q);
+  }
+
+  @Post('objects/import')
+  @HttpCode(200)
+  @ApiConsumes('multipart/form-data')
+  @Requires('registry:write')
+  objects(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
+    return this.run(p, 'object', req, q);
+  }
+
+  @Post('organizations/import')
+  @HttpCode(200)
+  @ApiConsumes('multipart/form-data')
+  @Requires('registry:write')
+  organizations(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
+    return this.run(p, 'organization', req, q);
+  }
+
+  private async run(p: Principal, entity: RegistryEntity, req: FastifyRequest, q: ImportQuery) {
+    if (!req.isMultipart()) throw new AppException('UNSUPPORTED_MEDIA_TYPE', 'file: send multipart/form-data with a .csv or .xlsx file', [{ field: 'file', message: 'multipart upload required' }]);
+    const file = await req.file();
+    if (!file) throw new AppException('VALIDATION_FAILED', 'file: no file in the upload', [{ field: 'file', message: 'missing' }]);
+    const data = await file.toBuffer();
+    const rows = await parseUpload(file.filename, file.mimetype, data);
+    if (!rows.length) throw new AppException('VALIDATION_FAILED', 'file: no data rows', [{ field: 'file', message: 'empty' }]);
+    if (rows.length > MAX_ROWS) throw new AppException('PAYLOAD_TOO_LARGE', `file: at most ${MAX_ROWS} rows per upload`, [{ field: 'file', message: 'too many rows' }]);
+    return this.imports.run(p, entity, rows, q.mode);
+  }
+}

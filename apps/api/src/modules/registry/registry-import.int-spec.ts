@@ -1,0 +1,122 @@
+import ExcelJS from 'exceljs';
+import { residentIdCheckChar } from '@gc/contracts';
+import { startTestApp, type TestApp } from '@test/support/app';
+import { sqlClient } from '@test/support/db';
+import { insertTinyTerritory } from '@test/support/registry-territory';
+
+function multipart(filename: string, contentType: string, data: Buffer) {
+  const boundary = '----registry' + Math.random().toString(16).slice(2);
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
+    data,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+const id = (first17: string) => first17 + residentIdCheckChar(first17);
+
+describe('registry: bulk import from CSV and XLSX (real PostGIS)', () => {
+  let t: TestApp;
+  let admin: { authorization: string };
+  const count = async (table: string) => {
+    const c = await sqlClient(t.url);
+    const n = (await c.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    await c.end();
+    return n;
+  };
+  const upload = (url: string, filename: string, type: string, data: Buffer) => {
+    const m = multipart(filename, type, data);
+    return t.app.inject({ method: 'POST', url, headers: { ...admin, ...m.headers }, payload: m.payload });
+  };
+  beforeAll(async () => {
+    t = await startTestApp();
+    await insertTinyTerritory(t.url);
+    admin = await t.admin();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const placesCsv = [
+    'externalId,kind,name,address,lon,lat',
+    'P1,building,锦绣花园1栋,中山南路100号,118.71,32.01',
+    'P2,shop,老王面馆,龙蟠中路8号,118.77,32.03',
+    'P3,castle,城堡,,118.71,32.01',
+    'P4,shop,界外小店,,119.9,32.01',
+  ].join('\n');
+
+  it('all-or-nothing writes nothing when a row fails, and reports each bad row with its field', async () => {
+    const res = await upload('/api/places/import?mode=all-or-nothing', 'places.csv', 'text/csv', Buffer.from(placesCsv));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ total: 4, inserted: 0, committed: false, rejected: 2 });
+    expect(res.json().errors).toEqual([
+      { row: 4, field: 'kind', reason: expect.any(String) },
+      { row: 5, field: 'lon', reason: 'outside every area of the territory' },
+    ]);
+    expect(await count('place')).toBe(0);
+  });
+
+  it('keep-valid writes the good rows attributed to grids, and a re-run updates instead of duplicating', async () => {
+    const first = (await upload('/api/places/import?mode=keep-valid', 'places.csv', 'text/csv', Buffer.from(placesCsv))).json();
+    expect(first).toMatchObject({ inserted: 2, updated: 0, rejected: 2, committed: true });
+    const moved = placesCsv.replace('老王面馆,龙蟠中路8号,118.77', '老王面馆(新店),龙蟠中路8号,118.72');
+    const second = (await upload('/api/places/import?mode=keep-valid', 'places.csv', 'text/csv', Buffer.from(moved))).json();
+    expect(second).toMatchObject({ inserted: 0, updated: 2 });
+    expect(await count('place')).toBe(2);
+    const list = (await t.app.inject({ method: 'GET', url: '/api/places?q=' + encodeURIComponent('老王'), headers: admin })).json().items;
+    expect(list[0]).toMatchObject({ name: '老王面馆(新店)', grid: { code: 'G1' }, externalId: 'P2' });
+    const history = (await t.app.inject({ method: 'GET', url: `/api/places/${list[0].id}`, headers: admin })).json().history;
+    expect(history).toEqual([expect.objectContaining({ reason: 'import', fromGridCode: 'G2', toGridCode: 'G1' })]);
+  });
+
+  it('imports people from XLSX with validated, encrypted ID numbers and place-derived grids', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('people');
+    const good = id('32010419900101123');
+    ws.addRow(['externalId', 'name', 'idNumber', 'phone', 'placeId', 'householdNo', 'registration', 'tags']);
+    const c = await sqlClient(t.url);
+    const [{ id: placeId }] = (await c.query(`SELECT id::int FROM place WHERE external_id = 'P1'`)).rows;
+    ws.addRow(['R1', '张三', good, '13812345678', placeId, 'H1', 'registered', 'elderly_alone;disabled']);
+    ws.addRow(['R2', '李四', good.slice(0, 17) + (good.endsWith('1') ? '2' : '1'), '', placeId, 'H1', 'floating', '']);
+    ws.addRow(['R3', '王五', '', '12', placeId, '', '', '']);
+    ws.addRow(['R4', '赵六', '', '', 99999, '', '', '']);
+    const data = Buffer.from(await wb.xlsx.writeBuffer());
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const res = await upload('/api/people/import?mode=keep-valid', 'people.xlsx', xlsx, data);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ inserted: 1, rejected: 3 });
+    expect(res.json().errors).toEqual([
+      { row: 3, field: 'idNumber', reason: expect.stringMatching(/^check digit should be/) },
+      { row: 4, field: 'phone', reason: expect.any(String) },
+      { row: 5, field: 'placeId', reason: 'place 99999 not found' },
+    ]);
+    const dump = JSON.stringify((await c.query(`SELECT * FROM person`)).rows);
+    expect(dump).not.toContain(good);
+    expect(dump).not.toContain('13812345678');
+    const [row] = (await c.query(`SELECT grid_code, tags, own_location FROM person WHERE external_id = 'R1'`)).rows;
+    expect(row).toEqual({ grid_code: 'G1', tags: ['elderly_alone', 'disabled'], own_location: false });
+    await c.end();
+    const again = (await upload('/api/people/import?mode=keep-valid', 'people.xlsx', xlsx, data)).json();
+    expect(again).toMatchObject({ inserted: 0, updated: 1 });
+    const found = (await t.app.inject({ method: 'GET', url: `/api/people?idNumber=${good}`, headers: admin })).json().items;
+    expect(found).toHaveLength(1);
+    expect(found[0].idNumber).toBe(good.slice(0, 4) + '*'.repeat(10) + good.slice(-4));
+  });
+
+  it('rejects a non-multipart request, an unknown type and an unknown mode, and needs registry:write', async () => {
+    const json = await t.app.inject({ method: 'POST', url: '/api/objects/import', headers: admin, payload: { a: 1 } });
+    expect(json.statusCode).toBe(415);
+    const txt = await upload('/api/objects/import', 'x.pdf', 'application/pdf', Buffer.from('%PDF'));
+    expect(txt.statusCode).toBe(415);
+    const mode = await upload('/api/objects/import?mode=some', 'x.csv', 'text/csv', Buffer.from('externalId\nA'));
+    expect(mode.statusCode).toBe(400);
+    expect(mode.json().details[0].field).toBe('query.mode');
+    await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'op3', password: 'registry-pass-1', roles: ['operator'], jurisdiction: '*' } });
+    const op = await t.login('op3', 'registry-pass-1');
+    const m = multipart('o.csv', 'text/csv', Buffer.from('externalId,categoryCode,name,lon,lat\nO1,0105,路灯,118.71,32.01'));
+    expect((await t.app.inject({ method: 'POST', url: '/api/objects/import', headers: { ...op, ...m.headers }, payload: m.payload })).statusCode).toBe(403);
+    const ok = await upload('/api/objects/import', 'o.csv', 'text/csv', Buffer.from('externalId,categoryCode,name,lon,lat\nO1,0105,路灯,118.71,32.01\nO2,0999,x,118.71,32.01'));
+    expect(ok.json()).toMatchObject({ committed: false, errors: [{ row: 3, field: 'categoryCode' }] });
+  });
+});
