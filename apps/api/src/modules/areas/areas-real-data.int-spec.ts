@@ -48,7 +48,7 @@ describe('areas on real data: NYC community districts and Nanjing districts (rea
       if (res.json().grid.code === String(Number(r.boro_cd))) agree++;
     }
     const rate = agree / compared;
-    console.log(`NYC 311: ${agree}/${compared} requests located in their labelled community district = ${(rate * 100).toFixed(2)}% (${outside} outside every district)`);
+    process.stdout.write(`NYC 311: ${agree}/${compared} requests located in their labelled community district = ${(rate * 100).toFixed(2)}% (${outside} outside every district)\n`);
     expect(compared).toBeGreaterThan(4000);
     expect(rate).toBeGreaterThanOrEqual(0.99);
   });
@@ -69,7 +69,7 @@ describe('areas on real data: NYC community districts and Nanjing districts (rea
       expect(r.location.coordinates[1]).toBeGreaterThan(31.2);
       expect(r.location.coordinates[1]).toBeLessThan(32.7);
     }
-    console.log(`Nanjing without repair: ${rejected.map((r: { code: string; reason: string }) => `${r.code} ${r.reason}`).join('; ')}`);
+    process.stdout.write(`Nanjing without repair: ${rejected.map((r: { code: string; reason: string }) => `${r.code} ${r.reason}`).join('; ')}\n`);
 
     const repaired = await t.app.inject({ method: 'POST', url: `${url}&repair=true`, headers: admin, payload: nanjing });
     expect(repaired.statusCode).toBe(201);
