@@ -10,7 +10,9 @@ import { SecurityModule } from './core/security/security.module';
 import { AreasModule } from './modules/areas/areas.module';
 import { LiveModule } from './modules/live/live.module';
 import { EventsModule } from './modules/events/events.module';
+import { Open311Module } from './modules/open311/open311.module';
 import { RegistryModule } from './modules/registry/registry.module';
+import { DemoModule } from './modules/demo/demo.module';
 
 @Module({})
 export class AppModule {
@@ -27,7 +29,9 @@ export class AppModule {
         AreasModule,
         LiveModule,
         EventsModule,
+        Open311Module,
         RegistryModule,
+        DemoModule,
       ],
     };
   }

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AreaLevel } from '@gc/contracts';
+
+/** 1e-7° ≈ 1 cm: every boundary is computed with snap-rounding on this grid, so neighbours share vertices exactly. */
+const GRID_SIZE = 1e-7;
+
+export interface ChildSpec {
+  code: string;
+  name: string;
+  parent: string;
+  properties?: Record<string, unknown>;
+}
+
+/**
+ * The SQL that draws the demo territory. Real district boundaries go in as they are
+ * (made valid, made disjoint); the levels below have no public boundaries, so each is
+ * generated inside its parent in one statement: random points in the parent, k-means to
+ * k centres (k = number of official children), Voronoi cells of the centres clipped to
+ * the parent. Voronoi cells tile the plane, so the clipped cells tile the parent.
+ */
+@Injectable()
+export class DemoTerritoryRepository {
+  async isEmpty(db: EntityManager): Promise<boolean> {
+    const [row] = await db.query(`SELECT NOT EXISTS (SELECT 1 FROM area) AS empty`);
+    return row.empty;
+  }
+
+  async createVersion(db: EntityManager, level: AreaLevel, label: string): Promise<number> {
+    const [row] = await db.query(
+      `INSERT INTO area_version (level, status, label, source, created_by)
+       VALUES ($1, 'draft', $2, '{"demo": true, "generator": "demo"}'::jsonb, 'demo') RETURNING id::int`,
+      [level, label],
+    );
+    return row.id;
+  }
+
+  /**
+   * The real districts, made valid and disjoint (a district loses what an earlier code
+   * already covers, so shared borders cannot overlap), and the city as their union.
+   */
+  async insertCityAndDistricts(
+    db: EntityManager,
+    city: { code: string; name: string; versionId: number },
+    districtVersionId: number,
+    districts: { code: string; name: string; geometry: unknown }[],
+  ): Promise<void> {
+    await db.query(
+      `WITH src AS (
+         SELECT d->>'code' AS code, d->>'name' AS name,
+                ST_ReducePrecision(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(d->>'geometry'), 4326)), $4) AS g
+           FROM jsonb_array_elements($1::jsonb) d
+       ), disjoint AS (
+         SELECT s.code, s.name,
+                ST_Multi(ST_CollectionExtract(coalesce(ST_Difference(s.g, (SELECT ST_Union(o.g) FROM src o WHERE o.code < s.code), $4), s.g), 3)) AS g
+           FROM src s
+       )
+       INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, properties)
+       SELECT $2, code, name, 'district', $3, text2ltree($3 || '.' || code), g, ST_Area(g::geography),
+              '{"source": "DataV.GeoAtlas (GCJ-02 converted to WGS-84)", "demo": true}'::jsonb
+         FROM disjoint`,
+      [JSON.stringify(districts), districtVersionId, city.code, GRID_SIZE],
+    );
+    await db.query(
+      `WITH u AS (SELECT ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(geom), $5), 3)) AS g FROM area WHERE version_id = $1)
+       INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, properties)
+       SELECT $2, $3, $4, 'city', NULL, text2ltree($3), g, ST_Area(g::geography),
+              '{"note": "demo city: the union of the six districts the source documents name", "demo": true}'::jsonb
+         FROM u`,
+      [districtVersionId, city.versionId, city.code, city.name, GRID_SIZE],
+    );
+  }
+
+  /**
+   * Generate `children` inside their parents (areas of `parentVersionId`), one statement for
+   * the whole level. Children of one parent are matched to the Voronoi cells in reading
+   * order (north to south, then west to east) so that neighbouring codes are neighbours.
+   */
+  async generateChildren(
+    db: EntityManager,
+    parentVersionId: number,
+    versionId: number,
+    level: AreaLevel,
+    children: ChildSpec[],
+    seed: number,
+  ): Promise<number> {
+    const rows = await db.query(
+      `WITH kids AS (
+         SELECT k->>'code' AS code, k->>'name' AS name, k->>'parent' AS parent,
+                coalesce(k->'properties', '{}'::jsonb) AS props,
+                row_number() OVER (PARTITION BY k->>'parent' ORDER BY k->>'code') AS ord
+           FROM jsonb_array_elements($1::jsonb) k
+       ), parents AS (
+         SELECT a.code, a.path, a.geom, (SELECT count(*) FROM kids WHERE kids.parent = a.code)::int AS n
+           FROM area a WHERE a.version_id = $2 AND EXISTS (SELECT 1 FROM kids WHERE kids.parent = a.code)
+       ), pts AS (
+         SELECT p.code, p.n, (ST_Dump(ST_GeneratePoints(p.geom, p.n * 30, $5::int))).geom AS pt FROM parents p WHERE p.n > 1
+       ), clustered AS (
+         SELECT code, pt, ST_ClusterKMeans(pt, n) OVER (PARTITION BY code) AS cid FROM pts
+       ), centres AS (
+         SELECT code, ST_Centroid(ST_Collect(pt)) AS c FROM clustered GROUP BY code, cid
+       ), ranked AS (
+         SELECT code, c, row_number() OVER (PARTITION BY code ORDER BY round(ST_Y(c)::numeric, 3) DESC, ST_X(c)) AS ord FROM centres
+       ), cells AS (
+         SELECT p.code, (ST_Dump(ST_VoronoiPolygons(ST_Collect(r.c), 0, ST_Expand(p.geom, 0.05)))).geom AS cell
+           FROM parents p JOIN ranked r USING (code) GROUP BY p.code, p.geom
+       ), shaped AS (
+         SELECT r.code AS parent, r.ord, ST_Intersection(cl.cell, p.geom) AS g
+           FROM ranked r JOIN cells cl ON cl.code = r.code AND ST_Intersects(cl.cell, r.c) JOIN parents p ON p.code = r.code
+         UNION ALL
+         SELECT p.code, 1, p.geom FROM parents p WHERE p.n = 1
+       ), fixed AS (
+         SELECT DISTINCT ON (parent, ord) parent, ord, ST_Multi(ST_CollectionExtract(g, 3)) AS g FROM shaped ORDER BY parent, ord
+       )
+       INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated, properties)
+       SELECT $3, k.code, k.name, $4, k.parent, p.path || text2ltree(k.code), f.g, ST_Area(f.g::geography), true,
+              k.props || '{"note": "generated", "demo": true}'::jsonb
+         FROM kids k JOIN parents p ON p.code = k.parent JOIN fixed f ON f.parent = k.parent AND f.ord = k.ord
+        WHERE NOT ST_IsEmpty(f.g)
+       RETURNING id`,
+      [JSON.stringify(children), parentVersionId, versionId, level, seed],
+    );
+    return rows.length;
+  }
+
+  /** ST_Subdivide pieces (≤ 64 vertices) for fast point lookups; then every level goes live at once. */
+  async publish(db: EntityManager, versionIds: number[]): Promise<void> {
+    await db.query(
+      `INSERT INTO area_part (area_id, geom)
+       SELECT a.id, d.geom FROM area a, LATERAL ST_Subdivide(a.geom, 64) AS s(part), LATERAL ST_Dump(s.part) d
+        WHERE a.version_id = ANY($1::bigint[]) AND GeometryType(d.geom) = 'POLYGON'`,
+      [versionIds],
+    );
+    await db.query(`UPDATE area SET valid_from = now() WHERE version_id = ANY($1::bigint[])`, [versionIds]);
+    await db.query(
+      `UPDATE area_version SET status = 'published', published_at = now(), published_by = 'demo', gaps_acknowledged = false WHERE id = ANY($1::bigint[])`,
+      [versionIds],
+    );
+  }
+}

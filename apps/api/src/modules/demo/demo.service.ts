@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import * as argon2 from 'argon2';
+import { APP_CONFIG } from '../../core/config/config.module';
+import type { AppConfig } from '../../core/config/config.schema';
+import { AppException } from '../../core/http/app-exception';
+import { DEMO_ACCOUNTS } from './demo-accounts';
+import { DemoPeopleRepository } from './demo-people.repository';
+import { chineseName, rng, syntheticPhone } from './demo-random';
+import { DemoTerritoryService } from './demo-territory.service';
+
+export interface DemoAccountView {
+  username: string;
+  password: string;
+  role: string;
+  displayName: string;
+  jurisdiction: string;
+  jurisdictionName: string;
+}
+
+/**
+ * The demo city, loaded once into an EMPTY database at first boot when DEMO=on
+ * (after migrations: Nest runs OnApplicationBootstrap after every OnModuleInit).
+ * A database that already holds areas is never touched.
+ */
+@Injectable()
+export class DemoService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Demo');
+  private gridAccount: { code: string; name: string } | null = null;
+  /** How long the last load took (ms), for the boot log and the load-time measurement. */
+  lastLoadMs: number | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly territory: DemoTerritoryService,
+    private readonly people: DemoPeopleRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.demo) return;
+    const t0 = Date.now();
+    const loaded = await this.dataSource.transaction(async (tx) => {
+      if (!(await this.territory.isEmpty(tx))) return false;
+      await this.territory.build(tx);
+      await this.seedStaff(tx);
+      return true;
+    });
+    // Accounts are (re)asserted on every demo boot so the listed passwords always work.
+    await this.seedAccounts();
+    if (loaded) {
+      this.lastLoadMs = Date.now() - t0;
+      this.logger.log(`demo city loaded in ${(this.lastLoadMs / 1000).toFixed(1)} s`);
+    }
+  }
+
+  private async seedStaff(tx: import('typeorm').EntityManager): Promise<void> {
+    const grids = await this.people.currentGrids(tx);
+    const r = rng(2025);
+    const rows = grids.flatMap((g) =>
+      (['grid_leader', 'grid_worker', 'grid_assistant'] as const).map((role) => ({ areaCode: g.code, role, name: chineseName(r), phone: syntheticPhone(r) })),
+    );
+    await this.people.insertGridStaff(tx, rows);
+  }
+
+  private async gridForAccount(): Promise<{ code: string; name: string } | null> {
+    if (this.gridAccount) return this.gridAccount;
+    const grids = await this.people.currentGrids(this.dataSource.manager);
+    const g = grids.find((x) => x.code.startsWith('320104002')) ?? grids[0];
+    this.gridAccount = g ? { code: g.code, name: g.name } : null;
+    return this.gridAccount;
+  }
+
+  private async seedAccounts(): Promise<void> {
+    const grid = await this.gridForAccount();
+    for (const a of DEMO_ACCOUNTS) {
+      const jurisdiction = a.jurisdiction === '@grid' ? grid?.code : a.jurisdiction;
+      if (!jurisdiction) continue;
+      await this.dataSource.transaction(async (tx) => {
+        const id = await this.people.upsertDemoUser(tx, {
+          username: a.username,
+          displayName: a.displayName,
+          passwordHash: await argon2.hash(a.password),
+          role: a.role,
+          jurisdiction,
+          department: a.department ?? null,
+        });
+        if (id && a.role === 'grid_worker') await this.people.linkStaffUser(tx, jurisdiction, id, a.displayName);
+      });
+    }
+  }
+
+  /** The sign-in screen's 演示账号 list: only in demo mode (404 otherwise, as if the route did not exist). */
+  async accounts(): Promise<DemoAccountView[]> {
+    if (!this.config.demo) throw new AppException('ROUTE_NOT_FOUND', 'demo mode is off');
+    const grid = await this.gridForAccount();
+    return DEMO_ACCOUNTS.map((a) => ({
+      username: a.username,
+      password: a.password,
+      role: a.role,
+      displayName: a.displayName,
+      jurisdiction: a.jurisdiction === '@grid' ? (grid?.code ?? '') : a.jurisdiction,
+      jurisdictionName: a.jurisdiction === '@grid' ? (grid?.name ?? '') : a.jurisdictionName,
+    }));
+  }
+}
