@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { registerAttributedTable } from '../areas/attributed-tables';
 import { ObjectsController } from './objects.controller';
 import { ObjectsRepository } from './objects.repository';
 import { ObjectsService } from './objects.service';
@@ -29,4 +30,9 @@ import { RegistryPiiService } from './registry-pii.service';
     RegistryImportRepository, RegistryImportService,
   ],
 })
-export class RegistryModule {}
+export class RegistryModule implements OnModuleInit {
+  /** A redraw re-attributes every registry row by its point (people and organizations at a place share its point). */
+  onModuleInit(): void {
+    for (const table of ['place', 'person', 'city_object', 'organization']) registerAttributedTable({ table });
+  }
+}
