@@ -61,7 +61,7 @@ export class EventsController {
   @Get('events')
   @Requires('events:read')
   list(@CurrentPrincipal() p: Principal, @ZQuery(listEventsQuery) q: z.output<typeof listEventsQuery>) {
-    return this.query.list(p, { states: q.state, area: q.area, category: q.category, department: q.department, overdue: q.overdue, since: q.since, until: q.until, beforeId: q.before, limit: q.limit });
+    return this.query.list(p, { states: q.state, area: q.area, categories: q.category ? [q.category] : undefined, department: q.department, overdue: q.overdue, since: q.since, until: q.until, beforeId: q.before, limit: q.limit });
   }
 
   @Get('events/on-time')

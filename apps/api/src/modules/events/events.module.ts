@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { registerAttributedTable } from '../areas/attributed-tables';
 import { EscalationService } from './escalation.service';
 import { EventCatalogRepository } from './event-catalog.repository';
 import { EventCatalogService } from './event-catalog.service';
@@ -7,6 +8,7 @@ import { EventImportService } from './event-import.service';
 import { EventIntakeService } from './event-intake.service';
 import { EventLogRepository } from './event-log.repository';
 import { EventQueryService } from './event-query.service';
+import { OPEN_STATES } from './event-workflow.rules';
 import { EventWorkflowService } from './event-workflow.service';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
@@ -35,4 +37,13 @@ import { SummonsService } from './summons.service';
   ],
   exports: [EventIntakeService, EventWorkflowService, EventQueryService, EventCatalogService, SummonsService, EscalationService],
 })
-export class EventsModule {}
+export class EventsModule implements OnModuleInit {
+  /**
+   * A redraw re-attributes open cases to the new grids; closed ones keep the grid that owned
+   * them (history stays explainable). Unplaced cases wait for an operator, not for a redraw.
+   */
+  onModuleInit(): void {
+    const states = OPEN_STATES.filter((s) => s !== 'unplaced').map((s) => `'${s}'`);
+    registerAttributedTable({ table: 'event', openOnly: `state IN (${states.join(', ')})` });
+  }
+}

@@ -113,7 +113,7 @@ export interface Viewer {
 export interface EventFilter {
   states?: EventState[];
   area?: string;
-  category?: string;
+  categories?: string[];
   department?: string;
   overdue?: boolean;
   since?: Date;
@@ -176,7 +176,7 @@ export class EventsRepository {
         WHERE ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}
           AND ($3::text[] IS NULL OR e.state = ANY($3))
           AND ($4::text IS NULL OR e.area_path ~ ('*.' || $4 || '.*')::lquery)
-          AND ($5::text IS NULL OR e.category_code = $5 OR c.parent_code = $5)
+          AND ($5::text[] IS NULL OR e.category_code = ANY($5) OR c.parent_code = ANY($5))
           AND ($6::text IS NULL OR d.code = $6)
           AND (NOT $7::boolean OR (e.due_at < now() AND e.state = ANY($8)))
           AND ($9::timestamptz IS NULL OR e.created_at >= $9)
@@ -185,7 +185,7 @@ export class EventsRepository {
           AND ($13::bigint IS NULL OR e.id < $13)
         ORDER BY e.id DESC LIMIT $12`,
       [
-        v.scopePath, v.departmentId, f.states ?? null, f.area ?? null, f.category ?? null, f.department ?? null, f.overdue ?? false,
+        v.scopePath, v.departmentId, f.states ?? null, f.area ?? null, f.categories ?? null, f.department ?? null, f.overdue ?? false,
         OPEN_STATES, f.since ?? null, f.until ?? null, f.ids ?? null, f.limit, f.beforeId ?? null,
       ],
     );

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { XMLParser } from 'fast-xml-parser';
+import { startTestApp, type TestApp } from '@test/support/app';
+import { insertEventTerritory, sql } from '@test/support/event-territory';
+
+const SCHEMAS = resolve(__dirname, '../../../../../../shared/data/open311');
+const schema = (name: string) => JSON.parse(readFileSync(resolve(SCHEMAS, name), 'utf8'));
+
+describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
+  let t: TestApp;
+  let key: string;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  for (const name of ['service.json', 'request.json', 'service-definition.json']) ajv.addSchema(schema(name), name);
+  const validServices = ajv.compile(schema('services.json'));
+  const validRequests = ajv.compile(schema('requests.json'));
+  const validDefinition = ajv.getSchema('service-definition.json')!;
+  const expectValid = (validate: ReturnType<typeof ajv.compile>, body: unknown) => {
+    const ok = validate(body);
+    if (!ok) throw new Error(JSON.stringify(validate.errors, null, 1));
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await insertEventTerritory(t.url);
+    const res = await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: await t.admin(), payload: { name: 'hotline-12345', roles: ['api_client'] } });
+    expect(res.statusCode).toBe(201);
+    key = res.json().key;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lists services and service definitions that validate against the schemas, in JSON and XML', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/open311/v2/services.json' });
+    expect(res.statusCode).toBe(200);
+    expectValid(validServices, res.json());
+    expect(res.json()).toContainEqual(expect.objectContaining({ service_code: 'exposed_rubbish', service_name: '暴露垃圾', group: '市容环境', type: 'realtime' }));
+    const def = await t.app.inject({ method: 'GET', url: '/open311/v2/services/noise.json' });
+    expectValid(validDefinition, def.json());
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/services/nothing_here.json' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/services/BAD!.json' })).statusCode).toBe(400);
+    const x = await t.app.inject({ method: 'GET', url: '/open311/v2/services.xml' });
+    expect(x.headers['content-type']).toContain('application/xml');
+    const parsed = new XMLParser().parse(x.body);
+    expect(parsed.services.service.length).toBe(res.json().length);
+  });
+
+  it('accepts form-encoded and JSON posts with an api_key, maps states to open/closed, and filters', async () => {
+    const anon = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: 'noise' } });
+    expect(anon.statusCode).toBe(401);
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ api_key: key, service_code: 'exposed_rubbish', lat: '32.02', long: '118.72', description: '小区门口垃圾', first_name: '李', phone: '13912345678', 'attribute[size]': 'big' }).toString(),
+    });
+    expect(form.statusCode).toBe(201);
+    const [{ service_request_id: id }] = form.json();
+    const json = await t.app.inject({ method: 'POST', url: `/open311/v2/requests.json?api_key=${key}`, payload: { service_code: 'noise', description: 'no location' } });
+    expect(json.statusCode).toBe(201);
+    expect(json.json()[0].service_notice).toContain('operator');
+
+    const one = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` });
+    expect(one.statusCode).toBe(200);
+    expectValid(validRequests, one.json());
+    expect(one.json()[0]).toMatchObject({ service_request_id: id, status: 'open', service_code: 'exposed_rubbish', lat: 32.02, long: 118.72 });
+    expect(JSON.stringify(one.json())).not.toContain('13912345678');
+    const [ev] = await sql<{ source: string; grid_code: string }>(t.url, 'SELECT source, grid_code FROM event WHERE id = $1', [Number(id)]);
+    expect(ev).toEqual({ source: 'open311', grid_code: 'EG1' });
+
+    const admin = await t.admin();
+    await t.app.inject({ method: 'POST', url: `/api/events/${id}/transitions`, headers: admin, payload: { action: 'reject', note: '不属于受理范围' } });
+    const closed = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` })).json()[0];
+    expect(closed).toMatchObject({ status: 'closed', status_notes: expect.stringContaining('不予受理') });
+
+    const all = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' });
+    expectValid(validRequests, all.json());
+    expect(all.json()).toHaveLength(2);
+    const open = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=open' })).json();
+    expect(open.map((r: { service_code: string }) => r.service_code)).toEqual(['noise']);
+    const byCode = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=exposed_rubbish,street_light' })).json();
+    expect(byCode.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([id]);
+    const byId = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id}` })).json();
+    expect(byId).toHaveLength(1);
+    const future = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2099-01-01T00:00:00Z' })).json();
+    expect(future).toEqual([]);
+    const xml = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.xml` });
+    expect(new XMLParser().parse(xml.body).service_requests.request.service_request_id).toBe(Number(id));
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests/999999.json' })).statusCode).toBe(404);
+  });
+
+  it('rejects bad posts naming the field and writes nothing', async () => {
+    const before = (await sql<{ n: number }>(t.url, 'SELECT count(*)::int AS n FROM event'))[0].n;
+    const post = (payload: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': key }, payload: new URLSearchParams(payload).toString() });
+    for (const [payload, field] of [
+      [{ service_code: 'noise', lat: 'abc', long: '118.7' }, 'body.lat'],
+      [{ service_code: 'noise', lat: '32.0' }, 'body.lat'],
+      [{ service_code: 'not_a_service' }, 'body.service_code'],
+      [{}, 'body.service_code'],
+      [{ service_code: 'noise', hacker: '1' }, 'body.hacker'],
+    ] as [Record<string, string>, string][]) {
+      const res = await post(payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    const badFilter = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=pending' });
+    expect(badFilter.statusCode).toBe(400);
+    expect((await sql<{ n: number }>(t.url, 'SELECT count(*)::int AS n FROM event'))[0].n).toBe(before);
+  });
+});
