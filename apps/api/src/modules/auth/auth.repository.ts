@@ -42,6 +42,19 @@ export class AuthRepository {
     return rows[0];
   }
 
+  /** Insert unless the username exists (two processes booting together both try to create the first admin). */
+  async insertUserIfAbsent(
+    db: EntityManager,
+    u: { username: string; displayName: string | null; passwordHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null },
+  ): Promise<boolean> {
+    const rows = await db.query(
+      `INSERT INTO app_user (username, display_name, password_hash, roles, jurisdiction_code, department_id)
+       VALUES ($1, $2, $3, $4::text[], $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id`,
+      [u.username, u.displayName, u.passwordHash, u.roles, u.jurisdictionCode, u.departmentId],
+    );
+    return rows.length > 0;
+  }
+
   async countAdmins(db: EntityManager): Promise<number> {
     const [row] = await db.query(`SELECT count(*)::int AS n FROM app_user WHERE 'admin' = ANY(roles) AND disabled_at IS NULL`);
     return row.n;

@@ -52,18 +52,19 @@ export class AuthService implements OnApplicationBootstrap {
       const hash = await argon2.hash(this.config.ADMIN_PASSWORD);
       if (existing) {
         if (!(await argon2.verify(existing.passwordHash, this.config.ADMIN_PASSWORD))) await this.repo.setPassword(db, existing.id, hash);
-      } else {
-        await this.repo.insertUser(db, { username: this.config.ADMIN_USERNAME, displayName: '系统管理员', passwordHash: hash, roles: ['admin'], jurisdictionCode: '*', departmentId: null });
+      } else if (
+        await this.repo.insertUserIfAbsent(db, { username: this.config.ADMIN_USERNAME, displayName: '系统管理员', passwordHash: hash, roles: ['admin'], jurisdictionCode: '*', departmentId: null })
+      ) {
         this.logger.log(`administrator ${this.config.ADMIN_USERNAME} created from ADMIN_USERNAME`);
       }
       return;
     }
     if ((await this.repo.countAdmins(db)) === 0) {
       const password = randomBytes(12).toString('base64url');
-      await this.repo.insertUser(db, { username: 'admin', displayName: '系统管理员', passwordHash: await argon2.hash(password), roles: ['admin'], jurisdictionCode: '*', departmentId: null });
+      const created = await this.repo.insertUserIfAbsent(db, { username: 'admin', displayName: '系统管理员', passwordHash: await argon2.hash(password), roles: ['admin'], jurisdictionCode: '*', departmentId: null });
       // Printed once, to the console only: there is no default password.
       // eslint-disable-next-line no-console
-      console.log(`grid-command: first administrator created: username "admin", password "${password}" (shown once; set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
+      if (created) console.log(`grid-command: first administrator created: username "admin", password "${password}" (shown once; set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
     }
   }
 
