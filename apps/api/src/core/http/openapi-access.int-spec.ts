@@ -81,7 +81,7 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
     for (const { method, path } of ops) {
       await fc.assert(
         fc.asyncProperty(hostileString, fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), hostileValue, { maxKeys: 4 }), hostileValue, async (param, query, body) => {
-          const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
+          const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
           const res = await t.app.inject({
             method: method as any,
             url: fillPath(path, param) + (qs ? `?${qs}` : ''),
