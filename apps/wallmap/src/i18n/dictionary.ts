@@ -45,7 +45,11 @@ export const zh = {
   'action.summon': '召集部门',
   'action.escalate': '升级',
   'action.start': '开始处置',
-  'action.handle': '反馈',
+  'action.feedback': '处置反馈',
+  'action.create': '上报',
+  'action.report': '上报',
+  'action.place': '定位',
+  'action.return': '回退',
   'action.verify': '核查',
   'action.close': '结案',
   'action.reject': '不予受理',
@@ -155,7 +159,11 @@ export const en: Partial<Record<MessageKey, string>> = {
   'action.summon': 'Summon departments',
   'action.escalate': 'Escalate',
   'action.start': 'Start',
-  'action.handle': 'Report handled',
+  'action.feedback': 'Report handled',
+  'action.create': 'Reported',
+  'action.report': 'Reported',
+  'action.place': 'Place',
+  'action.return': 'Return',
   'action.verify': 'Verify',
   'action.close': 'Close case',
   'action.reject': 'Reject',
@@ -221,7 +229,8 @@ export type Lang = 'zh' | 'en';
 
 export function translate(lang: Lang, key: string, vars?: Record<string, string | number>): string {
   const k = key as MessageKey;
-  let s: string = (lang === 'en' ? en[k] : undefined) ?? zh[k] ?? key;
+  // an unknown key (a new action or state from the server) shows its own last part, not the key
+  let s: string = (lang === 'en' ? en[k] : undefined) ?? zh[k] ?? (key.includes('.') ? key.slice(key.indexOf('.') + 1) : key);
   if (vars) for (const [n, v] of Object.entries(vars)) s = s.replace(`{${n}}`, String(v));
   return s;
 }

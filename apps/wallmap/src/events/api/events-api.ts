@@ -13,51 +13,74 @@ export function itemsOf<T>(body: unknown): T[] {
   return [];
 }
 
-export async function fetchOpenEvents(limit = 5000): Promise<EventSummary[]> {
-  return itemsOf<EventSummary>(await api<unknown>('GET', `/api/events?limit=${limit}`));
+/** Open states: what the wall loads at start (closed cases arrive live and are counted). */
+export const OPEN_STATES = 'reported,unplaced,accepted,registered,dispatched,in_progress,handled,verified,returned,rework,extension_requested,deferred,on_account';
+
+/** Open events, newest first, page by page (`before` = the last id of the previous page). */
+export async function fetchOpenEvents(max = 20000): Promise<EventSummary[]> {
+  const out: EventSummary[] = [];
+  let before: number | null = null;
+  while (out.length < max) {
+    const page: { events: EventSummary[]; next: number | null } = await api('GET', `/api/events?state=${OPEN_STATES}&limit=1000${before ? `&before=${before}` : ''}`);
+    out.push(...itemsOf<EventSummary>(page));
+    if (!page.next) break;
+    before = page.next;
+  }
+  return out;
 }
 
 export interface TimelineEntry {
   at: string;
-  action?: string;
-  type?: string;
-  from?: string | null;
-  to?: string | null;
-  state?: string | null;
-  actor?: string | { username?: string; displayName?: string | null } | null;
-  note?: string | null;
-  comment?: string | null;
+  action: string;
+  from: string | null;
+  to: string;
+  actor: string;
+  note: string | null;
+  department: string | null;
 }
 
 export interface EventDetail extends EventSummary {
   description?: string | null;
   address?: string | null;
   timeline?: TimelineEntry[];
-  gridWorker?: { name?: string; displayName?: string; username?: string } | string | null;
-  gridWorkers?: { name?: string; displayName?: string }[];
+  assignee?: { userId: number | null; name: string } | null;
   legalActions?: string[];
-  allowedActions?: string[];
-  summons?: { department?: string; state?: string }[];
+  summons?: { id: number; dueAt: string; departments: { code: string; name: string; status: string }[] }[];
 }
 
 export const fetchEvent = (id: number) => api<EventDetail>('GET', `/api/events/${id}`);
 
 export const transition = (id: number, body: Record<string, unknown>) => api<unknown>('POST', `/api/events/${id}/transitions`, body);
 
-export interface EventStats {
-  newToday?: number;
-  open?: number;
-  overdue?: number;
-  closedToday?: number;
-  closed?: number;
-  onTimeRate?: number | null;
+/** 召集: departments must report in within the given minutes. */
+export const summon = (id: number, departments: string[], reportWithinMinutes = 30) =>
+  api<unknown>('POST', `/api/events/${id}/summons`, { departments, reportWithinMinutes });
+
+/** GET /api/events/on-time: cases handled on time vs late (open overdue ones count as late). */
+export interface OnTimeStats {
+  onTime: number;
+  late: number;
+  openOverdue: number;
+  rate: number | null;
 }
 
-/** Server statistics if the events module has them; null when the endpoint does not exist. */
-export async function fetchStats(): Promise<EventStats | null> {
+export async function fetchOnTime(since: Date): Promise<OnTimeStats | null> {
   try {
-    return await api<EventStats>('GET', '/api/events/stats');
+    return await api<OnTimeStats>('GET', `/api/events/on-time?since=${encodeURIComponent(since.toISOString())}`);
   } catch {
     return null;
+  }
+}
+
+export interface StaffRow {
+  role: string;
+  name: string;
+}
+export async function fetchGridWorkers(gridCode: string): Promise<string[]> {
+  try {
+    const r = await api<{ staff: StaffRow[] }>('GET', `/api/areas/${encodeURIComponent(gridCode)}/staff`);
+    return r.staff.filter((s) => s.role === 'grid_worker').map((s) => s.name);
+  } catch {
+    return [];
   }
 }

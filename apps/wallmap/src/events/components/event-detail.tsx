@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { EventSummary } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
 import { ApiError } from '../../auth/api/http';
-import { fetchEvent, transition, type EventDetail as Detail, type TimelineEntry } from '../api/events-api';
+import { fetchEvent, fetchGridWorkers, summon, transition, type EventDetail as Detail } from '../api/events-api';
 import { STATUS_COLORS, statusKey } from '../state/event-colors';
 
 /** The operator's actions from the command wall, in workflow order. */
@@ -16,26 +16,11 @@ interface Props {
   onLoaded(e: EventSummary): void;
 }
 
-function actorName(a: TimelineEntry['actor']): string {
-  if (!a) return '';
-  if (typeof a === 'string') return a;
-  return String(a.displayName ?? a.username ?? '');
-}
-
-function workerName(d: Detail | null): string {
-  if (!d) return '—';
-  const w = d.gridWorker ?? d.gridWorkers?.[0];
-  if (!w) return '—';
-  if (typeof w === 'string') return w;
-  const o = w as { displayName?: string; name?: string; username?: string };
-  return o.displayName ?? o.name ?? o.username ?? '—';
-}
-
 /** Why the server refused: its message, and the actions it says are legal now (409 details). */
 function refusal(e: unknown): { message: string; legal: string[] } {
   if (e instanceof ApiError) {
-    const d = e.details as { legal?: unknown; legalActions?: unknown; allowed?: unknown } | null;
-    const list = d && (d.legalActions ?? d.legal ?? d.allowed);
+    const d = e.details as { legalActions?: unknown } | null;
+    const list = d?.legalActions;
     return { message: `${e.code}: ${e.message}`, legal: Array.isArray(list) ? list.map(String) : [] };
   }
   return { message: e instanceof Error ? e.message : String(e), legal: [] };
@@ -48,6 +33,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
   const [department, setDepartment] = useState('');
   const [result, setResult] = useState<{ ok: boolean; text: string; legal: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [workers, setWorkers] = useState<string[]>([]);
   // reload the detail whenever the live summary of this event changes (another screen acted)
   const version = summary ? `${summary.state}|${summary.escalationLevel}|${summary.department}` : '';
 
@@ -68,6 +54,15 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
   }, [id, version]);
 
   useEffect(() => setResult(null), [id]);
+  const gridCode = summary?.grid?.code ?? detail?.grid?.code ?? null;
+  useEffect(() => {
+    let alive = true;
+    setWorkers([]);
+    if (gridCode) void fetchGridWorkers(gridCode).then((w) => alive && setWorkers(w));
+    return () => {
+      alive = false;
+    };
+  }, [gridCode]);
 
   const e: EventSummary | Detail | undefined = summary ?? detail ?? undefined;
   const act = async (action: Action) => {
@@ -79,10 +74,10 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
       .map((s) => s.trim())
       .filter(Boolean);
     if (action === 'dispatch' && codes[0]) body.department = codes[0];
-    if (action === 'summon') body.departments = codes;
     if (action === 'verify') body.passed = true;
     try {
-      const r = await transition(id, body);
+      // summoning departments is its own resource (POST /summons), not a state change
+      const r = action === 'summon' ? await summon(id, codes) : await transition(id, body);
       setResult({ ok: true, text: `${t(`action.${action}`)} · ${t('detail.done')}`, legal: [] });
       const updated = r && typeof r === 'object' && 'id' in r && 'state' in r ? (r as EventSummary) : null;
       if (updated) onLoaded(updated);
@@ -95,7 +90,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
     }
   };
 
-  const allowed = detail?.legalActions ?? detail?.allowedActions;
+  const allowed = detail?.legalActions;
   const timeline = detail?.timeline ?? [];
   const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
   return (
@@ -129,7 +124,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
             <dt>{t('detail.grid')}</dt>
             <dd>{e.grid ? `${e.grid.name} (${e.grid.code})` : '—'}</dd>
             <dt>{t('detail.worker')}</dt>
-            <dd>{workerName(detail)}</dd>
+            <dd>{workers.length ? workers.join('、') : (detail?.assignee?.name ?? '—')}</dd>
             <dt>{t('detail.department')}</dt>
             <dd>{e.department ?? '—'}</dd>
             <dt>{t('detail.due')}</dt>
@@ -149,7 +144,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
                 key={a}
                 type="button"
                 data-action={a}
-                className={allowed && !allowed.includes(a) ? 'dim' : ''}
+                className={allowed && a !== 'summon' && !allowed.includes(a) ? 'dim' : ''}
                 disabled={busy}
                 onClick={() => void act(a)}
               >
@@ -172,9 +167,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
             {timeline.map((s, i) => (
               <li key={i}>
                 <time>{new Date(s.at).toLocaleString(locale, { hour12: false })}</time>{' '}
-                <b>{s.action ? t(`action.${s.action}`) : (s.type ?? '')}</b>{' '}
-                {(s.to ?? s.state) && <span className="muted">→ {t(`state.${s.to ?? s.state}`)}</span>} {actorName(s.actor)}{' '}
-                {s.note ?? s.comment ?? ''}
+                <b>{t(`action.${s.action}`)}</b> <span className="muted">→ {t(`state.${s.to}`)}</span> {s.actor} {s.department ?? ''} {s.note ?? ''}
               </li>
             ))}
           </ol>

@@ -1,25 +1,20 @@
 import { useI18n } from '../../i18n/i18n-context';
 import type { EventCounts } from '../state/events-store';
-import type { EventStats } from '../api/events-api';
+import type { OnTimeStats } from '../api/events-api';
 
 interface Props {
   local: EventCounts;
   loaded: number;
-  server: EventStats | null;
+  onTime: OnTimeStats | null;
 }
 
-/** Server statistics when the events module offers them; otherwise counts over what this screen loaded, and it says so. */
-export function StatsPanel({ local, loaded, server }: Props) {
+/**
+ * Counts over what this screen loaded (all open cases, plus what arrived live), and it says so;
+ * the on-time rate is the server's (GET /api/events/on-time since midnight) when it answers.
+ */
+export function StatsPanel({ local, loaded, onTime }: Props) {
   const { t } = useI18n();
-  const s = server
-    ? {
-        newToday: server.newToday ?? local.newToday,
-        open: server.open ?? local.open,
-        overdue: server.overdue ?? local.overdue,
-        closed: server.closedToday ?? server.closed ?? local.closed,
-        onTimeRate: server.onTimeRate !== undefined ? server.onTimeRate : local.onTimeRate,
-      }
-    : local;
+  const s = { ...local, onTimeRate: onTime ? onTime.rate : local.onTimeRate };
   const rate = s.onTimeRate === null || s.onTimeRate === undefined ? '—' : `${Math.round(s.onTimeRate * 1000) / 10}%`;
   return (
     <section className="panel stats" data-testid="stats">
@@ -46,7 +41,10 @@ export function StatsPanel({ local, loaded, server }: Props) {
           <b data-testid="stat-ontime">{rate}</b>
         </div>
       </div>
-      <p className="muted small">{server ? t('stats.server') : t('stats.local', { n: loaded })}</p>
+      <p className="muted small">
+        {t('stats.local', { n: loaded })}
+        {onTime && ` · ${t('stats.onTime')}: ${t('stats.server')}`}
+      </p>
     </section>
   );
 }

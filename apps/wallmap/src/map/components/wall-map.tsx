@@ -44,7 +44,8 @@ const EVENT_LAYERS = ['event-clusters', 'event-cluster-count', 'event-pulse', 'e
 /** Bearer token on our own API requests, including the tiles MapLibre fetches itself. */
 function transformRequest(url: string) {
   const token = getSession()?.accessToken;
-  if (token && url.startsWith(`${location.origin}/api/`)) return { url, headers: { Authorization: `Bearer ${token}` } };
+  const u = new URL(url, location.href);
+  if (token && u.host === location.host && u.pathname.startsWith('/api/')) return { url, headers: { Authorization: `Bearer ${token}` } };
   return { url };
 }
 

@@ -178,7 +178,7 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
         'source-layer': AREAS_LAYER,
         filter: ['in', ['get', 'level'], ['literal', ['city', 'district']]],
         maxzoom: 12,
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 16, 'symbol-placement': 'point' },
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 16, 'symbol-avoid-edges': true, 'text-padding': 80 },
         paint: { 'text-color': '#e8f3ff', 'text-halo-color': '#06101c', 'text-halo-width': 2 },
       },
       {
@@ -189,7 +189,7 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
         filter: level('street'),
         minzoom: 11,
         maxzoom: 14,
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 13 },
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 13, 'symbol-avoid-edges': true, 'text-padding': 40 },
         paint: { 'text-color': '#bfdcff', 'text-halo-color': '#06101c', 'text-halo-width': 1.5 },
       },
       {
@@ -200,7 +200,7 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
         filter: level('community'),
         minzoom: 13,
         maxzoom: 16,
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12 },
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12, 'symbol-avoid-edges': true, 'text-padding': 30 },
         paint: { 'text-color': '#9cc8f0', 'text-halo-color': '#06101c', 'text-halo-width': 1.2 },
       },
       {
@@ -210,7 +210,7 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
         'source-layer': AREAS_LAYER,
         filter: level('grid'),
         minzoom: 15,
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11 },
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'symbol-avoid-edges': true, 'text-padding': 20 },
         paint: { 'text-color': '#7fb0dc', 'text-halo-color': '#06101c', 'text-halo-width': 1 },
       },
     ],

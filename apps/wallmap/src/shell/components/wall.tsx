@@ -5,7 +5,7 @@ import type { Session } from '../../auth/state/session';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
 import { computeCounts, eventsReducer, initialEventsState } from '../../events/state/events-store';
-import { fetchOpenEvents, fetchStats, itemsOf, type EventStats } from '../../events/api/events-api';
+import { fetchOnTime, fetchOpenEvents, itemsOf, type OnTimeStats } from '../../events/api/events-api';
 import { StatsPanel } from '../../events/components/stats-panel';
 import { FeedPanel } from '../../events/components/feed-panel';
 import { EventDetailPanel } from '../../events/components/event-detail';
@@ -48,7 +48,7 @@ export function Wall({ session }: { session: Session }) {
   const [filters, setFilters] = useState<EventFilters>(NO_FILTERS);
   const [layers, setLayers] = useState<LayerVisibility>({ grids: true, events: true, people: false });
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
-  const [stats, setStats] = useState<EventStats | null>(null);
+  const [stats, setStats] = useState<OnTimeStats | null>(null);
   const [people, setPeople] = useState<Record<string, number> | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
   const [replayAt, setReplayAt] = useState<number | null>(null);
@@ -96,7 +96,10 @@ export function Wall({ session }: { session: Session }) {
   // server statistics when offered; refreshed with the clock
   useEffect(() => {
     let alive = true;
-    const load = () => void fetchStats().then((s) => alive && setStats(s));
+    const load = () => {
+      const d = new Date();
+      void fetchOnTime(new Date(d.getFullYear(), d.getMonth(), d.getDate())).then((s) => alive && setStats(s));
+    };
     load();
     const h = setInterval(() => {
       load();
@@ -138,7 +141,7 @@ export function Wall({ session }: { session: Session }) {
       />
       <TopBar status={status} user={session.user.displayName ?? session.user.username} onSignOut={() => setSession(null)} />
       <aside className="side left">
-        <StatsPanel local={counts} loaded={loaded} server={replayAt === null ? stats : null} />
+        <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
         <FeedPanel feed={shown.feed} onSelect={setSelected} />
       </aside>
       <aside className="side right">

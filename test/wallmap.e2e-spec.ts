@@ -1,0 +1,196 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, REPO_ROOT, type ServerProcess } from './support/server-process';
+import { ADMIN } from './support/app';
+
+/**
+ * The wall map in Debian's Chromium against the built app, started as a user starts it
+ * (`node dist/api/apps/api/src/main.js`, serving dist/wallmap). Needs `node scripts/build.mjs`.
+ */
+const SHARED = resolve(REPO_ROOT, '../shared/data/nyc311/boundaries');
+const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Optional endpoints the wall asks for and tolerates missing (demo accounts exist only in demo mode). */
+const TOLERATED_4XX = [/\/api\/demo\/accounts$/, /\/api\/registry\/counts/];
+
+let server: ServerProcess;
+let browser: Browser;
+let token: string;
+
+async function call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+interface Watched {
+  page: Page;
+  problems: string[];
+}
+
+/** A page that records console errors, page errors and unexpected HTTP failures. */
+async function openPage(): Promise<Watched> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // a failed fetch is logged by Chromium without its URL: HTTP failures are judged below, by URL
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !TOLERATED_4XX.some((re) => re.test(r.url()))) problems.push(`http ${r.status()} ${r.url()}`);
+  });
+  return { page, problems };
+}
+
+async function signIn(page: Page) {
+  await page.goto(server.url + '/');
+  await page.fill('input[name=username]', ADMIN.username);
+  await page.fill('input[name=password]', ADMIN.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
+  await page.waitForFunction(() => (window as any).__wallmap?.loaded(), null, { timeout: 30000 });
+}
+
+/** The map canvas, sampled every 4th pixel in each direction (RGBA). */
+async function canvasSample(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const src = (window as any).__wallmap.getCanvas() as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = Math.floor(src.width / 4);
+    c.height = Math.floor(src.height / 4);
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0, c.width, c.height);
+    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
+  });
+}
+
+/** The colour of the map canvas at a lon/lat. */
+async function pixelAt(page: Page, lon: number, lat: number): Promise<number[]> {
+  return page.evaluate(
+    ([lo, la]) => {
+      const map = (window as any).__wallmap;
+      const p = map.project([lo, la]);
+      const src = map.getCanvas() as HTMLCanvasElement;
+      const ratio = src.width / src.clientWidth;
+      const c = document.createElement('canvas');
+      c.width = 1;
+      c.height = 1;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(src, Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1, 0, 0, 1, 1);
+      return Array.from(ctx.getImageData(0, 0, 1, 1).data);
+    },
+    [lon, lat],
+  );
+}
+
+const idle = (page: Page) => page.waitForFunction(() => (window as any).__wallmap.loaded() && !(window as any).__wallmap.isMoving(), null, { timeout: 30000 });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  token = (await call<{ accessToken: string }>('POST', '/api/auth/login', { username: ADMIN.username, password: ADMIN.password })).body.accessToken;
+  // NYC boroughs as districts and community districts as grids: a real, public territory
+  const boroughs = JSON.parse(readFileSync(resolve(SHARED, 'dwillis_nyc-maps__boroughs.geojson'), 'utf8'));
+  const cds = JSON.parse(readFileSync(resolve(SHARED, 'dwillis_nyc-maps__community_districts.geojson'), 'utf8'));
+  for (const f of cds.features) f.properties.Boro = String(Math.floor(f.properties.BoroCD / 100));
+  const d = await call('POST', '/api/areas/import?level=district&codeProperty=BoroCode&nameProperty=BoroName', boroughs);
+  expect(d.status).toBe(201);
+  const g = await call('POST', `/api/areas/import?level=grid&codeProperty=BoroCD&parentProperty=Boro&versionId=${d.body.versionId}`, cds);
+  expect(g.status).toBe(201);
+  const pub = await call('POST', `/api/areas/versions/${d.body.versionId}/publish`, { acknowledgeGaps: true });
+  expect(pub.status).toBe(200);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Midtown Manhattan, inside community district 105
+const AT = { lon: -73.9845, lat: 40.7549 };
+
+test('the wall draws the grids and events, fills its panels and follows live changes on two screens', async () => {
+  const first = await call<{ id: number }>('POST', '/api/events', { title: '暴露垃圾 第五大道', category: 'exposed_rubbish', urgency: 'urgent', lon: AT.lon + 0.004, lat: AT.lat - 0.003 });
+  expect(first.status).toBe(201);
+
+  // the sign-in screen, Chinese first
+  const a = await openPage();
+  await a.page.goto(server.url + '/');
+  await expect(a.page.textContent('h1')).resolves.toBe('网格化社会治理综合指挥中心');
+  await a.page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-signin.png') });
+  await signIn(a.page);
+
+  // panels fill: the loaded open case is counted and the feed has the changes so far
+  await a.page.waitForFunction(() => Number(document.querySelector('[data-testid=stat-open]')?.textContent) >= 1);
+  await a.page.waitForSelector(`[data-testid=feed] li[data-event-id="${first.body.id}"]`);
+
+  // fly to the grid through the search box, as an operator would
+  await a.page.fill('[data-testid=area-search] input', '105');
+  await a.page.press('[data-testid=area-search] input', 'Enter');
+  await a.page.waitForFunction(() => (window as any).__wallmap.getZoom() > 12, null, { timeout: 30000 });
+  await idle(a.page);
+  await a.page.waitForFunction(() => (window as any).__wallmap.queryRenderedFeatures({ layers: ['grids-cases'] }).length > 0, null, { timeout: 30000 });
+
+  // pixels, not the DOM: switching the grid layer off changes a large part of the canvas
+  const withGrids = await canvasSample(a.page);
+  await a.page.getByLabel('网格案件').uncheck();
+  await idle(a.page);
+  const withoutGrids = await canvasSample(a.page);
+  await a.page.getByLabel('网格案件').check();
+  await idle(a.page);
+  let changed = 0;
+  for (let i = 0; i < withGrids.length; i += 4) {
+    if (Math.abs(withGrids[i] - withoutGrids[i]) + Math.abs(withGrids[i + 1] - withoutGrids[i + 1]) + Math.abs(withGrids[i + 2] - withoutGrids[i + 2]) > 30) changed++;
+  }
+  expect(changed / (withGrids.length / 4)).toBeGreaterThan(0.2);
+
+  // a second screen
+  const b = await openPage();
+  await signIn(b.page);
+
+  // an event posted over the API reaches both screens: feed and map (a marker pixel in the critical colour)
+  const live = await call<{ id: number }>('POST', '/api/events', { title: '占道经营 实时测试', category: 'exposed_rubbish', urgency: 'critical', lon: AT.lon, lat: AT.lat });
+  expect(live.status).toBe(201);
+  for (const p of [a.page, b.page]) await p.waitForSelector(`[data-testid=feed] li[data-event-id="${live.body.id}"]`, { timeout: 10000 });
+  await a.page.waitForFunction((id) => (window as any).__wallmap.queryRenderedFeatures({ layers: ['event-points'] }).some((f: any) => f.id === id), live.body.id, { timeout: 10000 });
+  await idle(a.page);
+  const [r, g, bl] = await pixelAt(a.page, AT.lon, AT.lat);
+  expect(r).toBeGreaterThan(200); // #ff4d6d: critical
+  expect(g).toBeLessThan(140);
+  expect(bl).toBeLessThan(170);
+
+  // select it on both screens; the operator moves it through to dispatch from the panel
+  for (const p of [a.page, b.page]) await p.click(`[data-testid=feed] li[data-event-id="${live.body.id}"] button`);
+  await a.page.waitForSelector(`[data-testid=event-detail][data-event-id="${live.body.id}"][data-state=reported]`);
+  // an action the workflow does not allow here shows the server's reason
+  await a.page.click('[data-testid=event-detail] button[data-action=close]');
+  await expect(a.page.textContent('[data-testid=action-result]')).resolves.toContain('ILLEGAL_TRANSITION');
+  for (const [action, state] of [
+    ['accept', 'accepted'],
+    ['register', 'registered'],
+    ['dispatch', 'dispatched'],
+  ] as const) {
+    await a.page.click(`[data-testid=event-detail] button[data-action=${action}]`);
+    await a.page.waitForSelector(`[data-testid=event-detail][data-state=${state}]`, { timeout: 10000 });
+  }
+  expect((await call<{ state: string }>('GET', `/api/events/${live.body.id}`)).body.state).toBe('dispatched');
+  await b.page.waitForSelector(`[data-testid=event-detail][data-event-id="${live.body.id}"][data-state=dispatched]`, { timeout: 10000 });
+
+  await idle(a.page);
+  await a.page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-e2e.png') });
+  // the English switch translates the wall
+  await b.page.click('.top-bar .lang-switch');
+  await expect(b.page.textContent('.top-bar h1')).resolves.toBe('Grid Governance Command Centre');
+  await b.page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-english.png') });
+
+  expect(a.problems).toEqual([]);
+  expect(b.problems).toEqual([]);
+});
