@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, REPO_ROOT, type ServerProcess } from './support/server-process';
-import { ADMIN } from './support/app';
+import { startServer, REPO_ROOT, TEST_SERVER_ENV, type ServerProcess } from './support/server-process';
+
+const ADMIN = { username: TEST_SERVER_ENV.ADMIN_USERNAME, password: TEST_SERVER_ENV.ADMIN_PASSWORD };
 
 /**
  * The wall map in Debian's Chromium against the built app, started as a user starts it
@@ -55,7 +56,7 @@ async function signIn(page: Page) {
   await page.fill('input[name=password]', ADMIN.password);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
-  await page.waitForFunction(() => (window as any).__wallmap?.loaded(), null, { timeout: 30000 });
+  await page.waitForFunction(() => (window as any).__wallmap?.isStyleLoaded() && (window as any).__wallmap.areTilesLoaded(), null, { timeout: 30000 });
 }
 
 /** The map canvas, sampled every 4th pixel in each direction (RGBA). */
@@ -90,7 +91,8 @@ async function pixelAt(page: Page, lon: number, lat: number): Promise<number[]> 
   );
 }
 
-const idle = (page: Page) => page.waitForFunction(() => (window as any).__wallmap.loaded() && !(window as any).__wallmap.isMoving(), null, { timeout: 30000 });
+/** Tiles loaded and the camera still (new cases pulse, so the map never goes fully idle). */
+const idle = (page: Page) => page.waitForFunction(() => (window as any).__wallmap.areTilesLoaded() && !(window as any).__wallmap.isMoving(), null, { timeout: 30000 });
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
