@@ -25,13 +25,13 @@ const transform = {
   ],
 };
 // A few dependencies ship ESM only; Node loads them with require(esm), jest needs them transformed.
-transform['^.+/node_modules/(content-disposition)/.+\\.js$'] = ['@swc/jest', { module: { type: 'commonjs' }, jsc: { target: 'es2022' } }];
+transform['^.+/node_modules/(content-disposition|@faker-js/faker)/.+\\.js$'] = ['@swc/jest', { module: { type: 'commonjs' }, jsc: { target: 'es2022' } }];
 const common = {
   rootDir: __dirname,
   transform,
   moduleNameMapper,
   testEnvironment: 'node',
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@faker-js/faker)/)'],
 };
 module.exports = {
   maxWorkers: process.env.DATABASE_URL ? 2 : 1,

@@ -4,6 +4,13 @@ import type { AreaLevel } from '@gc/contracts';
 
 /** 1e-7° ≈ 1 cm: every boundary is computed with snap-rounding on this grid, so neighbours share vertices exactly. */
 const GRID_SIZE = 1e-7;
+/**
+ * Longest edge (degrees, ≈ 200 m) of a stored boundary. The topology check measures areas on the
+ * sphere (::geography), where an edge is a great-circle arc: a 9 km straight parent edge and the same
+ * line cut by a child's vertices differ by ~0.7 m in the middle, and that (planar-empty) sliver
+ * "measures" thousands of m². With short edges the arc and the chord agree to well under 1 m².
+ */
+const MAX_EDGE_DEG = 0.002;
 
 export interface ChildSpec {
   code: string;
@@ -48,7 +55,7 @@ export class DemoTerritoryRepository {
     await db.query(
       `WITH src AS (
          SELECT d->>'code' AS code, d->>'name' AS name,
-                ST_ReducePrecision(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(d->>'geometry'), 4326)), $4) AS g
+                ST_ReducePrecision(ST_Segmentize(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(d->>'geometry'), 4326)), $5), $4) AS g
            FROM jsonb_array_elements($1::jsonb) d
        ), disjoint AS (
          SELECT s.code, s.name,
@@ -59,7 +66,7 @@ export class DemoTerritoryRepository {
        SELECT $2, code, name, 'district', $3, text2ltree($3 || '.' || code), g, ST_Area(g::geography),
               '{"source": "DataV.GeoAtlas (GCJ-02 converted to WGS-84)", "demo": true}'::jsonb
          FROM disjoint`,
-      [JSON.stringify(districts), districtVersionId, city.code, GRID_SIZE],
+      [JSON.stringify(districts), districtVersionId, city.code, GRID_SIZE, MAX_EDGE_DEG],
     );
     await db.query(
       `WITH u AS (SELECT ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(geom), $5), 3)) AS g FROM area WHERE version_id = $1)
@@ -105,7 +112,7 @@ export class DemoTerritoryRepository {
          SELECT p.code, (ST_Dump(ST_VoronoiPolygons(ST_Collect(r.c), 0, ST_Expand(p.geom, 0.05)))).geom AS cell
            FROM parents p JOIN ranked r USING (code) GROUP BY p.code, p.geom
        ), shaped AS (
-         SELECT r.code AS parent, r.ord, ST_Intersection(cl.cell, p.geom) AS g
+         SELECT r.code AS parent, r.ord, ST_Intersection(ST_Segmentize(cl.cell, $6), p.geom) AS g
            FROM ranked r JOIN cells cl ON cl.code = r.code AND ST_Intersects(cl.cell, r.c) JOIN parents p ON p.code = r.code
          UNION ALL
          SELECT p.code, 1, p.geom FROM parents p WHERE p.n = 1
@@ -118,9 +125,44 @@ export class DemoTerritoryRepository {
          FROM kids k JOIN parents p ON p.code = k.parent JOIN fixed f ON f.parent = k.parent AND f.ord = k.ord
         WHERE NOT ST_IsEmpty(f.g)
        RETURNING id`,
-      [JSON.stringify(children), parentVersionId, versionId, level, seed],
+      [JSON.stringify(children), parentVersionId, versionId, level, seed, MAX_EDGE_DEG],
     );
+    await this.mergeStrayParts(db, versionId);
     return rows.length;
+  }
+
+  /**
+   * Clipping a Voronoi cell by a concave parent can leave a child in several pieces. Every piece
+   * but a child's largest goes to the sibling that shares the longest border with it (pieces that
+   * touch no sibling, e.g. in an exclave of the parent, stay where they are). One statement.
+   */
+  async mergeStrayParts(db: EntityManager, versionId: number): Promise<void> {
+    await db.query(
+      `WITH parts AS (
+         SELECT a.id, a.parent_code, d.path[1] AS n, d.geom,
+                row_number() OVER (PARTITION BY a.id ORDER BY ST_Area(d.geom) DESC) AS rk
+           FROM area a, LATERAL ST_Dump(a.geom) d
+          WHERE a.version_id = $1 AND ST_NumGeometries(a.geom) > 1
+       ), moves AS (
+         SELECT DISTINCT ON (s.id, s.n) s.id AS from_id, s.n, b.id AS to_id
+           FROM parts s JOIN area b ON b.version_id = $1 AND b.parent_code = s.parent_code AND b.id <> s.id
+                                     AND b.geom && ST_Expand(s.geom, $2) AND ST_DWithin(b.geom, s.geom, $2)
+          WHERE s.rk > 1
+          ORDER BY s.id, s.n, ST_Length(ST_Intersection(ST_Boundary(s.geom), ST_Buffer(b.geom, $2))) DESC
+       ), touched AS (
+         SELECT from_id AS id FROM moves UNION SELECT to_id FROM moves
+       ), pieces AS (
+         SELECT coalesce(m.to_id, a.id) AS id, d.geom
+           FROM area a JOIN touched t ON t.id = a.id
+          CROSS JOIN LATERAL ST_Dump(a.geom) d
+           LEFT JOIN moves m ON m.from_id = a.id AND m.n = d.path[1]
+       ), merged AS (
+         SELECT id, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(geom)), 3)) AS g FROM pieces GROUP BY id
+       )
+       UPDATE area a SET geom = merged.g, area_m2 = ST_Area(merged.g::geography)
+         FROM merged WHERE a.id = merged.id AND a.version_id = $1`,
+      [versionId, GRID_SIZE * 10],
+    );
   }
 
   /** ST_Subdivide pieces (≤ 64 vertices) for fast point lookups; then every level goes live at once. */

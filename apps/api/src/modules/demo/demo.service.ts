@@ -6,6 +6,7 @@ import type { AppConfig } from '../../core/config/config.schema';
 import { AppException } from '../../core/http/app-exception';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { DemoPeopleRepository } from './demo-people.repository';
+import { DemoPopulationService } from './demo-population.service';
 import { chineseName, rng, syntheticPhone } from './demo-random';
 import { DemoTerritoryService } from './demo-territory.service';
 
@@ -34,6 +35,7 @@ export class DemoService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly territory: DemoTerritoryService,
     private readonly people: DemoPeopleRepository,
+    private readonly population: DemoPopulationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -44,10 +46,14 @@ export class DemoService implements OnApplicationBootstrap {
       if (!(await this.territory.isEmpty(tx))) return false;
       await this.territory.build(tx);
       await this.seedStaff(tx);
+      await this.population.load(tx);
+      this.logger.log(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
     });
+    const t1 = Date.now();
     // Accounts are (re)asserted on every demo boot so the listed passwords always work.
     await this.seedAccounts();
+    this.logger.log(`demo accounts in ${Date.now() - t1} ms`);
     if (loaded) {
       this.lastLoadMs = Date.now() - t0;
       this.logger.log(`demo city loaded in ${(this.lastLoadMs / 1000).toFixed(1)} s`);

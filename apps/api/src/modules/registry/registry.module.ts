@@ -29,8 +29,9 @@ import { RegistryPiiService } from './registry-pii.service';
     ObjectsRepository, ObjectsService, OrganizationsRepository, OrganizationsService, RegistryCountsRepository,
     RegistryImportRepository, RegistryImportService,
   ],
-  // For bulk writers (demo generator): run(principal, 'place'|'person'|'object'|'organization', rows, mode).
-  exports: [RegistryImportService],
+  // For bulk writers (demo generator): run(principal, 'place'|'person'|'object'|'organization', rows, mode);
+  // RegistryPiiService seals ID and phone numbers exactly as the registry stores them.
+  exports: [RegistryImportService, RegistryPiiService],
 })
 export class RegistryModule implements OnModuleInit {
   /** A redraw re-attributes every registry row by its point (people and organizations at a place share its point). */
