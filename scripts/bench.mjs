@@ -17,14 +17,17 @@ if (files.length === 0) {
   process.exit(1);
 }
 mkdirSync(outDir, { recursive: true });
-let failed = 0;
-for (const f of files) {
+// Every bench/*.ts is transpiled (shared helpers such as support.ts too); only *.bench.ts run.
+for (const f of readdirSync(benchDir).filter((x) => x.endsWith('.ts') && !x.endsWith('.d.ts'))) {
   const { code } = await transformFile(join(benchDir, f), {
     module: { type: 'commonjs' },
     jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, keepClassNames: true },
   });
+  writeFileSync(join(outDir, f.replace(/\.ts$/, '.js')), code);
+}
+let failed = 0;
+for (const f of files) {
   const out = join(outDir, f.replace(/\.ts$/, '.js'));
-  writeFileSync(out, code);
   console.log(`\n=== ${f} ===`);
   // Run from the repo root so node_modules resolve as for the API.
   const r = spawnSync(process.execPath, [out], { cwd: root, stdio: 'inherit' });

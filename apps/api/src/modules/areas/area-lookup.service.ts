@@ -15,6 +15,11 @@ export class AreaLookupService {
     return (await this.repo.locate(tx, lon, lat, at)) ?? null;
   }
 
+  /** The grid at the point with its chain of parents (one query), or null outside the territory. */
+  async locateWithChain(tx: EntityManager, lon: number, lat: number, at: Date | null = null) {
+    return (await this.repo.locateWithChain(tx, lon, lat, at)) ?? null;
+  }
+
   nearest(tx: EntityManager, lon: number, lat: number, at: Date | null = null) {
     return this.repo.nearest(tx, lon, lat, at);
   }

@@ -6,8 +6,12 @@ export interface TileQuery {
   z: number;
   x: number;
   y: number;
-  /** the version's publication time: the rows valid then */
-  at: Date;
+  /**
+   * the version's publication time, the rows valid then: the exact timestamptz text, because a JS
+   * Date drops the microseconds and the version's own rows (valid_from = the same now()) would
+   * fall after it, giving empty tiles
+   */
+  at: string;
   /** deepest level rank shown (city 0 … microgrid 5); roots of standalone layers always qualify */
   maxRank: number;
   /** simplification tolerance, EPSG:3857 metres */
@@ -28,7 +32,7 @@ const CANDIDATES = `
            ST_SimplifyPreserveTopology(ST_ClipByBox2D(ST_Transform(a.geom, 3857), ST_Expand(b.env, (ST_XMax(b.env) - ST_XMin(b.env)) / 64)), $6) AS g
       FROM area a, b
      WHERE a.geom && ST_Transform(b.env, 4326)
-       AND a.valid_from IS NOT NULL AND a.valid_from <= $4 AND (a.valid_to IS NULL OR a.valid_to > $4)
+       AND a.valid_from IS NOT NULL AND a.valid_from <= $4::timestamptz AND (a.valid_to IS NULL OR a.valid_to > $4::timestamptz)
        AND (array_position(ARRAY['city','district','street','community','grid','microgrid'], a.level) - 1 <= $5 OR nlevel(a.path) = 1)
        AND greatest(ST_XMax(a.geom) - ST_XMin(a.geom), ST_YMax(a.geom) - ST_YMin(a.geom)) >= $7
   )`;
@@ -41,8 +45,8 @@ export class AreaTilesRepository {
     return row ?? null;
   }
 
-  async publishedAt(db: EntityManager, id: number): Promise<Date | null> {
-    const [row] = await db.query(`SELECT published_at AS "publishedAt" FROM area_version WHERE id = $1 AND status = 'published'`, [id]);
+  async publishedAt(db: EntityManager, id: number): Promise<string | null> {
+    const [row] = await db.query(`SELECT published_at::text AS "publishedAt" FROM area_version WHERE id = $1 AND status = 'published'`, [id]);
     return row?.publishedAt ?? null;
   }
 

@@ -20,7 +20,7 @@ export class AreasService {
   /** The grid at a point and its parents; outside every area: 404 naming the nearest one. */
   async locate(lon: number, lat: number, at: Date | null): Promise<LocateResponse> {
     const db = this.tx.manager;
-    const hit = await this.lookup.attribute(db, lon, lat, at);
+    const hit = await this.lookup.locateWithChain(db, lon, lat, at);
     if (!hit) {
       const near = await this.lookup.nearest(db, lon, lat, at);
       throw new AppException('NOT_IN_ANY_GRID', near ? `no grid at ${lon},${lat}; nearest is ${near.code} ${Math.round(near.distanceM)} m away` : `no grid at ${lon},${lat}`, {
@@ -30,8 +30,7 @@ export class AreasService {
         distanceM: near ? Math.round(near.distanceM * 10) / 10 : null,
       });
     }
-    const chain = await this.repo.chain(db, hit.path, at);
-    return { grid: { code: hit.code, name: hit.name, level: hit.level }, chain, versionId: hit.versionId };
+    return { grid: { code: hit.code, name: hit.name, level: hit.level }, chain: hit.chain, versionId: hit.versionId };
   }
 
   list(p: Principal, q: { level?: string; parent?: string; q?: string; limit: number }) {
