@@ -75,6 +75,8 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
   });
   await app.register(cors as any, { origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
   await app.register(multipart as any, { limits: { fileSize: config.BODY_LIMIT_BYTES, files: 1, fields: 20 } });
+  // Bulk imports (e.g. POST /api/events/import) may send text/csv: handed to the route as a string.
+  app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => done(null, String(body)));
   app.useGlobalFilters(new ErrorFilter());
   // socket.io (namespace /live) attaches to this same HTTP server.
   app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins));

@@ -27,8 +27,16 @@ function canonical(v: unknown): string {
 export class EventIdempotencyService {
   constructor(private readonly log: EventLogRepository) {}
 
-  async run<T>(tx: EntityManager, p: Principal, key: string | undefined, request: unknown, work: () => Promise<T>): Promise<T> {
-    if (!key) return work();
+  /**
+   * `finalize` runs only for a first execution, after the response is stored: the outbox
+   * append goes there because it takes the outbox counter's lock, which is held until commit.
+   */
+  async run<T>(tx: EntityManager, p: Principal, key: string | undefined, request: unknown, work: () => Promise<T>, finalize?: (result: T) => Promise<void>): Promise<T> {
+    if (!key) {
+      const result = await work();
+      await finalize?.(result);
+      return result;
+    }
     const who = `${p.kind}:${p.id}`;
     const hash = createHash('sha256').update(canonical(request)).digest('hex');
     const prior = await this.log.claimKey(tx, who, key, hash);
@@ -40,6 +48,7 @@ export class EventIdempotencyService {
     }
     const result = await work();
     await this.log.storeResponse(tx, who, key, 200, result);
+    await finalize?.(result);
     return result;
   }
 }

@@ -14,8 +14,8 @@ import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { actionsFor, pathInScope } from './event-access';
 import { EventCatalogService } from './event-catalog.service';
 import { EventIdempotencyService } from './event-idempotency.service';
-import { EventLogRepository } from './event-log.repository';
-import { maskName, toDetail, toSummary, type EventDetail } from './event-view';
+import type { TimelineEntry } from './event-log.repository';
+import { maskName, summaryOf, toDetail, toSummary, type EventDetail } from './event-view';
 import { EventsRepository } from './events.repository';
 
 export interface EventInput {
@@ -56,7 +56,6 @@ export class EventIntakeService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: EventsRepository,
-    private readonly log: EventLogRepository,
     private readonly catalog: EventCatalogService,
     private readonly areas: AreaLookupService,
     private readonly audit: AuditService,
@@ -69,7 +68,15 @@ export class EventIntakeService {
   async create(p: Principal, input: EventInput, opts: { idempotencyKey?: string; requestId?: string; route?: string } = {}): Promise<EventDetail> {
     const category = await this.catalog.category(input.category);
     return this.tx.run((tx) =>
-      this.idempotency.run(tx, p, opts.idempotencyKey, { route: opts.route ?? 'POST /api/events', input }, () => this.insert(tx, p, input, category.code, null, opts.requestId)),
+      this.idempotency.run(
+        tx,
+        p,
+        opts.idempotencyKey,
+        { route: opts.route ?? 'POST /api/events', input },
+        () => this.insert(tx, p, input, category.code, null, opts.requestId),
+        // last statement before COMMIT: the outbox counter lock serialises writers until then
+        (detail) => this.feed.append(tx, { type: 'event.created', entityId: detail.id, areaPath: detail.areaPath, payload: summaryOf(detail) }).then(() => undefined),
+      ),
     );
   }
 
@@ -97,57 +104,65 @@ export class EventIntakeService {
     const now = history?.reportedAt ?? new Date();
     const state: EventState = history ? (history.state ?? (history.closedAt ? 'closed' : grid ? 'reported' : 'unplaced')) : grid ? 'reported' : 'unplaced';
     const deadline = grid && state === 'reported' ? this.catalog.deadline(category, urgency, 'accept', now) : null;
-    const duplicate =
-      grid && !history && this.config.DUPLICATE_RADIUS_M > 0
-        ? await this.repo.duplicateCandidate(tx, category.code, lon!, lat!, this.config.DUPLICATE_RADIUS_M, this.config.DUPLICATE_WINDOW_HOURS)
-        : null;
-    const id = await this.repo.insert(tx, {
-      title: input.title,
-      description: input.description ?? null,
-      category: category.code,
-      urgency,
-      source: input.source ?? defaultSource(p),
-      state,
-      lon,
-      lat,
-      gridId: grid?.id ?? null,
-      gridCode: grid?.code ?? null,
-      areaPath: grid?.path ?? null,
-      address: input.address ?? null,
-      reporterName: maskName(input.reporter?.name),
-      reporterPhone: maskPhone(input.reporter?.phone),
-      stage: deadline?.stage ?? null,
-      stageLimitMinutes: deadline?.limitMinutes ?? null,
-      warnAt: deadline?.warnAt ?? null,
-      dueAt: deadline?.dueAt ?? null,
-      suspectedDuplicateOf: duplicate,
-      externalSource: input.externalId ? (p.kind === 'api_key' ? `key:${p.id}` : input.source ?? defaultSource(p)) : null,
-      externalId: input.externalId ?? null,
-      reportedAt: history?.reportedAt ?? null,
-      closedAt: history?.closedAt ?? null,
-      handledOnTime: null,
-      createdBy: p.name,
-    });
-    await this.log.append(tx, {
-      eventId: id,
+    const dup = grid && !history && this.config.DUPLICATE_RADIUS_M > 0 ? { metres: this.config.DUPLICATE_RADIUS_M, hours: this.config.DUPLICATE_WINDOW_HOURS } : null;
+    const note = grid ? null : located ? 'outside the territory: waits for an operator to place it' : 'no location: waits for an operator to place it';
+    const row = await this.repo.insertWithLog(
+      tx,
+      {
+        title: input.title,
+        description: input.description ?? null,
+        category: category.code,
+        urgency,
+        source: input.source ?? defaultSource(p),
+        state,
+        lon,
+        lat,
+        gridId: grid?.id ?? null,
+        gridCode: grid?.code ?? null,
+        areaPath: grid?.path ?? null,
+        address: input.address ?? null,
+        reporterName: maskName(input.reporter?.name),
+        reporterPhone: maskPhone(input.reporter?.phone),
+        stage: deadline?.stage ?? null,
+        stageLimitMinutes: deadline?.limitMinutes ?? null,
+        warnAt: deadline?.warnAt ?? null,
+        dueAt: deadline?.dueAt ?? null,
+        suspectedDuplicateOf: null,
+        externalSource: input.externalId ? (p.kind === 'api_key' ? `key:${p.id}` : (input.source ?? defaultSource(p))) : null,
+        externalId: input.externalId ?? null,
+        reportedAt: history?.reportedAt ?? null,
+        closedAt: history?.closedAt ?? null,
+        handledOnTime: null,
+        createdBy: p.name,
+      },
+      {
+        actorKind: p.kind,
+        actorId: p.id,
+        actorName: p.name,
+        action: history ? 'import' : 'report',
+        note,
+        attachments: input.attachments ?? [],
+      },
+      dup,
+    );
+    const summary = toSummary(row);
+    await this.audit.write(tx, p, history ? 'import' : 'create', 'event', row.id, null, summary, { requestId, areaPath: row.areaPath });
+    const { logId, logAt, ...event } = row;
+    const first: TimelineEntry = {
+      id: logId,
+      at: logAt as unknown as string,
+      actor: p.name,
       actorKind: p.kind,
-      actorId: p.id,
-      actorName: p.name,
       action: history ? 'import' : 'report',
-      fromState: null,
-      toState: state,
-      note: grid ? null : located ? 'outside the territory: waits for an operator to place it' : 'no location: waits for an operator to place it',
-      lon,
-      lat,
+      from: null,
+      to: event.state,
+      note,
+      lon: event.lon,
+      lat: event.lat,
       department: null,
       attachments: input.attachments ?? [],
-      data: duplicate ? { suspectedDuplicateOf: duplicate } : {},
-      at: history?.reportedAt ?? null,
-    });
-    const row = (await this.repo.get(tx, id, { scopePath: null, departmentId: null }))!;
-    const summary = toSummary(row);
-    await this.audit.write(tx, p, history ? 'import' : 'create', 'event', id, null, summary, { requestId, areaPath: row.areaPath });
-    if (!history) await this.feed.append(tx, { type: 'event.created', entityId: id, areaPath: row.areaPath, payload: summary });
-    return toDetail(row, await this.log.timeline(tx, id), [], actionsFor(p, row.state, row.departmentId));
+      data: event.suspectedDuplicateOf ? { suspectedDuplicateOf: event.suspectedDuplicateOf } : {},
+    };
+    return toDetail(event, [first], [], actionsFor(p, event.state, event.departmentId));
   }
 }

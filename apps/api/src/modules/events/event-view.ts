@@ -98,3 +98,9 @@ export function maskName(name: string | null | undefined): string | null {
   const chars = [...name.trim()];
   return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(Math.min(chars.length - 1, 3));
 }
+
+/** The EventSummary fields of a detail (the outbox payload), nothing more. */
+export function summaryOf(d: EventDetail): EventSummary {
+  const { id, category, categoryName, urgency, state, source, title, lon, lat, grid, department, createdAt, dueAt, overdue, warning, escalationLevel } = d;
+  return { id, category, categoryName, urgency, state, source, title, lon, lat, grid, department, createdAt, dueAt, overdue, warning, escalationLevel };
+}

@@ -147,6 +147,8 @@ export class EventWorkflowService {
       default:
         break;
     }
+    // Where the action was done (a grid worker's GPS at feedback): recorded on the log entry, the case stays where it is.
+    if (!placed && input.lon !== undefined && input.lat !== undefined) placed = toWgs84([input.lon, input.lat], input.crs ?? 'wgs84');
     if (['closed', 'rejected', 'voided', 'self_handled'].includes(to)) patch.closedAt = now;
     await this.applyDeadline(row, to, action, now, patch);
     await this.repo.update(tx, id, patch);
@@ -194,8 +196,10 @@ export class EventWorkflowService {
     const after = (await this.repo.get(tx, before.id, { scopePath: null, departmentId: null }))!;
     const summary = toSummary(after);
     await this.audit.write(tx, p, action, 'event', before.id, toSummary(before), summary, { requestId: r.requestId, areaPath: after.areaPath });
-    await this.feed.append(tx, { type: r.changeType, entityId: before.id, areaPath: after.areaPath, payload: summary });
     const legal = p ? actionsFor(p, after.state, after.departmentId) : [];
-    return toDetail(after, await this.log.timeline(tx, before.id), await this.summons.forEvent(tx, before.id), legal);
+    const detail = toDetail(after, await this.log.timeline(tx, before.id), await this.summons.forEvent(tx, before.id), legal);
+    // Last: the outbox counter's lock is held until COMMIT.
+    await this.feed.append(tx, { type: r.changeType, entityId: before.id, areaPath: after.areaPath, payload: summary });
+    return detail;
   }
 }

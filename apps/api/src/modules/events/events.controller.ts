@@ -1,8 +1,9 @@
-import { Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { ZBody, ZParams, ZQuery } from '../../core/http/zod';
+import { jsonSchema, ZBody, ZodPipe, ZParams, ZQuery } from '../../core/http/zod';
+import { csvItems } from './event-import.csv';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { RateLimit } from '../auth/rate-limit';
@@ -50,12 +51,17 @@ export class EventsController {
     return this.intake.create(p, body, { idempotencyKey: idempotencyKey(key), requestId: req.id });
   }
 
-  /** Bulk import of historical cases with their original times and outcomes (for analysis; no live push). */
+  /**
+   * Bulk import of historical cases with their original times and outcomes (for analysis; no live push).
+   * JSON array, or text/csv with a header row of the same field names (reporter_name / reporter_phone for the reporter).
+   */
   @Post('events/import')
   @Requires('events:command')
   @HttpCode(200)
-  import(@CurrentPrincipal() p: Principal, @ZBody(importEventsBody) body: z.output<typeof importEventsBody>) {
-    return this.importer.import(p, body);
+  @ApiBody({ schema: jsonSchema(importEventsBody), description: 'JSON array, or text/csv with the same columns' })
+  import(@CurrentPrincipal() p: Principal, @Body() raw: unknown) {
+    const items = typeof raw === 'string' ? csvItems(raw) : raw;
+    return this.importer.import(p, new ZodPipe(importEventsBody, 'body').transform(items));
   }
 
   @Get('events')

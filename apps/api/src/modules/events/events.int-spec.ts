@@ -278,4 +278,19 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(bad.json().details[0].field).toBe('body.0.reportedAt');
     expect((await post('/api/events/import', worker, [{ title: 'x', category: 'noise', reportedAt: '2024-05-03T02:00:00Z' }])).statusCode).toBe(403);
   });
+
+  it('imports history as CSV, naming the row and field of a bad cell and writing nothing then', async () => {
+    const csv = (body: string) => t.app.inject({ method: 'POST', url: '/api/events/import', headers: { ...operator, 'content-type': 'text/csv' }, payload: body });
+    const before = await count();
+    const bad = await csv('title,category,lon,lat,reportedAt\nA,noise,118.72,32.02,2024-06-01T01:00:00Z\nB,noise,east,32.02,2024-06-01T01:00:00Z\n');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('body.1.lon');
+    expect(await count()).toBe(before);
+    const ok = await csv('title,category,lon,lat,reportedAt,closedAt,reporter_phone\nA,noise,118.72,32.02,2024-06-01T01:00:00Z,2024-06-02T01:00:00Z,13800001111\nB,road_damage,,,2024-06-03T01:00:00Z,,\n');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ imported: 2, unplaced: 1 });
+    const [a, b] = ok.json().ids;
+    expect((await get(`/api/events/${a}`, operator)).json()).toMatchObject({ state: 'closed', grid: { code: 'EG1' }, reporter: { phone: '138****1111' } });
+    expect((await get(`/api/events/${b}`, operator)).json()).toMatchObject({ state: 'unplaced', category: 'road_damage' });
+  });
 });

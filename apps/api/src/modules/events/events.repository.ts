@@ -142,23 +142,55 @@ const DEPT_FILTER = `($2::bigint IS NULL OR e.department_id = $2 OR EXISTS (
 
 @Injectable()
 export class EventsRepository {
-  async insert(tx: EntityManager, e: NewEvent): Promise<number> {
+  /**
+   * One round trip for intake: the duplicate probe (same category, open, within `dup.metres`
+   * in the last `dup.hours`; ST_DWithin on geography, prefiltered by the GiST box), the event
+   * and its first log entry. Returns the new row (as `get` would) and the log entry's id and time.
+   */
+  async insertWithLog(
+    tx: EntityManager,
+    e: NewEvent,
+    log: { actorKind: string; actorId: number | null; actorName: string; action: string; note: string | null; attachments: unknown[] },
+    dup: { metres: number; hours: number } | null,
+  ): Promise<EventRow & { logId: number; logAt: Date }> {
     const [row] = await tx.query(
-      `INSERT INTO event (title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
-          reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at, suspected_duplicate_of,
-          external_source, external_id, reported_at, created_at, closed_at, handled_on_time, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6,
-          CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END,
-          $9, $10, $11::ltree, $12, $13, $14, $15, CASE WHEN $15::text IS NULL THEN NULL ELSE coalesce($23::timestamptz, now()) END,
-          $16, $17, $18, $19, $20, $21, coalesce($23::timestamptz, now()), coalesce($23::timestamptz, now()), $24, $25, $22)
-       RETURNING id::int`,
+      `WITH pt AS (SELECT CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END AS g),
+       dup AS (
+         SELECT x.id FROM event x, pt
+          WHERE $26::boolean AND pt.g IS NOT NULL AND x.category_code = $3 AND x.state = ANY($29)
+            AND x.created_at > now() - make_interval(hours => $28::int)
+            AND x.geom && ST_Expand(pt.g, $27 / 90000.0)
+            AND ST_DWithin(x.geom::geography, pt.g::geography, $27)
+          ORDER BY x.geom <-> pt.g LIMIT 1),
+       ev AS (
+         INSERT INTO event (title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
+            reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at, suspected_duplicate_of,
+            external_source, external_id, reported_at, created_at, closed_at, handled_on_time, created_by)
+         SELECT $1, $2, $3, $4, $5, $6, pt.g, $9, $10, $11::ltree, $12, $13, $14, $15,
+                CASE WHEN $15::text IS NULL THEN NULL ELSE coalesce($23::timestamptz, now()) END,
+                $16, $17, $18, coalesce($19, (SELECT id FROM dup)), $20, $21,
+                coalesce($23::timestamptz, now()), coalesce($23::timestamptz, now()), $24, $25, $22
+           FROM pt
+         RETURNING *),
+       tr AS (
+         INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, attachments, data, at)
+         SELECT ev.id, $30, $31, $32, $33, NULL, ev.state, $34, ev.geom, $35::jsonb,
+                CASE WHEN ev.suspected_duplicate_of IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of) END,
+                ev.reported_at
+           FROM ev
+         RETURNING id, at)
+       SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt"
+         FROM ev e CROSS JOIN tr JOIN event_category c ON c.code = e.category_code
+         LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id`,
       [
         e.title, e.description, e.category, e.urgency, e.source, e.state, e.lon, e.lat, e.gridId, e.gridCode, e.areaPath, e.address,
         e.reporterName, e.reporterPhone, e.stage, e.stageLimitMinutes, e.warnAt, e.dueAt, e.suspectedDuplicateOf,
         e.externalSource, e.externalId, e.createdBy, e.reportedAt, e.closedAt, e.handledOnTime,
+        dup !== null, dup?.metres ?? 0, Math.ceil(dup?.hours ?? 0), OPEN_STATES,
+        log.actorKind, log.actorId, log.actorName, log.action, log.note, JSON.stringify(log.attachments),
       ],
     );
-    return row.id;
+    return row;
   }
 
   /** One event as the viewer may see it; `lock` takes the row lock for a transition. */
@@ -223,23 +255,6 @@ export class EventsRepository {
     if (p.satisfaction !== undefined) set('satisfaction', p.satisfaction);
     if (p.closedAt !== undefined) set('closed_at', p.closedAt);
     await tx.query(`UPDATE event SET ${sets.join(', ')} WHERE id = $1`, params);
-  }
-
-  /**
-   * A likely duplicate: an open case of the same category within `metres` (geography
-   * distance) reported in the last `hours`. ST_DWithin on geography uses the GiST index
-   * on geom through the bounding-box prefilter.
-   */
-  async duplicateCandidate(tx: EntityManager, category: string, lon: number, lat: number, metres: number, hours: number): Promise<number | null> {
-    const rows = await tx.query(
-      `SELECT e.id::int FROM event e
-        WHERE e.category_code = $1 AND e.state = ANY($6) AND e.created_at > now() - make_interval(hours => $5)
-          AND e.geom && ST_Expand(ST_SetSRID(ST_MakePoint($2, $3), 4326), $4 / 90000.0)
-          AND ST_DWithin(e.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography, $4)
-        ORDER BY e.geom <-> ST_SetSRID(ST_MakePoint($2, $3), 4326) LIMIT 1`,
-      [category, lon, lat, metres, hours, OPEN_STATES],
-    );
-    return rows[0]?.id ?? null;
   }
 
   /** Open cases past their deadline, oldest first, locked for the escalation sweep (skip ones being transitioned). */
