@@ -264,6 +264,32 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(res.events.every((e: { state: string; grid: { code: string } | null; category: string }) => e.state === 'reported' && e.grid?.code === 'EG2' && e.category === 'noise')).toBe(true);
   });
 
+  it('re-attributes open cases when the grids are redrawn; closed and unplaced ones stay as they were', async () => {
+    const spot = { lon: 118.755, lat: 32.01 }; // EG2 now, EG1 after the redraw
+    const open = (await post('/api/events', operator, { title: '开放', category: 'pollution', ...spot })).json();
+    const closed = (await post('/api/events', operator, { title: '已关', category: 'pollution', ...spot })).json();
+    await act(closed.id, operator, { action: 'reject' });
+    const unplaced = (await post('/api/events', operator, { title: '未定位', category: 'pollution' })).json();
+    const [oldEg2] = await sql<{ id: string }>(t.url, `SELECT id FROM area WHERE code = 'EG2' AND valid_to IS NULL`);
+    const box = (w: number, e: number) => ({ type: 'Polygon', coordinates: [[[w, 32.0], [e, 32.0], [e, 32.05], [w, 32.05], [w, 32.0]]] });
+    const grids = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: 'EG1', name: '西网格', parent: 'ED' }, geometry: box(118.7, 118.76) },
+        { type: 'Feature', properties: { code: 'EG2', name: '东网格', parent: 'ED' }, geometry: box(118.76, 118.8) },
+      ],
+    };
+    const imp = await post('/api/areas/import?level=grid&codeProperty=code&nameProperty=name&parentProperty=parent', admin, grids);
+    expect(imp.statusCode).toBe(201);
+    const pub = await post(`/api/areas/versions/${imp.json().versionId}/publish`, admin, {});
+    expect(pub.statusCode).toBe(200);
+    expect(pub.json().reattributed.event).toBeGreaterThanOrEqual(1);
+    expect((await get(`/api/events/${open.id}`, operator)).json().grid.code).toBe('EG1');
+    const [c] = await sql<{ grid_code: string; grid_id: string }>(t.url, 'SELECT grid_code, grid_id FROM event WHERE id = $1', [closed.id]);
+    expect(c).toEqual({ grid_code: 'EG2', grid_id: oldEg2.id });
+    expect((await get(`/api/events/${unplaced.id}`, operator)).json()).toMatchObject({ state: 'unplaced', grid: null });
+  });
+
   it('imports history with original times and outcomes', async () => {
     const res = await post('/api/events/import', operator, [
       { title: '历史1', category: 'noise', ...west, reportedAt: '2024-05-01T02:00:00Z', closedAt: '2024-05-02T02:00:00Z' },
