@@ -105,14 +105,26 @@ export class EventsController {
 
   @Post('events/:id/summons')
   @Requires('events:command')
-  summon(@CurrentPrincipal() p: Principal, @ZParams(idParams) params: z.output<typeof idParams>, @ZBody(summonsBody) body: z.output<typeof summonsBody>, @Req() req: FastifyRequest) {
-    return this.summons.summon(p, params.id, body, req.id);
+  summon(
+    @CurrentPrincipal() p: Principal,
+    @ZParams(idParams) params: z.output<typeof idParams>,
+    @ZBody(summonsBody) body: z.output<typeof summonsBody>,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.summons.summon(p, params.id, body, { idempotencyKey: idempotencyKey(key), requestId: req.id });
   }
 
   @Post('events/:id/summons/:sid/report-in')
   @Requires('events:act')
   @HttpCode(200)
-  reportIn(@CurrentPrincipal() p: Principal, @ZParams(summonsParams) params: z.output<typeof summonsParams>, @ZBody(reportInBody) body: z.output<typeof reportInBody>, @Req() req: FastifyRequest) {
-    return this.summons.reportIn(p, params.id, params.sid, body?.note, req.id);
+  reportIn(
+    @CurrentPrincipal() p: Principal,
+    @ZParams(summonsParams) params: z.output<typeof summonsParams>,
+    @ZBody(reportInBody) body: z.output<typeof reportInBody>,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.summons.reportIn(p, params.id, params.sid, body?.note, { idempotencyKey: idempotencyKey(key), requestId: req.id });
   }
 }

@@ -214,8 +214,12 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     const sid = s.json().summons[0].id;
     // summoned department staff can now see the case
     expect((await get(`/api/events/${e.id}`, market)).statusCode).toBe(200);
-    const r = await post(`/api/events/${e.id}/summons/${sid}/report-in`, market, { note: '已到场' });
+    const r = await post(`/api/events/${e.id}/summons/${sid}/report-in`, market, { note: '已到场' }, { 'idempotency-key': 'report-in-1' });
     expect(r.statusCode).toBe(200);
+    // a retried report-in (flaky network) returns the first answer instead of a conflict
+    const retry = await post(`/api/events/${e.id}/summons/${sid}/report-in`, market, { note: '已到场' }, { 'idempotency-key': 'report-in-1' });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(r.json());
     expect((await post(`/api/events/${e.id}/summons/${sid}/report-in`, market, {})).statusCode).toBe(409);
     expect((await post(`/api/events/${e.id}/summons/${sid}/report-in`, operator, {})).statusCode).toBe(403);
     // the deadline passes for the others

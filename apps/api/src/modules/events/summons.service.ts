@@ -4,6 +4,7 @@ import { AppException, notFound } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { viewerOf } from './event-access';
 import { EventCatalogService } from './event-catalog.service';
+import { EventIdempotencyService } from './event-idempotency.service';
 import { isOpen } from './event-workflow.rules';
 import { EventWorkflowService } from './event-workflow.service';
 import type { EventDetail } from './event-view';
@@ -23,10 +24,12 @@ export class SummonsService {
     private readonly repo: SummonsRepository,
     private readonly catalog: EventCatalogService,
     private readonly workflow: EventWorkflowService,
+    private readonly idempotency: EventIdempotencyService,
   ) {}
 
-  async summon(p: Principal, eventId: number, input: { departments: string[]; reportWithinMinutes: number; note?: string }, requestId?: string): Promise<EventDetail> {
-    return this.tx.run(async (tx) => {
+  async summon(p: Principal, eventId: number, input: { departments: string[]; reportWithinMinutes: number; note?: string }, opts: { idempotencyKey?: string; requestId?: string } = {}): Promise<EventDetail> {
+    const requestId = opts.requestId;
+    return this.tx.run((tx) => this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${eventId}/summons`, input }, async () => {
       const row = await this.events.get(tx, eventId, viewerOf(p), true);
       if (!row) throw notFound('event', eventId);
       if (!isOpen(row.state)) throw new AppException('ILLEGAL_TRANSITION', `cannot summon departments to a case in state ${row.state}`, { state: row.state, action: 'summon', legalActions: [] });
@@ -41,11 +44,12 @@ export class SummonsService {
         changeType: 'summons.created',
         requestId,
       });
-    });
+    }));
   }
 
-  async reportIn(p: Principal, eventId: number, summonsId: number, note: string | undefined, requestId?: string): Promise<EventDetail> {
-    return this.tx.run(async (tx) => {
+  async reportIn(p: Principal, eventId: number, summonsId: number, note: string | undefined, opts: { idempotencyKey?: string; requestId?: string } = {}): Promise<EventDetail> {
+    const requestId = opts.requestId;
+    return this.tx.run((tx) => this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${eventId}/summons/${summonsId}/report-in`, note }, async () => {
       const row = await this.events.get(tx, eventId, viewerOf(p), true);
       if (!row || !(await this.repo.exists(tx, summonsId, eventId))) throw notFound('summons', summonsId);
       if (p.departmentId === null) throw new AppException('FORBIDDEN', 'only staff of a summoned department can report in', { summons: summonsId });
@@ -61,6 +65,6 @@ export class SummonsService {
         changeType: 'summons.answered',
         requestId,
       });
-    });
+    }));
   }
 }
