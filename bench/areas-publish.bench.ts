@@ -41,14 +41,14 @@ async function draftRedraw(c: Client, city: City): Promise<{ versionId: number; 
   const hr = Math.floor(city.rows / 2);
   await c.query(
     `WITH d AS (
-       SELECT * FROM (VALUES (1, 0, $5::int, 0, $6::int), (2, $5::int, $3::int, 0, $6::int), (3, 0, $5::int, $6::int, $4::int), (4, $5::int, $3::int, $6::int, $4::int)) q(d, ci0, ci1, ri0, ri1)),
+       SELECT * FROM (VALUES (1, 0, $4::int, 0, $5::int), (2, $4::int, $2::int, 0, $5::int), (3, 0, $4::int, $5::int, $3::int), (4, $4::int, $2::int, $5::int, $3::int)) q(d, ci0, ci1, ri0, ri1)),
      s AS (SELECT d.*, ceil((ci1 - ci0) * 1.1)::int AS nc, ceil((ri1 - ri0) * 1.1)::int AS nr FROM d),
      e AS (
        SELECT s.d, i, j,
-              CASE WHEN i = 0 THEN $7::float8 + ci0 * $8::float8 ELSE $7::float8 + ci0 * $8::float8 + i * ((ci1 - ci0) * $8::float8 / nc) END AS xa,
-              CASE WHEN i + 1 = nc THEN $7::float8 + ci1 * $8::float8 ELSE $7::float8 + ci0 * $8::float8 + (i + 1) * ((ci1 - ci0) * $8::float8 / nc) END AS xb,
-              CASE WHEN j = 0 THEN $9::float8 + ri0 * $8::float8 ELSE $9::float8 + ri0 * $8::float8 + j * ((ri1 - ri0) * $8::float8 / nr) END AS ya,
-              CASE WHEN j + 1 = nr THEN $9::float8 + ri1 * $8::float8 ELSE $9::float8 + ri0 * $8::float8 + (j + 1) * ((ri1 - ri0) * $8::float8 / nr) END AS yb
+              CASE WHEN i = 0 THEN $6::float8 + ci0 * $7::float8 ELSE $6::float8 + ci0 * $7::float8 + i * ((ci1 - ci0) * $7::float8 / nc) END AS xa,
+              CASE WHEN i + 1 = nc THEN $6::float8 + ci1 * $7::float8 ELSE $6::float8 + ci0 * $7::float8 + (i + 1) * ((ci1 - ci0) * $7::float8 / nc) END AS xb,
+              CASE WHEN j = 0 THEN $8::float8 + ri0 * $7::float8 ELSE $8::float8 + ri0 * $7::float8 + j * ((ri1 - ri0) * $7::float8 / nr) END AS ya,
+              CASE WHEN j + 1 = nr THEN $8::float8 + ri1 * $7::float8 ELSE $8::float8 + ri0 * $7::float8 + (j + 1) * ((ri1 - ri0) * $7::float8 / nr) END AS yb
          FROM s, generate_series(0, s.nc - 1) i, generate_series(0, s.nr - 1) j),
      ins AS (
        INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated)
@@ -58,7 +58,7 @@ async function draftRedraw(c: Client, city: City): Promise<{ versionId: number; 
          FROM e
        RETURNING id, geom)
      INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM ins`,
-    [id, null, city.cols, city.rows, hc, hr, city.x0, city.size, city.y0],
+    [id, city.cols, city.rows, hc, hr, city.x0, city.size, city.y0],
   );
   for (const t of ['area', 'area_part']) await c.query(`VACUUM ANALYZE ${t}`);
   const {

@@ -63,6 +63,8 @@ export async function createBenchDb(name: string): Promise<BenchDb> {
     name: db,
     url,
     async drop() {
+      // BENCH_KEEP_DB=1 keeps the database for EXPLAIN ANALYZE afterwards.
+      if (process.env.BENCH_KEEP_DB) return console.log(`kept database ${db}`);
       const c = await connect(BASE_URL);
       await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
       await c.end();

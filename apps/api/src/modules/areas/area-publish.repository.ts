@@ -52,11 +52,6 @@ export class AreaPublishRepository {
    */
   async reattribute(tx: EntityManager, t: AttributedTable, versionId: number, closedIds: number[]): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
-    await tx.query(
-      `UPDATE ${t.table} SET grid_id = NULL, grid_code = NULL, area_path = NULL
-        WHERE grid_id = ANY($1::bigint[]) AND ${open}`,
-      [closedIds],
-    );
     const [{ n }] = await tx.query(
       `WITH ext AS (
          SELECT ST_Extent(geom)::geometry AS e FROM area WHERE version_id = $1 OR id = ANY($2::bigint[])
@@ -73,6 +68,13 @@ export class AreaPublishRepository {
          RETURNING 1)
        SELECT count(*)::int AS n FROM u`,
       [versionId, closedIds],
+    );
+    // After the new grids are set (not before: clearing first rewrote every moved row twice),
+    // only rows still pointing at a closed area are left, and they lie outside every area.
+    await tx.query(
+      `UPDATE ${t.table} SET grid_id = NULL, grid_code = NULL, area_path = NULL
+        WHERE grid_id = ANY($1::bigint[]) AND ${open}`,
+      [closedIds],
     );
     return n;
   }
