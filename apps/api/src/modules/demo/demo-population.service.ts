@@ -17,6 +17,14 @@ export class DemoPopulationService {
     private readonly pii: RegistryPiiService,
   ) {}
 
+  /**
+   * Fetch the PII key before the demo transaction opens: the key is read through its own
+   * connection, and the embedded database has only one (held by the transaction).
+   */
+  async prepare(): Promise<void> {
+    await this.pii.idHash('warm-up');
+  }
+
   async load(tx: EntityManager): Promise<Record<string, number>> {
     const t0 = Date.now();
     const grids = await this.repo.grids(tx);

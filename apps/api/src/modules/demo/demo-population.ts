@@ -210,7 +210,7 @@ export function buildPopulation(grids: DemoGrid[], today = new Date(), seed = 8)
       const size = weighted(r, [[1, 20], [2, 30], [3, 28], [4, 14], [5, 8]] as const);
       const floating = r() < 0.22;
       const region = floating ? pick(r, FLOATING_REGIONS) : district;
-      const headAge = size === 1 ? (r() < 0.4 ? 65 + Math.floor(r() * 25) : 22 + Math.floor(r() * 40)) : 28 + Math.floor(r() * 50);
+      const headAge = size === 1 ? (r() < 0.4 ? 65 + Math.floor(r() * 25) : 22 + Math.floor(r() * 40)) : 25 + Math.floor(r() * 42);
       const householdNo = `demo-H${g.code}${String(k).padStart(3, '0')}`;
       const surname = faker.person.lastName();
       const roles = ROLES_BY_SIZE[size];

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { RegistryModule } from '../registry/registry.module';
+import { DemoSimulatorRepository } from './demo-simulator.repository';
+import { DemoSimulatorService } from './demo-simulator.service';
+import { DemoHistoryRepository } from './demo-history.repository';
 import { DemoPopulationRepository } from './demo-population.repository';
 import { DemoPopulationService } from './demo-population.service';
 import { DemoController } from './demo.controller';
@@ -9,9 +13,10 @@ import { DemoTerritoryService } from './demo-territory.service';
 import { DemoService } from './demo.service';
 
 @Module({
-  imports: [RegistryModule],
+  imports: [RegistryModule, EventsModule],
   controllers: [DemoController],
-  providers: [DemoService, DemoTerritoryService, DemoTerritoryRepository, DemoPeopleRepository, DemoPopulationService, DemoPopulationRepository],
-  exports: [DemoService],
+  providers: [DemoService, DemoTerritoryService, DemoTerritoryRepository, DemoPeopleRepository, DemoPopulationService, DemoPopulationRepository, DemoHistoryRepository, DemoSimulatorService, DemoSimulatorRepository],
+  // The simulator is exported for tests and load benches (stats, running).
+  exports: [DemoService, DemoSimulatorService],
 })
 export class DemoModule {}

@@ -6,9 +6,23 @@ import type { AppConfig } from '../../core/config/config.schema';
 import { AppException } from '../../core/http/app-exception';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { DemoPeopleRepository } from './demo-people.repository';
+import { DemoHistoryRepository, type HistoryOptions } from './demo-history.repository';
 import { DemoPopulationService } from './demo-population.service';
 import { chineseName, rng, syntheticPhone } from './demo-random';
 import { DemoTerritoryService } from './demo-territory.service';
+
+/** A year of history, ~30 cases a weekday across the six districts (a sample: the real city has thousands). */
+export const DEMO_HISTORY: Omit<HistoryOptions, 'now'> = {
+  days: 365,
+  perDay: 30,
+  categories: [
+    ['exposed_rubbish', 14, 'place'], ['overflowing_bin', 8, 'object'], ['illegal_ads', 7, 'place'], ['noise', 6, 'place'], ['pollution', 2, 'place'],
+    ['tree_fall', 1, 'object'], ['greenery_damage', 3, 'object'], ['street_vendor', 10, 'place'], ['illegal_parking', 9, 'place'], ['shared_bikes', 6, 'place'],
+    ['road_damage', 4, 'object'], ['manhole_cover_missing', 3, 'object'], ['water_leak', 2, 'object'], ['street_light', 4, 'object'], ['sewer_blockage', 2, 'object'],
+    ['fire_hazard', 2, 'place'], ['elevator_fault', 2, 'place'], ['gas_hazard', 1, 'place'], ['food_safety', 2, 'place'], ['illegal_construction', 3, 'place'],
+    ['illegal_demolition', 1, 'place'], ['neighbour_dispute', 4, 'place'], ['elderly_care', 2, 'place'], ['epidemic_prevention', 1, 'place'], ['other', 2, 'place'],
+  ],
+};
 
 export interface DemoAccountView {
   username: string;
@@ -30,23 +44,39 @@ export class DemoService implements OnApplicationBootstrap {
   private gridAccount: { code: string; name: string } | null = null;
   /** How long the last load took (ms), for the boot log and the load-time measurement. */
   lastLoadMs: number | null = null;
+  private markReady!: () => void;
+  /** Settles when the demo city is in place (or demo mode is off): the simulator starts after it. */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly territory: DemoTerritoryService,
     private readonly people: DemoPeopleRepository,
     private readonly population: DemoPopulationService,
+    private readonly history: DemoHistoryRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.load();
+    } finally {
+      this.markReady();
+    }
+  }
+
+  private async load(): Promise<void> {
     if (!this.config.demo) return;
     const t0 = Date.now();
+    await this.population.prepare();
     const loaded = await this.dataSource.transaction(async (tx) => {
       if (!(await this.territory.isEmpty(tx))) return false;
       await this.territory.build(tx);
       await this.seedStaff(tx);
       await this.population.load(tx);
+      const t2 = Date.now();
+      const history = await this.history.load(tx, { ...DEMO_HISTORY, now: new Date() });
+      this.logger.log(`demo history: ${history.events} events, ${history.transitions} transitions in ${Date.now() - t2} ms`);
       this.logger.log(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
     });

@@ -1,0 +1,241 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ROLE_PERMISSIONS, type EventSource, type Role, type Urgency } from '@gc/contracts';
+import { APP_CONFIG } from '../../core/config/config.module';
+import type { AppConfig } from '../../core/config/config.schema';
+import type { Principal } from '../auth/principal';
+import { EventIntakeService } from '../events/event-intake.service';
+import { EventWorkflowService, type TransitionInput } from '../events/event-workflow.service';
+import type { EventAction } from '../events/event-workflow.rules';
+import { DemoSimulatorRepository, type SimAnchor } from './demo-simulator.repository';
+import { categoryRhythm, hourlyRhythm, localHour, planFor, type PlannedStep } from './demo-simulator.plan';
+import { chineseName, rng, syntheticPhone } from './demo-random';
+import { DEMO_HISTORY, DemoService } from './demo.service';
+
+interface Live {
+  id: number;
+  steps: PlannedStep[];
+  next: number;
+  at: number;
+  department: string | null;
+  worker: Principal | null;
+}
+
+const TICK_MS = 200;
+/** At most this many intake/workflow calls in flight: beyond it new work waits for the next tick. */
+const MAX_IN_FLIGHT = 32;
+
+function principal(role: Role, p: { id: number; name: string; jurisdiction: string; scopePath: string | null; dept?: { id: number; code: string } }): Principal {
+  return {
+    kind: 'user',
+    id: p.id,
+    name: p.name,
+    roles: [role],
+    permissions: new Set(ROLE_PERMISSIONS[role]),
+    jurisdiction: p.jurisdiction,
+    scopePath: p.scopePath,
+    departmentId: p.dept?.id ?? null,
+    departmentCode: p.dept?.code ?? null,
+  };
+}
+
+/**
+ * The live demo city: new cases (patrol, hotline, residents) at SIMULATOR_RATE per second on
+ * average with a daily rhythm, where people live and components stand, moved through the whole
+ * workflow by simulated actors (command centre, departments, grid workers, supervisors) through
+ * the events module's own services, so every change is audited and pushed like a real one.
+ * About one case in twelve is left alone after dispatch: the escalation sweep escalates it when late.
+ */
+@Injectable()
+export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Simulator');
+  private readonly r = rng(Date.now() % 2 ** 31);
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private inFlight = new Set<Promise<void>>();
+  private live: Live[] = [];
+  private anchors: SimAnchor[] = [];
+  private command: Principal | null = null;
+  private supervisor: Principal | null = null;
+  private departments = new Map<string, Principal>();
+  private workers = new Map<string, Principal>();
+  private debt = 0;
+  private last = Date.now();
+  readonly stats = { created: 0, transitioned: 0, failed: 0, skipped: 0 };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repo: DemoSimulatorRepository,
+    private readonly intake: EventIntakeService,
+    private readonly workflow: EventWorkflowService,
+    private readonly demo: DemoService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.simulator) return;
+    // After the demo city has been loaded (DemoService's bootstrap runs beside this one).
+    await this.demo.ready;
+    if (this.stopped) return;
+    await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
+  private async start(): Promise<void> {
+    const db = this.dataSource.manager;
+    const city = await this.repo.cityPath(db);
+    if (!city) {
+      this.logger.warn('no territory: the simulator stays idle');
+      return;
+    }
+    const op = await this.repo.user(db, 'demo_operator');
+    this.command = principal('operator', { id: op?.id ?? 0, name: op?.name ?? '模拟·指挥中心', jurisdiction: city.code, scopePath: city.path });
+    this.supervisor = principal('supervisor', { id: 0, name: '模拟·监督中心', jurisdiction: city.code, scopePath: city.path });
+    for (const d of await this.repo.departments(db)) {
+      this.departments.set(d.code, principal('department', { id: 0, name: `模拟·${d.name}`, jurisdiction: city.code, scopePath: city.path, dept: d }));
+    }
+    this.anchors = await this.repo.anchors(db, 3000);
+    this.last = Date.now();
+    this.logger.log(`simulator on: ${this.config.SIMULATOR_RATE} events/s on average, ${this.anchors.length} locations`);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.tick();
+      this.schedule();
+    }, TICK_MS);
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const dt = (now - this.last) / 1000;
+    this.last = now;
+    this.debt += this.config.SIMULATOR_RATE * hourlyRhythm(new Date(now)) * dt;
+    while (this.debt >= 1 && !this.stopped) {
+      this.debt -= 1;
+      if (this.inFlight.size >= MAX_IN_FLIGHT) {
+        this.stats.skipped++;
+        continue;
+      }
+      this.track(this.createOne());
+    }
+    // Cases whose next step is due, oldest first.
+    const due = this.live.filter((c) => c.at <= now);
+    if (!due.length) return;
+    this.live = this.live.filter((c) => c.at > now);
+    for (const c of due) {
+      if (this.stopped || this.inFlight.size >= MAX_IN_FLIGHT) {
+        c.at = now + TICK_MS;
+        this.live.push(c);
+        continue;
+      }
+      this.track(this.advance(c));
+    }
+  }
+
+  private workerFor(a: SimAnchor): Principal {
+    let w = this.workers.get(a.gridCode);
+    if (!w) {
+      w = principal('grid_worker', { id: a.workerUserId ?? 0, name: a.workerName ?? '网格员', jurisdiction: a.gridCode, scopePath: a.gridPath });
+      this.workers.set(a.gridCode, w);
+    }
+    return w;
+  }
+
+  private async createOne(): Promise<void> {
+    const r = this.r;
+    const hour = localHour(new Date());
+    const cats = DEMO_HISTORY.categories;
+    const weights = cats.map(([code, w]) => w * categoryRhythm(code, hour));
+    let u = r() * weights.reduce((s, w) => s + w, 0);
+    const idx = Math.max(0, weights.findIndex((w) => (u -= w) < 0));
+    const [category, , anchorKind] = cats[idx];
+    const pool = this.anchors.filter((a) => a.kind === anchorKind);
+    const anchor = (pool.length ? pool : this.anchors)[Math.floor(r() * (pool.length || this.anchors.length))];
+    if (!anchor || !this.command) return;
+    const s = r();
+    const source: EventSource = s < 0.45 ? 'patrol' : s < 0.8 ? 'hotline' : 'resident';
+    const urgency: Urgency = r() < 0.85 ? 'normal' : r() < 0.8 ? 'urgent' : 'critical';
+    const worker = this.workerFor(anchor);
+    // A grid worker reports where he stands (inside his grid); callers are placed within ~40 m of the spot.
+    const jitter = source === 'patrol' ? 0 : 0.0004;
+    const by = source === 'patrol' ? worker : this.command;
+    try {
+      const e = await this.intake.create(by, {
+        title: `模拟案件·${category}`,
+        description: '演示数据（模拟器生成）',
+        category,
+        urgency,
+        source,
+        lon: anchor.lon + (r() - 0.5) * jitter,
+        lat: anchor.lat + (r() - 0.5) * jitter,
+        reporter: source === 'patrol' ? undefined : { name: chineseName(r), phone: syntheticPhone(r) },
+      });
+      this.stats.created++;
+      if (e.state !== 'reported') return;
+      const steps = planFor(r, source === 'patrol');
+      this.live.push({ id: e.id, steps, next: 0, at: Date.now() + steps[0].delayMs, department: null, worker });
+    } catch (err) {
+      this.fail(err, 'create');
+    }
+  }
+
+  private actorFor(c: Live, step: PlannedStep): Principal | null {
+    switch (step.actor) {
+      case 'command':
+        return this.command;
+      case 'supervisor':
+        return this.supervisor;
+      case 'worker':
+        return c.worker;
+      case 'department':
+        return c.department ? (this.departments.get(c.department) ?? null) : null;
+    }
+  }
+
+  private async advance(c: Live): Promise<void> {
+    const step = c.steps[c.next];
+    const p = this.actorFor(c, step);
+    if (!p) return;
+    const input: TransitionInput = { ...step.input };
+    if (step.action === 'evaluate') input.satisfaction = 1 + Math.min(4, Math.floor(this.r() * 3) + (this.r() < 0.7 ? 2 : 0));
+    try {
+      const e = await this.workflow.transition(p, c.id, step.action as EventAction, input);
+      this.stats.transitioned++;
+      if (step.action === 'dispatch') c.department = e.department ?? null;
+    } catch (err) {
+      // A person may have acted on the case meanwhile (the wall map is live): drop it.
+      this.fail(err, step.action);
+      return;
+    }
+    c.next++;
+    if (c.next < c.steps.length && !this.stopped) {
+      c.at = Date.now() + c.steps[c.next].delayMs;
+      this.live.push(c);
+    }
+  }
+
+  private fail(err: unknown, what: string): void {
+    this.stats.failed++;
+    // Codes only: never the payload (it may hold synthetic-but-personal-looking data).
+    const code = (err as { code?: string }).code ?? (err as Error).message;
+    if (this.stats.failed % 100 === 1) this.logger.warn(`simulator ${what} failed (${this.stats.failed} so far): ${code}`);
+  }
+}
