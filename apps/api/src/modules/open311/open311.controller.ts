@@ -71,19 +71,21 @@ export class Open311Controller {
     return xml(reply, toXml('service_requests', 'request', await this.open311.create(p, body, idempotencyKey(key))));
   }
 
-  @Public()
+  // Requests can hold residents' own words about their homes: callers need a key or token,
+  // and see only their jurisdiction (the spec allows api_key on every call).
+  @Requires('events:read')
   @Get('requests.json')
   requests(@CurrentPrincipal() p: Principal | undefined, @ZQuery(open311Query) q: z.output<typeof open311Query>) {
     return this.open311.requests(p ?? null, q);
   }
 
-  @Public()
+  @Requires('events:read')
   @Get('requests.xml')
   async requestsXml(@CurrentPrincipal() p: Principal | undefined, @ZQuery(open311Query) q: z.output<typeof open311Query>, @Res({ passthrough: true }) reply: Reply) {
     return xml(reply, toXml('service_requests', 'request', await this.open311.requests(p ?? null, q)));
   }
 
-  @Public()
+  @Requires('events:read')
   @Get('requests/:file')
   async request(
     @CurrentPrincipal() p: Principal | undefined,

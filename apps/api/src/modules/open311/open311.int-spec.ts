@@ -64,7 +64,7 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
     expect(json.statusCode).toBe(201);
     expect(json.json()[0].service_notice).toContain('operator');
 
-    const one = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` });
+    const one = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json`, headers: { 'x-api-key': key } });
     expect(one.statusCode).toBe(200);
     expectValid(validRequests, one.json());
     expect(one.json()[0]).toMatchObject({ service_request_id: id, status: 'open', service_code: 'exposed_rubbish', lat: 32.02, long: 118.72 });
@@ -74,23 +74,24 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
 
     const admin = await t.admin();
     await t.app.inject({ method: 'POST', url: `/api/events/${id}/transitions`, headers: admin, payload: { action: 'reject', note: '不属于受理范围' } });
-    const closed = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` })).json()[0];
+    const closed = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json`, headers: { 'x-api-key': key } })).json()[0];
     expect(closed).toMatchObject({ status: 'closed', status_notes: expect.stringContaining('不予受理') });
 
-    const all = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' });
+    const all = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json', headers: { 'x-api-key': key } });
     expectValid(validRequests, all.json());
     expect(all.json()).toHaveLength(2);
-    const open = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=open' })).json();
+    const open = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=open', headers: { 'x-api-key': key } })).json();
     expect(open.map((r: { service_code: string }) => r.service_code)).toEqual(['noise']);
-    const byCode = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=exposed_rubbish,street_light' })).json();
+    const byCode = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=exposed_rubbish,street_light', headers: { 'x-api-key': key } })).json();
     expect(byCode.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([id]);
-    const byId = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id}` })).json();
+    const byId = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id}`, headers: { 'x-api-key': key } })).json();
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' })).statusCode).toBe(401);
     expect(byId).toHaveLength(1);
-    const future = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2099-01-01T00:00:00Z' })).json();
+    const future = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2099-01-01T00:00:00Z', headers: { 'x-api-key': key } })).json();
     expect(future).toEqual([]);
-    const xml = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.xml` });
+    const xml = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.xml`, headers: { 'x-api-key': key } });
     expect(new XMLParser().parse(xml.body).service_requests.request.service_request_id).toBe(Number(id));
-    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests/999999.json' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests/999999.json', headers: { 'x-api-key': key } })).statusCode).toBe(404);
   });
 
   it('rejects bad posts naming the field and writes nothing', async () => {
@@ -108,7 +109,7 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
     }
-    const badFilter = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=pending' });
+    const badFilter = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=pending', headers: { 'x-api-key': key } });
     expect(badFilter.statusCode).toBe(400);
     expect((await sql<{ n: number }>(t.url, 'SELECT count(*)::int AS n FROM event'))[0].n).toBe(before);
   });
