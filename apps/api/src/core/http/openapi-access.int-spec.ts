@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { startTestApp, type TestApp } from '@test/support/app';
 import { sqlClient } from '@test/support/db';
 import { twoGridTerritory } from '@test/support/factories';
+import { residentIdCheckChar } from '@gc/contracts';
 
 /**
  * Every endpoint in the OpenAPI document, tried as a user would not: hostile and malformed
@@ -51,12 +52,18 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
   let t: TestApp;
   let db: Client;
   let ops: Op[];
+  let territory: Awaited<ReturnType<typeof twoGridTerritory>>;
+  const twoGridTerritoryPoints = async () => territory;
   let admin: { authorization: string };
+  // Records in grid B (the grid worker of A must never see them) and a person in A whose ID must stay masked.
+  const inB: Record<string, number> = {};
+  const idA17 = '32010419850301123';
+  const idA = idA17 + residentIdCheckChar(idA17);
 
   beforeAll(async () => {
     t = await startTestApp();
     db = await sqlClient(t.url);
-    await twoGridTerritory(db);
+    territory = await twoGridTerritory(db);
     admin = await t.admin();
     for (const [username, roles, jurisdiction] of [
       ['gw_a', ['grid_worker'], 'GA001'],
@@ -66,6 +73,16 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
       expect(r.statusCode).toBe(201);
     }
     ops = operations((await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json());
+    const terr = await twoGridTerritoryPoints();
+    const create = async (url: string, payload: object) => {
+      const r = await t.app.inject({ method: 'POST', url, headers: admin, payload });
+      expect(r.statusCode).toBe(201);
+      return r.json().id as number;
+    };
+    inB.event = await create('/api/events', { title: 'GB002 井盖缺失', category: 'manhole_cover_missing', ...terr.pointInB });
+    inB.place = await create('/api/places', { kind: 'shop', name: 'GB002 小卖部', ...terr.pointInB });
+    inB.person = await create('/api/people', { name: '乙某', placeId: inB.place });
+    await create('/api/people', { name: '甲某', idNumber: idA, ...terr.pointInA });
   });
   afterAll(async () => {
     await db.end();
@@ -112,11 +129,23 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
 
   it('never shows a grid worker of grid A anything of grid B', async () => {
     const gw = await t.login('gw_a', 'password-123456');
+    // Control: the records are there and visible to the whole-territory admin, so a clean result means something.
+    for (const url of ['/api/events', '/api/places']) expect((await t.app.inject({ method: 'GET', url, headers: admin })).body).toContain('GB002');
+    expect((await t.app.inject({ method: 'GET', url: `/api/events/${inB.event}`, headers: admin })).statusCode).toBe(200);
     const leaks: string[] = [];
     for (const { path } of ops.filter((o) => o.method === 'GET' && !o.path.includes('{') && !o.path.includes('openapi') && !o.path.includes('docs'))) {
       const res = await t.app.inject({ method: 'GET', url: path, headers: gw });
       expect(res.statusCode).toBeLessThan(500);
       if (res.statusCode < 300 && res.body.includes('GB002')) leaks.push(path);
+      if (res.body.includes(idA)) leaks.push(`${path} shows an unmasked ID number`);
+    }
+    // Every route that takes an id, tried with grid B's records: 404 (or 403), never the record.
+    for (const { path } of ops.filter((o) => o.method === 'GET' && /^\/api\/[a-z-]+\/\{id\}$/.test(o.path))) {
+      for (const id of Object.values(inB)) {
+        const res = await t.app.inject({ method: 'GET', url: path.replace('{id}', String(id)), headers: gw });
+        expect(res.statusCode).toBeLessThan(500);
+        if (res.statusCode < 300) leaks.push(`${path} with id ${id} → ${res.statusCode}`);
+      }
     }
     expect(leaks).toEqual([]);
   });
