@@ -60,6 +60,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
   private departments = new Map<string, Principal>();
   private workers = new Map<string, Principal>();
   private debt = 0;
+  private creating = 0;
   private last = Date.now();
   readonly stats = { created: 0, transitioned: 0, failed: 0, skipped: 0 };
 
@@ -127,19 +128,9 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     const now = Date.now();
     const dt = (now - this.last) / 1000;
     this.last = now;
-    this.debt += this.config.SIMULATOR_RATE * hourlyRhythm(new Date(now)) * dt;
-    while (this.debt >= 1 && !this.stopped) {
-      this.debt -= 1;
-      if (this.inFlight.size >= MAX_IN_FLIGHT) {
-        this.stats.skipped++;
-        continue;
-      }
-      this.track(this.createOne());
-    }
-    // Cases whose next step is due, oldest first.
+    // Cases whose next step is due come first (a burst of new cases must not starve the workflow).
     const due = this.live.filter((c) => c.at <= now);
-    if (!due.length) return;
-    this.live = this.live.filter((c) => c.at > now);
+    if (due.length) this.live = this.live.filter((c) => c.at > now);
     for (const c of due) {
       if (this.stopped || this.inFlight.size >= MAX_IN_FLIGHT) {
         c.at = now + TICK_MS;
@@ -147,6 +138,17 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
         continue;
       }
       this.track(this.advance(c));
+    }
+    // New cases use what is left, at most half of the budget.
+    this.debt += this.config.SIMULATOR_RATE * hourlyRhythm(new Date(now)) * dt;
+    while (this.debt >= 1 && !this.stopped) {
+      this.debt -= 1;
+      if (this.creating >= MAX_IN_FLIGHT / 2 || this.inFlight.size >= MAX_IN_FLIGHT) {
+        this.stats.skipped++;
+        continue;
+      }
+      this.creating++;
+      this.track(this.createOne().finally(() => this.creating--));
     }
   }
 

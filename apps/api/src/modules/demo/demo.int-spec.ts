@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '@test/support/app';
 import type { Client } from 'pg';
 import { residentIdProblem } from '@gc/contracts';
 import { DEMO_ACCOUNTS } from './demo-accounts';
+import { DemoSimulatorService } from './demo-simulator.service';
 
 describe('demo city (DEMO=on, real PostGIS)', () => {
   let t: TestApp;
@@ -226,9 +227,105 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
     expect(outside.statusCode).toBe(404);
   });
 
+  it('has a year of case history: daily rhythm, outcomes, transition logs consistent with each final state, no outbox rows', async () => {
+    const { rows } = await sql.query(
+      `SELECT count(*)::int AS n,
+              (extract(epoch FROM max(reported_at) - min(reported_at)) / 86400)::float8 AS span_days,
+              count(DISTINCT (reported_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days,
+              count(*) FILTER (WHERE state IN ('closed', 'evaluated'))::int AS closed,
+              count(*) FILTER (WHERE handled_on_time IS FALSE)::int AS late,
+              count(*) FILTER (WHERE rework_count > 0)::int AS rework,
+              count(*) FILTER (WHERE satisfaction IS NOT NULL)::int AS rated,
+              count(*) FILTER (WHERE grid_id IS NULL OR geom IS NULL)::int AS unlocated,
+              count(*) FILTER (WHERE extract(hour FROM reported_at AT TIME ZONE 'Asia/Shanghai') BETWEEN 9 AND 10)::int AS morning,
+              count(*) FILTER (WHERE extract(hour FROM reported_at AT TIME ZONE 'Asia/Shanghai') BETWEEN 3 AND 4)::int AS night,
+              count(DISTINCT category_code)::int AS categories, count(DISTINCT source)::int AS sources
+         FROM event WHERE external_source = 'demo-history'`,
+    );
+    const h = rows[0];
+    // eslint-disable-next-line no-console
+    console.log(`demo history: ${JSON.stringify(h)}`);
+    expect(h.n).toBeGreaterThanOrEqual(1000);
+    expect(h.span_days).toBeGreaterThanOrEqual(300);
+    expect(h.days).toBeGreaterThanOrEqual(300);
+    expect(h.closed / h.n).toBeGreaterThan(0.8);
+    expect(h.late).toBeGreaterThan(0);
+    expect(h.late / h.closed).toBeLessThan(0.3);
+    expect(h.rework).toBeGreaterThan(0);
+    expect(h.rated).toBeGreaterThan(0);
+    expect(h.unlocated).toBe(0);
+    expect(h.morning).toBeGreaterThan(h.night * 3);
+    expect(h.categories).toBeGreaterThan(15);
+    expect(h.sources).toBeGreaterThanOrEqual(4);
+    const { rows: bad } = await sql.query(
+      `WITH log AS (
+         SELECT t.event_id, array_agg(t.to_state ORDER BY t.id) AS tos, array_agg(t.from_state ORDER BY t.id) AS froms,
+                bool_and(t.at >= e.reported_at) AS after_report, max(t.at) AS last_at, e.state, e.updated_at
+           FROM event_transition t JOIN event e ON e.id = t.event_id WHERE e.external_source = 'demo-history' GROUP BY t.event_id, e.state, e.updated_at
+       ), ordered AS (
+         SELECT event_id, bool_and(at >= prev) AS in_order FROM (
+           SELECT t.event_id, t.at, lag(t.at, 1, t.at) OVER (PARTITION BY t.event_id ORDER BY t.id) AS prev
+             FROM event_transition t JOIN event e ON e.id = t.event_id WHERE e.external_source = 'demo-history') x GROUP BY event_id
+       )
+       SELECT count(*) FILTER (WHERE tos[array_length(tos, 1)] <> state)::int AS wrong_final,
+              count(*) FILTER (WHERE froms[1] IS NOT NULL OR tos[1] <> 'reported')::int AS wrong_first,
+              count(*) FILTER (WHERE NOT after_report OR last_at > now())::int AS wrong_times,
+              (SELECT count(*) FILTER (WHERE NOT in_order)::int FROM ordered) AS out_of_order,
+              (SELECT count(*)::int FROM event e WHERE e.external_source = 'demo-history' AND NOT EXISTS (SELECT 1 FROM event_transition t WHERE t.event_id = e.id)) AS no_log,
+              (SELECT count(*)::int FROM change c JOIN event e ON c.entity_id = e.id::text AND c.type LIKE 'event.%' WHERE e.external_source = 'demo-history') AS outbox_rows
+         FROM log`,
+    );
+    expect(bad[0]).toEqual({ wrong_final: 0, wrong_first: 0, wrong_times: 0, out_of_order: 0, no_log: 0, outbox_rows: 0 });
+  });
+
   it('keeps wrong demo passwords out', async () => {
     const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'demo_admin', password: 'not-the-password' } });
     expect(wrong.statusCode).toBe(401);
+  });
+});
+
+describe('demo simulator (SIMULATOR=on, high rate)', () => {
+  it('creates live events through the intake and moves them through the workflow, and stops with the app', async () => {
+    const t = await startTestApp({ DEMO: 'on', SIMULATOR: 'on', SIMULATOR_RATE: '300' });
+    const sql = await sqlClient(t.url);
+    const live = `FROM event WHERE external_source IS DISTINCT FROM 'demo-history'`;
+    try {
+      const sim = t.app.get(DemoSimulatorService);
+      let counts = { created: 0, moved: 0 };
+      // Poll (bounded) until the simulator has created cases and moved some of them on.
+      for (let i = 0; i < 120 && (counts.created < 50 || counts.moved < 10); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const { rows } = await sql.query(
+          `SELECT (SELECT count(*)::int ${live}) AS created,
+                  (SELECT count(*)::int FROM event_transition t JOIN event e ON e.id = t.event_id
+                    WHERE e.external_source IS DISTINCT FROM 'demo-history' AND t.action <> 'report') AS moved`,
+        );
+        counts = rows[0];
+      }
+      // eslint-disable-next-line no-console
+      console.log(`demo simulator: ${JSON.stringify(counts)}, stats ${JSON.stringify(sim.stats)}`);
+      expect(counts.created).toBeGreaterThanOrEqual(50);
+      expect(counts.moved).toBeGreaterThanOrEqual(10);
+      const { rows } = await sql.query(
+        `SELECT count(DISTINCT source)::int AS sources, count(*) FILTER (WHERE grid_id IS NULL)::int AS unplaced,
+                (SELECT count(*)::int FROM change WHERE type = 'event.created') AS pushed
+           ${live}`,
+      );
+      expect(rows[0].sources).toBeGreaterThanOrEqual(2);
+      expect(rows[0].unplaced).toBe(0);
+      // Live cases go through the outbox like any other (the wall map sees them).
+      expect(rows[0].pushed).toBeGreaterThanOrEqual(counts.created);
+      expect(sim.running).toBe(true);
+    } finally {
+      const sim = t.app.get(DemoSimulatorService);
+      await t.close();
+      expect(sim.running).toBe(false);
+      const before = (await sql.query(`SELECT count(*)::int AS n FROM event`)).rows[0].n;
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = (await sql.query(`SELECT count(*)::int AS n FROM event`)).rows[0].n;
+      await sql.end();
+      expect(after).toBe(before);
+    }
   });
 });
 
