@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import { startTestApp, type TestApp } from '@test/support/app';
 import { sqlClient } from '@test/support/db';
 import { twoGridTerritory } from '@test/support/factories';
-import { residentIdCheckChar } from '@gc/contracts';
+import { residentIdCheckChar, ROLES, ROLE_PERMISSIONS } from '@gc/contracts';
 
 /**
  * Every endpoint in the OpenAPI document, tried as a user would not: hostile and malformed
@@ -125,6 +125,31 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
     }
     expect(allowed).toEqual([]);
     expect(await tableCounts(db)).toEqual(before);
+  });
+
+  it('refuses every operation to every role that lacks its permission, changing nothing', async () => {
+    const before = await tableCounts(db);
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const role of ROLES) {
+      const username = `role_${role}`;
+      const dept = role === 'department' ? { department: 'city_management' } : {};
+      const r = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username, password: 'password-123456', roles: [role], jurisdiction: '*', ...dept } });
+      expect(r.statusCode).toBe(201);
+      const h = await t.login(username, 'password-123456');
+      for (const { method, path, op } of ops) {
+        const needed = op['x-permission'];
+        if (!needed || (ROLE_PERMISSIONS[role] as readonly string[]).includes(needed)) continue;
+        tried++;
+        const withBody = method !== 'GET' && method !== 'DELETE';
+        const res = await t.app.inject({ method: method as any, url: fillPath(path, '1'), headers: withBody ? { ...h, 'content-type': 'application/json' } : h, payload: withBody ? '{}' : undefined });
+        if (res.statusCode !== 403) wrong.push(`${role} ${method} ${path} → ${res.statusCode}`);
+      }
+    }
+    expect(tried).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
+    const after = await tableCounts(db);
+    expect(after).toEqual(before);
   });
 
   it('never shows a grid worker of grid A anything of grid B', async () => {

@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Permission } from '@gc/contracts';
 import type { Principal } from './principal';
 
@@ -13,9 +13,12 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Requires = (permission: Permission) => {
   const meta = SetMetadata(REQUIRES, permission);
   const bearer = ApiBearerAuth();
+  // Published in OpenAPI so clients (and the access test) know what each operation needs.
+  const documented = ApiExtension('x-permission', permission);
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     meta(target, key as string, descriptor as PropertyDescriptor);
     bearer(target, key as string, descriptor as PropertyDescriptor);
+    documented(target, key as string, descriptor as PropertyDescriptor);
   };
 };
 
