@@ -130,7 +130,7 @@ describe('areas: import, topology, publish, locate, tiles (real PostGIS)', () =>
     expect(pub.statusCode).toBe(200);
     expect(pub.json()).toMatchObject({ versionId: v, added: 2, closed: 0 });
     expect((await post(`/api/areas/versions/${v}/publish`, { acknowledgeGaps: true })).json().code).toBe('VERSION_NOT_DRAFT');
-    const change = (await sql.query(`SELECT type, entity_id FROM change WHERE type = 'area.version.published' ORDER BY seq DESC LIMIT 1`)).rows[0];
+    const change = (await sql.query(`SELECT type, entity_id FROM change WHERE type = 'area.version.published' ORDER BY id DESC LIMIT 1`)).rows[0];
     expect(change).toEqual({ type: 'area.version.published', entity_id: String(v) });
     expect((await sql.query(`SELECT count(*)::int n FROM audit_log WHERE action = 'publish' AND entity_id = $1`, [String(v)])).rows[0].n).toBe(1);
 

@@ -52,7 +52,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(e.timeline).toHaveLength(1);
     const [change] = await sql<{ type: string; payload: Record<string, unknown>; area_path: string }>(
       t.url,
-      `SELECT type, payload, area_path::text FROM change WHERE entity_id = $1 ORDER BY seq`,
+      `SELECT type, payload, area_path::text FROM change WHERE entity_id = $1 ORDER BY id`,
       [String(e.id)],
     );
     expect(change).toMatchObject({ type: 'event.created', area_path: 'EC.ED.EG1' });
@@ -175,7 +175,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
       'report', 'accept', 'register', 'dispatch', 'start', 'feedback', 'verify', 'feedback', 'verify', 'close', 'evaluate',
     ]);
     expect(done.timeline[5]).toMatchObject({ from: 'in_progress', to: 'handled', actor: 'cm1', attachments: [{ url: 'https://example.org/after.jpg' }] });
-    const types = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY seq`, [String(e.id)]);
+    const types = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY id`, [String(e.id)]);
     expect(types.filter((x) => x.type === 'event.transitioned')).toHaveLength(10);
     await expect(sql(t.url, `UPDATE event_transition SET note = 'x' WHERE event_id = $1`, [e.id])).rejects.toThrow(/append-only/);
   });
@@ -227,7 +227,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     const view = (await get(`/api/events/${e.id}`, operator)).json().summons[0];
     expect(view.came).toEqual(['market_supervision']);
     expect(view.missing.sort()).toEqual(['city_management', 'emergency']);
-    const types = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY seq`, [String(e.id)]);
+    const types = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY id`, [String(e.id)]);
     expect(types.map((x) => x.type)).toEqual(['event.created', 'summons.created', 'summons.answered']);
   });
 
@@ -241,7 +241,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     const after = (await get(`/api/events/${e.id}`, operator)).json();
     expect(after).toMatchObject({ escalationLevel: 1, overdue: true, warning: 'red' });
     expect(after.timeline.at(-1)).toMatchObject({ action: 'escalate', actor: 'system' });
-    const [change] = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY seq DESC LIMIT 1`, [String(e.id)]);
+    const [change] = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY id DESC LIMIT 1`, [String(e.id)]);
     expect(change.type).toBe('event.escalated');
     const overdue = (await get('/api/events?overdue=true', operator)).json().events.map((x: { id: number }) => x.id);
     expect(overdue).toContain(e.id);

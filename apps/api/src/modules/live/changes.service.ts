@@ -20,8 +20,9 @@ export class ChangesService {
 
   /**
    * What a client missed: changes after `since` inside the caller's jurisdiction, in seq order.
-   * `latest` is read after the page, so it is never below the last seq returned; a page shorter
-   * than `limit` means the client is caught up.
+   * `latest` (the sequencer's counter: every seq up to it is visible) is read after the page, so it
+   * is never below the last seq returned; a page shorter than `limit` means the client is caught up.
+   * Rows still waiting for their seq are not part of any page yet; they come with a later seq.
    */
   async since(p: Principal, since: number, limit: number): Promise<ChangesResponse> {
     const changes = await this.repo.since(this.db.manager, since, limit, scopeParam(p));

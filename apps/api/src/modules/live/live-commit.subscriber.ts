@@ -4,7 +4,7 @@ import { appendedIn, clearAppended } from './change-feed.repository';
 import { LiveTailer } from './live-tailer.service';
 
 /**
- * Wakes the tailer after a commit that appended to the outbox, so modules that
+ * Wakes the sequencer and tailer after a commit that appended to the outbox, so modules that
  * write changes only call ChangeFeedRepository.append in their transaction.
  * Registered on the DataSource (TypeORM calls it for every transaction); it must
  * stay cheap and synchronous because the commit awaits it.

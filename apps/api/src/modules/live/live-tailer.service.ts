@@ -2,11 +2,14 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { DataSource } from 'typeorm';
 import type { LiveMessage } from '@gc/contracts';
 import { ChangeFeedRepository } from './change-feed.repository';
+import { LiveSequencer } from './live-sequencer.service';
 import { LiveWakeBus } from './live-wake-bus';
 
 export const TAIL_BATCH = 1000;
 /** Fallback poll: catches a missed Redis wake-up, Redis being down, or an append made outside a transaction. */
 export const TAIL_POLL_MS = 300;
+/** When another process holds the sequencer lock, look again this soon (its pass may have started before our commit). */
+export const SEQUENCER_RETRY_MS = 5;
 
 export interface LiveSink {
   /** Deliver one change to the local sockets that may see it (called in seq order). */
@@ -14,20 +17,23 @@ export interface LiveSink {
 }
 
 /**
- * Each API process tails the outbox and emits to its OWN sockets, in seq order.
+ * Each API process numbers committed outbox rows (LiveSequencer), then tails the outbox
+ * and emits to its OWN sockets, in seq order.
  *
- * Why reading `seq > lastSeen` never skips a change: a seq is taken from the one
- * counter row inside the writing transaction and the row lock is held until that
- * transaction ends. The next writer cannot even get its seq before the previous one
- * has committed (and become visible) or rolled back (and given its seq back). So
- * seqs become visible strictly in order, with no holes: whenever a reader sees seq N
- * it can already see every seq below N, and a seq that is still invisible has no
- * visible successor. The tailer may therefore advance `lastSeen` to the last row it read.
+ * Why reading `seq > lastSeen` never skips a change: writers do not take seqs; only the
+ * sequencer does, one process at a time (cluster-wide advisory lock), and each pass gives
+ * the rows it sees counter+1..counter+k and moves the counter in ONE transaction. So a
+ * pass's seqs become visible all together, after every seq of the previous pass, and the
+ * visible seqs are always exactly 1..counter: whenever a reader sees seq N it can already
+ * see every seq below N. A writer still uncommitted has no seq yet and is numbered by a
+ * later pass, above everything visible now. The tailer may therefore advance `lastSeen`
+ * to the last row it read.
  *
- * It is woken (a) right after a local commit that appended (LiveCommitSubscriber),
- * (b) by another process's commit through LiveWakeBus (Redis pub/sub), and (c) by a poll.
- * Wake-ups only say "look now"; the rows are the messages. Nothing is pushed for a
- * transaction that rolled back, because its rows never become visible.
+ * A pass + read runs (a) right after a local commit that appended (LiveCommitSubscriber),
+ * (b) when another process has numbered rows (LiveWakeBus, Redis pub/sub), and (c) on a poll.
+ * Wake-ups only say "look now"; the rows are the messages. They coalesce: a burst of commits
+ * during a pass leads to one more pass, not one per commit. Nothing is pushed for a
+ * transaction that rolled back, because its rows never exist.
  */
 @Injectable()
 export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,10 +44,12 @@ export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown
   private timer?: NodeJS.Timeout;
   private sink?: LiveSink;
   private failing = false;
+  private retry?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: ChangeFeedRepository,
+    private readonly sequencer: LiveSequencer,
     private readonly bus: LiveWakeBus,
   ) {}
 
@@ -59,16 +67,16 @@ export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearTimeout(this.retry);
     this.lastSeen = null;
   }
 
-  /** A transaction of this process that appended has committed: read now, and wake the others. */
+  /** A transaction of this process that appended has committed: number it and read now (the others are woken once it has a seq). */
   committedLocally(): void {
     this.wake();
-    this.bus.publish();
   }
 
-  /** Coalescing: at most one read runs; a wake-up during it asks for one more pass. */
+  /** Coalescing: at most one pass + read runs; a wake-up during it asks for one more. */
   wake(): void {
     if (this.lastSeen === null) return;
     if (this.draining) {
@@ -84,6 +92,10 @@ export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown
       do {
         this.again = false;
         if (this.lastSeen === null || !this.dataSource.isInitialized) return;
+        const pass = await this.sequencer.pass();
+        // New seqs are visible now: the other processes may read them.
+        if (pass.numbered > 0) this.bus.publish();
+        if (pass.busy) this.retrySoon();
         const batch = await this.repo.since(this.dataSource.manager, this.lastSeen, TAIL_BATCH, null);
         for (const m of batch) {
           this.lastSeen = m.seq;
@@ -95,10 +107,19 @@ export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown
       this.failing = false;
     } catch (e) {
       // The next wake-up or poll retries from the same lastSeen: nothing is lost.
-      if (!this.failing) this.logger.error(`cannot read the outbox: ${(e as Error).message}`);
+      if (!this.failing) this.logger.error(`cannot sequence or read the outbox: ${(e as Error).message}`);
       this.failing = true;
     } finally {
       this.draining = false;
     }
+  }
+
+  private retrySoon(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.wake();
+    }, SEQUENCER_RETRY_MS);
+    this.retry.unref();
   }
 }

@@ -15,7 +15,8 @@ interface RedisLink {
 }
 
 /**
- * A wake-up between API processes: "the outbox has something new". It carries no
+ * A wake-up between API processes: "the outbox has new seqs" (sent after a sequencing
+ * pass numbered rows, so the readers find them). It carries no
  * change itself (the outbox is the only source of truth), so a lost wake-up only
  * delays delivery until the tailer's fallback poll. Optional: without REDIS_URL,
  * or while Redis is down, the poll alone carries changes between processes.
@@ -37,7 +38,7 @@ export class LiveWakeBus implements OnApplicationShutdown {
     this.channel = `gc:live:wake:${new URL(db.url).host}${new URL(db.url).pathname}`;
   }
 
-  /** Connect (in the background: boot never waits for Redis) and call `onWake` whenever another process commits a change. */
+  /** Connect (in the background: boot never waits for Redis) and call `onWake` whenever a process has numbered changes. */
   start(onWake: () => void): void {
     const url = this.config.REDIS_URL;
     if (!url) return;
@@ -65,7 +66,7 @@ export class LiveWakeBus implements OnApplicationShutdown {
       .catch(() => undefined);
   }
 
-  /** Tell the other processes; several commits in one tick make one message. */
+  /** Tell the other processes; several passes in one tick make one message. */
   publish(): void {
     if (this.scheduled || !this.pub?.isReady) return;
     this.scheduled = true;

@@ -18,8 +18,16 @@ describe('live push: /live socket and GET /api/changes (real PostGIS, real socke
   const tokens: Record<string, string> = {};
   const clients: LiveClient[] = [];
 
-  const append = (c: Partial<NewChange> & { areaPath: string | null }) =>
-    ds.transaction((tx) => feed.append(tx, { type: 'event.created', entityId: null, payload: {}, ...c }));
+  /** The seq the sequencer gave an outbox row (it numbers committed rows right after the commit). */
+  const seqOf = async (outboxId: number): Promise<number> => {
+    for (;;) {
+      const seq = (await feed.seqsOf(ds.manager, [outboxId])).get(outboxId);
+      if (seq !== null && seq !== undefined) return seq;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const append = async (c: Partial<NewChange> & { areaPath: string | null }) =>
+    seqOf((await ds.transaction((tx) => feed.append(tx, { type: 'event.created', entityId: null, payload: {}, ...c }))).outboxId);
   const live = async (token: string | undefined) => {
     const c = await connectLive(base, token);
     clients.push(c);
@@ -166,6 +174,51 @@ describe('live push: /live socket and GET /api/changes (real PostGIS, real socke
     expect(c.received.map((m) => m.id)).toEqual(['sentinel']);
     const rows = await ds.query(`SELECT count(*)::int AS n FROM change WHERE entity_id = 'ghost'`);
     expect(rows[0].n).toBe(0);
+  });
+
+  it('numbers 50 concurrent writers (10 roll back) latest+1..latest+40: no gap, no duplicate, visible in order to a poller and a socket', async () => {
+    const c = await live(tokens.admin);
+    const from = c.hello.latest;
+    expect(await feed.latest(ds.manager)).toBe(from);
+    // A reader tailing GET /api/changes?since= while the writers commit: if a seq ever became
+    // visible before a lower one it would step over the hole and never see the lower seq.
+    const polled: number[] = [];
+    let writing = true;
+    const poller = (async () => {
+      let last = from;
+      while (writing || last < (await feed.latest(ds.manager))) {
+        const res = await t.app.inject({ method: 'GET', url: `/api/changes?since=${last}&limit=1000`, headers: admin });
+        const seqs = bySeqs(res.json().changes);
+        polled.push(...seqs);
+        if (seqs.length) last = seqs[seqs.length - 1];
+        else await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        ds.transaction(async (tx) => {
+          const { outboxId } = await feed.append(tx, { type: 'event.created', entityId: `w${i}`, areaPath: i % 2 ? A.gridPath : B.gridPath, payload: { i } });
+          // Hold the transaction a little, differently per writer, so commits interleave out of id order.
+          await tx.query('SELECT pg_sleep($1)', [(i % 7) / 500]);
+          if (i % 5 === 4) throw new Error(`writer ${i} rolls back`);
+          return outboxId;
+        }),
+      ),
+    );
+    const committed = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    expect(committed).toHaveLength(40);
+    const seqs = await Promise.all(committed.map(seqOf));
+    writing = false;
+    await poller;
+    const expected = Array.from({ length: 40 }, (_, i) => from + 1 + i);
+    expect([...seqs].sort((x, y) => x - y)).toEqual(expected);
+    expect(await feed.latest(ds.manager)).toBe(from + 40);
+    expect(polled).toEqual(expected);
+    const ghosts = await ds.query(`SELECT count(*)::int AS n FROM change WHERE entity_id = ANY($1::text[])`, [['w4', 'w9', 'w14', 'w19', 'w24', 'w29', 'w34', 'w39', 'w44', 'w49']]);
+    expect(ghosts[0].n).toBe(0);
+    await c.until((r) => r.length >= 40);
+    expect(bySeqs(c.received)).toEqual(expected);
+    expect(c.received.map((m) => m.id).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `w${i}`).filter((_, i) => i % 5 !== 4).sort());
   });
 
   it('rejects a handshake without a valid token or without changes:read; accepts an API key in auth.token', async () => {
