@@ -9,9 +9,13 @@ import { encodeAreasTile, TILE_EXTENT } from './mvt-encode';
 export const MAX_TILE_BYTES = 500 * 1024;
 const WORLD_M = 40075016.68557849;
 
-/** Deepest level rank shown per zoom: districts to z8, streets to z10, communities to z12, grids beyond. */
+/**
+ * Deepest level rank shown per zoom: districts to z6, streets at z7, communities at z8, grids from z9,
+ * so the wall colours grids by their cases at city zoom (a city fits a 1920x1080 screen at about z9.5).
+ * A dense territory stays within MAX_TILE_BYTES: an oversized tile is re-made coarser below.
+ */
 export function maxRankForZoom(z: number): number {
-  return z <= 8 ? 1 : z <= 10 ? 2 : z <= 12 ? 3 : 5;
+  return z <= 6 ? 1 : z <= 7 ? 2 : z <= 8 ? 3 : 5;
 }
 
 @Injectable()

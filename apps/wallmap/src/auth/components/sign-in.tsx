@@ -2,13 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
 import { ApiError, login } from '../api/http';
 
+/** One row of GET /api/demo/accounts (apps/api/src/modules/demo/demo.service.ts). */
 interface DemoAccount {
   username: string;
   password: string;
-  role?: string;
-  roles?: string[];
-  displayName?: string;
-  description?: string;
+  role: string;
+  displayName: string;
+  jurisdiction: string;
+  jurisdictionName: string;
 }
 
 /** GET /api/demo/accounts exists only in demo mode: a 404 (or anything else) just hides the list. */
@@ -16,9 +17,8 @@ async function fetchDemoAccounts(): Promise<DemoAccount[]> {
   try {
     const res = await fetch('/api/demo/accounts');
     if (!res.ok) return [];
-    const body = (await res.json()) as unknown;
-    const list = Array.isArray(body) ? body : (body as { accounts?: unknown }).accounts;
-    return Array.isArray(list) ? (list as DemoAccount[]).filter((a) => a && typeof a.username === 'string') : [];
+    const body = (await res.json()) as { accounts?: DemoAccount[] };
+    return Array.isArray(body.accounts) ? body.accounts : [];
   } catch {
     return [];
   }
@@ -82,12 +82,17 @@ export function SignIn() {
                 <li key={a.username}>
                   <button
                     type="button"
+                    data-username={a.username}
                     onClick={() => {
                       setUsername(a.username);
                       setPassword(a.password);
                     }}
                   >
-                    <b>{a.username}</b> {a.displayName ?? ''} <span className="muted">{a.description ?? a.roles?.join(', ') ?? a.role ?? ''}</span>
+                    <b>{a.displayName}</b>
+                    <span className="muted">
+                      {t(`role.${a.role}`)} · {a.jurisdictionName || a.jurisdiction}
+                    </span>
+                    <code>{a.username}</code>
                   </button>
                 </li>
               ))}

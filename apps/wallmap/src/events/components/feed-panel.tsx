@@ -18,11 +18,19 @@ export function FeedPanel({ feed, onSelect }: Props) {
           return (
             <li key={f.seq} className={`feed-item type-${f.type.replace(/\./g, '-')}`} data-seq={f.seq} data-event-id={eventId ?? undefined}>
               <button type="button" disabled={eventId === null} onClick={() => eventId !== null && onSelect(eventId)}>
-                <span className="feed-time">{new Date(f.at).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false })}</span>
-                <span className="feed-type">{t(`change.${f.type}`)}</span>
-                <span className="feed-title">{f.title ?? (f.id ? `#${f.id}` : '')}</span>
-                {f.state && <span className={`state-chip state-${f.state}`}>{t(`state.${f.state}`)}</span>}
-                {f.gridCode && <span className="muted small">{f.gridCode}</span>}
+                <span className="feed-line">
+                  <span className="feed-time">{new Date(f.at).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false })}</span>
+                  <span className="feed-type">{t(`change.${f.type}`)}</span>
+                  {f.state && <span className={`state-chip state-${f.state}`}>{t(`state.${f.state}`)}</span>}
+                </span>
+                <span className="feed-line">
+                  <span className="feed-title">{f.title ?? (f.id ? `#${f.id}` : '')}</span>
+                  {(f.gridName ?? f.gridCode) && (
+                    <span className="feed-grid muted small" title={f.gridCode ?? undefined}>
+                      {f.gridName ?? f.gridCode}
+                    </span>
+                  )}
+                </span>
               </button>
             </li>
           );

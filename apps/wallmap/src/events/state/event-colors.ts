@@ -11,7 +11,7 @@ export const STATUS_COLORS = {
   done: '#5ad17a',
   cluster: '#2f7fd8',
   gridCalm: '#1d3b5c',
-  gridOpen: '#2d7dd2',
+  gridOpen: '#1f9e89',
   gridBusy: '#f29e4c',
   gridOverdue: '#e63946',
 } as const;

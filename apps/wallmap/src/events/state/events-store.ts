@@ -14,6 +14,7 @@ export interface FeedEntry {
   title: string | null;
   state: EventState | null;
   gridCode: string | null;
+  gridName: string | null;
 }
 
 export interface EventsState {
@@ -53,6 +54,7 @@ function feedEntry(m: LiveMessage): FeedEntry {
     title: d && typeof d.title === 'string' ? d.title : null,
     state: d && typeof d.state === 'string' ? d.state : null,
     gridCode: d?.grid?.code ?? null,
+    gridName: d?.grid?.name ?? null,
   };
 }
 

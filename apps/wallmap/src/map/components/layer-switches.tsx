@@ -1,22 +1,30 @@
 import { useI18n } from '../../i18n/i18n-context';
+import type { PointLayer } from '../api/registry-api';
+import { POINT_KINDS, type PointKind } from '../state/map-style';
 import type { LayerVisibility } from './wall-map';
 
 interface Props {
   layers: LayerVisibility;
-  peopleAvailable: boolean | null;
+  peopleAvailable: boolean;
+  points: Partial<Record<PointKind, PointLayer | 'loading' | 'failed'>>;
   onChange(l: LayerVisibility): void;
 }
 
-/** Places, objects and organizations have no per-grid or point endpoint for the wall yet: shown, but marked. */
-const NOT_WIRED = ['places', 'objects', 'organizations'] as const;
-
-export function LayerSwitches({ layers, peopleAvailable, onChange }: Props) {
+/** Grid cases, events, people per grid (counts only), and the registry's places, objects and organizations as points. */
+export function LayerSwitches({ layers, peopleAvailable, points, onChange }: Props) {
   const { t } = useI18n();
-  const toggle = (k: keyof LayerVisibility) => (
+  const pointNote = (k: PointKind) => {
+    const p = points[k];
+    if (p === 'loading') return t('layers.loading');
+    if (p === 'failed') return t('layers.unavailable');
+    if (p) return `${p.data.features.length.toLocaleString()}${p.truncated ? ` (${t('layers.truncated')})` : ''}`;
+    return null;
+  };
+  const toggle = (k: keyof LayerVisibility, disabled = false, extra: string | null = null) => (
     <label className="check" key={k}>
-      <input type="checkbox" checked={layers[k]} disabled={k === 'people' && peopleAvailable === false} onChange={(e) => onChange({ ...layers, [k]: e.target.checked })} />
+      <input type="checkbox" checked={layers[k]} disabled={disabled} onChange={(e) => onChange({ ...layers, [k]: e.target.checked })} />
       {t(`layers.${k}`)}
-      {k === 'people' && peopleAvailable === false && <span className="muted small"> ({t('layers.unavailable')})</span>}
+      {extra && <span className="muted small"> {extra}</span>}
     </label>
   );
   return (
@@ -24,13 +32,8 @@ export function LayerSwitches({ layers, peopleAvailable, onChange }: Props) {
       <h2>{t('layers.title')}</h2>
       {toggle('grids')}
       {toggle('events')}
-      {toggle('people')}
-      {NOT_WIRED.map((k) => (
-        <label className="check" key={k}>
-          <input type="checkbox" disabled />
-          {t(`layers.${k}`)} <span className="muted small">({t('layers.unavailable')})</span>
-        </label>
-      ))}
+      {toggle('people', !peopleAvailable, peopleAvailable ? t('layers.perGrid') : `(${t('layers.unavailable')})`)}
+      {POINT_KINDS.map((k) => toggle(k, points[k] === 'failed', pointNote(k)))}
     </section>
   );
 }

@@ -3,10 +3,12 @@ import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import type { FeatureCollection } from 'geojson';
 import type { EventSummary } from '@gc/contracts';
 import { getSession } from '../../auth/api/http';
 import { worldLand } from '../state/land';
-import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE } from '../state/map-style';
+import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE, POINT_KINDS, type PointKind } from '../state/map-style';
+import { peopleFill, peopleStops } from '../state/people-scale';
 import { diffEvents, isEmptyDiff } from '../state/event-diff';
 import { changedCounts, type GridCount } from '../state/grid-counts';
 
@@ -17,6 +19,9 @@ export interface LayerVisibility {
   grids: boolean;
   events: boolean;
   people: boolean;
+  places: boolean;
+  objects: boolean;
+  organizations: boolean;
 }
 
 export interface FlyTarget {
@@ -30,6 +35,10 @@ interface Props {
   drawn: Record<number, EventSummary>;
   gridCounts: Record<string, GridCount>;
   peopleCounts: Record<string, number>;
+  /** one label point per district, street and community */
+  labels: FeatureCollection | null;
+  /** registry points per kind, once loaded */
+  points: Partial<Record<PointKind, FeatureCollection>>;
   fresh: Record<number, number>;
   selectedId: number | null;
   layers: LayerVisibility;
@@ -57,6 +66,7 @@ export function WallMap(props: Props) {
   const countsRef = useRef<Record<string, GridCount>>({});
   const freshRef = useRef<Record<number, number>>({});
   const selectedRef = useRef<number | null>(null);
+  const pointsRef = useRef<Partial<Record<PointKind, FeatureCollection>>>({});
   const propsRef = useRef(props);
   propsRef.current = props;
   const style = useMemo(() => buildStyle(location.origin, worldLand()), []);
@@ -148,7 +158,25 @@ export function WallMap(props: Props) {
     const map = mapRef.current;
     if (!ready || !map) return;
     for (const [code, n] of Object.entries(props.peopleCounts)) map.setFeatureState({ source: AREAS_SOURCE, sourceLayer: AREAS_LAYER, id: code }, { people: n });
+    map.setPaintProperty('grids-people', 'fill-color', peopleFill(peopleStops(props.peopleCounts)));
   }, [ready, props.peopleCounts]);
+
+  // labels and registry points change rarely: a whole setData when they arrive is right here
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || !props.labels) return;
+    void (map.getSource(LABELS_SOURCE) as GeoJSONSource).setData(props.labels);
+  }, [ready, props.labels]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    for (const k of POINT_KINDS) {
+      const fc = props.points[k];
+      if (fc && pointsRef.current[k] !== fc) void (map.getSource(k) as GeoJSONSource).setData(fc);
+      pointsRef.current[k] = fc;
+    }
+  }, [ready, props.points]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -173,13 +201,16 @@ export function WallMap(props: Props) {
     for (const l of GRID_LAYERS) map.setLayoutProperty(l, 'visibility', vis(props.layers.grids));
     for (const l of EVENT_LAYERS) map.setLayoutProperty(l, 'visibility', vis(props.layers.events));
     map.setLayoutProperty('grids-people', 'visibility', vis(props.layers.people));
+    for (const k of POINT_KINDS) map.setLayoutProperty(`points-${k}`, 'visibility', vis(props.layers[k]));
   }, [ready, props.layers]);
 
   useEffect(() => {
     const map = mapRef.current;
     const t = props.flyTo;
     if (!ready || !map || !t) return;
-    if (t.bbox) map.fitBounds(t.bbox, { padding: 80, maxZoom: 16, duration: t.instant ? 0 : 1500 });
+    // the side panels cover the map's edges: fit into the middle
+    const side = Math.min(440, map.getContainer().clientWidth * 0.25);
+    if (t.bbox) map.fitBounds(t.bbox, { padding: { top: 70, bottom: 70, left: side, right: side }, maxZoom: 16, duration: t.instant ? 0 : 1500 });
     else if (t.center) map.flyTo({ center: t.center, zoom: 15 });
   }, [ready, props.flyTo]);
 

@@ -1,4 +1,4 @@
-import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { STATUS_COLORS as C } from '../../events/state/event-colors';
 
@@ -6,6 +6,11 @@ export const FONT = ['Noto Sans Regular'];
 export const EVENTS_SOURCE = 'events';
 export const AREAS_SOURCE = 'areas';
 export const AREAS_LAYER = 'areas';
+export const LABELS_SOURCE = 'area-labels';
+/** Registry point layers (places, objects, organizations): one GeoJSON source each. */
+export const POINT_KINDS = ['places', 'objects', 'organizations'] as const;
+export type PointKind = (typeof POINT_KINDS)[number];
+const POINT_COLORS: Record<PointKind, string> = { places: '#c792ea', objects: '#7fdbca', organizations: '#f78c6c' };
 
 const fresh: ExpressionSpecification = ['boolean', ['feature-state', 'fresh'], false];
 const open: ExpressionSpecification = ['coalesce', ['feature-state', 'open'], 0];
@@ -36,6 +41,8 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
     sources: {
       land: { type: 'geojson', data: land },
       [AREAS_SOURCE]: { type: 'vector', url: `${origin}/api/areas/tiles.json`, promoteId: 'code' },
+      [LABELS_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+      ...Object.fromEntries(POINT_KINDS.map((k) => [k, { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] }, promoteId: 'id' }])),
       [EVENTS_SOURCE]: {
         type: 'geojson',
         data: { type: 'FeatureCollection', features: [] },
@@ -118,6 +125,21 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
         filter: ['in', ['get', 'level'], ['literal', ['city', 'district']]],
         paint: { 'line-color': '#c9e4ff', 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 3] },
       },
+      ...POINT_KINDS.map(
+        (k): LayerSpecification => ({
+          id: `points-${k}`,
+          type: 'circle',
+          source: k,
+          layout: { visibility: 'none' },
+          paint: {
+            'circle-color': POINT_COLORS[k],
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 14, 3.5, 17, 6],
+            'circle-opacity': 0.85,
+            'circle-stroke-color': '#06101c',
+            'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 12, 0, 15, 1],
+          },
+        }),
+      ),
       {
         id: 'event-clusters',
         type: 'circle',
@@ -172,36 +194,34 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
         },
       },
       {
+        // one label per area at its visual centre (label points), not one per tile piece
         id: 'district-label',
         type: 'symbol',
-        source: AREAS_SOURCE,
-        'source-layer': AREAS_LAYER,
+        source: LABELS_SOURCE,
         filter: ['in', ['get', 'level'], ['literal', ['city', 'district']]],
-        maxzoom: 12,
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 16, 'symbol-avoid-edges': true, 'text-padding': 80 },
-        paint: { 'text-color': '#e8f3ff', 'text-halo-color': '#06101c', 'text-halo-width': 2 },
+        maxzoom: 12.5,
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': ['interpolate', ['linear'], ['zoom'], 8, 15, 12, 20], 'text-letter-spacing': 0.15, 'text-padding': 4 },
+        paint: { 'text-color': '#f2f8ff', 'text-halo-color': 'rgba(6,16,28,0.9)', 'text-halo-width': 2.2, 'text-opacity': ['interpolate', ['linear'], ['zoom'], 11.5, 1, 12.5, 0] },
       },
       {
         id: 'street-label',
         type: 'symbol',
-        source: AREAS_SOURCE,
-        'source-layer': AREAS_LAYER,
+        source: LABELS_SOURCE,
         filter: level('street'),
-        minzoom: 11,
+        minzoom: 10.5,
         maxzoom: 14,
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 13, 'symbol-avoid-edges': true, 'text-padding': 40 },
-        paint: { 'text-color': '#bfdcff', 'text-halo-color': '#06101c', 'text-halo-width': 1.5 },
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': ['interpolate', ['linear'], ['zoom'], 10.5, 11, 13, 14], 'text-padding': 6 },
+        paint: { 'text-color': '#bfdcff', 'text-halo-color': 'rgba(6,16,28,0.9)', 'text-halo-width': 1.6 },
       },
       {
         id: 'community-label',
         type: 'symbol',
-        source: AREAS_SOURCE,
-        'source-layer': AREAS_LAYER,
+        source: LABELS_SOURCE,
         filter: level('community'),
         minzoom: 13,
-        maxzoom: 16,
-        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12, 'symbol-avoid-edges': true, 'text-padding': 30 },
-        paint: { 'text-color': '#9cc8f0', 'text-halo-color': '#06101c', 'text-halo-width': 1.2 },
+        maxzoom: 15.5,
+        layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12, 'text-padding': 4 },
+        paint: { 'text-color': '#9cc8f0', 'text-halo-color': 'rgba(6,16,28,0.9)', 'text-halo-width': 1.3 },
       },
       {
         id: 'grid-label',

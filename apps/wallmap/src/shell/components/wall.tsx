@@ -5,7 +5,11 @@ import type { Session } from '../../auth/state/session';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
 import { computeCounts, eventsReducer, initialEventsState } from '../../events/state/events-store';
-import { fetchOnTime, fetchOpenEvents, itemsOf, type OnTimeStats } from '../../events/api/events-api';
+import type { FeatureCollection } from 'geojson';
+import { fetchOnTime, fetchOpenEvents, type OnTimeStats } from '../../events/api/events-api';
+import { fetchAreaLabels } from '../../map/api/areas-api';
+import { fetchPeopleCounts, fetchPoints, type PointLayer } from '../../map/api/registry-api';
+import { POINT_KINDS, type PointKind } from '../../map/state/map-style';
 import { StatsPanel } from '../../events/components/stats-panel';
 import { FeedPanel } from '../../events/components/feed-panel';
 import { EventDetailPanel } from '../../events/components/event-detail';
@@ -18,26 +22,10 @@ import { countByGrid } from '../../map/state/grid-counts';
 import { bboxOf } from '../../map/state/bbox';
 import { ReplayBar } from '../../replay/components/replay-bar';
 import { stateAt } from '../../replay/state/replay';
+import { STATUS_COLORS } from '../../events/state/event-colors';
 import { TopBar } from './top-bar';
 
 const FRESH_MS = 30_000;
-
-/** People per grid, if the registry offers counts; null when it does not (yet). */
-async function fetchPeopleCounts(): Promise<Record<string, number> | null> {
-  try {
-    const body = await api<unknown>('GET', '/api/registry/counts?groupBy=grid');
-    const rows = itemsOf<Record<string, unknown>>(body).length ? itemsOf<Record<string, unknown>>(body) : ((body as { counts?: Record<string, unknown>[] })?.counts ?? []);
-    const out: Record<string, number> = {};
-    for (const r of rows) {
-      const code = (r.code ?? r.grid ?? r.gridCode ?? (r.grid as { code?: string } | undefined)?.code) as string | undefined;
-      const n = Number(r.people ?? r.count ?? 0);
-      if (typeof code === 'string') out[code] = n;
-    }
-    return out;
-  } catch {
-    return null;
-  }
-}
 
 export function Wall({ session }: { session: Session }) {
   const { t } = useI18n();
@@ -46,10 +34,12 @@ export function Wall({ session }: { session: Session }) {
   stateRef.current = state;
   const [selected, setSelected] = useState<number | null>(null);
   const [filters, setFilters] = useState<EventFilters>(NO_FILTERS);
-  const [layers, setLayers] = useState<LayerVisibility>({ grids: true, events: true, people: false });
+  const [layers, setLayers] = useState<LayerVisibility>({ grids: true, events: true, people: false, places: false, objects: false, organizations: false });
   const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
   const [stats, setStats] = useState<OnTimeStats | null>(null);
   const [people, setPeople] = useState<Record<string, number> | null>(null);
+  const [labels, setLabels] = useState<FeatureCollection | null>(null);
+  const [points, setPoints] = useState<Partial<Record<PointKind, PointLayer | 'loading' | 'failed'>>>({});
   const [errors, setErrors] = useState<string[]>([]);
   const [replayAt, setReplayAt] = useState<number | null>(null);
   const [replayChanges, setReplayChanges] = useState<LiveMessage[]>([]);
@@ -76,6 +66,7 @@ export function Wall({ session }: { session: Session }) {
       }
     })();
     void fetchPeopleCounts().then((p) => alive && setPeople(p));
+    void fetchAreaLabels().then((l) => alive && setLabels(l));
     // start on our territory: the first root area's extent
     void (async () => {
       try {
@@ -126,12 +117,37 @@ export function Wall({ session }: { session: Session }) {
   const onLoaded = useCallback((e: EventSummary) => dispatch({ type: 'event-loaded', event: e }), []);
   const peopleCounts = useMemo(() => people ?? {}, [people]);
 
+  // registry points load the first time their layer is switched on
+  useEffect(() => {
+    for (const k of POINT_KINDS) {
+      if (!layers[k] || points[k]) continue;
+      setPoints((p) => ({ ...p, [k]: 'loading' }));
+      void fetchPoints(k).then(
+        (layer) => setPoints((p) => ({ ...p, [k]: layer })),
+        (e: unknown) => {
+          setPoints((p) => ({ ...p, [k]: 'failed' }));
+          note(`${k}: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      );
+    }
+  }, [layers, points, note]);
+  const pointData = useMemo(() => {
+    const out: Partial<Record<PointKind, FeatureCollection>> = {};
+    for (const k of POINT_KINDS) {
+      const p = points[k];
+      if (p && typeof p === 'object') out[k] = p.data;
+    }
+    return out;
+  }, [points]);
+
   return (
     <div className="wall">
       <WallMap
         drawn={drawn}
         gridCounts={gridCounts}
         peopleCounts={peopleCounts}
+        labels={labels}
+        points={pointData}
         fresh={shown.fresh}
         selectedId={selected}
         layers={layers}
@@ -155,7 +171,7 @@ export function Wall({ session }: { session: Session }) {
           </section>
         )}
         <FiltersBar filters={filters} categories={categories} departments={departments} onChange={setFilters} />
-        <LayerSwitches layers={layers} peopleAvailable={people === null ? false : true} onChange={setLayers} />
+        <LayerSwitches layers={layers} peopleAvailable={people !== null} points={points} onChange={setLayers} />
       </aside>
       <footer className="bottom">
         <ReplayBar at={replayAt} changes={replayChanges} onLoad={setReplayChanges} onScrub={setReplayAt} />
@@ -175,6 +191,23 @@ export function Wall({ session }: { session: Session }) {
           <span>
             <i className="dot ring" style={{ background: 'var(--c-overdue)' }} />
             {t('legend.overdue')}
+          </span>
+          <span className="sep" />
+          <span>
+            <i className="swatch" style={{ background: STATUS_COLORS.gridCalm }} />
+            {t('legend.gridCalm')}
+          </span>
+          <span>
+            <i className="swatch" style={{ background: STATUS_COLORS.gridOpen }} />
+            {t('legend.gridOpen')}
+          </span>
+          <span>
+            <i className="swatch" style={{ background: STATUS_COLORS.gridBusy }} />
+            {t('legend.gridBusy')}
+          </span>
+          <span>
+            <i className="swatch" style={{ background: STATUS_COLORS.gridOverdue }} />
+            {t('legend.gridOverdue')}
           </span>
         </div>
         {errors.length > 0 && (

@@ -1,0 +1,22 @@
+import type { FeatureCollection, Point } from 'geojson';
+import { api } from '../../auth/api/http';
+import { labelPoints, type LabelProps } from '../state/label-points';
+
+/** Levels named on the wall by a label point each (grids are named from their tiles at close zoom). */
+export const LABELLED_LEVELS = ['district', 'street', 'community'] as const;
+
+/**
+ * Label points of the current areas of the named levels, in the caller's jurisdiction
+ * (GET /api/areas/export per level). A level that fails is left out; the outlines still draw.
+ */
+export async function fetchAreaLabels(levels: readonly string[] = LABELLED_LEVELS): Promise<FeatureCollection<Point, LabelProps>> {
+  const parts = await Promise.all(
+    levels.map((level) =>
+      api<FeatureCollection>('GET', `/api/areas/export?level=${level}`).then(
+        (fc) => labelPoints(fc).features,
+        () => [],
+      ),
+    ),
+  );
+  return { type: 'FeatureCollection', features: parts.flat() };
+}
