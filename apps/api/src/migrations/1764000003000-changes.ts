@@ -29,11 +29,38 @@ export class Changes1764000003000 implements MigrationInterface {
     )`);
     // The sequencer's work list stays tiny however long the table grows.
     await q.query(`CREATE INDEX change_unsequenced_idx ON change (id) WHERE seq IS NULL`);
+    // One sequencing pass in one round trip (called outside any transaction, so the lock is
+    // released at the statement's commit). Returns NULL when another session holds the lock,
+    // else how many rows it numbered. In a VOLATILE plpgsql function under READ COMMITTED each
+    // statement takes a fresh snapshot: the UPDATE's is taken after the lock was granted, so it
+    // sees everything the previous sequencer committed (its seqs and its counter).
+    await q.query(`CREATE FUNCTION change_sequence(lock_key bigint, batch int) RETURNS int
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE numbered int;
+      BEGIN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'change_sequence needs READ COMMITTED (a fresh snapshot after the lock)';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM change WHERE seq IS NULL) THEN RETURN 0; END IF;
+        IF NOT pg_try_advisory_xact_lock(lock_key) THEN RETURN NULL; END IF;
+        WITH todo AS (
+          SELECT id, row_number() OVER (ORDER BY id) AS n
+            FROM (SELECT id FROM change WHERE seq IS NULL ORDER BY id LIMIT batch) oldest
+        ), bump AS (
+          UPDATE change_counter SET seq = seq + (SELECT count(*) FROM todo)
+           WHERE EXISTS (SELECT 1 FROM todo)
+          RETURNING seq - (SELECT count(*) FROM todo) AS base
+        ), done AS (
+          UPDATE change c SET seq = bump.base + todo.n FROM todo, bump WHERE c.id = todo.id RETURNING 1
+        )
+        SELECT count(*) INTO numbered FROM done;
+        RETURN numbered;
+      END $$`);
     await q.query(`CREATE INDEX change_at_idx ON change (at)`);
     await q.query(`CREATE INDEX change_area_gist ON change USING gist (area_path)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE change; DROP TABLE change_counter`);
+    await q.query(`DROP FUNCTION change_sequence(bigint, int); DROP TABLE change; DROP TABLE change_counter`);
   }
 }

@@ -50,39 +50,15 @@ export class ChangeFeedRepository {
     return { outboxId: Number(row.id) };
   }
 
-  /** Is any committed outbox row still waiting for its seq? (cheap probe on the partial index, no transaction) */
-  async hasUnsequenced(db: EntityManager): Promise<boolean> {
-    const [row] = await db.query(`SELECT EXISTS (SELECT 1 FROM change WHERE seq IS NULL) AS pending`);
-    return row.pending;
-  }
-
   /**
-   * One sequencing pass; `tx` must be a READ COMMITTED transaction used for nothing else.
-   * The advisory lock makes this the only sequencer in the cluster until commit; returns
-   * null when another process holds it. Otherwise numbers up to `limit` committed
-   * unsequenced rows counter+1, counter+2, … in id order and moves the counter by as
-   * many, in the same statement, and returns how many it numbered.
-   * The lock is taken in its own statement on purpose: under READ COMMITTED the next
-   * statement's snapshot is taken after the lock was granted, so it sees everything the
-   * previous sequencer committed (its seqs and its counter) before releasing the lock.
+   * One sequencing pass, in one round trip; call it OUTSIDE any transaction (`db` must not be
+   * a transaction's manager: the advisory lock lives until the statement's own commit).
+   * Returns null when another process is sequencing, else how many committed rows got the
+   * seqs counter+1, counter+2, … in id order (the counter moves in the same statement).
+   * The SQL is the function `change_sequence` (changes migration), which explains the snapshot.
    */
-  async sequence(tx: EntityManager, lockKey: number, limit: number): Promise<number | null> {
-    const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [lockKey]);
-    if (!locked) return null;
-    const [row] = await tx.query(
-      `WITH todo AS (
-         SELECT id, row_number() OVER (ORDER BY id) AS n
-           FROM (SELECT id FROM change WHERE seq IS NULL ORDER BY id LIMIT $1) oldest
-       ), bump AS (
-         UPDATE change_counter SET seq = seq + (SELECT count(*) FROM todo)
-          WHERE EXISTS (SELECT 1 FROM todo)
-         RETURNING seq - (SELECT count(*) FROM todo) AS base
-       ), numbered AS (
-         UPDATE change c SET seq = bump.base + todo.n FROM todo, bump WHERE c.id = todo.id RETURNING 1
-       )
-       SELECT count(*)::int AS n FROM numbered`,
-      [limit],
-    );
+  async sequence(db: EntityManager, lockKey: number, limit: number): Promise<number | null> {
+    const [row] = await db.query(`SELECT change_sequence($1, $2) AS n`, [lockKey, limit]);
     return row.n;
   }
 

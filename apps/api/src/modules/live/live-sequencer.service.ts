@@ -30,11 +30,10 @@ export class LiveSequencer {
   ) {}
 
   async pass(): Promise<SequencingPass> {
-    // The probe needs no transaction and spares the idle poll a BEGIN/COMMIT.
-    if (!(await this.repo.hasUnsequenced(this.dataSource.manager))) return { numbered: 0, busy: false };
     let numbered = 0;
     for (;;) {
-      const n = await this.dataSource.transaction('READ COMMITTED', (tx) => this.repo.sequence(tx, SEQUENCER_LOCK, SEQUENCE_BATCH));
+      // One statement in autocommit: a cheap probe, the lock, the numbering, the commit.
+      const n = await this.repo.sequence(this.dataSource.manager, SEQUENCER_LOCK, SEQUENCE_BATCH);
       if (n === null) return { numbered, busy: true };
       numbered += n;
       if (n < SEQUENCE_BATCH) return { numbered, busy: false };
