@@ -16,7 +16,7 @@ const { fakerZH_CN: faker } = require('@faker-js/faker') as typeof FakerModule;
  * Scale: a sample of the grids' synthetic household counts (properties.households), so that
  * the first boot stays quick: about one sampled household per HOUSEHOLD_SAMPLE households.
  */
-export const HOUSEHOLD_SAMPLE = 180;
+export const HOUSEHOLD_SAMPLE = 220;
 
 export interface DemoGrid {
   id: number;
@@ -175,7 +175,7 @@ export function buildPopulation(grids: DemoGrid[], today = new Date(), seed = 8)
       const road = faker.location.street();
       pop.places.push({ ext, gridId: g.id, kind: 'compound', name, address: `${road}${1 + Math.floor(r() * 300)}号${name}`, compound: name, building: null, parentExt: null });
       const buildings: string[] = [];
-      const nb = 2 + Math.floor(r() * 3);
+      const nb = 2 + Math.floor(r() * 2);
       for (let b = 1; b <= nb; b++) {
         const bext = `${ext}-b${b}`;
         pop.buildings.push({ ext: bext, gridId: g.id, kind: 'building', name: `${name}${b}栋`, address: `${name}${b}栋`, compound: name, building: `${b}栋`, parentExt: ext });
@@ -246,8 +246,8 @@ export function buildPopulation(grids: DemoGrid[], today = new Date(), seed = 8)
       });
     }
 
-    // City components: about one per hundred households, by catalogue weights.
-    const nObjects = around(r, h / 100, 2);
+    // City components: about one per 150 households, by catalogue weights.
+    const nObjects = around(r, h / 150, 2);
     for (let o = 1; o <= nObjects; o++) {
       const [category, name, department] = weighted(r, OBJECT_KINDS.map((k) => [k, k[3]] as const));
       const u = r();

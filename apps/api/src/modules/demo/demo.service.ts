@@ -11,10 +11,10 @@ import { DemoPopulationService } from './demo-population.service';
 import { chineseName, rng, syntheticPhone } from './demo-random';
 import { DemoTerritoryService } from './demo-territory.service';
 
-/** A year of history, ~30 cases a weekday across the six districts (a sample: the real city has thousands). */
+/** A year of history, ~24 cases a weekday across the six districts (a sample: the real city has thousands). */
 export const DEMO_HISTORY: Omit<HistoryOptions, 'now'> = {
   days: 365,
-  perDay: 30,
+  perDay: 24,
   categories: [
     ['exposed_rubbish', 14, 'place'], ['overflowing_bin', 8, 'object'], ['illegal_ads', 7, 'place'], ['noise', 6, 'place'], ['pollution', 2, 'place'],
     ['tree_fall', 1, 'object'], ['greenery_damage', 3, 'object'], ['street_vendor', 10, 'place'], ['illegal_parking', 9, 'place'], ['shared_bikes', 6, 'place'],
