@@ -2,7 +2,7 @@
 // page.evaluate callbacks run in the browser: they need the DOM types the Node test tsconfig leaves out.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { startServer, REPO_ROOT, TEST_SERVER_ENV, type ServerProcess } from './support/server-process';
 
 const ADMIN = { username: TEST_SERVER_ENV.ADMIN_USERNAME, password: TEST_SERVER_ENV.ADMIN_PASSWORD };
@@ -198,4 +198,57 @@ test('the wall draws the grids and events, fills its panels and follows live cha
   // the one refusal the test asked for (close on a reported case), nothing else
   expect(a.problems).toEqual([`http 409 ${server.url}/api/events/${live.body.id}/transitions`]);
   expect(b.problems).toEqual([]);
+});
+
+test('after a dropped connection the wall catches up by seq: every missed event once, no reload, back to 在线', async () => {
+  const { page, problems } = await openPage();
+  // the network between this screen and /live, under the test's control: while `down`, the socket is
+  // cut and every reconnect attempt refused (as a dead link would), so only the catch-up can deliver
+  let down = false;
+  const links = new Set<WebSocketRoute>();
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) {
+      void ws.close({ code: 1011, reason: 'test: network down' });
+      return;
+    }
+    const upstream = ws.connectToServer();
+    links.add(ws);
+    ws.onClose(() => {
+      links.delete(ws);
+      void upstream.close();
+    });
+  });
+  await signIn(page);
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  down = true;
+  for (const ws of [...links]) await ws.close({ code: 1006, reason: 'test: network down' });
+  await page.waitForSelector('[data-testid=connection][data-status=reconnecting]', { timeout: 10000 });
+
+  const missed: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const e = await call<{ id: number }>('POST', '/api/events', { title: `断线期间 ${i + 1}`, category: 'exposed_rubbish', urgency: 'normal', lon: AT.lon + 0.001 * i, lat: AT.lat + 0.002 });
+    expect(e.status).toBe(201);
+    missed.push(e.body.id);
+  }
+  // still cut off: none of them can have arrived
+  expect(await page.evaluate((ids) => ids.filter((id) => document.querySelector(`[data-testid=feed] li[data-event-id="${id}"]`)).length, missed)).toBe(0);
+
+  down = false;
+  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
+  for (const id of missed) await page.waitForSelector(`[data-testid=feed] li[data-event-id="${id}"]`, { timeout: 10000 });
+  // one more live event after the catch-up, to be sure nothing the catch-up fetched comes twice
+  const after = await call<{ id: number }>('POST', '/api/events', { title: '恢复之后', category: 'exposed_rubbish', urgency: 'normal', lon: AT.lon, lat: AT.lat + 0.003 });
+  await page.waitForSelector(`[data-testid=feed] li[data-event-id="${after.body.id}"]`, { timeout: 10000 });
+
+  const feed = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid=feed] li')).map((li) => ({ seq: Number(li.getAttribute('data-seq')), id: li.getAttribute('data-event-id') })));
+  for (const id of [...missed, after.body.id]) expect(feed.filter((f) => f.id === String(id))).toHaveLength(1);
+  const seqs = feed.map((f) => f.seq);
+  expect(new Set(seqs).size).toBe(seqs.length);
+  expect([...seqs].sort((x, y) => y - x)).toEqual(seqs);
+  // caught up in the same document, without a reload
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  // the refused reconnects show up as WebSocket errors in the console; nothing else may
+  expect(problems.filter((p) => !/WebSocket/i.test(p))).toEqual([]);
+  await page.context().close();
 });
