@@ -28,8 +28,8 @@ export class EventIdempotencyService {
   constructor(private readonly log: EventLogRepository) {}
 
   /**
-   * `finalize` runs only for a first execution, after the response is stored: the outbox
-   * append goes there because it takes the outbox counter's lock, which is held until commit.
+   * `finalize` runs only for a first execution, after the response is stored (the outbox
+   * append goes there: a retry must not push the change twice).
    */
   async run<T>(tx: EntityManager, p: Principal, key: string | undefined, request: unknown, work: () => Promise<T>, finalize?: (result: T) => Promise<void>): Promise<T> {
     if (!key) {

@@ -74,7 +74,7 @@ export class EventIntakeService {
         opts.idempotencyKey,
         { route: opts.route ?? 'POST /api/events', input },
         () => this.insert(tx, p, input, category.code, null, opts.requestId),
-        // last statement before COMMIT: the outbox counter lock serialises writers until then
+        // only for a first execution (a retry returns the stored answer and appends nothing)
         (detail) => this.feed.append(tx, { type: 'event.created', entityId: detail.id, areaPath: detail.areaPath, payload: summaryOf(detail) }).then(() => undefined),
       ),
     );

@@ -198,7 +198,6 @@ export class EventWorkflowService {
     await this.audit.write(tx, p, action, 'event', before.id, toSummary(before), summary, { requestId: r.requestId, areaPath: after.areaPath });
     const legal = p ? actionsFor(p, after.state, after.departmentId) : [];
     const detail = toDetail(after, await this.log.timeline(tx, before.id), await this.summons.forEvent(tx, before.id), legal);
-    // Last: the outbox counter's lock is held until COMMIT.
     await this.feed.append(tx, { type: r.changeType, entityId: before.id, areaPath: after.areaPath, payload: summary });
     return detail;
   }
