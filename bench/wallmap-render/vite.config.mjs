@@ -1,0 +1,19 @@
+// Builds the render bench page from the wall map's own map code (bench/wallmap-render.bench.ts).
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+const root = resolve(import.meta.dirname, '../..');
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  // the wall's glyphs (cluster counts are text)
+  publicDir: resolve(root, 'apps/wallmap/public'),
+  resolve: {
+    alias: {
+      '@gc/contracts': resolve(root, 'libs/contracts/src/index.ts'),
+      '@gc/geo': resolve(root, 'libs/geo/src/index.ts'),
+    },
+  },
+  build: { outDir: resolve(root, 'dist/bench/wallmap-render'), emptyOutDir: true, chunkSizeWarningLimit: 5000 },
+  logLevel: 'warn',
+});
