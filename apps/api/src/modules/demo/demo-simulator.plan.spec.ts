@@ -1,7 +1,7 @@
 import type { EventState } from '@gc/contracts';
 import { ruleFor, type EventAction } from '../events/event-workflow.rules';
 import { rng } from './demo-random';
-import { categoryRhythm, hourlyRhythm, localHour, planFor } from './demo-simulator.plan';
+import { categoryRhythm, hourlyRhythm, localHour, planFor, resumePlan } from './demo-simulator.plan';
 
 describe('simulator plans', () => {
   it('only ever take legal transitions, from reported to an end or a deliberate stop', () => {
@@ -22,6 +22,20 @@ describe('simulator plans', () => {
     expect((ends.get('closed') ?? 0) + (ends.get('evaluated') ?? 0)).toBeGreaterThan(1500);
     expect(ends.get('rejected')).toBeGreaterThan(0);
     expect((ends.get('dispatched') ?? 0) + (ends.get('in_progress') ?? 0)).toBeGreaterThan(50);
+  });
+
+  it('resume a case left open from any open state to closed, legally', () => {
+    const r = rng(7);
+    for (const from of ['reported', 'accepted', 'registered', 'dispatched', 'in_progress', 'rework', 'handled', 'verified', 'self_handled'] as EventState[]) {
+      let state = from;
+      for (const s of resumePlan(r, from)) {
+        const rule = ruleFor(state, s.action as EventAction, { passed: s.input?.passed });
+        expect({ from, state, action: s.action, legal: rule !== null }).toEqual({ from, state, action: s.action, legal: true });
+        state = rule!.to as EventState;
+      }
+      expect(state).toBe('closed');
+    }
+    expect(resumePlan(r, 'closed')).toEqual([]);
   });
 
   it('follow the city clock: busy mornings, quiet nights, noise at night', () => {

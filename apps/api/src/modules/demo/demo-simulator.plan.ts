@@ -77,3 +77,21 @@ export function planFor(r: () => number, patrol: boolean): PlannedStep[] {
   if (r() < 0.6) steps.push({ action: 'evaluate', actor: 'supervisor', delayMs: wait(10, 120) });
   return steps;
 }
+
+/** The rest of the normal path for a case the simulator left open (a restart): from its current state to closed. */
+export function resumePlan(r: () => number, state: string): PlannedStep[] {
+  const wait = (min: number, max: number) => Math.round((min + r() * (max - min)) * 1000);
+  const tail: PlannedStep[] = [
+    { action: 'accept', actor: 'command', delayMs: wait(2, 15) },
+    { action: 'register', actor: 'command', delayMs: wait(2, 15) },
+    { action: 'dispatch', actor: 'command', delayMs: wait(2, 20) },
+    { action: 'start', actor: 'department', delayMs: wait(5, 40) },
+    { action: 'feedback', actor: 'department', delayMs: wait(10, 90), input: { note: '已处置' } },
+    { action: 'verify', actor: 'supervisor', delayMs: wait(5, 40), input: { passed: true, note: '核查通过' } },
+    { action: 'close', actor: 'supervisor', delayMs: wait(3, 20) },
+  ];
+  const from: Record<string, number> = { reported: 0, accepted: 1, registered: 2, dispatched: 3, rework: 3, in_progress: 4, handled: 5, verified: 6 };
+  if (state === 'self_handled') return [{ action: 'close', actor: 'supervisor', delayMs: wait(3, 20) }];
+  const i = from[state];
+  return i === undefined ? [] : tail.slice(i);
+}

@@ -31,6 +31,20 @@ export class DemoSimulatorRepository {
   }
 
   /**
+   * Cases the simulator created and left open (the process stopped), except those it let go late
+   * on purpose (escalated): a restart picks them up again. Title prefix = the simulator's mark.
+   */
+  async openSimulated(db: EntityManager, limit: number): Promise<{ id: number; state: string; department: string | null }[]> {
+    return db.query(
+      `SELECT e.id::int, e.state, d.code AS department FROM event e LEFT JOIN department d ON d.id = e.department_id
+        WHERE e.title LIKE '模拟案件·%' AND e.escalation_level = 0
+          AND e.state IN ('reported', 'accepted', 'registered', 'dispatched', 'in_progress', 'rework', 'handled', 'verified', 'self_handled')
+        ORDER BY e.id LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /**
    * A sample of where things happen, weighted towards people and components: buildings (where
    * people live), shops, schools and city components, each with its grid and grid worker.
    */

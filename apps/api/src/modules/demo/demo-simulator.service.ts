@@ -3,12 +3,13 @@ import { DataSource } from 'typeorm';
 import { ROLE_PERMISSIONS, type EventSource, type Role, type Urgency } from '@gc/contracts';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
+import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
 import type { Principal } from '../auth/principal';
 import { EventIntakeService } from '../events/event-intake.service';
 import { EventWorkflowService, type TransitionInput } from '../events/event-workflow.service';
 import type { EventAction } from '../events/event-workflow.rules';
 import { DemoSimulatorRepository, type SimAnchor } from './demo-simulator.repository';
-import { categoryRhythm, hourlyRhythm, localHour, planFor, type PlannedStep } from './demo-simulator.plan';
+import { categoryRhythm, hourlyRhythm, localHour, planFor, resumePlan, type PlannedStep } from './demo-simulator.plan';
 import { chineseName, rng, syntheticPhone } from './demo-random';
 import { DEMO_HISTORY, DemoService } from './demo.service';
 
@@ -22,8 +23,6 @@ interface Live {
 }
 
 const TICK_MS = 200;
-/** At most this many intake/workflow calls in flight: beyond it new work waits for the next tick. */
-const MAX_IN_FLIGHT = 32;
 
 function principal(role: Role, p: { id: number; name: string; jurisdiction: string; scopePath: string | null; dept?: { id: number; code: string } }): Principal {
   return {
@@ -61,6 +60,11 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
   private workers = new Map<string, Principal>();
   private debt = 0;
   private creating = 0;
+  /**
+   * At most this many intake/workflow calls in flight: half the connection pool, so people using the
+   * API (and the escalation sweep) always find a connection. Beyond it, work waits for the next tick.
+   */
+  private readonly maxInFlight: number;
   private last = Date.now();
   readonly stats = { created: 0, transitioned: 0, failed: 0, skipped: 0 };
 
@@ -71,7 +75,10 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     private readonly workflow: EventWorkflowService,
     private readonly demo: DemoService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(DATABASE_INFO) db: DatabaseInfo,
+  ) {
+    this.maxInFlight = Math.max(1, Math.floor(db.poolSize / 2));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.simulator) return;
@@ -106,8 +113,13 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
       this.departments.set(d.code, principal('department', { id: 0, name: `模拟·${d.name}`, jurisdiction: city.code, scopePath: city.path, dept: d }));
     }
     this.anchors = await this.repo.anchors(db, 3000);
+    // Pick up where a previous run stopped.
+    for (const c of await this.repo.openSimulated(db, 5000)) {
+      const steps = resumePlan(this.r, c.state);
+      if (steps.length) this.live.push({ id: c.id, steps, next: 0, at: Date.now() + steps[0].delayMs, department: c.department, worker: null });
+    }
     this.last = Date.now();
-    this.logger.log(`simulator on: ${this.config.SIMULATOR_RATE} events/s on average, ${this.anchors.length} locations`);
+    this.logger.log(`simulator on: ${this.config.SIMULATOR_RATE} events/s on average, ${this.anchors.length} locations, ${this.live.length} open cases resumed`);
     this.schedule();
   }
 
@@ -132,7 +144,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     const due = this.live.filter((c) => c.at <= now);
     if (due.length) this.live = this.live.filter((c) => c.at > now);
     for (const c of due) {
-      if (this.stopped || this.inFlight.size >= MAX_IN_FLIGHT) {
+      if (this.stopped || this.inFlight.size >= this.maxInFlight) {
         c.at = now + TICK_MS;
         this.live.push(c);
         continue;
@@ -143,7 +155,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     this.debt += this.config.SIMULATOR_RATE * hourlyRhythm(new Date(now)) * dt;
     while (this.debt >= 1 && !this.stopped) {
       this.debt -= 1;
-      if (this.creating >= MAX_IN_FLIGHT / 2 || this.inFlight.size >= MAX_IN_FLIGHT) {
+      if (this.creating >= Math.max(1, this.maxInFlight / 2) || this.inFlight.size >= this.maxInFlight) {
         this.stats.skipped++;
         continue;
       }
