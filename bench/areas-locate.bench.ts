@@ -1,39 +1,39 @@
 /**
  * Locate over HTTP (issue 3): `GET /api/areas/locate?lon&lat` on the real API process
- * (auth guard, zod validation, the lookup on area_part pieces, the chain of parents) against
- * its peer, the same point lookup (area_part && point, ST_Covers, deepest current area) done
- * with one bare `pg` query in a minimal Fastify app with the same pool size.
+ * (auth guard, zod validation, the lookup on area_part pieces with the chain of parents) against
+ * its peer, the same lookup (area_part && point, ST_Covers, deepest current area, chain: the
+ * repository's own single statement) done with bare `pg` in a minimal Fastify app, same pool size.
  * Target: API ≥ 0.7x the peer's requests/s. City: 100k grid cells (BENCH_SCALE scales it).
  *
  * BENCH_CONNECTIONS (16), BENCH_SECONDS (8), BENCH_ROUNDS (2, order alternated).
  * Run: node scripts/bench.mjs areas-locate
  */
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
-import { buildCity, connect, createBenchDb, load, median, run, scaled, startApi, startPeer, verdict, type LoadResult } from './support';
+import { buildCity, connect, createBenchDb, load, median, ROOT, run, scaled, startApi, startPeer, verdict, type LoadResult } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TARGET = 0.7;
 
-/** The peer: the lookup the API does, as one bare query. */
-export const PEER_SQL = `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId"
-   FROM area_part p JOIN area a ON a.id = p.area_id
-  WHERE p.geom && ST_SetSRID(ST_MakePoint($1, $2), 4326)
-    AND ST_Covers(p.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-    AND a.valid_from IS NOT NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())
-  ORDER BY nlevel(a.path) DESC, a.code
-  LIMIT 1`;
-
+/**
+ * The peer: the very statement the API runs for locate (grid + chain of parents, taken from the
+ * built AreaLookupRepository), bare pg, no auth, no validation, no framework.
+ */
 async function peer(port: number, databaseUrl: string): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { AreaLookupRepository } = require(join(ROOT, 'dist/api/apps/api/src/modules/areas/area-lookup.repository.js'));
+  const repo = new AreaLookupRepository();
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+  const db = { query: async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows };
   const app = Fastify({ logger: false });
   app.get('/locate', async (req, reply) => {
     const q = req.query as { lon?: string; lat?: string };
-    const { rows } = await pool.query(PEER_SQL, [Number(q.lon), Number(q.lat)]);
-    if (!rows[0]) return reply.code(404).send({ code: 'NOT_IN_ANY_GRID' });
-    return rows[0];
+    const hit = await repo.locateWithChain(db, Number(q.lon), Number(q.lat), null);
+    if (!hit) return reply.code(404).send({ code: 'NOT_IN_ANY_GRID' });
+    return { grid: { code: hit.code, name: hit.name, level: hit.level }, chain: hit.chain, versionId: hit.versionId };
   });
   await app.listen({ port, host: '127.0.0.1' });
 }
@@ -64,8 +64,8 @@ async function main(): Promise<void> {
     // Check both answer the same grid for one point before timing anything.
     const probe = point('')();
     const a = (await (await fetch(`${api.url}/api/areas/locate${probe}`, { headers: auth })).json()) as { grid: { code: string } };
-    const b = (await (await fetch(`${bare.url}/locate${probe}`)).json()) as { code: string };
-    if (a.grid?.code !== b.code) throw new Error(`API and peer disagree at ${probe}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    const b = (await (await fetch(`${bare.url}/locate${probe}`)).json()) as { grid: { code: string } };
+    if (a.grid?.code !== b.grid?.code) throw new Error(`API and peer disagree at ${probe}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
     // Warm-up (JIT, plan caches, shared buffers).
     await load({ url: api.url, connections: CONNECTIONS, seconds: 2, path: point('/api/areas/locate'), headers: auth });
     await load({ url: bare.url, connections: CONNECTIONS, seconds: 2, path: point('/locate') });
