@@ -10,7 +10,8 @@ export const LABELS_SOURCE = 'area-labels';
 /** Registry point layers (places, objects, organizations): one GeoJSON source each. */
 export const POINT_KINDS = ['places', 'objects', 'organizations'] as const;
 export type PointKind = (typeof POINT_KINDS)[number];
-const POINT_COLORS: Record<PointKind, string> = { places: '#c792ea', objects: '#7fdbca', organizations: '#f78c6c' };
+/** Registry points stay clear of the case colours (blue, amber, red) and the teal of grids with cases. */
+export const POINT_COLORS: Record<PointKind, string> = { places: '#c792ea', objects: '#9ccc65', organizations: '#cfd8dc' };
 
 const fresh: ExpressionSpecification = ['boolean', ['feature-state', 'fresh'], false];
 const open: ExpressionSpecification = ['coalesce', ['feature-state', 'open'], 0];
@@ -133,7 +134,7 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
           layout: { visibility: 'none' },
           paint: {
             'circle-color': POINT_COLORS[k],
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 14, 3.5, 17, 6],
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 14, 2.8, 17, 5],
             'circle-opacity': 0.85,
             'circle-stroke-color': '#06101c',
             'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 12, 0, 15, 1],

@@ -9,7 +9,8 @@ import type { FeatureCollection } from 'geojson';
 import { fetchOnTime, fetchOpenEvents, type OnTimeStats } from '../../events/api/events-api';
 import { fetchAreaLabels } from '../../map/api/areas-api';
 import { fetchPeopleCounts, fetchPoints, type PointLayer } from '../../map/api/registry-api';
-import { POINT_KINDS, type PointKind } from '../../map/state/map-style';
+import { POINT_COLORS, POINT_KINDS, type PointKind } from '../../map/state/map-style';
+import { peopleStops } from '../../map/state/people-scale';
 import { StatsPanel } from '../../events/components/stats-panel';
 import { FeedPanel } from '../../events/components/feed-panel';
 import { EventDetailPanel } from '../../events/components/event-detail';
@@ -116,6 +117,7 @@ export function Wall({ session }: { session: Session }) {
   const departments = useMemo(() => [...new Set(Object.values(state.events).map((e) => e.department).filter((d): d is string => !!d))].sort(), [state.events]);
   const onLoaded = useCallback((e: EventSummary) => dispatch({ type: 'event-loaded', event: e }), []);
   const peopleCounts = useMemo(() => people ?? {}, [people]);
+  const peopleRange = useMemo(() => peopleStops(peopleCounts), [peopleCounts]);
 
   // registry points load the first time their layer is switched on
   useEffect(() => {
@@ -192,7 +194,21 @@ export function Wall({ session }: { session: Session }) {
             <i className="dot ring" style={{ background: 'var(--c-overdue)' }} />
             {t('legend.overdue')}
           </span>
+          {POINT_KINDS.filter((k) => layers[k]).map((k) => (
+            <span key={k}>
+              <i className="dot small" style={{ background: POINT_COLORS[k] }} />
+              {t(`layers.${k}`)}
+            </span>
+          ))}
           <span className="sep" />
+          {layers.people && (
+            <span data-testid="legend-people">
+              <i className="ramp" />
+              {t('legend.people')} {peopleRange[0]}–{peopleRange[2]}
+            </span>
+          )}
+          {layers.grids && !layers.people && (
+            <>
           <span>
             <i className="swatch" style={{ background: STATUS_COLORS.gridCalm }} />
             {t('legend.gridCalm')}
@@ -209,6 +225,8 @@ export function Wall({ session }: { session: Session }) {
             <i className="swatch" style={{ background: STATUS_COLORS.gridOverdue }} />
             {t('legend.gridOverdue')}
           </span>
+            </>
+          )}
         </div>
         {errors.length > 0 && (
           <div className="errors" role="alert">
