@@ -158,7 +158,7 @@ export class DemoHistoryRepository {
                 CASE WHEN s.action = 'evaluate' THEN jsonb_build_object('satisfaction', h.satisfaction) ELSE jsonb_build_object('demo', true) END
            FROM demo_hist h
            JOIN event e ON e.external_source = 'demo-history' AND e.external_id = h.ext
-           LEFT JOIN LATERAL (SELECT name FROM grid_staff s WHERE s.area_code = h.grid_code AND s.role = 'grid_worker' ORDER BY s.id LIMIT 1) gw ON true
+           LEFT JOIN LATERAL (SELECT name FROM grid_staff s WHERE s.area_code = h.grid_code AND s.role = 'grid_worker' AND s.valid_to IS NULL ORDER BY s.id LIMIT 1) gw ON true
            LEFT JOIN department d ON d.code = h.dept_code
           CROSS JOIN LATERAL (VALUES
             (1, h.reported_at, 'report', NULL, 'reported', CASE WHEN h.source = 'patrol' THEN coalesce(gw.name, '网格员') ELSE '指挥中心受理员' END, NULL::text, NULL::text),

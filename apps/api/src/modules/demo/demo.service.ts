@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import * as argon2 from 'argon2';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
+import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
 import { AppException } from '../../core/http/app-exception';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { DemoPeopleRepository } from './demo-people.repository';
@@ -23,6 +24,8 @@ export const DEMO_HISTORY: Omit<HistoryOptions, 'now'> = {
     ['illegal_demolition', 1, 'place'], ['neighbour_dispute', 4, 'place'], ['elderly_care', 2, 'place'], ['epidemic_prevention', 1, 'place'], ['other', 2, 'place'],
   ],
 };
+
+export const DEMO_HISTORY_EMBEDDED_PER_DAY = 16;
 
 export interface DemoAccountView {
   username: string;
@@ -55,6 +58,7 @@ export class DemoService implements OnApplicationBootstrap {
     private readonly population: DemoPopulationService,
     private readonly history: DemoHistoryRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_INFO) private readonly db: DatabaseInfo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,7 +79,9 @@ export class DemoService implements OnApplicationBootstrap {
       await this.seedStaff(tx);
       await this.population.load(tx);
       const t2 = Date.now();
-      const history = await this.history.load(tx, { ...DEMO_HISTORY, now: new Date() });
+      // The embedded database (one WASM thread) gets a thinner history so the first boot stays within a minute.
+      const perDay = this.db.mode === 'embedded' ? DEMO_HISTORY_EMBEDDED_PER_DAY : DEMO_HISTORY.perDay;
+      const history = await this.history.load(tx, { ...DEMO_HISTORY, perDay, now: new Date() });
       this.logger.log(`demo history: ${history.events} events, ${history.transitions} transitions in ${Date.now() - t2} ms`);
       this.logger.log(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
