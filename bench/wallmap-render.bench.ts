@@ -43,6 +43,7 @@ interface Result {
   gridsDrawn: number;
   updateData: Way;
   setData: Way;
+  wallBatch: Record<string, number>;
   error?: string;
 }
 
@@ -85,6 +86,8 @@ async function main() {
     for (const [name, w] of [['updateData (diff)', r.updateData], ['setData (full)', r.setData]] as const) {
       console.log(`${name.padEnd(18)} prepare ${ms(w.prep).padStart(9)}  call ${ms(w.sync).padStart(9)}  to screen ${ms(w.toScreen).padStart(9)}  worst frame gap ${ms(w.worstFrame).padStart(9)}  (medians)`);
     }
+    const batch = Object.values(r.wallBatch).reduce((a, b) => a + b, 0);
+    console.log(`the wall's own work per live batch of ${r.changed} (medians): ${Object.entries(r.wallBatch).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}; total ${ms(batch)}`);
     const main = (w: Way) => w.prep + w.sync;
     console.log(`ratio setData / updateData: main thread (prepare + call) ${(main(r.setData) / main(r.updateData)).toFixed(1)}x, to screen ${(r.setData.toScreen / r.updateData.toScreen).toFixed(2)}x`);
     console.log(`applying ${r.changed} changed events with updateData: main thread (prepare + call) ${ms(main(r.updateData))} < 16 ms: ${verdict(main(r.updateData) < 16)}; on screen within one frame: ${verdict(r.updateData.toScreen < 16)}`);
