@@ -128,6 +128,14 @@ export class DemoHistoryRepository {
       `UPDATE demo_hist SET t_end = CASE path WHEN 'rejected' THEN t_accept WHEN 'voided' THEN t_register WHEN 'on_account' THEN t_start
                                                 ELSE coalesce(t_eval, t_close) END`,
     );
+    // Cases already dispatched and started whose work would finish after `now` are still open today:
+    // in progress, and overdue where their limit has passed (so the wall has a backlog to chase).
+    await db.query(
+      `UPDATE demo_hist SET path = 'open', t_feedback = NULL, t_verify_fail = NULL, t_restart = NULL, t_feedback2 = NULL,
+              t_verify = NULL, t_close = NULL, t_eval = NULL, satisfaction = NULL, t_end = t_start
+        WHERE path = 'handled' AND NOT rework AND t_end >= $1 AND t_start < $1`,
+      [o.now],
+    );
     await db.query(`DELETE FROM demo_hist WHERE t_end >= $1`, [o.now]);
 
     const [ev] = await db.query(
@@ -136,13 +144,15 @@ export class DemoHistoryRepository {
                             assignee_name, stage, due_at, escalation_level, escalated_at, rework_count, handled_on_time, satisfaction,
                             external_source, external_id, reported_at, created_at, updated_at, closed_at, created_by)
          SELECT h.cat_name || '·' || h.address, '演示数据（合成）：' || h.cat_name, h.category, h.urgency, h.source,
-                CASE h.path WHEN 'rejected' THEN 'rejected' WHEN 'voided' THEN 'voided' WHEN 'on_account' THEN 'on_account'
+                CASE h.path WHEN 'rejected' THEN 'rejected' WHEN 'voided' THEN 'voided' WHEN 'on_account' THEN 'on_account' WHEN 'open' THEN 'in_progress'
                             ELSE CASE WHEN h.t_eval IS NOT NULL THEN 'evaluated' ELSE 'closed' END END,
                 h.geom, h.grid_id, h.grid_code, h.area_path, h.address,
-                CASE WHEN h.path IN ('handled', 'on_account') THEN d.id END, CASE WHEN h.path IN ('handled', 'on_account') THEN d.name END, NULL,
-                CASE WHEN h.path = 'handled' THEN h.t_dispatch + make_interval(mins => h.handle_wall::int) END,
-                CASE WHEN h.path = 'handled' AND h.late THEN 1 ELSE 0 END,
-                CASE WHEN h.path = 'handled' AND h.late THEN h.t_dispatch + make_interval(mins => h.handle_wall::int) + interval '5 minutes' END,
+                CASE WHEN h.path IN ('handled', 'on_account', 'open') THEN d.id END, CASE WHEN h.path IN ('handled', 'on_account', 'open') THEN d.name END,
+                CASE WHEN h.path = 'open' THEN 'handle' END,
+                CASE WHEN h.path IN ('handled', 'open') THEN h.t_dispatch + make_interval(mins => h.handle_wall::int) END,
+                CASE WHEN h.late AND (h.path = 'handled' OR (h.path = 'open' AND h.t_dispatch + make_interval(mins => h.handle_wall::int) + interval '5 minutes' < $1)) THEN 1 ELSE 0 END,
+                CASE WHEN h.late AND (h.path = 'handled' OR (h.path = 'open' AND h.t_dispatch + make_interval(mins => h.handle_wall::int) + interval '5 minutes' < $1))
+                     THEN h.t_dispatch + make_interval(mins => h.handle_wall::int) + interval '5 minutes' END,
                 CASE WHEN h.path = 'handled' AND h.rework THEN 1 ELSE 0 END,
                 CASE WHEN h.path = 'handled' THEN NOT h.late WHEN h.path = 'self' THEN true END,
                 CASE WHEN h.t_eval IS NOT NULL THEN h.satisfaction END,
@@ -150,6 +160,13 @@ export class DemoHistoryRepository {
            FROM demo_hist h LEFT JOIN department d ON d.code = h.dept_code
          RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
+      [o.now],
+    );
+    // The clock of the open ones: the handling stage started at dispatch.
+    await db.query(
+      `UPDATE event e SET stage_started_at = h.t_dispatch, stage_limit_minutes = (h.handle_wall * 7 / 24)::int,
+              warn_at = h.t_dispatch + make_interval(mins => (h.handle_wall * 0.8)::int)
+         FROM demo_hist h WHERE h.path = 'open' AND e.external_source = 'demo-history' AND e.external_id = h.ext`,
     );
     const [tr] = await db.query(
       `WITH ins AS (
@@ -164,13 +181,14 @@ export class DemoHistoryRepository {
             (1, h.reported_at, 'report', NULL, 'reported', CASE WHEN h.source = 'patrol' THEN coalesce(gw.name, '网格员') ELSE '指挥中心受理员' END, NULL::text, NULL::text),
             (2, CASE WHEN h.path = 'rejected' THEN h.t_accept END, 'reject', 'reported', 'rejected', '指挥中心受理员', '不属于受理范围', NULL),
             (3, CASE WHEN h.path = 'self' THEN h.t_accept END, 'self_handle', 'reported', 'self_handled', coalesce(gw.name, '网格员'), '网格员现场处置', NULL),
-            (4, CASE WHEN h.path IN ('voided', 'on_account', 'handled') THEN h.t_accept END, 'accept', 'reported', 'accepted', '指挥中心受理员', NULL, NULL),
+            (4, CASE WHEN h.path IN ('voided', 'on_account', 'handled', 'open') THEN h.t_accept END, 'accept', 'reported', 'accepted', '指挥中心受理员', NULL, NULL),
             (5, CASE WHEN h.path = 'voided' THEN h.t_register END, 'void', 'accepted', 'voided', '指挥中心值班长', '重复上报', NULL),
-            (6, CASE WHEN h.path IN ('on_account', 'handled') THEN h.t_register END, 'register', 'accepted', 'registered', '指挥中心值班长', NULL, NULL),
-            (7, CASE WHEN h.path IN ('on_account', 'handled') THEN h.t_dispatch END, 'dispatch', 'registered', 'dispatched', '指挥中心派遣员', NULL, h.dept_code),
+            (6, CASE WHEN h.path IN ('on_account', 'handled', 'open') THEN h.t_register END, 'register', 'accepted', 'registered', '指挥中心值班长', NULL, NULL),
+            (7, CASE WHEN h.path IN ('on_account', 'handled', 'open') THEN h.t_dispatch END, 'dispatch', 'registered', 'dispatched', '指挥中心派遣员', NULL, h.dept_code),
             (8, CASE WHEN h.path = 'on_account' THEN h.t_start END, 'put_on_account', 'dispatched', 'on_account', '指挥中心值班长', '需专项资金，挂账处理', NULL),
-            (9, CASE WHEN h.path = 'handled' THEN h.t_start END, 'start', 'dispatched', 'in_progress', d.name, NULL, h.dept_code),
-            (10, CASE WHEN h.path = 'handled' AND h.late THEN h.t_dispatch + make_interval(mins => h.handle_wall::int) + interval '5 minutes' END,
+            (9, CASE WHEN h.path IN ('handled', 'open') THEN h.t_start END, 'start', 'dispatched', 'in_progress', d.name, NULL, h.dept_code),
+            (10, CASE WHEN h.late AND (h.path = 'handled' OR (h.path = 'open' AND h.t_dispatch + make_interval(mins => h.handle_wall::int) + interval '5 minutes' < $1))
+                      THEN h.t_dispatch + make_interval(mins => h.handle_wall::int) + interval '5 minutes' END,
                  'escalate', 'in_progress', 'in_progress', '系统督办', '处置超时，自动督办', NULL),
             (11, CASE WHEN h.path = 'handled' THEN h.t_feedback END, 'feedback', 'in_progress', 'handled', d.name, '已处置', h.dept_code),
             (12, h.t_verify_fail, 'verify', 'handled', 'rework', coalesce(gw.name, '网格员'), '核查未通过，返工', NULL),
@@ -184,6 +202,7 @@ export class DemoHistoryRepository {
           ORDER BY h.i, s.ord
          RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
+      [o.now],
     );
     await db.query(`DROP TABLE demo_hist`);
     return { events: ev.n, transitions: tr.n };

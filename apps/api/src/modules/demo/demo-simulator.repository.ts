@@ -26,6 +26,12 @@ export class DemoSimulatorRepository {
     return row ?? null;
   }
 
+  /** Category names for case titles a person can read on the wall. */
+  async categoryNames(db: EntityManager): Promise<Map<string, string>> {
+    const rows: { code: string; name: string }[] = await db.query(`SELECT code, name FROM event_category`);
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
   async departments(db: EntityManager): Promise<{ id: number; code: string; name: string }[]> {
     return db.query(`SELECT id::int, code, name FROM department ORDER BY code`);
   }

@@ -54,6 +54,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
   private inFlight = new Set<Promise<void>>();
   private live: Live[] = [];
   private anchors: SimAnchor[] = [];
+  private categoryNames = new Map<string, string>();
   private command: Principal | null = null;
   private supervisor: Principal | null = null;
   private departments = new Map<string, Principal>();
@@ -113,6 +114,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
       this.departments.set(d.code, principal('department', { id: 0, name: `模拟·${d.name}`, jurisdiction: city.code, scopePath: city.path, dept: d }));
     }
     this.anchors = await this.repo.anchors(db, 3000);
+    this.categoryNames = await this.repo.categoryNames(db);
     // Pick up where a previous run stopped.
     for (const c of await this.repo.openSimulated(db, 5000)) {
       const steps = resumePlan(this.r, c.state);
@@ -193,7 +195,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     const by = source === 'patrol' ? worker : this.command;
     try {
       const e = await this.intake.create(by, {
-        title: `模拟案件·${category}`,
+        title: `模拟案件·${this.categoryNames.get(category) ?? category}`,
         description: '演示数据（模拟器生成）',
         category,
         urgency,

@@ -276,6 +276,14 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
          FROM log`,
     );
     expect(bad[0]).toEqual({ wrong_final: 0, wrong_first: 0, wrong_times: 0, out_of_order: 0, no_log: 0, outbox_rows: 0 });
+    // A backlog for the wall to chase: some history cases are still in progress today, some of them overdue.
+    const { rows: open } = await sql.query(
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue
+         FROM event WHERE external_source = 'demo-history' AND state = 'in_progress'`,
+    );
+    console.log(`demo history backlog: ${JSON.stringify(open[0])}`);
+    expect(open[0].open).toBeGreaterThan(0);
+    expect(open[0].overdue).toBeGreaterThan(0);
   });
 
   it('keeps wrong demo passwords out', async () => {
