@@ -281,7 +281,7 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
       `SELECT count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue
          FROM event WHERE external_source = 'demo-history' AND state = 'in_progress'`,
     );
-    console.log(`demo history backlog: ${JSON.stringify(open[0])}`);
+    process.stdout.write(`demo history backlog: ${JSON.stringify(open[0])}\n`);
     expect(open[0].open).toBeGreaterThan(0);
     expect(open[0].overdue).toBeGreaterThan(0);
   });
