@@ -1,1 +1,3 @@
 export * from './crs';
+export * from './bbox';
+export * from './label-points';

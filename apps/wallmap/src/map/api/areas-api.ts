@@ -1,6 +1,6 @@
 import type { FeatureCollection, Point } from 'geojson';
 import { api } from '../../auth/api/http';
-import { labelPoints, type LabelProps } from '../state/label-points';
+import { labelPoints, type LabelProps } from '@gc/geo';
 
 /** Levels named on the wall by a label point each (grids are named from their tiles at close zoom). */
 export const LABELLED_LEVELS = ['district', 'street', 'community'] as const;

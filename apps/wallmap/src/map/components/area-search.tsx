@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AreaDetail, AreaSummary } from '@gc/contracts';
 import { api } from '../../auth/api/http';
 import { useI18n } from '../../i18n/i18n-context';
-import { bboxOf } from '../state/bbox';
+import { bboxOf } from '@gc/geo';
 
 interface Props {
   onFly(bbox: [number, number, number, number]): void;
@@ -17,7 +17,7 @@ export function AreaSearch({ onFly }: Props) {
 
   const fly = async (code: string) => {
     const d = await api<AreaDetail>('GET', `/api/areas/${encodeURIComponent(code)}`);
-    const b = bboxOf(d.geometry?.coordinates);
+    const b = bboxOf(d.geometry);
     if (b) onFly(b);
     setHits([]);
   };

@@ -20,7 +20,7 @@ import { AreaSearch } from '../../map/components/area-search';
 import { LayerSwitches } from '../../map/components/layer-switches';
 import { drawnEvents, NO_FILTERS, type EventFilters } from '../../map/state/event-diff';
 import { countByGrid } from '../../map/state/grid-counts';
-import { bboxOf } from '../../map/state/bbox';
+import { bboxOf } from '@gc/geo';
 import { ReplayBar } from '../../replay/components/replay-bar';
 import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
@@ -74,7 +74,7 @@ export function Wall({ session }: { session: Session }) {
         const roots = await api<{ areas: AreaSummary[] }>('GET', '/api/areas?limit=1');
         if (!roots.areas[0]) return;
         const d = await api<AreaDetail>('GET', `/api/areas/${encodeURIComponent(roots.areas[0].code)}`);
-        const b = bboxOf(d.geometry?.coordinates);
+        const b = bboxOf(d.geometry);
         if (alive && b) setFlyTo({ bbox: b, instant: true, key: Date.now() });
       } catch {
         /* no areas yet: the map stays on its default view */

@@ -1,6 +1,9 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+
+const __dirname = dirname(fileURLToPath(import.meta.url));
 
 // Root is apps/wallmap; the API serves the build from dist/wallmap on its own port.
 // Everything is bundled or in public/: the CSP allows no CDN and the wall has no internet.

@@ -1,3 +1,4 @@
+import { area } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
 
 type Ring = Position[];
@@ -23,11 +24,8 @@ function signedDistance(x: number, y: number, rings: Ring[]): number {
   return (inside ? 1 : -1) * Math.sqrt(min);
 }
 
-function ringArea(ring: Ring): number {
-  let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
-  return Math.abs(a / 2);
-}
+/** Area in m² of one polygon (outer ring minus holes), on the sphere. */
+const polygonArea = (rings: Ring[]): number => area({ type: 'Polygon', coordinates: rings });
 
 /**
  * The point deepest inside a polygon (pole of inaccessibility, after mapbox/polylabel, ISC):
@@ -92,7 +90,7 @@ export function labelPoints(fc: FeatureCollection): FeatureCollection<Point, Lab
     const p = (f.properties ?? {}) as Record<string, unknown>;
     if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon') || typeof p.code !== 'string') continue;
     const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-    const largest = polys.reduce((a, b) => (ringArea(b[0]) > ringArea(a[0]) ? b : a));
+    const largest = polys.reduce((a, b) => (polygonArea(b) > polygonArea(a) ? b : a));
     const [x0, x1] = [Math.min(...largest[0].map((c) => c[0])), Math.max(...largest[0].map((c) => c[0]))];
     const at = poleOfInaccessibility(largest, (x1 - x0) / 200);
     out.push({ type: 'Feature', id: p.code, geometry: { type: 'Point', coordinates: at }, properties: { code: p.code, name: String(p.name ?? p.code), level: String(p.level ?? '') } });
