@@ -1,4 +1,5 @@
 import { sqlClient } from './db';
+import { insertBandTerritory } from './factories';
 
 /**
  * A tiny published territory for event tests, inserted with SQL:
@@ -6,24 +7,13 @@ import { sqlClient } from './db';
  * EG1 has a grid worker in grid_staff. Anything else is outside the territory.
  */
 export async function insertEventTerritory(url: string): Promise<void> {
-  const c = await sqlClient(url);
-  try {
-    await c.query(`WITH v AS (
-        INSERT INTO area_version (level, status, label, published_at) VALUES ('grid', 'published', 'events test', now()) RETURNING id),
-      a AS (
-        INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, valid_from)
-        SELECT v.id, x.code, x.name, x.level, x.parent, x.path::ltree, ST_Multi(ST_MakeEnvelope(x.w, 32.00, x.e, 32.05, 4326)),
-               ST_Area(ST_MakeEnvelope(x.w, 32.00, x.e, 32.05, 4326)::geography), now() - interval '1 day'
-          FROM v, (VALUES ('EC', '测试市', 'city', NULL, 'EC', 118.70, 118.80),
-                          ('ED', '测试区', 'district', 'EC', 'EC.ED', 118.70, 118.80),
-                          ('EG1', '西网格', 'grid', 'ED', 'EC.ED.EG1', 118.70, 118.75),
-                          ('EG2', '东网格', 'grid', 'ED', 'EC.ED.EG2', 118.75, 118.80)) x(code, name, level, parent, path, w, e)
-        RETURNING id, geom)
-      INSERT INTO area_part (area_id, geom) SELECT id, (ST_Dump(ST_Subdivide(geom, 64))).geom FROM a`);
-    await c.query(`INSERT INTO grid_staff (area_code, role, name) VALUES ('EG1', 'grid_worker', '王网格')`);
-  } finally {
-    await c.end();
-  }
+  await insertBandTerritory(url, 'events test', [
+    { code: 'EC', name: '测试市', level: 'city', parent: null, path: 'EC', west: 118.7, east: 118.8 },
+    { code: 'ED', name: '测试区', level: 'district', parent: 'EC', path: 'EC.ED', west: 118.7, east: 118.8 },
+    { code: 'EG1', name: '西网格', level: 'grid', parent: 'ED', path: 'EC.ED.EG1', west: 118.7, east: 118.75 },
+    { code: 'EG2', name: '东网格', level: 'grid', parent: 'ED', path: 'EC.ED.EG2', west: 118.75, east: 118.8 },
+  ]);
+  await sql(url, `INSERT INTO grid_staff (area_code, role, name) VALUES ('EG1', 'grid_worker', '王网格')`);
 }
 
 export async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {

@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { sqlClient } from './db';
 
 /**
  * Test data builders with complete defaults and tiny literal geometries you can check by eye.
@@ -41,4 +42,36 @@ export async function twoGridTerritory(db: Client, x = 118.78, y = 32.04) {
     pointInA: { lon: x + 0.005, lat: y + 0.005 },
     pointInB: { lon: x + 0.015, lat: y + 0.005 },
   };
+}
+
+export interface BandArea {
+  code: string;
+  name: string;
+  level: string;
+  parent: string | null;
+  path: string;
+  /** west and east edge in degrees; every area spans latitudes 32.00–32.05 */
+  west: number;
+  east: number;
+}
+
+/** Published rectangles side by side in one statement (version, areas, subdivided pieces). */
+export async function insertBandTerritory(url: string, label: string, areas: BandArea[]): Promise<void> {
+  const c = await sqlClient(url);
+  try {
+    await c.query(
+      `WITH v AS (
+          INSERT INTO area_version (level, status, label, published_at) VALUES ('grid', 'published', $1, now()) RETURNING id),
+        a AS (
+          INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, valid_from)
+          SELECT v.id, x.code, x.name, x.level, x.parent, x.path::ltree, ST_Multi(ST_MakeEnvelope(x.w, 32.00, x.e, 32.05, 4326)),
+                 ST_Area(ST_MakeEnvelope(x.w, 32.00, x.e, 32.05, 4326)::geography), now() - interval '1 day'
+            FROM v, jsonb_to_recordset($2::jsonb) AS x(code text, name text, level text, parent text, path text, w float8, e float8)
+          RETURNING id, geom)
+        INSERT INTO area_part (area_id, geom) SELECT id, (ST_Dump(ST_Subdivide(geom, 64))).geom FROM a`,
+      [label, JSON.stringify(areas.map((a) => ({ ...a, w: a.west, e: a.east })))],
+    );
+  } finally {
+    await c.end();
+  }
 }
