@@ -61,4 +61,34 @@ describe('area tiles show the version they are keyed by (real PostGIS)', () => {
     expect(Math.abs(eastEdge(first) - toTileX(118.02))).toBeLessThanOrEqual(2);
     expect(eastEdge(redrawn)).toBeGreaterThan(eastEdge(first));
   });
+
+  it('holds only the caller\'s jurisdiction and the areas it lies in', async () => {
+    // District TD with two grids side by side; a grid worker of TG1 must not get TG2 in any tile.
+    const district = await post(
+      '/api/areas/import?level=district&codeProperty=code&nameProperty=name',
+      fc({ type: 'Feature', properties: { code: 'TD', name: '辖区' }, geometry: box(118.1, 32.0, 118.12, 32.01) }),
+    );
+    await post(`/api/areas/versions/${district.json().versionId}/publish`, { acknowledgeGaps: true });
+    const grids = await post(
+      '/api/areas/import?level=grid&codeProperty=code&nameProperty=name&parentProperty=parent',
+      fc(
+        { type: 'Feature', properties: { code: 'TG1', name: '一格', parent: 'TD' }, geometry: box(118.1, 32.0, 118.11, 32.01) },
+        { type: 'Feature', properties: { code: 'TG2', name: '二格', parent: 'TD' }, geometry: box(118.11, 32.0, 118.12, 32.01) },
+      ),
+    );
+    expect((await post(`/api/areas/versions/${grids.json().versionId}/publish`, {})).statusCode).toBe(200);
+    const user = await post('/api/users', { username: 'tile_gw', password: 'password-123456', roles: ['grid_worker'], jurisdiction: 'TG1' });
+    expect(user.statusCode).toBe(201);
+    const gw = await t.login('tile_gw', 'password-123456');
+    const key = (await get('/api/areas/tiles.json')).json().version;
+    const [x, y] = tileAt(118.11, 32.005, 14);
+    const codes = async (h: { authorization: string }) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/tiles/areas/${key}/14/${x}/${y}.mvt`, headers: h });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers.vary).toContain('Authorization');
+      return (decodeMvt(res.rawPayload).areas?.features ?? []).map((f) => f.properties.code).sort();
+    };
+    expect(await codes(admin)).toEqual(['TD', 'TG1', 'TG2']);
+    expect(await codes(gw)).toEqual(['TD', 'TG1']);
+  });
 });

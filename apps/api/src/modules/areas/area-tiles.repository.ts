@@ -18,6 +18,8 @@ export interface TileQuery {
   tolerance: number;
   /** areas whose bounding box is smaller than this (degrees) are left out at this zoom */
   minSizeDeg: number;
+  /** the caller's jurisdiction path (null: everything): its subtree plus its own chain of ancestors */
+  scope: string | null;
 }
 
 /**
@@ -35,6 +37,8 @@ const CANDIDATES = `
        AND a.valid_from IS NOT NULL AND a.valid_from <= $4::timestamptz AND (a.valid_to IS NULL OR a.valid_to > $4::timestamptz)
        AND (array_position(ARRAY['city','district','street','community','grid','microgrid'], a.level) - 1 <= $5 OR nlevel(a.path) = 1)
        AND greatest(ST_XMax(a.geom) - ST_XMin(a.geom), ST_YMax(a.geom) - ST_YMin(a.geom)) >= $7
+       -- jurisdiction: the caller's areas and the outlines of the areas they lie in, nothing beside them
+       AND ($8::ltree IS NULL OR a.path <@ $8::ltree OR a.path @> $8::ltree)
   )`;
 
 @Injectable()
@@ -51,7 +55,7 @@ export class AreaTilesRepository {
   }
 
   private params(q: TileQuery) {
-    return [q.z, q.x, q.y, q.at, q.maxRank, q.tolerance, q.minSizeDeg];
+    return [q.z, q.x, q.y, q.at, q.maxRank, q.tolerance, q.minSizeDeg, q.scope];
   }
 
   /** The whole tile encoded by PostGIS (ST_AsMVTGeom: extent 4096, buffer 64, clipped). */

@@ -49,7 +49,7 @@ export class AreaTilesService {
     return at;
   }
 
-  async tile(versionKey: string, z: number, x: number, y: number): Promise<Buffer> {
+  async tile(versionKey: string, z: number, x: number, y: number, scope: string | null = null): Promise<Buffer> {
     const n = 2 ** z;
     if (x >= n) throw new AppException('VALIDATION_FAILED', `invalid params.x: must be below ${n} at zoom ${z}`, [{ field: 'params.x', message: `must be < ${n}` }]);
     if (y >= n) throw new AppException('VALIDATION_FAILED', `invalid params.y: must be below ${n} at zoom ${z}`, [{ field: 'params.y', message: `must be < ${n}` }]);
@@ -61,7 +61,7 @@ export class AreaTilesService {
     const unitDeg = 360 / n / TILE_EXTENT;
     // Coarser on each retry: a tile over the limit is re-made with 4x tolerance and size cut-off.
     for (let coarse = 1; ; coarse *= 4) {
-      const q: TileQuery = { z, x, y, at, maxRank: maxRankForZoom(z), tolerance: 0.5 * unitM * coarse, minSizeDeg: (coarse === 1 ? 0 : 2 * coarse) * unitDeg };
+      const q: TileQuery = { z, x, y, at, maxRank: maxRankForZoom(z), tolerance: 0.5 * unitM * coarse, minSizeDeg: (coarse === 1 ? 0 : 2 * coarse) * unitDeg, scope };
       const tile = this.db.mvt ? await this.repo.mvt(this.tx.manager, q) : encodeAreasTile(await this.repo.rows(this.tx.manager, q), z, x, y);
       if (tile.length <= MAX_TILE_BYTES || coarse >= 4 ** 6) return tile;
     }
