@@ -18,10 +18,9 @@ export async function freshDatabaseUrl(): Promise<string> {
   if (embeddedTestDatabase()) {
     const c = new Client({ connectionString: base });
     await c.connect();
-    const { rows } = await c.query(
-      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migration', 'spatial_ref_sys', 'change_counter')`,
-    );
-    if (rows.length) await c.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    const keep = ['schema_migration', 'spatial_ref_sys', 'change_counter', ...(process.env.GC_TEST_SEEDED_TABLES ?? '').split(',').filter(Boolean)];
+    const { rows } = await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND NOT (tablename = ANY($1::text[]))`, [keep]);
+    if (rows.length) await c.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY`);
     await c.query(`UPDATE change_counter SET seq = 0`);
     await c.end();
     return base;

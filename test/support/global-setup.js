@@ -36,6 +36,17 @@ module.exports = async function globalSetup() {
   await ds.initialize();
   await ds.query('CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS ltree; CREATE EXTENSION IF NOT EXISTS pg_trgm;');
   await ds.runMigrations({ transaction: 'each' });
+  if (process.env.GC_TEST_EMBEDDED) {
+    // One database for every file there: remember which tables the migrations seeded (categories,
+    // departments, tags…) so that the reset between files keeps them.
+    const tables = await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    const seeded = [];
+    for (const { tablename } of tables) {
+      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM "${tablename}"`);
+      if (n > 0) seeded.push(tablename);
+    }
+    process.env.GC_TEST_SEEDED_TABLES = seeded.join(',');
+  }
   await ds.destroy();
 };
 
