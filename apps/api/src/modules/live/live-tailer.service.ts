@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LiveMessage } from '@gc/contracts';
 import { ChangeFeedRepository } from './change-feed.repository';
@@ -36,7 +36,7 @@ export interface LiveSink {
  * transaction that rolled back, because its rows never exist.
  */
 @Injectable()
-export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('LiveTailer');
   private lastSeen: number | null = null;
   private draining = false;
@@ -65,7 +65,8 @@ export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Stop before the database pool closes (onModuleDestroy runs before TypeORM's shutdown). */
+  onModuleDestroy(): void {
     clearInterval(this.timer);
     clearTimeout(this.retry);
     this.lastSeen = null;
@@ -107,6 +108,7 @@ export class LiveTailer implements OnApplicationBootstrap, OnApplicationShutdown
       this.failing = false;
     } catch (e) {
       // The next wake-up or poll retries from the same lastSeen: nothing is lost.
+      if (this.lastSeen === null) return; // shutting down: the pool may already be closing
       if (!this.failing) this.logger.error(`cannot sequence or read the outbox: ${(e as Error).message}`);
       this.failing = true;
     } finally {
