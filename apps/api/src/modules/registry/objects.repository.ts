@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PartialUpdate } from './registry-update';
 import { inScope } from '../auth/scope';
 import type { CreateObject, ListObjects, UpdateObject } from './objects-orgs.schemas';
 import { likePattern } from './registry.schemas';
@@ -53,21 +54,10 @@ export class ObjectsRepository {
   }
 
   async update(tx: EntityManager, id: number, v: UpdateObject, a: Attribution | null): Promise<void> {
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    for (const [key, col] of Object.entries(COLUMNS)) {
-      const value = (v as Record<string, unknown>)[key];
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${col} = $${params.length}`);
-    }
-    if (a) {
-      params.push(a.lon, a.lat, a.gridId, a.gridCode, a.areaPath);
-      const n = params.length;
-      sets.push(`geom = ST_SetSRID(ST_MakePoint($${n - 4}, $${n - 3}), 4326), grid_id = $${n - 2}, grid_code = $${n - 1}, area_path = $${n}::ltree`);
-    }
-    await tx.query(`UPDATE city_object SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+    const u = new PartialUpdate(id).columns(COLUMNS, v).attribution(a);
+    await tx.query(u.sql('city_object'), u.params);
   }
+
 
   /** `category` matches a minor code exactly or every minor under a 2-digit major. */
   async list(db: EntityManager, q: ListObjects, scope: string | null, areaPath: string | null): Promise<ObjectRow[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PartialUpdate } from './registry-update';
 import { inScope } from '../auth/scope';
 import { likePattern } from './registry.schemas';
 import type { Attribution } from './registry.types';
@@ -62,29 +63,12 @@ export class PlacesRepository {
   }
 
   async update(tx: EntityManager, id: number, v: UpdatePlace, a: Attribution | null): Promise<void> {
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    for (const [key, col] of Object.entries(COLUMNS)) {
-      const value = (v as Record<string, unknown>)[key];
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${col} = $${params.length}`);
-    }
-    if (v.properties !== undefined) {
-      params.push(v.properties);
-      sets.push(`properties = $${params.length}`);
-    }
-    if (v.footprint !== undefined) {
-      params.push(v.footprint ? JSON.stringify(v.footprint) : null);
-      sets.push(`footprint = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($${params.length}), 4326))`);
-    }
-    if (a) {
-      params.push(a.lon, a.lat, a.gridId, a.gridCode, a.areaPath);
-      const n = params.length;
-      sets.push(`geom = ST_SetSRID(ST_MakePoint($${n - 4}, $${n - 3}), 4326), grid_id = $${n - 2}, grid_code = $${n - 1}, area_path = $${n}::ltree`);
-    }
-    await tx.query(`UPDATE place SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, params);
+    const u = new PartialUpdate(id).columns(COLUMNS, v);
+    if (v.properties !== undefined) u.set('properties', '?', v.properties);
+    if (v.footprint !== undefined) u.set('footprint', 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', v.footprint ? JSON.stringify(v.footprint) : null);
+    await tx.query(u.attribution(a).sql('place'), u.params);
   }
+
 
   async list(db: EntityManager, q: ListPlaces, scope: string | null, areaPath: string | null): Promise<PlaceRow[]> {
     const params: unknown[] = [scope, areaPath, q.kind ?? null, q.q ?? null, q.q ? likePattern(q.q) : null, q.afterId ?? 0, q.limit];
