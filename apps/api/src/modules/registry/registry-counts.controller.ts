@@ -33,14 +33,22 @@ export class RegistryCountsController {
     const db = this.dataSource.manager;
     const areaPath = await this.location.areaFilter(db, q.area);
     const rows = await this.counts.byGrid(db, areaPath, scopeParam(p));
-    const tags = can(p, 'pii:tags') ? await this.counts.tagsByGrid(db, areaPath, scopeParam(p)) : null;
+    // Tags by grid code, looked up per grid (a filter per grid would be grids × tags at city scale).
+    let tags: Map<string | null, Record<string, number>> | null = null;
+    if (can(p, 'pii:tags')) {
+      tags = new Map();
+      for (const t of await this.counts.tagsByGrid(db, areaPath, scopeParam(p))) {
+        const of = tags.get(t.code) ?? {};
+        of[t.tag] = t.n;
+        tags.set(t.code, of);
+      }
+    }
     return {
       area: q.area ?? null,
       groupBy: q.groupBy,
-      grids: rows.map((r: Record<string, unknown> & { code: string; name: string | null }) => {
+      grids: rows.map((r: Record<string, unknown> & { code: string | null; name: string | null }) => {
         const { code, name, ...counts } = r;
-        const mine = tags?.filter((t) => t.code === code);
-        return { grid: { code, name }, ...counts, ...(mine ? { tags: Object.fromEntries(mine.map((t) => [t.tag, t.n])) } : {}) };
+        return { grid: { code, name }, ...counts, ...(tags ? { tags: tags.get(code) ?? {} } : {}) };
       }),
     };
   }
