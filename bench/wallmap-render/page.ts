@@ -1,19 +1,22 @@
 /// <reference lib="dom" />
 /**
- * The render bench page (bench/wallmap-render.bench.ts): the wall map's own style, event
- * features and diff code, with N_EVENTS open events and N_GRIDS grids generated here.
- * Grids are a GeoJSON source here (the wall gets them as vector tiles from the API); the
- * layers, filters, feature state and the clustered events source are the wall's.
+ * The render bench page (bench/wallmap-render.bench.ts). Everything between the data and the
+ * screen is the wall's own code: its map options and style (map-options.ts, map-style.ts), its
+ * events store (events-store.ts), the views it derives per batch (wall-views.ts) and the way it
+ * brings them onto the map (map-sync.ts). Only the data is made here: N_EVENTS open events and
+ * N_GRIDS grids, with sparse, large ids as a database hands them out.
  */
 import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Polygon } from 'geojson';
 import type { EventSummary, LiveMessage } from '@gc/contracts';
-import { computeCounts, eventsReducer, initialEventsState } from '../../apps/wallmap/src/events/state/events-store';
+import { eventsReducer, initialEventsState, type EventsState } from '../../apps/wallmap/src/events/state/events-store';
 import { AREAS_SOURCE, buildStyle, EVENTS_SOURCE } from '../../apps/wallmap/src/map/state/map-style';
-import { diffEvents, drawnEvents, eventFeature, NO_FILTERS } from '../../apps/wallmap/src/map/state/event-diff';
-import { countByGrid } from '../../apps/wallmap/src/map/state/grid-counts';
+import { WALL_MAP_OPTIONS } from '../../apps/wallmap/src/map/state/map-options';
+import { allFeatures, EventsSync, GridCountsSync } from '../../apps/wallmap/src/map/state/map-sync';
+import { NO_FILTERS } from '../../apps/wallmap/src/map/state/event-diff';
+import { deriveViews, type WallViews } from '../../apps/wallmap/src/shell/state/wall-views';
 import { worldLand } from '../../apps/wallmap/src/map/state/land';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -47,20 +50,26 @@ function grids(): { fc: FeatureCollection<Polygon>; side: number } {
   return { fc: { type: 'FeatureCollection', features }, side };
 }
 
-function events(side: number): Record<number, EventSummary> {
-  const out: Record<number, EventSummary> = {};
-  const urg = ['normal', 'normal', 'normal', 'urgent', 'critical'] as const;
+const URGENCY = ['normal', 'normal', 'normal', 'urgent', 'critical'] as const;
+
+/**
+ * Open events as `GET /api/events` lists them. Ids are sparse and large, as in the database (the
+ * open cases are a few among years of closed ones): objects keyed by such ids are slow to copy.
+ */
+function events(side: number): EventSummary[] {
+  const out: EventSummary[] = [];
   const dx = (BBOX[2] - BBOX[0]) / side;
   const dy = (BBOX[3] - BBOX[1]) / side;
-  for (let id = 1; id <= N_EVENTS; id++) {
+  for (let i = 0; i < N_EVENTS; i++) {
+    const id = 3_000_000 + i * 9 + Math.floor(rnd() * 9);
     const lon = BBOX[0] + rnd() * (BBOX[2] - BBOX[0]);
     const lat = BBOX[1] + rnd() * (BBOX[3] - BBOX[1]);
     const code = `G${Math.min(side - 1, Math.floor((lon - BBOX[0]) / dx))}_${Math.min(side - 1, Math.floor((lat - BBOX[1]) / dy))}`;
-    out[id] = {
+    out.push({
       id,
       category: 'exposed_rubbish',
       categoryName: '暴露垃圾',
-      urgency: urg[id % urg.length],
+      urgency: URGENCY[i % URGENCY.length],
       state: 'dispatched',
       source: 'patrol',
       title: `案件 ${id}`,
@@ -70,10 +79,10 @@ function events(side: number): Record<number, EventSummary> {
       department: 'city_management',
       createdAt: new Date(Date.now() - rnd() * 86_400_000).toISOString(),
       dueAt: null,
-      overdue: id % 10 === 0,
+      overdue: i % 10 === 0,
       warning: 'none',
       escalationLevel: 0,
-    } as EventSummary;
+    } as EventSummary);
   }
   return out;
 }
@@ -94,7 +103,7 @@ const idle = (map: maplibregl.Map) => new Promise<void>((r) => map.once('idle', 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Longest gap between animation frames while `work` runs: what an operator would see as a stall. */
-async function withFrameWatch(work: () => Promise<{ prep: number; sync: number; toScreen: number }>) {
+async function withFrameWatch<T extends object>(work: () => Promise<T>): Promise<T & { worstFrame: number }> {
   let last = performance.now();
   let worst = 0;
   let on = true;
@@ -113,93 +122,85 @@ async function withFrameWatch(work: () => Promise<{ prep: number; sync: number; 
   return { ...r, worstFrame: worst };
 }
 
+/** A live batch as the socket delivers it: CHANGED events moved on (state, urgency, overdue, position). */
+function batch(state: EventsState, ids: number[], round: number, seq: number): LiveMessage[] {
+  const messages: LiveMessage[] = [];
+  for (let i = 0; i < CHANGED; i++) {
+    const e = state.events.get(ids[Math.floor(rnd() * ids.length)])!;
+    const data: EventSummary = { ...e, state: round % 2 ? 'in_progress' : 'dispatched', urgency: e.urgency === 'critical' ? 'normal' : 'critical', overdue: !e.overdue, lon: (e.lon as number) + 0.0005 };
+    messages.push({ seq: seq + i + 1, type: 'event.transitioned', id: String(e.id), at: new Date().toISOString(), areaPath: null, data });
+  }
+  return messages;
+}
+
 async function run() {
   const t0 = performance.now();
   const { fc, side } = grids();
-  let state = events(side);
+  const snapshot = events(side);
   const tData = performance.now() - t0;
 
+  // first render: the map starts while the snapshot goes through the store and the views, as in the wall
   const t1 = performance.now();
-  const map = new maplibregl.Map({ container: 'map', style: benchStyle(fc), center: [118.8, 32.0], zoom: 9.6, attributionControl: false, fadeDuration: 0 });
-  await new Promise<void>((r) => map.once('load', () => r()));
-  const source = map.getSource(EVENTS_SOURCE) as GeoJSONSource;
-  // as the wall does on its first snapshot: one diff adding every event, grid counts as feature state
-  void source.updateData(diffEvents({}, state));
-  for (const [code, c] of Object.entries(countByGrid(state))) map.setFeatureState({ source: AREAS_SOURCE, id: code }, { open: c.open, overdue: c.overdue });
+  const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: 'map', style: benchStyle(fc), center: [118.8, 32.0], zoom: 9.6 });
+  const loaded = new Promise<number>((r) => map.once('load', () => r(performance.now() - t1)));
+  let state = eventsReducer(initialEventsState, { type: 'snapshot', events: snapshot, latest: 0 });
+  let views: WallViews = deriveViews(null, state.events, NO_FILTERS, new Date());
+  const tViews = performance.now() - t1;
+  const tLoad = await loaded;
+  const eventsSync = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
+  const gridSync = new GridCountsSync(map, { source: AREAS_SOURCE });
+  eventsSync.apply(views.drawn);
+  gridSync.apply(views.gridCounts);
   await idle(map);
   const firstRender = performance.now() - t1;
   const clusters = map.queryRenderedFeatures({ layers: ['event-clusters'] }).length;
   const gridsDrawn = map.queryRenderedFeatures({ layers: ['grids-cases'] }).length;
 
-  let round = 0;
-  const change = () => {
-    const next = { ...state };
-    const ids = Object.keys(state);
-    for (let i = 0; i < CHANGED; i++) {
-      const id = Number(ids[Math.floor(rnd() * ids.length)]);
-      const e = next[id];
-      next[id] = { ...e, state: round % 2 ? 'in_progress' : 'dispatched', urgency: e.urgency === 'critical' ? 'normal' : 'critical', overdue: !e.overdue, lon: (e.lon as number) + 0.0005 };
-    }
-    round++;
-    return next;
-  };
-
-  type Way = { prep: number; sync: number; toScreen: number; worstFrame: number };
+  // live batches: the same batch through the store and the views, then onto the map either as the
+  // wall does it (updateData of the changed ids) or as a full setData of every drawn event
+  const ids = [...state.events.keys()];
+  let seq = 0;
+  type Way = { store: number; views: number; map: number; main: number; toScreen: number; worstFrame: number };
   const upd: Way[] = [];
   const full: Way[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     // alternate, so both ways run in the same minutes
     for (const way of r % 2 ? (['full', 'update'] as const) : (['update', 'full'] as const)) {
-      const next = change();
+      const messages = batch(state, ids, r, seq);
+      seq += messages.length;
       const m = await withFrameWatch(async () => {
-        // prep: what the wall computes first (the diff over all drawn events, or every feature)
-        const s = performance.now();
         const done = idle(map);
-        const payload = way === 'update' ? diffEvents(state, next) : { type: 'FeatureCollection' as const, features: Object.values(next).map(eventFeature) };
+        const s = performance.now();
+        state = eventsReducer(state, { type: 'live', messages, receivedAt: Date.now() });
+        const a = performance.now();
+        views = deriveViews(views, state.events, NO_FILTERS, new Date());
+        const b = performance.now();
+        if (way === 'update') eventsSync.apply(views.drawn);
+        else eventsSync.apply(views.drawn, true);
+        gridSync.apply(views.gridCounts);
         const c = performance.now();
-        if (way === 'update') void source.updateData(payload as ReturnType<typeof diffEvents>);
-        else void source.setData(payload as FeatureCollection);
-        const sync = performance.now() - c;
         await done;
-        return { prep: c - s, sync, toScreen: performance.now() - s };
+        return { store: a - s, views: b - a, map: c - b, main: c - s, toScreen: performance.now() - s };
       });
-      state = next;
       (way === 'update' ? upd : full).push(m);
     }
   }
-  // the wall's whole main-thread work per live batch, before the map call: the reducer applies the
-  // messages by seq, then the drawn set, the grid counts, today's counts and the diff are derived
-  let ws = eventsReducer(initialEventsState, { type: 'snapshot', events: Object.values(state), latest: 0 });
-  let drawn = drawnEvents(ws.events, NO_FILTERS);
-  let seq = 0;
-  const parts: Record<'reducer' | 'drawn' | 'gridCounts' | 'todayCounts' | 'diff', number[]> = { reducer: [], drawn: [], gridCounts: [], todayCounts: [], diff: [] };
-  for (let r = 0; r < ROUNDS; r++) {
-    const next = change();
-    const messages: LiveMessage[] = [];
-    for (const id in next) if (next[id] !== state[id]) messages.push({ seq: ++seq, type: 'event.transitioned', id: String(id), at: new Date().toISOString(), areaPath: null, data: next[id] });
-    state = next;
-    let t = performance.now();
-    const lap = (k: keyof typeof parts) => {
-      const now = performance.now();
-      parts[k].push(now - t);
-      t = now;
-    };
-    ws = eventsReducer(ws, { type: 'live', messages, receivedAt: Date.now() });
-    lap('reducer');
-    const nextDrawn = drawnEvents(ws.events, NO_FILTERS);
-    lap('drawn');
-    countByGrid(ws.events);
-    lap('gridCounts');
-    computeCounts(ws.events, new Date());
-    lap('todayCounts');
-    diffEvents(drawn, nextDrawn);
-    lap('diff');
-    drawn = nextDrawn;
-  }
-  const wallBatch = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, median(v)]));
-
-  const summary = (xs: typeof upd) => ({ prep: median(xs.map((x) => x.prep)), sync: median(xs.map((x) => x.sync)), toScreen: median(xs.map((x) => x.toScreen)), worstFrame: median(xs.map((x) => x.worstFrame)) });
-  return { events: N_EVENTS, grids: fc.features.length, changed: CHANGED, rounds: ROUNDS, dataMs: tData, firstRender, clusters, gridsDrawn, updateData: summary(upd), setData: summary(full), wallBatch };
+  const summary = (xs: Way[]) => Object.fromEntries((Object.keys(xs[0]) as (keyof Way)[]).map((k) => [k, median(xs.map((x) => x[k]))])) as Way;
+  return {
+    events: N_EVENTS,
+    grids: fc.features.length,
+    changed: CHANGED,
+    rounds: ROUNDS,
+    dataMs: tData,
+    firstRender,
+    phases: { storeAndViews: tViews, mapLoad: tLoad },
+    clusters,
+    gridsDrawn,
+    updateData: summary(upd),
+    setData: summary(full),
+    // the peer's payload, for the record: every drawn event as a feature
+    fullFeatures: allFeatures(views.drawn).features.length,
+  };
 }
 
 (window as unknown as { __bench: Promise<unknown> }).__bench = run().catch((e: unknown) => ({ error: String(e instanceof Error ? e.stack : e) }));

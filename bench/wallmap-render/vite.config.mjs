@@ -14,6 +14,7 @@ export default defineConfig({
       '@gc/geo': resolve(root, 'libs/geo/src/index.ts'),
     },
   },
-  build: { outDir: resolve(root, 'dist/bench/wallmap-render'), emptyOutDir: true, chunkSizeWarningLimit: 5000 },
+  // BENCH_MINIFY=0 keeps function names readable in a BENCH_TRACE profile
+  build: { minify: process.env.BENCH_MINIFY !== '0', outDir: resolve(root, 'dist/bench/wallmap-render'), emptyOutDir: true, chunkSizeWarningLimit: 5000 },
   logLevel: 'warn',
 });

@@ -4,8 +4,8 @@ import type { EventFilters } from '../../map/state/event-diff';
 
 interface Props {
   filters: EventFilters;
-  categories: [string, string][];
-  departments: string[];
+  categories: readonly (readonly [string, string])[];
+  departments: readonly string[];
   onChange(f: EventFilters): void;
 }
 

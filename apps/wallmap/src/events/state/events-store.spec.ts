@@ -32,7 +32,7 @@ const msg = (seq: number, type: LiveMessage['type'], data: unknown): LiveMessage
 describe('eventsReducer', () => {
   it('adds a created event, marks it fresh and records its seq', () => {
     const s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(5, 'event.created', ev(1))], receivedAt: 1000 });
-    expect(s.events[1].title).toBe('事件1');
+    expect(s.events.get(1)!.title).toBe('事件1');
     expect(s.lastSeq).toBe(5);
     expect(s.fresh[1]).toBe(1000);
     expect(s.feed.map((f) => f.seq)).toEqual([5]);
@@ -45,7 +45,7 @@ describe('eventsReducer', () => {
     expect(again).toBe(s);
     // a catch-up page can carry an older change that arrives after the newer one
     const older = eventsReducer(s, { type: 'live', messages: [msg(6, 'event.transitioned', ev(1, { state: 'accepted' }))], receivedAt: 0 });
-    expect(older.events[1].state).toBe('dispatched');
+    expect(older.events.get(1)!.state).toBe('dispatched');
     expect(older.feed.map((f) => f.seq)).toEqual([7, 6, 5]);
     expect(older.lastSeq).toBe(7);
   });
@@ -56,24 +56,39 @@ describe('eventsReducer', () => {
       messages: [msg(3, 'event.transitioned', ev(1, { state: 'accepted' })), msg(2, 'event.created', ev(1))],
       receivedAt: 0,
     });
-    expect(s.events[1].state).toBe('accepted');
+    expect(s.events.get(1)!.state).toBe('accepted');
     expect(s.lastSeq).toBe(3);
   });
 
   it('keeps a live change newer than a snapshot that loads afterwards', () => {
     let s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(10, 'event.transitioned', ev(1, { state: 'dispatched' }))], receivedAt: 0 });
     s = eventsReducer(s, { type: 'snapshot', events: [ev(1, { state: 'reported' }), ev(2)], latest: 9 });
-    expect(s.events[1].state).toBe('dispatched');
-    expect(s.events[2]).toBeDefined();
+    expect(s.events.get(1)!.state).toBe('dispatched');
+    expect(s.events.get(2)).toBeDefined();
     expect(s.lastSeq).toBe(10);
   });
 
   it('puts non-event changes in the feed only, and caps the feed', () => {
     const many = Array.from({ length: FEED_SIZE + 5 }, (_, i) => msg(i + 1, 'summons.created', { id: 99 }));
     const s = eventsReducer(initialEventsState, { type: 'live', messages: many, receivedAt: 0 });
-    expect(Object.keys(s.events)).toHaveLength(0);
+    expect(s.events.size).toBe(0);
     expect(s.feed).toHaveLength(FEED_SIZE);
     expect(s.feed[0].seq).toBe(FEED_SIZE + 5);
+  });
+
+  it('writes only the ids a batch touches, and the new version names them', () => {
+    const s = eventsReducer(initialEventsState, { type: 'snapshot', events: [ev(1), ev(2), ev(3)], latest: 1 });
+    const next = eventsReducer(s, {
+      type: 'live',
+      messages: [msg(2, 'event.transitioned', ev(2, { state: 'dispatched' })), msg(3, 'event.created', ev(4)), msg(4, 'summons.created', { id: 9 })],
+      receivedAt: 0,
+    });
+    expect(next.events.changedSince(s.events)?.sort()).toEqual([2, 4]);
+    expect(next.events.get(1)).toBe(s.events.get(1));
+    expect(next.events.size).toBe(4);
+    // a message older than the event's data changes nothing
+    const stale = eventsReducer(next, { type: 'live', messages: [msg(1, 'event.transitioned', ev(1, { state: 'accepted' }))], receivedAt: 0 });
+    expect(stale.events).toBe(next.events);
   });
 
   it('expires the pulse of old arrivals', () => {
@@ -90,13 +105,13 @@ describe('computeCounts', () => {
     const today = new Date(2025, 5, 1, 9, 0, 0).toISOString();
     const yesterday = new Date(2025, 4, 31, 9, 0, 0).toISOString();
     const c = computeCounts(
-      {
-        1: ev(1, { createdAt: today }),
-        2: ev(2, { createdAt: yesterday, overdue: true, state: 'dispatched' }),
-        3: ev(3, { createdAt: yesterday, state: 'closed' }),
-        4: ev(4, { createdAt: today, state: 'closed', overdue: true }),
-        5: ev(5, { createdAt: today, state: 'voided' }),
-      },
+      [
+        ev(1, { createdAt: today }),
+        ev(2, { createdAt: yesterday, overdue: true, state: 'dispatched' }),
+        ev(3, { createdAt: yesterday, state: 'closed' }),
+        ev(4, { createdAt: today, state: 'closed', overdue: true }),
+        ev(5, { createdAt: today, state: 'voided' }),
+      ],
       now,
     );
     expect(c).toEqual({ newToday: 3, open: 2, overdue: 1, closed: 2, onTimeRate: 0.5 });

@@ -1,4 +1,5 @@
 import type { EventState, EventSummary, LiveMessage } from '@gc/contracts';
+import { PersistentMap } from './persistent-map';
 
 /** States after which a case no longer needs anyone on the wall (it leaves the map, stays in counts). */
 export const FINAL_STATES: ReadonlySet<EventState> = new Set<EventState>(['closed', 'evaluated', 'rejected', 'voided']);
@@ -18,10 +19,13 @@ export interface FeedEntry {
 }
 
 export interface EventsState {
-  /** every loaded event by id; objects are replaced, never mutated, so identity tells what changed */
-  events: Record<number, EventSummary>;
+  /**
+   * every loaded event by id; objects are replaced, never mutated, so identity tells what changed,
+   * and the map knows which ids its last versions changed (what the derived views update)
+   */
+  events: PersistentMap<number, EventSummary>;
   /** per event, the seq of the change its current data came from: an older message never overwrites a newer one */
-  eventSeq: Record<number, number>;
+  eventSeq: PersistentMap<number, number>;
   /** the highest seq applied: where a reconnecting client asks `/api/changes?since=` */
   lastSeq: number;
   /** newest first */
@@ -36,7 +40,7 @@ export type EventsAction =
   | { type: 'event-loaded'; event: EventSummary }
   | { type: 'expire-fresh'; before: number };
 
-export const initialEventsState: EventsState = { events: {}, eventSeq: {}, lastSeq: 0, feed: [], fresh: {} };
+export const initialEventsState: EventsState = { events: PersistentMap.empty(), eventSeq: PersistentMap.empty(), lastSeq: 0, feed: [], fresh: {} };
 
 const EVENT_TYPES = new Set(['event.created', 'event.transitioned', 'event.updated', 'event.escalated']);
 
@@ -65,35 +69,36 @@ function feedEntry(m: LiveMessage): FeedEntry {
 export function eventsReducer(state: EventsState, action: EventsAction): EventsState {
   switch (action.type) {
     case 'snapshot': {
-      const events: Record<number, EventSummary> = {};
-      const eventSeq: Record<number, number> = {};
+      const events = new Map<number, EventSummary>();
+      const eventSeq = new Map<number, number>();
       for (const e of action.events) {
         // a live message newer than the snapshot may already have arrived: keep it
-        const kept = state.eventSeq[e.id];
+        const kept = state.eventSeq.get(e.id);
         if (kept !== undefined && kept > action.latest) {
-          events[e.id] = state.events[e.id];
-          eventSeq[e.id] = kept;
+          events.set(e.id, state.events.get(e.id)!);
+          eventSeq.set(e.id, kept);
         } else {
-          events[e.id] = e;
-          eventSeq[e.id] = action.latest;
+          events.set(e.id, e);
+          eventSeq.set(e.id, action.latest);
         }
       }
-      for (const [id, seq] of Object.entries(state.eventSeq)) {
-        if (seq > action.latest && !(id in events)) {
-          events[Number(id)] = state.events[Number(id)];
-          eventSeq[Number(id)] = seq;
+      state.eventSeq.forEach((seq, id) => {
+        if (seq > action.latest && !events.has(id)) {
+          events.set(id, state.events.get(id)!);
+          eventSeq.set(id, seq);
         }
-      }
-      return { ...state, events, eventSeq, lastSeq: Math.max(state.lastSeq, action.latest) };
+      });
+      return { ...state, events: PersistentMap.from(events), eventSeq: PersistentMap.from(eventSeq), lastSeq: Math.max(state.lastSeq, action.latest) };
     }
     case 'event-loaded': {
-      if (state.events[action.event.id] === action.event) return state;
-      return { ...state, events: { ...state.events, [action.event.id]: action.event } };
+      if (state.events.get(action.event.id) === action.event) return state;
+      return { ...state, events: state.events.with([[action.event.id, action.event]]) };
     }
     case 'live': {
       const sorted = [...action.messages].sort((a, b) => a.seq - b.seq);
-      let events = state.events;
-      let eventSeq = state.eventSeq;
+      // only the ids this batch touches are written (a copy of 100k entries per batch would cost more than the rest)
+      const changed = new Map<number, EventSummary>();
+      const changedSeq = new Map<number, number>();
       let fresh = state.fresh;
       let feed = state.feed;
       let lastSeq = state.lastSeq;
@@ -103,12 +108,10 @@ export function eventsReducer(state: EventsState, action: EventsAction): EventsS
         if (feedSeqs.has(m.seq)) continue;
         if (EVENT_TYPES.has(m.type) && isEventSummary(m.data)) {
           const e = m.data;
-          const prior = eventSeq[e.id];
+          const prior = changedSeq.get(e.id) ?? state.eventSeq.get(e.id);
           if (prior === undefined || m.seq > prior) {
-            if (events === state.events) events = { ...events };
-            if (eventSeq === state.eventSeq) eventSeq = { ...eventSeq };
-            events[e.id] = e;
-            eventSeq[e.id] = m.seq;
+            changed.set(e.id, e);
+            changedSeq.set(e.id, m.seq);
             if (m.type === 'event.created' && prior === undefined) {
               if (fresh === state.fresh) fresh = { ...fresh };
               fresh[e.id] = action.receivedAt;
@@ -121,8 +124,8 @@ export function eventsReducer(state: EventsState, action: EventsAction): EventsS
         lastSeq = Math.max(lastSeq, m.seq);
       }
       if (added.length) feed = [...added.reverse(), ...feed].sort((a, b) => b.seq - a.seq).slice(0, FEED_SIZE);
-      if (events === state.events && feed === state.feed && lastSeq === state.lastSeq) return state;
-      return { events, eventSeq, lastSeq, feed, fresh };
+      if (!changed.size && feed === state.feed && lastSeq === state.lastSeq) return state;
+      return { events: state.events.with(changed), eventSeq: state.eventSeq.with(changedSeq), lastSeq, feed, fresh };
     }
     case 'expire-fresh': {
       const ids = Object.entries(state.fresh).filter(([, t]) => t < action.before);
@@ -134,6 +137,9 @@ export function eventsReducer(state: EventsState, action: EventsAction): EventsS
   }
 }
 
+/** The start of the local day `now` falls in (today's counts start there). */
+export const dayStartOf = (now: Date) => new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+
 export interface EventCounts {
   newToday: number;
   open: number;
@@ -143,23 +149,36 @@ export interface EventCounts {
   onTimeRate: number | null;
 }
 
-/** Counts over the events this screen has loaded (the panel says so when the server gives no stats). */
-export function computeCounts(events: Record<number, EventSummary>, now: Date): EventCounts {
-  const dayStart = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  let newToday = 0;
-  let open = 0;
-  let overdue = 0;
-  let closed = 0;
-  let closedOnTime = 0;
-  for (const e of Object.values(events)) {
-    if (Date.parse(e.createdAt) >= dayStart) newToday++;
-    if (CLOSED_STATES.has(e.state)) {
-      closed++;
-      if (!e.overdue) closedOnTime++;
-    } else if (!FINAL_STATES.has(e.state)) {
-      open++;
-      if (e.overdue) overdue++;
-    }
+/** Running sums behind `EventCounts`. */
+export interface EventTally {
+  newToday: number;
+  open: number;
+  overdue: number;
+  closed: number;
+  closedOnTime: number;
+}
+export const emptyTally = (): EventTally => ({ newToday: 0, open: 0, overdue: 0, closed: 0, closedOnTime: 0 });
+
+/** Adds (sign 1) or takes away (sign -1) what one event counts for; the derived views do this per changed event. */
+export function tallyEvent(t: EventTally, e: EventSummary, dayStart: number, sign: 1 | -1 = 1): void {
+  if (Date.parse(e.createdAt) >= dayStart) t.newToday += sign;
+  if (CLOSED_STATES.has(e.state)) {
+    t.closed += sign;
+    if (!e.overdue) t.closedOnTime += sign;
+  } else if (!FINAL_STATES.has(e.state)) {
+    t.open += sign;
+    if (e.overdue) t.overdue += sign;
   }
-  return { newToday, open, overdue, closed, onTimeRate: closed ? closedOnTime / closed : null };
+}
+
+export function countsFromTally(t: EventTally): EventCounts {
+  return { newToday: t.newToday, open: t.open, overdue: t.overdue, closed: t.closed, onTimeRate: t.closed ? t.closedOnTime / t.closed : null };
+}
+
+/** Counts over the events this screen has loaded (the panel says so when the server gives no stats). */
+export function computeCounts(events: Iterable<EventSummary>, now: Date): EventCounts {
+  const dayStart = dayStartOf(now);
+  const t = emptyTally();
+  for (const e of events) tallyEvent(t, e, dayStart);
+  return countsFromTally(t);
 }

@@ -9,8 +9,10 @@ import { getSession } from '../../auth/api/http';
 import { worldLand } from '../state/land';
 import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE, POINT_KINDS, type PointKind } from '../state/map-style';
 import { peopleFill, peopleStops } from '../state/people-scale';
-import { diffEvents, isEmptyDiff } from '../state/event-diff';
-import { changedCounts, type GridCount } from '../state/grid-counts';
+import type { GridCount } from '../state/grid-counts';
+import { EventsSync, GridCountsSync } from '../state/map-sync';
+import { WALL_MAP_OPTIONS } from '../state/map-options';
+import type { PersistentMap } from '../../events/state/persistent-map';
 
 // The worker ships beside the bundle (no blob from a CDN): CSP worker-src 'self'.
 maplibregl.setWorkerUrl(workerUrl);
@@ -32,8 +34,8 @@ export interface FlyTarget {
 }
 
 interface Props {
-  drawn: Record<number, EventSummary>;
-  gridCounts: Record<string, GridCount>;
+  drawn: PersistentMap<number, EventSummary>;
+  gridCounts: PersistentMap<string, GridCount>;
   peopleCounts: Record<string, number>;
   /** one label point per district, street and community */
   labels: FeatureCollection | null;
@@ -62,8 +64,8 @@ export function WallMap(props: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [ready, setReady] = useState(false);
-  const drawnRef = useRef<Record<number, EventSummary>>({});
-  const countsRef = useRef<Record<string, GridCount>>({});
+  const eventsSync = useRef<EventsSync | null>(null);
+  const gridSync = useRef<GridCountsSync | null>(null);
   const freshRef = useRef<Record<number, number>>({});
   const selectedRef = useRef<number | null>(null);
   const pointsRef = useRef<Partial<Record<PointKind, FeatureCollection>>>({});
@@ -86,17 +88,10 @@ export function WallMap(props: Props) {
 
   useEffect(() => {
     if (!fontReady) return;
-    const map = new maplibregl.Map({
-      container: container.current!,
-      style,
-      center: [118.79, 32.05],
-      zoom: 9,
-      attributionControl: false,
-      localIdeographFontFamily: '"Noto Sans SC", "Noto Sans CJK SC", sans-serif',
-      transformRequest,
-      canvasContextAttributes: { preserveDrawingBuffer: true },
-    });
+    const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: container.current!, style, center: [118.79, 32.05], zoom: 9, transformRequest });
     mapRef.current = map;
+    eventsSync.current = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
+    gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
     map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL)' }), 'bottom-right');
@@ -133,25 +128,19 @@ export function WallMap(props: Props) {
       clearInterval(pulse);
       map.remove();
       mapRef.current = null;
+      eventsSync.current = null;
+      gridSync.current = null;
     };
   }, [style, fontReady]);
 
-  // events: one source, a diff per change (never a full setData per message)
+  // events: one source, a diff of the changed ids per live batch (never a full setData per message)
   useEffect(() => {
-    const map = mapRef.current;
-    if (!ready || !map) return;
-    const diff = diffEvents(drawnRef.current, props.drawn);
-    drawnRef.current = props.drawn;
-    if (!isEmptyDiff(diff)) void (map.getSource(EVENTS_SOURCE) as GeoJSONSource).updateData(diff);
+    if (ready) eventsSync.current?.apply(props.drawn);
   }, [ready, props.drawn]);
 
-  // grids: open/overdue counts as feature state keyed by grid code
+  // grids: open/overdue counts as feature state keyed by grid code, only the grids that changed
   useEffect(() => {
-    const map = mapRef.current;
-    if (!ready || !map) return;
-    const changed = changedCounts(countsRef.current, props.gridCounts);
-    countsRef.current = props.gridCounts;
-    for (const [code, c] of Object.entries(changed)) map.setFeatureState({ source: AREAS_SOURCE, sourceLayer: AREAS_LAYER, id: code }, { open: c.open, overdue: c.overdue });
+    if (ready) gridSync.current?.apply(props.gridCounts);
   }, [ready, props.gridCounts]);
 
   useEffect(() => {

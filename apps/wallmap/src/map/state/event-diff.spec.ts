@@ -1,5 +1,8 @@
 import type { EventSummary } from '@gc/contracts';
+import { PersistentMap } from '../../events/state/persistent-map';
 import { diffEvents, drawnEvents, NO_FILTERS } from './event-diff';
+
+const table = (...es: EventSummary[]) => PersistentMap.from(es.map((e) => [e.id, e] as const));
 
 const ev = (id: number, over: Partial<EventSummary> = {}): EventSummary => ({
   id,
@@ -29,7 +32,10 @@ describe('diffEvents', () => {
     const b2 = ev(2, { state: 'dispatched' });
     const c2 = ev(3, { lon: 118.8 });
     const d = ev(4);
-    const diff = diffEvents({ 1: a, 2: b, 3: c }, { 2: b2, 3: c2, 4: d });
+    const prev = table(a, b, c);
+    // the ids the store says changed: 1 gone, 2 and 3 replaced, 4 new
+    const next = prev.with([[1, undefined], [2, b2], [3, c2], [4, d]]);
+    const diff = diffEvents(prev, next, next.changedSince(prev)!);
     expect(diff.add.map((f) => f.id)).toEqual([4]);
     expect(diff.remove).toEqual([1]);
     expect(diff.update.map((u) => u.id)).toEqual([2, 3]);
@@ -41,10 +47,11 @@ describe('diffEvents', () => {
 
 describe('drawnEvents', () => {
   it('drops unplaced and finished events and applies the filters', () => {
-    const all = { 1: ev(1), 2: ev(2, { lon: null, lat: null }), 3: ev(3, { state: 'closed' }), 4: ev(4, { overdue: true, category: 'safety' }) };
-    expect(Object.keys(drawnEvents(all, NO_FILTERS))).toEqual(['1', '4']);
-    expect(Object.keys(drawnEvents(all, { ...NO_FILTERS, overdueOnly: true }))).toEqual(['4']);
-    expect(Object.keys(drawnEvents(all, { ...NO_FILTERS, category: 'environment' }))).toEqual(['1']);
-    expect(drawnEvents(all, NO_FILTERS)[1]).toBe(all[1]);
+    const all = table(ev(1), ev(2, { lon: null, lat: null }), ev(3, { state: 'closed' }), ev(4, { overdue: true, category: 'safety' }));
+    const ids = (m: PersistentMap<number, EventSummary>) => [...m.keys()].sort();
+    expect(ids(drawnEvents(all, NO_FILTERS))).toEqual([1, 4]);
+    expect(ids(drawnEvents(all, { ...NO_FILTERS, overdueOnly: true }))).toEqual([4]);
+    expect(ids(drawnEvents(all, { ...NO_FILTERS, category: 'environment' }))).toEqual([1]);
+    expect(drawnEvents(all, NO_FILTERS).get(1)).toBe(all.get(1));
   });
 });

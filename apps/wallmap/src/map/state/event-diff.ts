@@ -1,6 +1,7 @@
 import type { EventSummary } from '@gc/contracts';
 import type { Feature, Point } from 'geojson';
 import { FINAL_STATES } from '../../events/state/events-store';
+import { PersistentMap } from '../../events/state/persistent-map';
 
 export interface EventFilters {
   category: string;
@@ -44,15 +45,20 @@ export interface EventSourceDiff {
 }
 
 /**
- * What changed between two sets of drawn events, as a MapLibre `updateData` diff.
- * Events are immutable objects, so identity tells an unchanged one apart cheaply.
+ * A MapLibre `updateData` diff that brings the drawn events from `prev` to `next`, looking only at
+ * `ids` (the ids that may have changed: `next.changedSince(prev)`). Events are immutable objects,
+ * so identity tells an unchanged one apart.
  */
-export function diffEvents(prev: Record<number, EventSummary>, next: Record<number, EventSummary>): EventSourceDiff {
+export function diffEvents(prev: PersistentMap<number, EventSummary>, next: PersistentMap<number, EventSummary>, ids: Iterable<number>): EventSourceDiff {
   const diff: EventSourceDiff = { add: [], update: [], remove: [] };
-  for (const key in next) {
-    const n = next[key];
-    const p = prev[key];
+  for (const id of ids) {
+    const n = next.get(id);
+    const p = prev.get(id);
     if (p === n) continue;
+    if (!n) {
+      diff.remove.push(id);
+      continue;
+    }
     if (!p) {
       diff.add.push(eventFeature(n));
       continue;
@@ -64,15 +70,16 @@ export function diffEvents(prev: Record<number, EventSummary>, next: Record<numb
       addOrUpdateProperties: Object.entries(f.properties ?? {}).map(([key, value]) => ({ key, value })),
     });
   }
-  for (const key in prev) if (!(key in next)) diff.remove.push(prev[key].id);
   return diff;
 }
 
 export const isEmptyDiff = (d: EventSourceDiff) => !d.add.length && !d.update.length && !d.remove.length;
 
-/** The drawn subset, keeping object identity so `diffEvents` stays cheap. */
-export function drawnEvents(events: Record<number, EventSummary>, f: EventFilters): Record<number, EventSummary> {
-  const out: Record<number, EventSummary> = {};
-  for (const key in events) if (visibleOnMap(events[key], f)) out[key] = events[key];
-  return out;
+/** The drawn subset of all events (a new lineage: the map gets it whole). */
+export function drawnEvents(events: PersistentMap<number, EventSummary>, f: EventFilters): PersistentMap<number, EventSummary> {
+  const out: [number, EventSummary][] = [];
+  events.forEach((e, id) => {
+    if (visibleOnMap(e, f)) out.push([id, e]);
+  });
+  return PersistentMap.from(out);
 }

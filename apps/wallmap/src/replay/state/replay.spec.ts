@@ -13,8 +13,8 @@ const m = (seq: number, at: string, state: string): LiveMessage => ({
 describe('replay', () => {
   const changes = [m(1, '2025-06-01T08:00:00Z', 'reported'), m(2, '2025-06-01T09:00:00Z', 'accepted'), m(3, '2025-06-01T10:00:00Z', 'dispatched')];
   it('rebuilds the wall at a moment from the changes up to it', () => {
-    expect(stateAt(changes, Date.parse('2025-06-01T09:30:00Z')).events[1].state).toBe('accepted');
-    expect(stateAt(changes, Date.parse('2025-06-01T07:00:00Z')).events[1]).toBeUndefined();
+    expect(stateAt(changes, Date.parse('2025-06-01T09:30:00Z')).events.get(1)?.state).toBe('accepted');
+    expect(stateAt(changes, Date.parse('2025-06-01T07:00:00Z')).events.get(1)).toBeUndefined();
   });
   it('keeps the last 24 hours in seq order', () => {
     expect(lastDay([changes[2], changes[0]], Date.parse('2025-06-02T09:30:00Z')).map((c) => c.seq)).toEqual([3]);

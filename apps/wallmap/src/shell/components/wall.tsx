@@ -4,7 +4,7 @@ import { api, setSession } from '../../auth/api/http';
 import type { Session } from '../../auth/state/session';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
-import { computeCounts, eventsReducer, initialEventsState } from '../../events/state/events-store';
+import { eventsReducer, initialEventsState } from '../../events/state/events-store';
 import type { FeatureCollection } from 'geojson';
 import { fetchOnTime, fetchOpenEvents, type OnTimeStats } from '../../events/api/events-api';
 import { fetchAreaLabels } from '../../map/api/areas-api';
@@ -18,8 +18,8 @@ import { FiltersBar } from '../../events/components/filters-bar';
 import { WallMap, type FlyTarget, type LayerVisibility } from '../../map/components/wall-map';
 import { AreaSearch } from '../../map/components/area-search';
 import { LayerSwitches } from '../../map/components/layer-switches';
-import { drawnEvents, NO_FILTERS, type EventFilters } from '../../map/state/event-diff';
-import { countByGrid } from '../../map/state/grid-counts';
+import { NO_FILTERS, type EventFilters } from '../../map/state/event-diff';
+import { deriveViews, type WallViews } from '../state/wall-views';
 import { bboxOf } from '@gc/geo';
 import { ReplayBar } from '../../replay/components/replay-bar';
 import { stateAt } from '../../replay/state/replay';
@@ -105,16 +105,11 @@ export function Wall({ session }: { session: Session }) {
   }, []);
 
   const shown = useMemo(() => (replayAt === null ? state : stateAt(replayChanges, replayAt)), [state, replayAt, replayChanges]);
-  const drawn = useMemo(() => drawnEvents(shown.events, filters), [shown.events, filters]);
-  const gridCounts = useMemo(() => countByGrid(shown.events), [shown.events]);
-  const counts = useMemo(() => computeCounts(shown.events, now), [shown.events, now]);
-  const loaded = Object.keys(shown.events).length;
-  const categories = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const e of Object.values(state.events)) m.set(e.category, e.categoryName || e.category);
-    return [...m.entries()].sort();
-  }, [state.events]);
-  const departments = useMemo(() => [...new Set(Object.values(state.events).map((e) => e.department).filter((d): d is string => !!d))].sort(), [state.events]);
+  // derived per changed event from the views of the previous render (a live batch never walks all events)
+  const viewsRef = useRef<WallViews | null>(null);
+  const views = useMemo(() => (viewsRef.current = deriveViews(viewsRef.current, shown.events, filters, now)), [shown.events, filters, now]);
+  const { drawn, gridCounts, counts, categories, departments } = views;
+  const loaded = shown.events.size;
   const onLoaded = useCallback((e: EventSummary) => dispatch({ type: 'event-loaded', event: e }), []);
   const peopleCounts = useMemo(() => people ?? {}, [people]);
   const peopleRange = useMemo(() => peopleStops(peopleCounts), [peopleCounts]);
@@ -165,7 +160,7 @@ export function Wall({ session }: { session: Session }) {
       <aside className="side right">
         <AreaSearch onFly={(bbox) => setFlyTo({ bbox, key: Date.now() })} />
         {selected !== null ? (
-          <EventDetailPanel id={selected} summary={state.events[selected]} onClose={() => setSelected(null)} onLoaded={onLoaded} />
+          <EventDetailPanel id={selected} summary={state.events.get(selected)} onClose={() => setSelected(null)} onLoaded={onLoaded} />
         ) : (
           <section className="panel detail empty">
             <h2>{t('detail.title')}</h2>
