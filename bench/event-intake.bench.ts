@@ -5,77 +5,53 @@
  * Targets: API rate ≥ 0.25x the pgbench rate, p99 < 50 ms, zero duplicates when 10% of requests
  * are retries (same key, same body).
  *
- * Needs a PostgreSQL server with PostGIS (BENCH_DATABASE_URL, else DATABASE_URL, else
- * postgres://postgres@127.0.0.1:5432/postgres) and `pgbench` on PATH; the API must be built
- * (node scripts/build.mjs api). A scratch database is created and dropped.
+ * The API runs as its own process (node dist/api/apps/api/src/main.js, as a user starts it); the
+ * load generator (autocannon) runs in this process, pgbench in its own. Both sides run twice,
+ * alternating, and the median is compared.
+ *
+ * Needs a PostgreSQL server with PostGIS (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+ * and `pgbench` on PATH; the API must be built (node scripts/build.mjs api).
  * BENCH_CONNECTIONS (8), BENCH_SECONDS (8). Run: node scripts/bench.mjs event-intake
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
+import { connect, createBenchDb, median, run, startApi, verdict } from './support';
 
-const root = resolve(__dirname, '../..');
-const BASE = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = 2;
 const RETRY_SHARE = 0.1;
 
-const withDb = (url: string, db: string) => {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-};
-
-async function sql(url: string, text: string, params: unknown[] = []) {
-  const c = new Client({ connectionString: url });
-  await c.connect();
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when it is gone. */
+function cpuSeconds(pid: number): number {
   try {
-    return (await c.query(text, params)).rows;
-  } finally {
-    await c.end();
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
   }
 }
 
-async function main() {
-  const db = `gc_bench_intake_${Date.now().toString(36)}`;
-  await sql(BASE, `CREATE DATABASE ${db}`);
-  const url = withDb(BASE, db);
-  await sql(url, 'CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS ltree; CREATE EXTENSION IF NOT EXISTS pg_trgm;');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { loadConfig } = require(join(root, 'dist/api/apps/api/src/core/config/config.js'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createApp } = require(join(root, 'dist/api/apps/api/src/core/boot/create-app.js'));
-  const config = loadConfig({
-    DATABASE_URL: url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    DEMO: 'off',
-    SIMULATOR: 'off',
-    ADMIN_USERNAME: 'bench-admin',
-    ADMIN_PASSWORD: 'bench-admin-password',
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-12',
-    PII_KEY: 'b'.repeat(64),
-    ESCALATION_SWEEP_SECONDS: '0',
-    DB_POOL_SIZE: String(Math.max(CONNECTIONS, 10)),
-  });
-  const running = await createApp(config);
+run(async () => {
+  const db = await createBenchDb('intake');
+  const c = await connect(db.url);
+  let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
-    await running.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = running.app.getHttpServer().address();
-    const base = `http://127.0.0.1:${address.port}`;
-    await sql(url, `WITH v AS (INSERT INTO area_version (level, status, published_at) VALUES ('grid', 'published', now()) RETURNING id),
+    // 100 grid cells over a 0.1° square near Nanjing, published.
+    await c.query(`WITH v AS (INSERT INTO area_version (level, status, published_at) VALUES ('grid', 'published', now() - interval '1 day') RETURNING id),
       a AS (INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, valid_from)
             SELECT v.id, 'BG' || i, 'bench grid ' || i, 'grid', NULL, ('BG' || i)::ltree,
                    ST_Multi(ST_MakeEnvelope(118.70 + (i % 10) * 0.01, 32.00 + (i / 10) * 0.01, 118.71 + (i % 10) * 0.01, 32.01 + (i / 10) * 0.01, 4326)), 1e6, now() - interval '1 day'
               FROM v, generate_series(0, 99) i RETURNING id, geom)
       INSERT INTO area_part (area_id, geom) SELECT id, (ST_Dump(geom)).geom FROM a`);
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-admin', password: 'bench-admin-password' }) });
-    const token = ((await login.json()) as { accessToken: string }).accessToken;
+    for (const t of ['area', 'area_part']) await c.query(`VACUUM ANALYZE ${t}`);
+    api = await startApi(db.url, { DB_POOL_SIZE: String(Math.max(CONNECTIONS, 10)) });
+    const { url, token } = api;
 
     // Peer: pgbench single-row INSERT into the same table, same number of clients.
     const dir = mkdtempSync(join(tmpdir(), 'gc-bench-'));
@@ -86,54 +62,76 @@ async function main() {
 INSERT INTO event (title, category_code, urgency, source, state, geom, grid_code, area_path)
 VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoint(118.70 + :x / 1000000.0, 32.0 + :x / 1000000.0), 4326), 'BG0', 'BG0');\n`,
     );
-    const pg = spawnSync('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', script, url], { encoding: 'utf8' });
-    const tps = Number(/tps = ([0-9.]+)/.exec(pg.stdout)?.[1] ?? NaN);
-    if (!Number.isFinite(tps)) throw new Error(`pgbench failed: ${pg.stderr || pg.stdout}`);
-    await sql(url, `DELETE FROM event WHERE title = 'bench'`);
+    const pgbench = () => {
+      const r = spawnSync('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', script, db.url], { encoding: 'utf8' });
+      const tps = Number(/tps = ([0-9.]+)/.exec(r.stdout)?.[1] ?? NaN);
+      if (!Number.isFinite(tps)) throw new Error(`pgbench failed: ${r.stderr || r.stdout}`);
+      return tps;
+    };
 
     // API: unique keys, 10% of requests repeat an earlier key with the same body.
     const sent: { key: string; body: string }[] = [];
     const keys = new Set<string>();
-    const result = await autocannon({
-      url: `${base}/api/events`,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req: autocannon.Request) => {
-            let item: { key: string; body: string };
-            if (sent.length > 20 && Math.random() < RETRY_SHARE) item = sent[Math.floor(Math.random() * sent.length)];
-            else {
-              const x = Math.random();
-              item = { key: randomUUID(), body: JSON.stringify({ title: '井盖缺失', category: 'manhole_cover_missing', lon: 118.7 + x * 0.099, lat: 32.0 + Math.random() * 0.099, source: 'hotline' }) };
-              sent.push(item);
-            }
-            keys.add(item.key);
-            return { ...req, body: item.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': item.key } };
+    const post = async () => {
+      const r = await autocannon({
+        url: `${url}/api/events`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req: autocannon.Request) => {
+              let item: { key: string; body: string };
+              if (sent.length > 20 && Math.random() < RETRY_SHARE) item = sent[Math.floor(Math.random() * sent.length)];
+              else {
+                item = { key: randomUUID(), body: JSON.stringify({ title: '井盖缺失', category: 'manhole_cover_missing', lon: 118.7 + Math.random() * 0.099, lat: 32.0 + Math.random() * 0.099, source: 'hotline' }) };
+                sent.push(item);
+              }
+              keys.add(item.key);
+              return { ...req, body: item.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': item.key } };
+            },
           },
-        },
-      ],
-    });
-    const [{ n }] = await sql(url, `SELECT count(*)::int AS n FROM event`);
-    const ok = result['2xx'];
-    const rate = ok / SECONDS;
-    const ratio = rate / tps;
-    const p99 = result.latency.p99;
-    const duplicates = n - Math.min(keys.size, n);
-    console.log(`pgbench single-row INSERT (${CONNECTIONS} clients): ${tps.toFixed(0)}/s`);
-    console.log(`POST /api/events (${CONNECTIONS} connections): ${rate.toFixed(0)}/s (${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors), p99 ${p99} ms`);
-    console.log(`ratio ${ratio.toFixed(3)} (target ≥ 0.25); events ${n} for ${keys.size} distinct keys → duplicates ${duplicates}`);
-    const pass = ratio >= 0.25 && p99 < 50 && duplicates === 0 && result.non2xx === 0;
-    console.log(pass ? 'PASS' : 'FAIL');
-    process.exitCode = pass ? 0 : 1;
-  } finally {
-    await running.close();
-    await sql(BASE, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-  }
-}
+        ],
+      });
+      return { rate: r['2xx'] / SECONDS, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99 };
+    };
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
+    // Where the API's time goes: CPU of the API process and of its PostgreSQL backends per request.
+    const backends = async () =>
+      (await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => Number(r.pid));
+    const cpu = async () => ({ api: cpuSeconds(api!.pid), pg: (await backends()).reduce((s, pid) => s + cpuSeconds(pid), 0) });
+    const peerRuns: number[] = [];
+    const apiRuns: (Awaited<ReturnType<typeof post>> & { apiCpuUs: number; pgCpuUs: number })[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      peerRuns.push(pgbench());
+      await c.query(`DELETE FROM event WHERE title = 'bench'`);
+      const before = await cpu();
+      const r = await post();
+      const after = await cpu();
+      const n = r.ok + r.non2xx;
+      apiRuns.push({ ...r, apiCpuUs: ((after.api - before.api) * 1e6) / n, pgCpuUs: ((after.pg - before.pg) * 1e6) / n });
+    }
+    const tps = median(peerRuns);
+    const rate = median(apiRuns.map((r) => r.rate));
+    const p99 = median(apiRuns.map((r) => r.p99));
+    const non2xx = apiRuns.reduce((s, r) => s + r.non2xx + r.errors, 0);
+    const {
+      rows: [{ n, distinct }],
+    } = await c.query(`SELECT count(*)::int AS n, count(DISTINCT k.key)::int AS distinct FROM event e LEFT JOIN idempotency_key k ON coalesce(k.response->>'eventId', k.response->>'id')::bigint = e.id`);
+    const duplicates = n - distinct;
+    console.log(`pgbench single-row INSERT (${CONNECTIONS} clients): ${tps.toFixed(0)}/s  (runs: ${peerRuns.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(
+      `POST /api/events (${CONNECTIONS} connections, API in its own process): ${rate.toFixed(0)}/s, p99 ${p99} ms  (runs: ${apiRuns.map((r) => `${r.rate.toFixed(0)}/s p99 ${r.p99} ms`).join(', ')}; ${non2xx} non-2xx or errors)`,
+    );
+    console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs, its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs (median of runs)`);
+    console.log(`events ${n}, distinct idempotency keys sent ${keys.size}, events answering a key ${distinct} → duplicates ${duplicates}`);
+    const a = verdict('intake rate API / pgbench', rate / tps >= 0.25, `${(rate / tps).toFixed(3)}x (target ≥ 0.25x)`);
+    const b = verdict('intake p99', p99 < 50, `${p99} ms (target < 50 ms)`);
+    const d = verdict('duplicates with 10 % retries', duplicates === 0 && non2xx === 0, `${duplicates} duplicates, ${n} events for ${keys.size} keys, ${non2xx} failed requests`);
+    return a && b && d;
+  } finally {
+    await api?.stop();
+    await c.end();
+    await db.drop();
+  }
 });

@@ -26,6 +26,19 @@ export interface AuditQuery {
   beforeId?: number;
 }
 
+/**
+ * For writes composed into ONE statement (event intake): the INSERT of one audit row per row of
+ * the CTE `source`; each value is an SQL expression over `source` or a parameter. Keeps the
+ * audit table's SQL here while the caller owns the statement.
+ */
+export function auditInsertFrom(
+  source: string,
+  v: { actorKind: string; actorId: string; actorName: string; action: string; entity: string; entityId: string; after: string; requestId: string; areaPath: string },
+): string {
+  return `INSERT INTO audit_log (actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, request_id, area_path)
+    SELECT ${v.actorKind}, ${v.actorId}, ${v.actorName}, ${v.action}, ${v.entity}, ${v.entityId}, NULL, ${v.after}, ${v.requestId}, ${v.areaPath} FROM ${source}`;
+}
+
 @Injectable()
 export class AuditRepository {
   async insert(tx: EntityManager, e: AuditEntry): Promise<void> {

@@ -27,6 +27,20 @@ function canonical(v: unknown): string {
 export class EventIdempotencyService {
   constructor(private readonly log: EventLogRepository) {}
 
+  principalOf(p: Principal): string {
+    return `${p.kind}:${p.id}`;
+  }
+
+  /** SHA-256 of the canonical JSON of the request (route and body). */
+  hash(request: unknown): string {
+    return createHash('sha256').update(canonical(request)).digest('hex');
+  }
+
+  /** The stored claim for a key (hash and response), for a replay after a single-statement write. */
+  stored(db: EntityManager, principal: string, key: string) {
+    return this.log.findKey(db, principal, key);
+  }
+
   /**
    * `finalize` runs only for a first execution, after the response is stored (the outbox
    * append goes there: a retry must not push the change twice).
@@ -37,8 +51,8 @@ export class EventIdempotencyService {
       await finalize?.(result);
       return result;
     }
-    const who = `${p.kind}:${p.id}`;
-    const hash = createHash('sha256').update(canonical(request)).digest('hex');
+    const who = this.principalOf(p);
+    const hash = this.hash(request);
     const prior = await this.log.claimKey(tx, who, key, hash);
     if (prior) {
       if (prior.hash !== hash) {

@@ -10,12 +10,13 @@ import { maskPhone } from '../../core/security/pii-crypto';
 import { AreaLookupService } from '../areas/area-lookup.service';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
-import { ChangeFeedRepository } from '../live/change-feed.repository';
+import { LiveTailer } from '../live/live-tailer.service';
 import { actionsFor, pathInScope } from './event-access';
 import { EventCatalogService } from './event-catalog.service';
 import { EventIdempotencyService } from './event-idempotency.service';
+import { EventQueryService } from './event-query.service';
 import type { TimelineEntry } from './event-log.repository';
-import { maskName, summaryOf, toDetail, toSummary, type EventDetail } from './event-view';
+import { maskName, toDetail, toSummary, type EventDetail } from './event-view';
 import { EventsRepository } from './events.repository';
 
 export interface EventInput {
@@ -40,6 +41,9 @@ export interface HistoricalInput extends EventInput {
   state?: EventState;
 }
 
+const UNPLACED_OUTSIDE = 'outside the territory: waits for an operator to place it';
+const UNPLACED_NO_LOCATION = 'no location: waits for an operator to place it';
+
 function defaultSource(p: Principal): EventSource {
   if (p.roles.includes('grid_worker')) return 'patrol';
   if (p.kind === 'api_key') return 'system';
@@ -59,25 +63,84 @@ export class EventIntakeService {
     private readonly catalog: EventCatalogService,
     private readonly areas: AreaLookupService,
     private readonly audit: AuditService,
-    private readonly feed: ChangeFeedRepository,
     private readonly idempotency: EventIdempotencyService,
+    private readonly query: EventQueryService,
+    private readonly tailer: LiveTailer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Create one event; `idempotencyKey` makes a retry return the first answer. */
+  /**
+   * Create one event in ONE statement (see EventsRepository.intake): attribution, jurisdiction,
+   * Idempotency-Key claim, event, log entry, audit and outbox row. `idempotencyKey`: a retry
+   * with the same body gets the event the first request created (as it is now), never a second one.
+   */
   async create(p: Principal, input: EventInput, opts: { idempotencyKey?: string; requestId?: string; route?: string } = {}): Promise<EventDetail> {
     const category = await this.catalog.category(input.category);
-    return this.tx.run((tx) =>
-      this.idempotency.run(
-        tx,
-        p,
-        opts.idempotencyKey,
-        { route: opts.route ?? 'POST /api/events', input },
-        () => this.insert(tx, p, input, category.code, null, opts.requestId),
-        // only for a first execution (a retry returns the stored answer and appends nothing)
-        (detail) => this.feed.append(tx, { type: 'event.created', entityId: detail.id, areaPath: detail.areaPath, payload: summaryOf(detail) }).then(() => undefined),
-      ),
-    );
+    const urgency = input.urgency ?? 'normal';
+    const located = input.lon !== undefined && input.lat !== undefined;
+    const [lon, lat] = located ? toWgs84([input.lon!, input.lat!], input.crs ?? 'wgs84') : [null, null];
+    const source = input.source ?? defaultSource(p);
+    const request = { route: opts.route ?? 'POST /api/events', input };
+    const idempotency = opts.idempotencyKey ? { principal: this.idempotency.principalOf(p), key: opts.idempotencyKey, hash: this.idempotency.hash(request) } : null;
+    const attachments = input.attachments ?? [];
+    const out = await this.repo.intake(this.tx.manager, {
+      title: input.title,
+      description: input.description ?? null,
+      category: category.code,
+      urgency,
+      source,
+      lon,
+      lat,
+      address: input.address ?? null,
+      reporterName: maskName(input.reporter?.name),
+      reporterPhone: maskPhone(input.reporter?.phone),
+      // applies only if the point lands in a grid (an unplaced event has no clock yet)
+      deadline: located ? this.catalog.deadline(category, urgency, 'accept', new Date()) : null,
+      externalSource: input.externalId ? (p.kind === 'api_key' ? `key:${p.id}` : source) : null,
+      externalId: input.externalId ?? null,
+      dup: this.config.DUPLICATE_RADIUS_M > 0 ? { metres: this.config.DUPLICATE_RADIUS_M, hours: this.config.DUPLICATE_WINDOW_HOURS } : null,
+      actor: { kind: p.kind, id: p.id, name: p.name },
+      attachments,
+      scopePath: p.scopePath,
+      idempotency,
+      notes: { outside: UNPLACED_OUTSIDE, noLocation: UNPLACED_NO_LOCATION },
+      requestId: opts.requestId ?? null,
+    });
+    // A caller with a limited jurisdiction may not file a located event outside it (grid workers report in their own grids).
+    if (!out.allowed) {
+      throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction, grid: out.locatedGrid });
+    }
+    if (!out.event) return this.replay(p, idempotency!, request);
+    this.tailer.committedLocally();
+    const { logId, logAt, logNote, ...event } = out.event;
+    const first: TimelineEntry = {
+      id: logId,
+      at: logAt as unknown as string,
+      actor: p.name,
+      actorKind: p.kind,
+      action: 'report',
+      from: null,
+      to: event.state,
+      note: logNote,
+      lon: event.lon,
+      lat: event.lat,
+      department: null,
+      attachments,
+      data: event.suspectedDuplicateOf ? { suspectedDuplicateOf: event.suspectedDuplicateOf } : {},
+    };
+    return toDetail(event, [first], [], actionsFor(p, event.state, event.departmentId));
+  }
+
+  /** The key was claimed by an earlier request: the same body gets that event, another body is a 409. */
+  private async replay(p: Principal, key: { principal: string; key: string; hash: string }, request: unknown): Promise<EventDetail> {
+    const prior = await this.idempotency.stored(this.tx.manager, key.principal, key.key);
+    if (!prior || prior.hash !== key.hash) {
+      throw new AppException('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request', { header: 'idempotency-key' });
+    }
+    const ref = prior.response as { eventId?: number } | null;
+    // rows written before single-statement intake kept the whole first answer
+    if (ref && ref.eventId === undefined) return prior.response as EventDetail;
+    return this.query.get(p, Number(ref!.eventId));
   }
 
   /** Insert a historical case with its original times (bulk import for analysis); no outbox row per record. */
@@ -105,7 +168,7 @@ export class EventIntakeService {
     const state: EventState = history ? (history.state ?? (history.closedAt ? 'closed' : grid ? 'reported' : 'unplaced')) : grid ? 'reported' : 'unplaced';
     const deadline = grid && state === 'reported' ? this.catalog.deadline(category, urgency, 'accept', now) : null;
     const dup = grid && !history && this.config.DUPLICATE_RADIUS_M > 0 ? { metres: this.config.DUPLICATE_RADIUS_M, hours: this.config.DUPLICATE_WINDOW_HOURS } : null;
-    const note = grid ? null : located ? 'outside the territory: waits for an operator to place it' : 'no location: waits for an operator to place it';
+    const note = grid ? null : located ? UNPLACED_OUTSIDE : UNPLACED_NO_LOCATION;
     const row = await this.repo.insertWithLog(
       tx,
       {

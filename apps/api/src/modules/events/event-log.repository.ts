@@ -71,6 +71,11 @@ export class EventLogRepository {
     return row;
   }
 
+  async findKey(db: EntityManager, principal: string, key: string): Promise<{ hash: string; status: number; response: unknown } | undefined> {
+    const [row] = await db.query(`SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
+    return row;
+  }
+
   async storeResponse(tx: EntityManager, principal: string, key: string, status: number, response: unknown): Promise<void> {
     await tx.query(`UPDATE idempotency_key SET status = $3, response = $4::jsonb WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(response)]);
   }

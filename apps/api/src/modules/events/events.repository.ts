@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventSource, EventState, Urgency } from '@gc/contracts';
+import { queryPrepared } from '../../core/database/prepared-query';
+import { auditInsertFrom } from '../audit/audit.repository';
 import { inScope } from '../auth/scope';
+import { changeInsertFrom } from '../live/change-feed.repository';
 import { OPEN_STATES } from './event-workflow.rules';
 
 export interface EventRow {
@@ -140,6 +143,105 @@ const FROM = `event e JOIN event_category c ON c.code = e.category_code
 const DEPT_FILTER = `($2::bigint IS NULL OR e.department_id = $2 OR EXISTS (
   SELECT 1 FROM summons s JOIN summons_department sd ON sd.summons_id = s.id WHERE s.event_id = e.id AND sd.department_id = $2))`;
 
+/** What live intake writes; the deadline applies only when the point lands in a grid. */
+export interface IntakeInsert {
+  title: string;
+  description: string | null;
+  category: string;
+  urgency: Urgency;
+  source: EventSource;
+  lon: number | null;
+  lat: number | null;
+  address: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  deadline: { stage: string; limitMinutes: number; warnAt: Date; dueAt: Date } | null;
+  externalSource: string | null;
+  externalId: string | null;
+  dup: { metres: number; hours: number } | null;
+  actor: { kind: string; id: number | null; name: string };
+  attachments: unknown[];
+  /** the caller's jurisdiction (ltree), null: everywhere */
+  scopePath: string | null;
+  idempotency: { principal: string; key: string; hash: string } | null;
+  notes: { outside: string; noLocation: string };
+  requestId: string | null;
+}
+
+export interface IntakeOutcome {
+  /** false: the point lies outside the caller's jurisdiction; nothing was written */
+  allowed: boolean;
+  /** the grid at the point (also when not allowed), null outside the territory or without a point */
+  locatedGrid: string | null;
+  /** the Idempotency-Key was claimed by this request (false: an earlier request holds it, nothing was written) */
+  claimed: boolean;
+  event: (EventRow & { logId: number; logAt: Date; logNote: string | null }) | null;
+}
+
+const ev = (col: string) => `ev.${col}`;
+
+/**
+ * The live intake statement (EventsRepository.intake). A single statement is atomic on its own,
+ * so this is one round trip where BEGIN … COMMIT took eight. The order of the CTEs is the order
+ * of the checks: attribution, jurisdiction, the Idempotency-Key claim (a key held by an earlier
+ * request stops every insert after it), the duplicate probe, then the writes.
+ */
+const INTAKE_SQL = `WITH pt AS (SELECT CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END AS g),
+  loc AS (
+    SELECT a.id, a.code, a.path FROM pt, area_part p JOIN area a ON a.id = p.area_id
+     WHERE pt.g IS NOT NULL AND p.geom && pt.g AND ST_Covers(p.geom, pt.g)
+       AND a.valid_from IS NOT NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())
+     ORDER BY nlevel(a.path) DESC, a.code LIMIT 1),
+  ok AS (
+    SELECT pt.g, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
+           (pt.g IS NULL OR $24::ltree IS NULL OR coalesce(loc.path <@ $24::ltree, false)) AS allowed
+      FROM pt LEFT JOIN loc ON true),
+  nid AS (SELECT nextval(pg_get_serial_sequence('event', 'id')) AS id FROM ok WHERE ok.allowed),
+  claim AS (
+    INSERT INTO idempotency_key (principal, key, request_hash, status, response)
+    SELECT $25, $26, $27, 201, jsonb_build_object('eventId', nid.id) FROM nid WHERE $26::text IS NOT NULL
+    ON CONFLICT DO NOTHING RETURNING key),
+  -- The GiST box first (materialized, so the planner cannot start from the category index and test
+  -- every event of the day), then category, state, time and the exact distance on the few left.
+  near AS MATERIALIZED (
+    SELECT x.id, x.category_code, x.state, x.created_at, x.geom FROM ok, event x
+     WHERE $16::boolean AND ok.grid_id IS NOT NULL AND x.geom && ST_Expand(ok.g, $17 / 90000.0)),
+  dup AS (
+    SELECT n.id FROM near n, ok
+     WHERE n.category_code = $3 AND n.state = ANY($19) AND n.created_at > now() - make_interval(hours => $18::int)
+       AND ST_DWithin(n.geom::geography, ok.g::geography, $17)
+     ORDER BY n.geom <-> ok.g LIMIT 1),
+  ev AS (
+    INSERT INTO event (id, title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
+       reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at, suspected_duplicate_of,
+       external_source, external_id, created_by)
+    SELECT nid.id, $1, $2, $3, $4, $5, CASE WHEN ok.grid_id IS NULL THEN 'unplaced' ELSE 'reported' END, ok.g,
+           ok.grid_id, ok.grid_code, ok.area_path, $8, $9, $10,
+           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $11 END, CASE WHEN ok.grid_id IS NULL OR $11::text IS NULL THEN NULL ELSE now() END,
+           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $12::int END, CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $13::timestamptz END,
+           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $14::timestamptz END, (SELECT id FROM dup), $15, $28, $29
+      FROM nid, ok
+     WHERE $26::text IS NULL OR EXISTS (SELECT 1 FROM claim)
+    RETURNING *),
+  tr AS (
+    INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, attachments, data, at)
+    SELECT ev.id, $20, $21, $22, 'report', NULL, ev.state,
+           CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN $31 ELSE $30 END, ev.geom, $23::jsonb,
+           CASE WHEN ev.suspected_duplicate_of IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of) END,
+           ev.reported_at
+      FROM ev
+    RETURNING id, at, note),
+  sm AS (
+    SELECT ev.*, event_summary(ev::event, c.name, g.name, NULL) AS summary
+      FROM ev JOIN event_category c ON c.code = ev.category_code LEFT JOIN area g ON g.id = ev.grid_id),
+  au AS (${auditInsertFrom('sm ev', { actorKind: '$20', actorId: '$21', actorName: '$22', action: `'create'`, entity: `'event'`, entityId: `${ev('id')}::text`, after: ev('summary'), requestId: '$32', areaPath: ev('area_path') })}),
+  ch AS (${changeInsertFrom('sm ev', { type: `'event.created'`, entityId: `${ev('id')}::text`, areaPath: ev('area_path'), payload: ev('summary') })})
+  SELECT ok.allowed, ok.grid_code AS "locatedGrid", EXISTS (SELECT 1 FROM claim) AS claimed, x.*
+    FROM ok LEFT JOIN (
+      SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.note AS "logNote"
+        FROM ev e CROSS JOIN tr JOIN event_category c ON c.code = e.category_code
+        LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id) x ON true`;
+
 @Injectable()
 export class EventsRepository {
   /**
@@ -191,6 +293,26 @@ export class EventsRepository {
       ],
     );
     return row;
+  }
+
+  /**
+   * Live intake in ONE statement, run outside any explicit transaction, as a named prepared
+   * statement (INTAKE_SQL): attribution, jurisdiction check, Idempotency-Key claim, duplicate
+   * probe, the event, its first log entry, the audit row and the outbox row (`event.created`,
+   * payload from the SQL `event_summary`). When the caller may not file at that place, or the key
+   * was already claimed, nothing is written and the outcome says why.
+   */
+  async intake(db: EntityManager, i: IntakeInsert): Promise<IntakeOutcome> {
+    const [row] = await queryPrepared<Record<string, unknown>>(db, 'event_intake', INTAKE_SQL, [
+      i.title, i.description, i.category, i.urgency, i.source, i.lon, i.lat, i.address, i.reporterName, i.reporterPhone,
+      i.deadline?.stage ?? null, i.deadline?.limitMinutes ?? null, i.deadline?.warnAt ?? null, i.deadline?.dueAt ?? null,
+      i.externalSource, i.dup !== null, i.dup?.metres ?? 0, Math.ceil(i.dup?.hours ?? 0), OPEN_STATES,
+      i.actor.kind, i.actor.id, i.actor.name, JSON.stringify(i.attachments), i.scopePath,
+      i.idempotency?.principal ?? null, i.idempotency?.key ?? null, i.idempotency?.hash ?? null,
+      i.externalId, i.actor.name, i.notes.outside, i.notes.noLocation, i.requestId,
+    ]);
+    const { allowed, locatedGrid, claimed, ...rest } = row as { allowed: boolean; locatedGrid: string | null; claimed: boolean } & Record<string, unknown>;
+    return { allowed, locatedGrid, claimed, event: rest.id === null ? null : (rest as unknown as IntakeOutcome['event']) };
   }
 
   /** One event as the viewer may see it; `lock` takes the row lock for a transition. */

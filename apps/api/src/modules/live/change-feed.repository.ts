@@ -32,6 +32,16 @@ interface ChangeRow {
 
 const toMessage = (r: ChangeRow): LiveMessage => ({ seq: r.seq, type: r.type, id: r.id, at: r.at.toISOString(), areaPath: r.areaPath, data: r.data });
 
+/**
+ * For writes composed into ONE statement (event intake, in autocommit): the outbox INSERT for
+ * each row of the CTE `source`; values are SQL expressions over it. After that statement the
+ * caller tells the tailer (LiveTailer.committedLocally), as LiveCommitSubscriber does for
+ * transactions.
+ */
+export function changeInsertFrom(source: string, c: { type: string; entityId: string; areaPath: string; payload: string }): string {
+  return `INSERT INTO change (type, entity_id, area_path, payload) SELECT ${c.type}, ${c.entityId}, ${c.areaPath}, ${c.payload} FROM ${source}`;
+}
+
 @Injectable()
 export class ChangeFeedRepository {
   /**

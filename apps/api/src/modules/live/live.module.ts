@@ -16,6 +16,6 @@ import { LiveWakeBus } from './live-wake-bus';
 @Module({
   controllers: [ChangesController],
   providers: [ChangeFeedRepository, ChangesService, LiveWakeBus, LiveSequencer, LiveTailer, LiveCommitSubscriber, LiveGateway],
-  exports: [ChangeFeedRepository],
+  exports: [ChangeFeedRepository, LiveTailer],
 })
 export class LiveModule {}
