@@ -66,6 +66,38 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(JSON.stringify(got.json())).not.toContain('12345678');
   });
 
+  it('builds the same summary in SQL (event_summary, the outbox payload of intake) as the API does (toSummary)', async () => {
+    const fresh = (await post('/api/events', operator, { title: '新', category: 'exposed_rubbish', ...west })).json();
+    const unplaced = (await post('/api/events', operator, { title: '无位置', category: 'noise' })).json();
+    const yellow = (await post('/api/events', operator, { title: '将逾期', category: 'noise', ...east })).json();
+    const red = (await post('/api/events', operator, { title: '已逾期', category: 'street_light', ...east, urgency: 'urgent' })).json();
+    const sent = (await post('/api/events', operator, { title: '已派遣', category: 'exposed_rubbish', ...west })).json();
+    for (const action of ['accept', 'register']) expect((await act(sent.id, operator, { action })).statusCode).toBe(200);
+    expect((await act(sent.id, operator, { action: 'dispatch', department: 'city_management' })).statusCode).toBe(200);
+    await sql(t.url, `UPDATE event SET warn_at = now() - interval '1 minute', due_at = now() + interval '1 hour' WHERE id = $1`, [yellow.id]);
+    await sql(t.url, `UPDATE event SET warn_at = now() - interval '2 hours', due_at = now() - interval '1 hour', escalation_level = 2 WHERE id = $1`, [red.id]);
+    const closed = (await post('/api/events', operator, { title: '已作废', category: 'noise', ...west })).json();
+    expect((await act(closed.id, operator, { action: 'reject', note: '重复' })).statusCode).toBe(200);
+    await sql(t.url, `UPDATE event SET due_at = now() - interval '1 hour' WHERE id = $1`, [closed.id]);
+    const ids = [fresh.id, unplaced.id, yellow.id, red.id, sent.id, closed.id];
+    const fromSql = await sql<{ id: string; s: Record<string, unknown> }>(
+      t.url,
+      `SELECT e.id, event_summary(e, c.name, g.name, d.code) AS s FROM event e JOIN event_category c ON c.code = e.category_code
+         LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id WHERE e.id = ANY($1)`,
+      [ids],
+    );
+    const warnings = new Set<unknown>();
+    for (const row of fromSql) {
+      const api = (await get(`/api/events/${row.id}`, operator)).json();
+      const summary = Object.fromEntries(Object.keys(row.s).map((k) => [k, api[k]]));
+      expect(row.s).toEqual(summary);
+      expect(Object.keys(row.s).sort()).toEqual(Object.keys(fromSql[0].s).sort());
+      warnings.add(row.s.warning);
+    }
+    expect(fromSql).toHaveLength(ids.length);
+    expect([...warnings].sort()).toEqual(['none', 'red', 'yellow']);
+  });
+
   it('holds events with no usable location as unplaced, and an operator places them', async () => {
     const none = (await post('/api/events', operator, { title: '无位置', category: 'noise' })).json();
     const outside = (await post('/api/events', operator, { title: '范围外', category: 'noise', lon: 100, lat: 30 })).json();
