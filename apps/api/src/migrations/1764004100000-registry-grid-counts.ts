@@ -16,6 +16,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Counters are taken row locks: writers to the same grid queue behind each other until commit.
  * Every upsert runs in key order, so two bulk writers cannot deadlock on them.
+ *
+ * Only the primary keys index the counter tables, and they leave room on their pages
+ * (fillfactor), so a counter update is a HOT update; a district's grids are found by a scan of
+ * one row per grid (`area_path <@ district`), which is cheaper than keeping a GiST up to date.
  */
 const COUNTERS = ['places', 'people', 'registered', 'floating', 'households', 'objects', 'objects_needing_repair', 'organizations'] as const;
 
@@ -28,23 +32,45 @@ const DELTA: Record<string, Partial<Record<(typeof COUNTERS)[number], string>>> 
 };
 const EXTRA: Record<string, string> = { place: '', person: ', registration, household_no, tags', city_object: ', condition', organization: '' };
 
+/** A record's counter key ('' for no grid). */
+const KEY = `coalesce(area_path, ''::ltree) AS area_path, coalesce(grid_code, '') AS grid_code`;
+
 const OPS = { insert: ['new_rows'], delete: ['old_rows'], update: ['old_rows', 'new_rows'] } as const;
 
 /** The signed rows of one statement: +1 per row of NEW TABLE, -1 per row of OLD TABLE. */
 function signed(table: string, op: keyof typeof OPS): string {
   return OPS[op]
-    .map((rel) => `SELECT ${rel === 'new_rows' ? 1 : -1} AS s, coalesce(area_path, ''::ltree) AS area_path, coalesce(grid_code, '') AS grid_code${EXTRA[table]} FROM ${rel}`)
+    .map((rel) => `SELECT ${rel === 'new_rows' ? 1 : -1} AS s, ${KEY}${EXTRA[table]} FROM ${rel}`)
     .join(' UNION ALL ');
 }
 
 const nonZero = (cols: readonly string[]) => cols.map((c) => `${c} <> 0`).join(' OR ');
-const ALL_ZERO = COUNTERS.map((c) => `${c} = 0`).join(' AND ');
 
 /** Upsert of the per-grid deltas in `d` (columns area_path, grid_code, ...cols), in key order. */
 function upsertCounts(cols: readonly string[]): string {
   return `INSERT INTO registry_grid_count AS c (area_path, grid_code, ${cols.join(', ')})
           SELECT area_path, grid_code, ${cols.join(', ')} FROM d WHERE ${nonZero(cols)} ORDER BY area_path, grid_code
           ON CONFLICT (area_path, grid_code) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')}`;
+}
+
+/**
+ * Counter rows that dropped to zero are removed; only an UPDATE or DELETE can lower a counter, and
+ * only the keys of its old rows, so those are the only rows looked at (by primary key).
+ */
+function zeroDeletes(table: string, op: keyof typeof OPS): string {
+  if (op === 'insert') return '';
+  const keys = `SELECT DISTINCT ${KEY} FROM old_rows`;
+  let sql = `
+      DELETE FROM registry_grid_count c USING (${keys}) k
+       WHERE c.area_path = k.area_path AND c.grid_code = k.grid_code AND ${COUNTERS.map((x) => `c.${x} = 0`).join(' AND ')};`;
+  if (table === 'person') {
+    sql += `
+      DELETE FROM registry_grid_household h USING (SELECT DISTINCT ${KEY}, household_no FROM old_rows WHERE household_no IS NOT NULL) k
+       WHERE h.area_path = k.area_path AND h.grid_code = k.grid_code AND h.household_no = k.household_no AND h.people <= 0;
+      DELETE FROM registry_grid_tag_count t USING (SELECT DISTINCT ${KEY}, u.tag FROM old_rows, unnest(tags) AS u(tag)) k
+       WHERE t.area_path = k.area_path AND t.grid_code = k.grid_code AND t.tag = k.tag AND t.people <= 0;`;
+  }
+  return sql;
 }
 
 function triggerBody(table: string, op: keyof typeof OPS): string {
@@ -54,8 +80,7 @@ function triggerBody(table: string, op: keyof typeof OPS): string {
     return `
       WITH src AS (${signed(table, op)}),
       d AS (SELECT area_path, grid_code, ${cols.map((c) => `sum(${delta[c as keyof typeof delta]})::int AS ${c}`).join(', ')} FROM src GROUP BY area_path, grid_code)
-      ${upsertCounts(cols)};
-      DELETE FROM registry_grid_count WHERE ${ALL_ZERO};`;
+      ${upsertCounts(cols)};${zeroDeletes(table, op)}`;
   }
   // People also count distinct households per grid (a reference count per (grid, household_no):
   // the grid's household counter moves when a household's count there leaves or reaches 0) and
@@ -80,10 +105,7 @@ function triggerBody(table: string, op: keyof typeof OPS): string {
             FROM (SELECT area_path, grid_code, ${cols.map((c) => `${delta[c as keyof typeof delta]} AS ${c}`).join(', ')}, 0 AS households FROM src
                   UNION ALL SELECT area_path, grid_code, ${cols.map(() => '0').join(', ')}, households FROM hg) x
            GROUP BY area_path, grid_code)
-    ${upsertCounts(pcols)};
-    DELETE FROM registry_grid_household WHERE people <= 0;
-    DELETE FROM registry_grid_tag_count WHERE people <= 0;
-    DELETE FROM registry_grid_count WHERE ${ALL_ZERO};`;
+    ${upsertCounts(pcols)};${zeroDeletes(table, op)}`;
 }
 
 export class RegistryGridCounts1764004100000 implements MigrationInterface {
@@ -95,28 +117,21 @@ export class RegistryGridCounts1764004100000 implements MigrationInterface {
       grid_code text NOT NULL,
       ${COUNTERS.map((c) => `${c} int NOT NULL DEFAULT 0`).join(',\n      ')},
       PRIMARY KEY (area_path, grid_code)
-    )`);
-    // GiST on the path: "the grids under this district" (and jurisdiction) as on the records.
-    await q.query(`CREATE INDEX registry_grid_count_path_gist ON registry_grid_count USING gist (area_path)`);
-    // Partial indexes so the triggers find the rows that dropped to zero without a scan.
-    await q.query(`CREATE INDEX registry_grid_count_zero_idx ON registry_grid_count (area_path) WHERE ${ALL_ZERO}`);
+    ) WITH (fillfactor = 70)`);
     await q.query(`CREATE TABLE registry_grid_household (
       area_path ltree NOT NULL,
       grid_code text NOT NULL,
       household_no text NOT NULL,
       people int NOT NULL,
       PRIMARY KEY (area_path, grid_code, household_no)
-    )`);
-    await q.query(`CREATE INDEX registry_grid_household_zero_idx ON registry_grid_household (area_path) WHERE people <= 0`);
+    ) WITH (fillfactor = 70)`);
     await q.query(`CREATE TABLE registry_grid_tag_count (
       area_path ltree NOT NULL,
       grid_code text NOT NULL,
       tag text NOT NULL,
       people int NOT NULL,
       PRIMARY KEY (area_path, grid_code, tag)
-    )`);
-    await q.query(`CREATE INDEX registry_grid_tag_count_path_gist ON registry_grid_tag_count USING gist (area_path)`);
-    await q.query(`CREATE INDEX registry_grid_tag_count_zero_idx ON registry_grid_tag_count (area_path) WHERE people <= 0`);
+    ) WITH (fillfactor = 70)`);
 
     // Recount everything from the records: the first fill here, and after a TRUNCATE of a registry table.
     const key = `coalesce(area_path, ''::ltree), coalesce(grid_code, '')`;
