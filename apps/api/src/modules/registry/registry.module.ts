@@ -1,5 +1,8 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { registerAttributedTable } from '../areas/attributed-tables';
+import { HouseholdsController } from './households.controller';
+import { HouseholdsRepository } from './households.repository';
+import { HouseholdsService } from './households.service';
 import { ObjectsController } from './objects.controller';
 import { ObjectsRepository } from './objects.repository';
 import { ObjectsService } from './objects.service';
@@ -21,11 +24,11 @@ import { RegistryLocationRepository } from './registry-location.repository';
 import { RegistryLocationService } from './registry-location.service';
 import { RegistryPiiService } from './registry-pii.service';
 
-/** The registries inside the grids: places, people, objects (city components), organizations. */
+/** The registries inside the grids: places, people and their households, objects (city components), organizations. */
 @Module({
-  controllers: [PlacesController, PeopleController, ObjectsController, OrganizationsController, RegistryCountsController, RegistryImportController],
+  controllers: [PlacesController, PeopleController, HouseholdsController, ObjectsController, OrganizationsController, RegistryCountsController, RegistryImportController],
   providers: [
-    RegistryLocationRepository, RegistryLocationService, RegistryPiiService, PlacesRepository, PlacesService, PeopleRepository, PeopleService,
+    RegistryLocationRepository, RegistryLocationService, RegistryPiiService, PlacesRepository, PlacesService, PeopleRepository, PeopleService, HouseholdsRepository, HouseholdsService,
     ObjectsRepository, ObjectsService, OrganizationsRepository, OrganizationsService, RegistryCountsRepository,
     RegistryImportRepository, RegistryImportService,
   ],
