@@ -34,6 +34,8 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly liveFamilies = new Map<string, number>();
   private readonly apiKeyCache = new Map<string, { at: number; principal: Principal | null }>();
   private readonly verifiedTokens = new Map<string, AccessClaims & { exp: number }>();
+  /** Told (in this process) when sessions end, so open sockets close at once; other processes notice by `sessionActive`. */
+  private readonly sessionEndedListeners = new Set<(ended: { family: string } | { userId: number }) => void>();
   // A hash to verify against when the user does not exist, so timing does not tell.
   private dummyHash?: Promise<string>;
 
@@ -107,6 +109,7 @@ export class AuthService implements OnApplicationBootstrap {
     // Reuse of a rotated token: someone else has it. Kill the whole session (committed on its own).
     await this.repo.revokeFamily(this.dataSource.manager, outcome.reusedFamily!);
     this.liveFamilies.delete(outcome.reusedFamily!);
+    this.sessionEnded({ family: outcome.reusedFamily! });
     throw new AppException('UNAUTHENTICATED', 'refresh token was already used; the session has been revoked');
   }
 
@@ -117,6 +120,29 @@ export class AuthService implements OnApplicationBootstrap {
       await this.audit.write(tx, principal, 'logout', 'session', family ?? null, null, null);
     });
     if (family) this.liveFamilies.delete(family);
+    this.sessionEnded(family ? { family } : { userId: principal.id });
+  }
+
+  /** Listen for sessions that end in this process (logout, a reused refresh token). */
+  onSessionEnded(listener: (ended: { family: string } | { userId: number }) => void): () => void {
+    this.sessionEndedListeners.add(listener);
+    return () => this.sessionEndedListeners.delete(listener);
+  }
+
+  private sessionEnded(ended: { family: string } | { userId: number }): void {
+    for (const l of this.sessionEndedListeners) l(ended);
+  }
+
+  /** Whether a session (refresh-token family) is still signed in; checked at most every few seconds per family, as for requests. */
+  async sessionActive(family: string): Promise<boolean> {
+    const seen = this.liveFamilies.get(family);
+    if (seen && Date.now() - seen <= 5000) return true;
+    if (await this.repo.isFamilyRevoked(this.dataSource.manager, family)) {
+      this.liveFamilies.delete(family);
+      return false;
+    }
+    this.liveFamilies.set(family, Date.now());
+    return true;
   }
 
   private async issue(db: EntityManager, user: UserRow, family: string): Promise<LoginResponse> {
@@ -165,14 +191,7 @@ export class AuthService implements OnApplicationBootstrap {
   /** Verify an access token; returns the principal with its family id. */
   async verifyAccessToken(token: string): Promise<{ principal: Principal; family: string }> {
     const claims = await this.verifiedClaims(token);
-    const seen = this.liveFamilies.get(claims.fam);
-    if (!seen || Date.now() - seen > 5000) {
-      if (await this.repo.isFamilyRevoked(this.dataSource.manager, claims.fam)) {
-        this.liveFamilies.delete(claims.fam);
-        throw new AppException('UNAUTHENTICATED', 'session has been signed out');
-      }
-      this.liveFamilies.set(claims.fam, Date.now());
-    }
+    if (!(await this.sessionActive(claims.fam))) throw new AppException('UNAUTHENTICATED', 'session has been signed out');
     return {
       family: claims.fam,
       principal: {

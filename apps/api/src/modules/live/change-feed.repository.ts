@@ -73,13 +73,15 @@ export class ChangeFeedRepository {
   }
 
   /** Changes after `since`, in seq order, limited to a scope path (null = everything; changes with no area only reach the whole-territory scope). Rows not yet numbered are not visible here. */
-  async since(db: EntityManager, since: number, limit: number, scopePath: string | null): Promise<LiveMessage[]> {
+  /** `subtrees`: only changes inside one of these paths (a narrowed socket), null: no narrowing. */
+  async since(db: EntityManager, since: number, limit: number, scopePath: string | null, subtrees: string[] | null = null): Promise<LiveMessage[]> {
     const rows: ChangeRow[] = await db.query(
       `SELECT seq::int, type, entity_id AS id, at, area_path::text AS "areaPath", payload AS data
          FROM change
         WHERE seq > $1 AND ($3::ltree IS NULL OR area_path <@ $3::ltree)
+          AND ($4::ltree[] IS NULL OR area_path <@ $4::ltree[])
         ORDER BY seq LIMIT $2`,
-      [since, limit, scopePath],
+      [since, limit, scopePath, subtrees],
     );
     return rows.map(toMessage);
   }

@@ -5,7 +5,7 @@ import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { ChangeFeedRepository } from './change-feed.repository';
-import { roomOfScope } from './live-rooms';
+import { pathOfRoom, roomOfScope, WHOLE_TERRITORY_ROOM } from './live-rooms';
 
 export const MAX_CHANGES_PAGE = 1000;
 export const MAX_SUBSCRIBE_AREAS = 200;
@@ -24,8 +24,13 @@ export class ChangesService {
    * is never below the last seq returned; a page shorter than `limit` means the client is caught up.
    * Rows still waiting for their seq are not part of any page yet; they come with a later seq.
    */
-  async since(p: Principal, since: number, limit: number): Promise<ChangesResponse> {
-    const changes = await this.repo.since(this.db.manager, since, limit, scopeParam(p));
+  /**
+   * Changes after `since` that the caller may see; `rooms` (a socket's area rooms) narrows them to
+   * what that socket is sent live: the whole territory, or the subtrees of its subscribed areas.
+   */
+  async since(p: Principal, since: number, limit: number, rooms?: string[]): Promise<ChangesResponse> {
+    const subtrees = rooms === undefined || rooms.includes(WHOLE_TERRITORY_ROOM) ? null : rooms.map(pathOfRoom);
+    const changes = await this.repo.since(this.db.manager, since, limit, scopeParam(p), subtrees);
     return { changes, latest: await this.repo.latest(this.db.manager) };
   }
 

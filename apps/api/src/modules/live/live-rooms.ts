@@ -11,6 +11,11 @@ export function roomOfScope(scopePath: string | null): string {
   return scopePath === null ? WHOLE_TERRITORY_ROOM : `area:${scopePath}`;
 }
 
+/** The ltree path an area room stands for (not for the whole-territory room). */
+export function pathOfRoom(room: string): string {
+  return room.slice('area:'.length);
+}
+
 export function roomsForChange(areaPath: string | null): string[] {
   const rooms = [WHOLE_TERRITORY_ROOM];
   if (!areaPath) return rooms; // unplaced changes reach only whole-territory sockets

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -20,7 +20,14 @@ import { LiveTailer, type LiveSink } from './live-tailer.service';
 
 interface SocketData {
   principal: Principal;
+  /** the signed-in session (refresh-token family) of a user's socket */
+  family?: string;
+  /** the API key of another system's socket, re-checked like a session */
+  apiKey?: string;
 }
+
+/** How often open sockets re-check that their session or API key is still valid (a sign-out elsewhere, a revoked key). */
+export const SESSION_RECHECK_MS = 5000;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -49,9 +56,11 @@ function expiryOf(token: string): number | null {
  * tailer (this process's copy), each under its type with its `seq`.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
-export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink {
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink, OnModuleDestroy {
   private readonly logger = new Logger('LiveGateway');
   @WebSocketServer() private nsp?: LiveNamespace;
+  private recheck?: NodeJS.Timeout;
+  private stopListening?: () => void;
 
   constructor(
     private readonly auth: AuthService,
@@ -62,6 +71,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
   }
 
   afterInit(nsp: LiveNamespace): void {
+    // Signing out closes that session's sockets at once in this process; in the others within SESSION_RECHECK_MS.
+    this.stopListening = this.auth.onSessionEnded((ended) =>
+      this.close((d) => ('family' in ended ? d.family === ended.family : d.principal.kind === 'user' && d.principal.id === ended.userId)),
+    );
+    this.recheck = setInterval(() => void this.recheckSessions(), SESSION_RECHECK_MS);
+    this.recheck.unref();
     nsp.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -89,6 +104,38 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     }
   }
 
+  onModuleDestroy(): void {
+    if (this.recheck) clearInterval(this.recheck);
+    this.stopListening?.();
+  }
+
+  /** Close every socket of this process whose data matches (its session ended). */
+  private close(match: (d: SocketData) => boolean): void {
+    for (const socket of this.nsp?.sockets.values() ?? []) if (socket.data.principal && match(socket.data)) socket.disconnect(true);
+  }
+
+  /** Sessions signed out and API keys revoked since the sockets connected (also through another process). */
+  async recheckSessions(): Promise<void> {
+    const sockets = [...(this.nsp?.sockets.values() ?? [])];
+    const ended = new Set<string>();
+    for (const family of new Set(sockets.map((s) => s.data.family).filter((f): f is string => !!f))) {
+      try {
+        if (!(await this.auth.sessionActive(family))) ended.add(family);
+      } catch (e) {
+        this.logger.warn(`live session check failed: ${(e as Error).message}`); // keep the sockets; the next round checks again
+      }
+    }
+    const revokedKeys = new Set<string>();
+    for (const key of new Set(sockets.map((s) => s.data.apiKey).filter((k): k is string => !!k))) {
+      try {
+        await this.auth.verifyApiKey(key);
+      } catch (e) {
+        if (e instanceof AppException) revokedKeys.add(key);
+      }
+    }
+    if (ended.size || revokedKeys.size) this.close((d) => (d.family !== undefined && ended.has(d.family)) || (d.apiKey !== undefined && revokedKeys.has(d.apiKey)));
+  }
+
   /** Called by the tailer in seq order: every ancestor area's room plus the whole territory (one copy per socket). */
   deliver(m: LiveMessage): void {
     this.nsp?.to(roomsForChange(m.areaPath)).emit(m.type, m);
@@ -114,7 +161,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     const parsed = sinceRequest.safeParse(body);
     try {
       if (!parsed.success) return { changes: [], latest: await this.changes.latest(), error: problem(parsed.error) };
-      return await this.changes.since(socket.data.principal, parsed.data.seq, parsed.data.limit ?? 500);
+      // Only what this socket would have been sent: its jurisdiction, narrowed to the areas it subscribed to.
+      return await this.changes.since(socket.data.principal, parsed.data.seq, parsed.data.limit ?? 500, this.areaRooms(socket));
     } catch (e) {
       return { changes: [], latest: -1, error: this.message(e) };
     }
@@ -128,8 +176,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     let expiresAt: number | null = null;
     if (token.startsWith('gck_')) {
       principal = await this.auth.verifyApiKey(token);
+      socket.data.apiKey = token;
     } else {
-      principal = (await this.auth.verifyAccessToken(token)).principal;
+      const verified = await this.auth.verifyAccessToken(token);
+      principal = verified.principal;
+      socket.data.family = verified.family;
       expiresAt = expiryOf(token);
     }
     if (!principal.permissions.has('changes:read')) {

@@ -4,6 +4,7 @@ import type { LiveMessage } from '@gc/contracts';
 import { startTestApp, type TestApp } from '@test/support/app';
 import { applyBySeq, connectLive, type LiveClient } from '@test/support/live-client';
 import { ChangeFeedRepository, type NewChange } from './change-feed.repository';
+import { LiveGateway } from './live.gateway';
 
 // Two districts with a grid each (tiny squares you can check by eye); paths are chains of codes.
 const A = { district: 'LA1', grid: 'LA1G1', gridPath: 'LA1.LA1G1' };
@@ -128,6 +129,42 @@ describe('live push: /live socket and GET /api/changes (real PostGIS, real socke
     const later = await append({ areaPath: A.gridPath });
     await all.until((r) => r.some((m) => m.seq === later));
     expect(bySeqs(all.received)).toEqual([inB, later]);
+  });
+
+  it('socket since after subscribe returns only the narrowed areas (what the socket would have been sent)', async () => {
+    const all = await live(tokens.admin);
+    const from = all.hello.latest;
+    const inA = await append({ areaPath: A.gridPath });
+    const inB = await append({ areaPath: B.gridPath });
+    const unplaced = await append({ areaPath: null });
+    expect((await all.socket.emitWithAck('since', { seq: from })).changes.map((m) => m.seq)).toEqual([inA, inB, unplaced]);
+    expect(await all.socket.emitWithAck('subscribe', { areas: [B.district] })).toEqual({ ok: true, rooms: [`area:${B.district}`] });
+    expect((await all.socket.emitWithAck('since', { seq: from })).changes.map((m) => m.seq)).toEqual([inB]);
+    expect(await all.socket.emitWithAck('subscribe', { areas: [A.grid, B.grid] })).toMatchObject({ ok: true });
+    expect((await all.socket.emitWithAck('since', { seq: from })).changes.map((m) => m.seq)).toEqual([inA, inB]);
+  });
+
+  it('signing out closes that session’s open sockets; a session revoked elsewhere closes at the next re-check', async () => {
+    const username = 'op_live_out';
+    const made = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username, password: `${username}-password-1`, roles: ['operator'], jurisdiction: '*' } });
+    expect(made.statusCode).toBe(201);
+    const one = (await t.login(username, `${username}-password-1`)).authorization.slice(7);
+    const two = (await t.login(username, `${username}-password-1`)).authorization.slice(7);
+    const [s1, s2, other] = [await live(one), await live(two), await live(tokens.admin)];
+    const closed = (c: LiveClient) => new Promise<string>((resolve) => (c.socket.connected ? c.socket.once('disconnect', resolve) : resolve('already')));
+    const s1Closed = closed(s1);
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${one}` } })).statusCode).toBe(204);
+    expect(await s1Closed).toBe('io server disconnect');
+    expect(s2.socket.connected).toBe(true); // the user's other session stays signed in
+    // Session two is revoked by another process (here: straight in the database); the periodic re-check closes it.
+    const family = JSON.parse(Buffer.from(two.split('.')[1], 'base64url').toString()).fam;
+    await ds.query(`UPDATE refresh_token SET revoked_at = now() WHERE family = $1`, [family]);
+    const s2Closed = closed(s2);
+    await new Promise((r) => setTimeout(r, 5100)); // past the per-family cache of a still-active answer
+    await t.app.get(LiveGateway).recheckSessions();
+    expect(await s2Closed).toBe('io server disconnect');
+    expect(other.socket.connected).toBe(true);
+    await expect(connectLive(base, two)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('a client that was away gets exactly what it missed by since (socket and HTTP), in order, no duplicates after applying seq', async () => {
