@@ -125,6 +125,26 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     );
     console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs, its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs (median of runs)`);
     console.log(`events ${n}, distinct idempotency keys sent ${keys.size}, events answering a key ${distinct} → duplicates ${duplicates}`);
+    // Where PostgreSQL's share goes: each write of the intake statement on its own, as a prepared
+    // statement with its own commit, on one connection; CPU of that backend per statement.
+    const parts: [string, string][] = [
+      ['pgbench INSERT (the peer)', `INSERT INTO event (title, category_code, urgency, source, state, geom, grid_code, area_path) VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoint(118.70 + $1 / 1000000.0, 32.0 + $1 / 1000000.0), 4326), 'BG0', 'BG0')`],
+      ['event_transition INSERT', `INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, to_state, note, attachments, data) VALUES ((SELECT max(id) FROM event), 'user', 1, 'x', 'report', 'reported', $1::text, '[]', '{}')`],
+      ['audit_log INSERT', `INSERT INTO audit_log (actor_kind, actor_id, actor_name, action, entity, entity_id, after, request_id) VALUES ('user', 1, 'x', 'create', 'event', $1::text, '{"id": 1, "title": "井盖缺失"}', 'r')`],
+      ['change (outbox) INSERT', `INSERT INTO change (type, entity_id, area_path, payload) VALUES ('event.created', $1::text, 'BG0', '{"id": 1, "title": "井盖缺失"}')`],
+      ['idempotency_key INSERT', `INSERT INTO idempotency_key (principal, key, request_hash, status, response) VALUES ('bench', $1::text || random()::text, 'h', 201, '{}')`],
+      ['SELECT 1 (no write, no commit)', `SELECT $1::int`],
+    ];
+    const {
+      rows: [{ pid: partPid }],
+    } = await c.query('SELECT pg_backend_pid() AS pid');
+    console.log('PostgreSQL CPU per statement, one connection, each on its own with its commit (where the intake statement\'s share goes):');
+    for (const [label, text] of parts) {
+      for (let i = 0; i < 20; i++) await c.query({ name: label, text, values: [i] });
+      const t0 = cpuSeconds(Number(partPid));
+      for (let i = 0; i < 1000; i++) await c.query({ name: label, text, values: [Math.floor(Math.random() * 99999)] });
+      console.log(`  ${label.padEnd(32)} ${((cpuSeconds(Number(partPid)) - t0) * 1000).toFixed(0)} µs`);
+    }
     const a = verdict('intake rate API / pgbench', rate / tps >= 0.25, `${(rate / tps).toFixed(3)}x (target ≥ 0.25x)`);
     const b = verdict('intake p99', p99 < 50, `${p99} ms (target < 50 ms)`);
     const d = verdict('duplicates with 10 % retries', duplicates === 0 && non2xx === 0, `${duplicates} duplicates, ${n} events for ${keys.size} keys, ${non2xx} failed requests`);
