@@ -17,9 +17,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Counters are taken row locks: writers to the same grid queue behind each other until commit.
  * Every upsert runs in key order, so two bulk writers cannot deadlock on them.
  *
- * Only the primary keys index the counter tables, and they leave room on their pages
- * (fillfactor), so a counter update is a HOT update; a district's grids are found by a scan of
- * one row per grid (`area_path <@ district`), which is cheaper than keeping a GiST up to date.
+ * The counter tables are indexed on key columns only and leave room on their pages (fillfactor),
+ * so a counter update is a HOT update (no index entries written).
  */
 const COUNTERS = ['places', 'people', 'registered', 'floating', 'households', 'objects', 'objects_needing_repair', 'organizations'] as const;
 
@@ -118,6 +117,9 @@ export class RegistryGridCounts1764004100000 implements MigrationInterface {
       ${COUNTERS.map((c) => `${c} int NOT NULL DEFAULT 0`).join(',\n      ')},
       PRIMARY KEY (area_path, grid_code)
     ) WITH (fillfactor = 70)`);
+    // GiST on the path: "the grids under this district" (and jurisdiction) as on the records. It
+    // indexes only key columns, which a counter update never changes, so updates stay HOT.
+    await q.query(`CREATE INDEX registry_grid_count_path_gist ON registry_grid_count USING gist (area_path)`);
     await q.query(`CREATE TABLE registry_grid_household (
       area_path ltree NOT NULL,
       grid_code text NOT NULL,
@@ -132,6 +134,7 @@ export class RegistryGridCounts1764004100000 implements MigrationInterface {
       people int NOT NULL,
       PRIMARY KEY (area_path, grid_code, tag)
     ) WITH (fillfactor = 70)`);
+    await q.query(`CREATE INDEX registry_grid_tag_count_path_gist ON registry_grid_tag_count USING gist (area_path)`);
 
     // Recount everything from the records: the first fill here, and after a TRUNCATE of a registry table.
     const key = `coalesce(area_path, ''::ltree), coalesce(grid_code, '')`;

@@ -76,6 +76,7 @@ export class RegistryImportService {
     });
 
     return this.tx.run(async (tx) => {
+      await this.repo.bulkSession(tx);
       const scope = scopeParam(p);
       const foreign = await this.repo.foreignExternalIds(tx, entity, pending.map((x) => x.v.externalId), scope);
       // Point of each row: its own, or its place's (people and organizations without one).
@@ -145,6 +146,7 @@ export class RegistryImportService {
       const report: ImportReport = { mode, total: raw.length, inserted: 0, updated: 0, rejected: bad.size, committed: false, errors: errors.sort((a, b) => a.row - b.row) };
       if (mode === 'all-or-nothing' && bad.size) return report;
       const n = await this.repo.upsert(tx, entity, good, p.name);
+      await this.repo.flushGin(tx, entity);
       await this.audit.write(tx, p, 'import', entity, null, null, { mode, total: raw.length, inserted: n.inserted, updated: n.updated, rejected: bad.size, externalIds: good.map((r) => r.external_id) });
       return { ...report, ...n, committed: true };
     });
