@@ -79,6 +79,13 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   return data as T;
 }
 
+/** Sign out on the server too (its refresh token and open sockets end), then locally even if the server cannot be reached. */
+export async function signOut(): Promise<void> {
+  const s = current;
+  setSession(null);
+  if (s) await raw('POST', '/api/auth/logout', undefined, s.accessToken).catch(() => undefined);
+}
+
 export async function login(username: string, password: string): Promise<Session> {
   const r = await api<LoginResponse>('POST', '/api/auth/login', { username, password });
   const s = sessionFromLogin(r, Date.now());

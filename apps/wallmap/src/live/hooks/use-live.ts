@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { CHANGE_TYPES, LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type LiveMessage, type ServerToClientEvents } from '@gc/contracts';
-import { api, getSession } from '../../auth/api/http';
+import { api, getSession, refreshSession, setSession } from '../../auth/api/http';
 import { connectionStatus, type ConnectionStatus } from '../state/connection';
 
 const PAGE = 500;
@@ -58,8 +58,22 @@ export function useLive(enabled: boolean, lastSeq: () => number, apply: (m: Live
       update(false);
       catchUp();
     });
-    socket.on('disconnect', (reason) => update(reason !== 'io client disconnect'));
-    socket.on('connect_error', () => update(true));
+    // The server ends a socket when its token expires or its session is signed out, and refuses a
+    // handshake with a stale token; socket.io does not retry either by itself. With a session that
+    // can still be refreshed, reconnect (the catch-up by seq follows); otherwise back to sign-in.
+    const renew = () =>
+      void refreshSession().then((ok) => {
+        if (ok) socket.connect();
+        else setSession(null);
+      });
+    socket.on('disconnect', (reason) => {
+      update(reason !== 'io client disconnect');
+      if (reason === 'io server disconnect') renew();
+    });
+    socket.on('connect_error', () => {
+      update(true);
+      if (!socket.active) renew();
+    });
     socket.io.on('reconnect_attempt', () => update(true));
     socket.io.on('reconnect_failed', () => update(false));
     for (const type of CHANGE_TYPES) {

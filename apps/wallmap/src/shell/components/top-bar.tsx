@@ -31,7 +31,7 @@ export function TopBar({ status, user, onSignOut }: Props) {
           {t('lang.switch')}
         </button>
         <span className="muted">{user}</span>
-        <button type="button" onClick={onSignOut}>
+        <button type="button" data-testid="sign-out" onClick={onSignOut}>
           {t('signout')}
         </button>
       </div>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { AreaDetail, AreaSummary, EventSummary, LiveMessage } from '@gc/contracts';
-import { api, setSession } from '../../auth/api/http';
+import { api, signOut } from '../../auth/api/http';
 import type { Session } from '../../auth/state/session';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
@@ -152,7 +152,7 @@ export function Wall({ session }: { session: Session }) {
         onSelect={setSelected}
         onError={note}
       />
-      <TopBar status={status} user={session.user.displayName ?? session.user.username} onSignOut={() => setSession(null)} />
+      <TopBar status={status} user={session.user.displayName ?? session.user.username} onSignOut={() => void signOut()} />
       <aside className="side left">
         <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
         <FeedPanel feed={shown.feed} onSelect={setSelected} />

@@ -1,0 +1,93 @@
+/// <reference lib="dom" />
+// The wall's live socket across the life of its session, in Debian's Chromium against the built app
+// (node dist/api/apps/api/src/main.js serving dist/wallmap). Needs `node scripts/build.mjs`.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, REPO_ROOT, TEST_SERVER_ENV, type ServerProcess } from './support/server-process';
+
+const ADMIN = { username: TEST_SERVER_ENV.ADMIN_USERNAME, password: TEST_SERVER_ENV.ADMIN_PASSWORD };
+const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** The shortest access-token lifetime the API accepts: the socket ends with it. */
+const TTL_S = 30;
+
+let server: ServerProcess;
+let browser: Browser;
+let token: string;
+
+async function call<T = any>(method: string, path: string, body?: unknown, bearer = token): Promise<{ status: number; body: T }> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+async function signIn(page: Page) {
+  await page.goto(server.url + '/');
+  await page.fill('input[name=username]', ADMIN.username);
+  await page.fill('input[name=password]', ADMIN.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
+}
+
+/** Post an event (no location: it waits for an operator) and wait for it in the wall's live feed. */
+async function seenLive(page: Page, title: string) {
+  token = (await call<{ accessToken: string }>('POST', '/api/auth/login', ADMIN, '')).body.accessToken; // ours expire as fast as the wall's
+  const e = await call<{ id: number }>('POST', '/api/events', { title, category: 'exposed_rubbish' });
+  expect(e.status).toBe(201);
+  await page.waitForSelector(`[data-testid=feed] li[data-event-id="${e.body.id}"]`, { timeout: 10000 });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer({ env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_S) } });
+  token = (await call<{ accessToken: string }>('POST', '/api/auth/login', ADMIN)).body.accessToken;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the socket outlives its access token: the server ends it at expiry and the wall reconnects with a refreshed one', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+  await signIn(page);
+  const first = await page.evaluate(() => JSON.parse(sessionStorage.getItem('gc.session')!).accessToken as string);
+  await seenLive(page, '会话开始');
+  // Past the first token's expiry: the server has closed that socket (the wall refreshed its token before, but the socket was opened with the old one).
+  const expiredAt = JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString()).exp * 1000;
+  await new Promise((r) => setTimeout(r, Math.max(0, expiredAt - Date.now()) + 1500));
+  expect(await call('GET', '/api/auth/me', undefined, first)).toMatchObject({ status: 401 });
+  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 15000 });
+  await seenLive(page, '令牌过期之后');
+  await page.close();
+}, 90000);
+
+test('signing the session out elsewhere closes the wall’s socket and brings back the sign-in screen; signing out on the wall ends the session on the server', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+  await signIn(page);
+  const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('gc.session')!) as { accessToken: string; refreshToken: string });
+  expect((await call('POST', '/api/auth/logout', undefined, session.accessToken)).status).toBe(204);
+  await page.waitForSelector('input[name=username]', { timeout: 10000 });
+  await page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-signed-out-elsewhere.png') });
+  expect(await page.evaluate(() => sessionStorage.getItem('gc.session'))).toBeNull();
+
+  // the wall's own sign-out button revokes the refresh token on the server
+  await signIn(page);
+  const again = await page.evaluate(() => JSON.parse(sessionStorage.getItem('gc.session')!) as { accessToken: string; refreshToken: string });
+  await page.click('[data-testid=sign-out]');
+  await page.waitForSelector('input[name=username]', { timeout: 10000 });
+  // the logout request is sent as the sign-in screen comes back: give it a moment
+  let refreshed = 0;
+  for (let i = 0; i < 50 && refreshed !== 401; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    refreshed = (await call('POST', '/api/auth/refresh', { refreshToken: again.refreshToken }, '')).status;
+  }
+  expect(refreshed).toBe(401);
+  await page.close();
+}, 60000);
