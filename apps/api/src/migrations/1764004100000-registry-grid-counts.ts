@@ -39,18 +39,31 @@ const OPS = { insert: ['new_rows'], delete: ['old_rows'], update: ['old_rows', '
 /** The signed rows of one statement: +1 per row of NEW TABLE, -1 per row of OLD TABLE. */
 function signed(table: string, op: keyof typeof OPS): string {
   return OPS[op]
-    .map((rel) => `SELECT ${rel === 'new_rows' ? 1 : -1} AS s, ${KEY}${EXTRA[table]} FROM ${rel}`)
+    .map((rel) => `SELECT ${rel === 'new_rows' ? 1 : -1} AS s, ${KEY}, grid_id${EXTRA[table]} FROM ${rel}`)
     .join(' UNION ALL ');
 }
 
-const nonZero = (cols: readonly string[]) => cols.map((c) => `${c} <> 0`).join(' OR ');
-
-/** Upsert of the per-grid deltas in `d` (columns area_path, grid_code, ...cols), in key order. */
+/**
+ * Upsert of the per-grid deltas in `d` (columns area_path, grid_code, grid_id, ...cols), in key
+ * order. The counter row also keeps the area its records point at now (the newest grid_id among the
+ * statement's new rows) and that area's name, so the counts read no area row: a redraw gives a
+ * grid's records a new grid_id (re-attribution), which passes through here and renames the row.
+ */
 function upsertCounts(cols: readonly string[]): string {
-  return `INSERT INTO registry_grid_count AS c (area_path, grid_code, ${cols.join(', ')})
-          SELECT area_path, grid_code, ${cols.join(', ')} FROM d WHERE ${nonZero(cols)} ORDER BY area_path, grid_code
-          ON CONFLICT (area_path, grid_code) DO UPDATE SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')}`;
+  return `INSERT INTO registry_grid_count AS c (area_path, grid_code, grid_id, grid_name, ${cols.join(', ')})
+          SELECT d.area_path, d.grid_code, d.grid_id, g.name, ${cols.map((x) => `d.${x}`).join(', ')}
+            FROM d LEFT JOIN area g ON g.id = d.grid_id
+           WHERE ${cols.map((x) => `d.${x} <> 0`).join(' OR ')} OR d.grid_id IS NOT NULL
+           ORDER BY d.area_path, d.grid_code
+          ON CONFLICT (area_path, grid_code) DO UPDATE
+            SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')},
+                grid_id = coalesce(EXCLUDED.grid_id, c.grid_id),
+                grid_name = CASE WHEN EXCLUDED.grid_id IS NULL THEN c.grid_name ELSE EXCLUDED.grid_name END
+            WHERE ${cols.map((x) => `EXCLUDED.${x} <> 0`).join(' OR ')} OR EXCLUDED.grid_id IS DISTINCT FROM c.grid_id`;
 }
+
+/** The area id a statement's new rows give a key (the newest, should they differ). */
+const NEW_GRID = `max(CASE WHEN s = 1 THEN grid_id END) AS grid_id`;
 
 /**
  * Counter rows that dropped to zero are removed; only an UPDATE or DELETE can lower a counter, and
@@ -78,7 +91,8 @@ function triggerBody(table: string, op: keyof typeof OPS): string {
   if (table !== 'person') {
     return `
       WITH src AS (${signed(table, op)}),
-      d AS (SELECT area_path, grid_code, ${cols.map((c) => `sum(${delta[c as keyof typeof delta]})::int AS ${c}`).join(', ')} FROM src GROUP BY area_path, grid_code)
+      d AS (SELECT area_path, grid_code, ${NEW_GRID}, ${cols.map((c) => `sum(${delta[c as keyof typeof delta]})::int AS ${c}`).join(', ')}
+              FROM src GROUP BY area_path, grid_code)
       ${upsertCounts(cols)};${zeroDeletes(table, op)}`;
   }
   // People also count distinct households per grid (a reference count per (grid, household_no):
@@ -100,9 +114,9 @@ function triggerBody(table: string, op: keyof typeof OPS): string {
            SELECT area_path, grid_code, u.tag, sum(s)::int FROM src, unnest(src.tags) AS u(tag)
             GROUP BY area_path, grid_code, u.tag HAVING sum(s) <> 0 ORDER BY area_path, grid_code, u.tag
            ON CONFLICT (area_path, grid_code, tag) DO UPDATE SET people = t.people + EXCLUDED.people),
-    d AS (SELECT area_path, grid_code, ${pcols.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
-            FROM (SELECT area_path, grid_code, ${cols.map((c) => `${delta[c as keyof typeof delta]} AS ${c}`).join(', ')}, 0 AS households FROM src
-                  UNION ALL SELECT area_path, grid_code, ${cols.map(() => '0').join(', ')}, households FROM hg) x
+    d AS (SELECT area_path, grid_code, ${NEW_GRID}, ${pcols.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
+            FROM (SELECT s, area_path, grid_code, grid_id, ${cols.map((c) => `${delta[c as keyof typeof delta]} AS ${c}`).join(', ')}, 0 AS households FROM src
+                  UNION ALL SELECT 0, area_path, grid_code, NULL, ${cols.map(() => '0').join(', ')}, households FROM hg) x
            GROUP BY area_path, grid_code)
     ${upsertCounts(pcols)};${zeroDeletes(table, op)}`;
 }
@@ -114,6 +128,8 @@ export class RegistryGridCounts1764004100000 implements MigrationInterface {
     await q.query(`CREATE TABLE registry_grid_count (
       area_path ltree NOT NULL,
       grid_code text NOT NULL,
+      grid_id bigint,
+      grid_name text,
       ${COUNTERS.map((c) => `${c} int NOT NULL DEFAULT 0`).join(',\n      ')},
       PRIMARY KEY (area_path, grid_code)
     ) WITH (fillfactor = 70)`);
@@ -147,14 +163,14 @@ export class RegistryGridCounts1764004100000 implements MigrationInterface {
         SELECT ${key}, household_no, count(*) FROM person WHERE household_no IS NOT NULL GROUP BY 1, 2, 3;
         INSERT INTO registry_grid_tag_count (area_path, grid_code, tag, people)
         SELECT ${key}, u.tag, count(*) FROM person, unnest(tags) AS u(tag) GROUP BY 1, 2, 3;
-        INSERT INTO registry_grid_count (area_path, grid_code, ${COUNTERS.join(', ')})
-        SELECT area_path, grid_code, ${COUNTERS.map((c) => `sum(${c})`).join(', ')}
-          FROM (SELECT ${key}, 1, 0, 0, 0, 0, 0, 0, 0 FROM place
-                UNION ALL SELECT ${key}, 0, 1, (registration = 'registered')::int, (registration = 'floating')::int, 0, 0, 0, 0 FROM person
-                UNION ALL SELECT area_path, grid_code, 0, 0, 0, 0, count(*), 0, 0, 0 FROM registry_grid_household GROUP BY 1, 2
-                UNION ALL SELECT ${key}, 0, 0, 0, 0, 0, 1, (condition IN ('damaged', 'lost'))::int, 0 FROM city_object
-                UNION ALL SELECT ${key}, 0, 0, 0, 0, 0, 0, 0, 1 FROM organization) x (area_path, grid_code, ${COUNTERS.join(', ')})
-         GROUP BY area_path, grid_code;
+        INSERT INTO registry_grid_count (area_path, grid_code, grid_id, grid_name, ${COUNTERS.join(', ')})
+        SELECT x.area_path, x.grid_code, max(x.grid_id), (SELECT g.name FROM area g WHERE g.id = max(x.grid_id)), ${COUNTERS.map((c) => `sum(x.${c})`).join(', ')}
+          FROM (SELECT ${key}, grid_id, 1, 0, 0, 0, 0, 0, 0, 0 FROM place
+                UNION ALL SELECT ${key}, grid_id, 0, 1, (registration = 'registered')::int, (registration = 'floating')::int, 0, 0, 0, 0 FROM person
+                UNION ALL SELECT area_path, grid_code, NULL, 0, 0, 0, 0, count(*), 0, 0, 0 FROM registry_grid_household GROUP BY 1, 2
+                UNION ALL SELECT ${key}, grid_id, 0, 0, 0, 0, 0, 1, (condition IN ('damaged', 'lost'))::int, 0 FROM city_object
+                UNION ALL SELECT ${key}, grid_id, 0, 0, 0, 0, 0, 0, 0, 1 FROM organization) x (area_path, grid_code, grid_id, ${COUNTERS.join(', ')})
+         GROUP BY x.area_path, x.grid_code;
       END $$`);
     await q.query(`CREATE FUNCTION registry_counts_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM registry_counts_rebuild(); RETURN NULL; END $$`);

@@ -46,10 +46,18 @@ export class RegistryCountsController {
     return {
       area: q.area ?? null,
       groupBy: q.groupBy,
-      grids: rows.map((r: Record<string, unknown> & { code: string | null; name: string | null }) => {
-        const { code, name, ...counts } = r;
-        return { grid: { code, name }, ...counts, ...(tags ? { tags: tags.get(code) ?? {} } : {}) };
-      }),
+      grids: rows.map((r) => ({
+        grid: { code: r.code, name: r.name },
+        places: r.places,
+        people: r.people,
+        households: r.households,
+        registered: r.registered,
+        floating: r.floating,
+        objects: r.objects,
+        objectsNeedingRepair: r.objectsNeedingRepair,
+        organizations: r.organizations,
+        ...(tags ? { tags: tags.get(r.code) ?? {} } : {}),
+      })),
     };
   }
 }

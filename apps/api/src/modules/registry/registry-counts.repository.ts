@@ -2,27 +2,49 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { inScope } from '../auth/scope';
 
+export interface GridCounts {
+  code: string | null;
+  name: string | null;
+  places: number;
+  people: number;
+  households: number;
+  registered: number;
+  floating: number;
+  objects: number;
+  objectsNeedingRepair: number;
+  organizations: number;
+}
+
+const SUMMED = ['places', 'people', 'households', 'registered', 'floating', 'objects', 'objectsNeedingRepair', 'organizations'] as const;
+
 /**
  * The "四清" summary: counts per grid under an area, read from the per-grid counters that the
  * registry tables' statement triggers keep in the writing transaction (migration
- * 1764004100000-registry-grid-counts): one row per grid, never a GROUP BY over the records.
- * Records outside every grid are counted under grid_code '' (shown as null).
+ * 1764004100000-registry-grid-counts): one row per grid with its area's name, never a GROUP BY
+ * over the records and no lookup of 25k area rows for a district. Records outside every grid are
+ * counted under grid_code '' (shown as null, last).
  */
 @Injectable()
 export class RegistryCountsRepository {
-  async byGrid(db: EntityManager, areaPath: string | null, scope: string | null) {
-    return db.query(
-      `SELECT nullif(c.grid_code, '') AS code, g.name,
-              sum(c.places)::int AS places, sum(c.people)::int AS people, sum(c.households)::int AS households,
-              sum(c.registered)::int AS registered, sum(c.floating)::int AS floating, sum(c.objects)::int AS objects,
-              sum(c.objects_needing_repair)::int AS "objectsNeedingRepair", sum(c.organizations)::int AS organizations
+  async byGrid(db: EntityManager, areaPath: string | null, scope: string | null): Promise<GridCounts[]> {
+    const rows: GridCounts[] = await db.query(
+      `SELECT nullif(c.grid_code, '') AS code, c.grid_name AS name,
+              c.places, c.people, c.households, c.registered, c.floating, c.objects,
+              c.objects_needing_repair AS "objectsNeedingRepair", c.organizations
          FROM registry_grid_count c
-         LEFT JOIN area g ON g.code = c.grid_code AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
         WHERE ($1::ltree IS NULL OR c.area_path <@ $1::ltree) AND ${inScope('c.area_path', '$2')}
-        GROUP BY c.grid_code, g.name
-        ORDER BY nullif(c.grid_code, '')`,
+        ORDER BY nullif(c.grid_code, ''), c.area_path`,
       [areaPath, scope],
     );
+    // One entry per grid code: rows of the same code under two paths (not expected: a publish moves
+    // a grid's records together) are added up, as a GROUP BY code would.
+    const out: GridCounts[] = [];
+    for (const r of rows) {
+      const last = out[out.length - 1];
+      if (last && last.code === r.code) for (const k of SUMMED) last[k] += r[k];
+      else out.push(r);
+    }
+    return out;
   }
 
   async tagsByGrid(db: EntityManager, areaPath: string | null, scope: string | null): Promise<{ code: string | null; tag: string; n: number }[]> {

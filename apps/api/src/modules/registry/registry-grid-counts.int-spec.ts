@@ -65,10 +65,10 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     expect(r.statusCode).toBe(200);
     return r.json();
   };
-  const grids = (g1East: number, g2East = 118.02) =>
+  const grids = (g1East: number, g2East = 118.02, g2Name = '二格') =>
     post(
       '/api/areas/import?level=grid&codeProperty=code&nameProperty=name&parentProperty=parent',
-      fc(feat({ code: 'G1', name: '一格', parent: 'D1' }, box(118.0, 32.0, g1East, 32.02)), feat({ code: 'G2', name: '二格', parent: 'D1' }, box(g1East, 32.0, g2East, 32.02))),
+      fc(feat({ code: 'G1', name: '一格', parent: 'D1' }, box(118.0, 32.0, g1East, 32.02)), feat({ code: 'G2', name: g2Name, parent: 'D1' }, box(g1East, 32.0, g2East, 32.02))),
     );
   /** Counters, tag counters and the API's answer all agree with the records. */
   const consistent = async (step: string) => {
@@ -76,13 +76,14 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     expect({ step, counters: await sql(COUNTERS) }).toEqual({ step, counters: raw });
     expect({ step, tags: await sql(TAG_COUNTERS) }).toEqual({ step, tags: await sql(RAW_TAGS) });
     const api = (await t.app.inject({ method: 'GET', url: '/api/registry/counts?area=D1', headers: admin })).json();
+    const names = Object.fromEntries((await sql(`SELECT code, name FROM area WHERE valid_from IS NOT NULL AND valid_to IS NULL`)).map((a) => [a.code, a.name]));
     const want = raw
       .filter((r) => r.path === 'D1' || r.path.startsWith('D1.'))
       .map((r) => ({
-        code: r.code, places: r.places, people: r.people, households: r.households, registered: r.registered, floating: r.floating,
+        code: r.code, name: names[r.code] ?? null, places: r.places, people: r.people, households: r.households, registered: r.registered, floating: r.floating,
         objects: r.objects, objectsNeedingRepair: r.objects_needing_repair, organizations: r.organizations,
       }));
-    expect({ step, api: api.grids.map(({ grid, tags: _tags, ...c }: { grid: { code: string }; tags: unknown }) => ({ code: grid.code, ...c })) }).toEqual({ step, api: want });
+    expect({ step, api: api.grids.map(({ grid, tags: _tags, ...c }: { grid: { code: string; name: string }; tags: unknown }) => ({ code: grid.code, name: grid.name, ...c })) }).toEqual({ step, api: want });
     return raw;
   };
 
@@ -152,10 +153,14 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     expect(pub.reattributed.place).toBeGreaterThan(0);
     raw = await consistent('after a publish moved records between grids');
     // A redraw that leaves a gap (acknowledged): records in it fall back to the district, the deepest area covering them.
-    const gap = await grids(118.005, 118.018);
+    const gap = await grids(118.005, 118.018, '二格（缩小）');
     expect((await t.app.inject({ method: 'POST', url: `/api/areas/versions/${gap.versionId}/publish`, headers: admin, payload: { acknowledgeGaps: true } })).statusCode).toBe(200);
     raw = await consistent('after a publish left records outside every grid');
     expect(raw.find((r) => r.code === 'D1')).toMatchObject({ path: 'D1', organizations: 1 });
+    // The redraw renamed G2: the counts name it as it is now.
+    expect((await t.app.inject({ method: 'GET', url: '/api/registry/counts?area=D1', headers: admin })).json().grids).toContainEqual(
+      expect.objectContaining({ grid: { code: 'G2', name: '二格（缩小）' } }),
+    );
     // Records in no area at all (grid columns NULL) are counted under no grid.
     await sql(`UPDATE person SET grid_id = NULL, grid_code = NULL, area_path = NULL WHERE external_id = 'R2'`);
     raw = await consistent('after a record lost its grid');
