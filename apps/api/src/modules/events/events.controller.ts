@@ -8,12 +8,16 @@ import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { RateLimit } from '../auth/rate-limit';
 import { idempotencyKey } from './event-idempotency.service';
+import { AppException } from '../../core/http/app-exception';
+import { EventBatchService } from './event-batch.service';
 import { EventImportService } from './event-import.service';
 import { EventIntakeService } from './event-intake.service';
 import { EventQueryService } from './event-query.service';
 import { EventWorkflowService } from './event-workflow.service';
 import { EventCatalogService } from './event-catalog.service';
 import {
+  batchEventsBody,
+  batchEventsDoc,
   createEventBody,
   idParams,
   importEventsBody,
@@ -36,6 +40,7 @@ export class EventsController {
     private readonly summons: SummonsService,
     private readonly importer: EventImportService,
     private readonly catalog: EventCatalogService,
+    private readonly batches: EventBatchService,
   ) {}
 
   /** Operator / grid worker / other systems. Idempotency-Key: a retry returns the first answer. */
@@ -49,6 +54,28 @@ export class EventsController {
     @Req() req: FastifyRequest,
   ) {
     return this.intake.create(p, body, { idempotencyKey: idempotencyKey(key), requestId: req.id });
+  }
+
+  /**
+   * Live intake in batches (e.g. the 12345 hotline's tickets): each item as POST /api/events would
+   * take it, reported per index; externalId or the batch's Idempotency-Key make a re-send harmless.
+   */
+  @Post('events/batch')
+  @Requires('events:create')
+  @RateLimit('RATE_LIMIT_INTAKE_PER_MINUTE')
+  @HttpCode(200)
+  @ApiBody({ schema: jsonSchema(batchEventsDoc) })
+  batch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ZodPipe(batchEventsBody, 'body')) body: z.output<typeof batchEventsBody>,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: FastifyRequest,
+  ) {
+    const batchKey = idempotencyKey(key);
+    if (batchKey && batchKey.length > 120) {
+      throw new AppException('VALIDATION_FAILED', 'invalid header idempotency-key: at most 120 characters for a batch', [{ field: 'headers.idempotency-key', message: 'at most 120 characters for a batch' }]);
+    }
+    return this.batches.create(p, body.events, { idempotencyKey: batchKey, requestId: req.id });
   }
 
   /**

@@ -136,6 +136,50 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(await count()).toBe(before + 1);
   });
 
+  it('takes hotline batches item by item: a per-index report, bad items named, re-sends create nothing twice', async () => {
+    const before = await count();
+    const items = [
+      { title: '噪声扰民', category: 'noise', ...west, externalId: 'HL-20261123-0001', source: 'hotline' },
+      { title: '地址不详', category: 'noise', source: 'hotline' },
+      { title: '坐标错误', category: 'noise', lon: 118.7, lat: 95, source: 'hotline' },
+      { title: '未知类别', category: 'no_such_category', ...east, source: 'hotline' },
+      { title: '井盖缺失', category: 'manhole_cover_missing', ...east, externalId: 'HL-20261123-0002', source: 'hotline' },
+    ];
+    const first = await post('/api/events/batch', operator, { events: items }, { 'idempotency-key': 'hotline-batch-0001' });
+    expect(first.statusCode).toBe(200);
+    const r = first.json();
+    expect(r).toMatchObject({ received: 5, created: 3, duplicates: 0, failed: 2 });
+    expect(r.results.map((x: { index: number; status: number }) => [x.index, x.status])).toEqual([[0, 201], [1, 201], [2, 400], [3, 400], [4, 201]]);
+    expect(r.results[0]).toMatchObject({ state: 'reported', grid: 'EG1' });
+    expect(r.results[1]).toMatchObject({ state: 'unplaced', grid: null });
+    expect(r.results[2]).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'body.events.2.lat' })] });
+    expect(r.results[3]).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('no_such_category') });
+    expect(await count()).toBe(before + 3);
+    // the same batch again with its key: the same events, nothing new
+    const again = (await post('/api/events/batch', operator, { events: items }, { 'idempotency-key': 'hotline-batch-0001' })).json();
+    expect(again.results.filter((x: { status: number }) => x.status === 201).map((x: { id: number }) => x.id)).toEqual([r.results[0].id, r.results[1].id, r.results[4].id]);
+    expect(await count()).toBe(before + 3);
+    // re-sent without the key: the ticket numbers still stop duplicates; the item without one is new
+    const resent = (await post('/api/events/batch', operator, { events: [items[0], items[1], items[4]] })).json();
+    expect(resent).toMatchObject({ received: 3, created: 1, duplicates: 2, failed: 0 });
+    expect(resent.results[0]).toMatchObject({ status: 409, code: 'DUPLICATE', id: r.results[0].id });
+    expect(resent.results[2]).toMatchObject({ status: 409, code: 'DUPLICATE', id: r.results[4].id });
+    expect(await count()).toBe(before + 4);
+    // the envelope itself
+    for (const [body, field] of [
+      [{ events: [] }, 'body.events'],
+      [{ events: Array.from({ length: 501 }, () => items[1]) }, 'body.events'],
+      [{ items }, 'body'],
+      [[items[0]], 'body'],
+    ] as const) {
+      const res = await post('/api/events/batch', operator, body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    expect((await post('/api/events/batch', analyst, { events: [items[1]] })).statusCode).toBe(403);
+    expect(await count()).toBe(before + 4);
+  });
+
   it('rejects bad input naming the field and writes nothing', async () => {
     const before = await count();
     const cases: [Record<string, unknown>, string][] = [

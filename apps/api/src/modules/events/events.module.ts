@@ -11,6 +11,7 @@ import { EventQueryService } from './event-query.service';
 import { OPEN_STATES } from './event-workflow.rules';
 import { EventWorkflowService } from './event-workflow.service';
 import { EventsController } from './events.controller';
+import { EventBatchService } from './event-batch.service';
 import { EventsRepository } from './events.repository';
 import { SummonsRepository } from './summons.repository';
 import { SummonsService } from './summons.service';
@@ -23,6 +24,7 @@ import { SummonsService } from './summons.service';
   controllers: [EventsController],
   providers: [
     EventsRepository,
+    EventBatchService,
     EventLogRepository,
     EventCatalogRepository,
     SummonsRepository,

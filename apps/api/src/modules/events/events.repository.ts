@@ -315,6 +315,12 @@ export class EventsRepository {
     return { allowed, locatedGrid, claimed, event: rest.id === null ? null : (rest as unknown as IntakeOutcome['event']) };
   }
 
+  /** The event an external system filed under its own id (the unique external_source, external_id pair). */
+  async idByExternal(db: EntityManager, source: string, externalId: string): Promise<number | null> {
+    const [row] = await db.query(`SELECT id::int FROM event WHERE external_source = $1 AND external_id = $2`, [source, externalId]);
+    return row?.id ?? null;
+  }
+
   /** One event as the viewer may see it; `lock` takes the row lock for a transition. */
   async get(db: EntityManager, id: number, v: Viewer, lock = false): Promise<EventRow | undefined> {
     const rows = await db.query(

@@ -38,6 +38,12 @@ const eventFields = {
 
 export const createEventBody = z.strictObject(eventFields).refine(bothOrNeither, BOTH);
 
+/** Items of a live batch are checked one by one (a bad item is reported, the others go in). */
+export const MAX_BATCH_EVENTS = 500;
+export const batchEventsBody = z.strictObject({ events: z.array(z.unknown()).min(1, 'at least one event').max(MAX_BATCH_EVENTS, `at most ${MAX_BATCH_EVENTS} events`) });
+/** The same, as documented in OpenAPI (each item is a POST /api/events body). */
+export const batchEventsDoc = z.strictObject({ events: z.array(createEventBody).min(1).max(MAX_BATCH_EVENTS) });
+
 export const importEventItem = z
   .strictObject({
     ...eventFields,
