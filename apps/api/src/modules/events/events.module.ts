@@ -1,5 +1,8 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { registerAttributedTable } from '../areas/attributed-tables';
+import { AttachmentsController } from './attachments.controller';
+import { AttachmentsRepository } from './attachments.repository';
+import { AttachmentsService } from './attachments.service';
 import { EscalationService } from './escalation.service';
 import { EventCatalogRepository } from './event-catalog.repository';
 import { EventCatalogService } from './event-catalog.service';
@@ -21,10 +24,12 @@ import { SummonsService } from './summons.service';
  * cases through EventIntakeService.create and EventWorkflowService.transition.
  */
 @Module({
-  controllers: [EventsController],
+  controllers: [EventsController, AttachmentsController],
   providers: [
     EventsRepository,
     EventBatchService,
+    AttachmentsRepository,
+    AttachmentsService,
     EventLogRepository,
     EventCatalogRepository,
     SummonsRepository,

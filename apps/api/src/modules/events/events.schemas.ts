@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_SOURCES, EVENT_STATES, URGENCIES } from '@gc/contracts';
 import { INPUT_CRS } from '@gc/geo';
 import { zId } from '../../core/http/zod';
+import { ATTACHMENT_URL_PATTERN } from './attachments.service';
 import { EVENT_ACTIONS } from './event-workflow.rules';
 
 const code = z.string().regex(/^[a-z0-9_]{2,40}$/, 'a category code (lower-case letters, digits, _)');
@@ -9,7 +10,8 @@ const deptCode = z.string().regex(/^[a-z0-9_]{2,32}$/, 'a department code');
 export const lon = z.number().min(-180, 'longitude between -180 and 180').max(180, 'longitude between -180 and 180');
 export const lat = z.number().min(-90, 'latitude between -90 and 90').max(90, 'latitude between -90 and 90');
 const attachment = z.strictObject({
-  url: z.url().max(2000),
+  // a link elsewhere, or one of ours from POST /api/attachments
+  url: z.union([z.url({ protocol: /^https?$/ }).max(2000), z.string().regex(ATTACHMENT_URL_PATTERN)], 'an http(s) URL or /api/attachments/<id>'),
   name: z.string().max(200).optional(),
   type: z.string().max(100).optional(),
 });
