@@ -79,6 +79,14 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   return data as T;
 }
 
+/** A file the API serves behind sign-in (an attachment), as a Blob for an object URL. */
+export async function fetchBlob(url: string): Promise<Blob> {
+  let res = await raw('GET', url, undefined, current?.accessToken);
+  if (res.status === 401 && current && (await refreshSession())) res = await raw('GET', url, undefined, current?.accessToken);
+  if (!res.ok) throw new ApiError(res.status, String(res.status), res.statusText, null);
+  return res.blob();
+}
+
 /** Sign out on the server too (its refresh token and open sockets end), then locally even if the server cannot be reached. */
 export async function signOut(): Promise<void> {
   const s = current;

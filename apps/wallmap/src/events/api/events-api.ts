@@ -37,6 +37,8 @@ export interface TimelineEntry {
   actor: string;
   note: string | null;
   department: string | null;
+  /** photos and documents: ours at /api/attachments/<id> (behind sign-in), or links elsewhere */
+  attachments?: { url: string; name?: string; type?: string }[];
 }
 
 export interface EventDetail extends EventSummary {

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import { ApiError } from '../../auth/api/http';
 import { fetchEvent, fetchGridWorkers, summon, transition, type EventDetail as Detail } from '../api/events-api';
 import { STATUS_COLORS, statusKey } from '../state/event-colors';
+import { Attachments } from './attachments';
 
 /** The operator's actions from the command wall, in workflow order. */
 const ACTIONS = ['accept', 'register', 'dispatch', 'summon', 'escalate', 'start', 'feedback', 'verify', 'close', 'reject', 'void'] as const;
@@ -168,6 +169,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
               <li key={i}>
                 <time>{new Date(s.at).toLocaleString(locale, { hour12: false })}</time>{' '}
                 <b>{t(`action.${s.action}`)}</b> <span className="muted">→ {t(`state.${s.to}`)}</span> {s.actor} {s.department ?? ''} {s.note ?? ''}
+                {s.attachments?.length ? <Attachments items={s.attachments} /> : null}
               </li>
             ))}
           </ol>
