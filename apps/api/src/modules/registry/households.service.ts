@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../../core/database/transaction-runner';
-import { AppException, notFound } from '../../core/http/app-exception';
+import { notFound } from '../../core/http/app-exception';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
@@ -10,10 +10,8 @@ import type { CreateHousehold, ListHouseholds, UpdateHousehold } from './househo
 import { PeopleRepository } from './people.repository';
 import { PeopleService } from './people.service';
 import { PlacesRepository } from './places.repository';
+import { fieldError as field } from './registry-errors';
 import { RegistryLocationService } from './registry-location.service';
-
-const field = (name: string, message: string, code: 'VALIDATION_FAILED' | 'DUPLICATE' = 'VALIDATION_FAILED') =>
-  new AppException(code, `${name}: ${message}`, [{ field: `body.${name}`, message }]);
 
 /** Most members a household answer lists (a household is a family, not a district). */
 const MAX_MEMBERS = 200;

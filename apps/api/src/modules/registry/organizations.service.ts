@@ -1,19 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../../core/database/transaction-runner';
-import { AppException, notFound } from '../../core/http/app-exception';
+import { notFound } from '../../core/http/app-exception';
 import { AuditService } from '../audit/audit.service';
-import { can, type Principal } from '../auth/principal';
+import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import type { CreateOrg, ListOrgs, UpdateOrg } from './objects-orgs.schemas';
 import { OrganizationsRepository, type OrgRow, type OrgWrite } from './organizations.repository';
-import { PlacesRepository } from './places.repository';
+import { fieldError as field } from './registry-errors';
 import { RegistryLocationService } from './registry-location.service';
-import { RegistryPiiService } from './registry-pii.service';
-import type { Attribution } from './registry.types';
+import { RegistryPiiService, unmaskWanted } from './registry-pii.service';
 
-const field = (name: string, message: string, code: 'VALIDATION_FAILED' | 'DUPLICATE' = 'VALIDATION_FAILED') =>
-  new AppException(code, `${name}: ${message}`, [{ field: `body.${name}`, message }]);
+const WHAT = 'an organization';
 
 /** Organizations (组织): at a place (its grid) or at a point of their own; contact phones masked like people's. */
 @Injectable()
@@ -21,7 +18,6 @@ export class OrganizationsService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: OrganizationsRepository,
-    private readonly places: PlacesRepository,
     private readonly location: RegistryLocationService,
     private readonly pii: RegistryPiiService,
     private readonly audit: AuditService,
@@ -49,7 +45,7 @@ export class OrganizationsService {
   create(p: Principal, v: CreateOrg) {
     return this.tx.run(async (tx) => {
       if (v.uscc && (await this.repo.usccTaken(tx, v.uscc, null))) throw field('uscc', 'an organization with this code is already registered', 'DUPLICATE');
-      const a = await this.locate(tx, p, v.placeId ?? null, v.lon ?? null, v.lat ?? null);
+      const a = await this.location.atPlaceOrPoint(tx, p, WHAT, v.placeId ?? null, v.lon ?? null, v.lat ?? null);
       const w: OrgWrite = {
         externalId: v.externalId ?? null,
         kind: v.kind,
@@ -69,7 +65,7 @@ export class OrganizationsService {
   }
 
   async get(p: Principal, id: number, q: { unmask?: boolean; purpose?: string }) {
-    const unmask = this.unmaskWanted(p, q);
+    const unmask = unmaskWanted(p, q);
     return this.tx.run(async (tx) => {
       const row = await this.repo.get(tx, id, scopeParam(p));
       if (!row) throw notFound('organization', id);
@@ -83,12 +79,7 @@ export class OrganizationsService {
       const old = await this.repo.get(tx, id, scopeParam(p), true);
       if (!old) throw notFound('organization', id);
       if (v.uscc && (await this.repo.usccTaken(tx, v.uscc, id))) throw field('uscc', 'an organization with this code is already registered', 'DUPLICATE');
-      const placeId = v.placeId !== undefined ? v.placeId : old.placeId;
-      const ownLocation = v.lon !== undefined ? v.lon !== null : old.ownLocation;
-      const relocate = v.lon !== undefined || v.placeId !== undefined;
-      const a: Attribution = relocate
-        ? await this.locate(tx, p, placeId, ownLocation ? (v.lon ?? old.lon) : null, ownLocation ? (v.lat ?? old.lat) : null)
-        : { lon: old.lon, lat: old.lat, gridId: old.gridId, gridCode: old.gridCode, gridName: '', areaPath: old.areaPath };
+      const { a, placeId, ownLocation } = await this.location.relocation(tx, p, WHAT, old, v);
       const w: OrgWrite = {
         kind: v.kind ?? old.kind,
         name: v.name ?? old.name,
@@ -100,7 +91,7 @@ export class OrganizationsService {
         ownLocation,
       };
       await this.repo.update(tx, id, w, a);
-      if (a.lon !== old.lon || a.lat !== old.lat || a.gridId !== old.gridId) await this.location.recordMove(tx, p, 'organization', id, old, a);
+      await this.location.recordMoveIfMoved(tx, p, 'organization', id, old, a);
       const after = await this.json((await this.repo.get(tx, id, null))!);
       await this.audit.write(tx, p, 'update', 'organization', id, await this.json(old), after, { areaPath: after.areaPath });
       return after;
@@ -108,7 +99,7 @@ export class OrganizationsService {
   }
 
   async list(p: Principal, q: ListOrgs) {
-    const unmask = this.unmaskWanted(p, q);
+    const unmask = unmaskWanted(p, q);
     return this.tx.run(async (tx) => {
       const rows = await this.repo.list(tx, {
         scope: scopeParam(p),
@@ -125,23 +116,5 @@ export class OrganizationsService {
       for (const r of rows) items.push(await this.json(r, unmask));
       return { items, nextAfterId: !q.q && rows.length === q.limit ? rows[rows.length - 1].id : null };
     });
-  }
-
-  private unmaskWanted(p: Principal, q: { unmask?: boolean; purpose?: string }): boolean {
-    if (!q.unmask) return false;
-    if (!can(p, 'pii:unmask')) throw new AppException('FORBIDDEN', 'your role does not allow unmasked personal data (needs pii:unmask)', { permission: 'pii:unmask' });
-    if (!q.purpose) throw new AppException('VALIDATION_FAILED', 'purpose: state the purpose of an unmasked read', [{ field: 'query.purpose', message: 'required with unmask=true' }]);
-    return true;
-  }
-
-  private async locate(tx: EntityManager, p: Principal, placeId: number | null, lon: number | null, lat: number | null): Promise<Attribution> {
-    let place;
-    if (placeId != null) {
-      place = await this.places.get(tx, placeId, scopeParam(p));
-      if (!place) throw field('placeId', `place ${placeId} not found`);
-    }
-    if (lon != null && lat != null) return this.location.attribute(tx, p, lon, lat);
-    if (!place) throw field('placeId', 'an organization needs a place (placeId) or a location of its own (lon, lat)');
-    return { lon: place.lon, lat: place.lat, gridId: place.gridId, gridCode: place.gridCode, gridName: place.gridName ?? '', areaPath: place.areaPath };
   }
 }

@@ -8,13 +8,11 @@ import { can, type Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { PeopleRepository, type PersonRow, type PersonWrite } from './people.repository';
 import type { CreatePerson, GetPersonQuery, ListPeople, UpdatePerson } from './people.schemas';
-import { PlacesRepository } from './places.repository';
+import { fieldError as field } from './registry-errors';
 import { RegistryLocationService } from './registry-location.service';
-import { RegistryPiiService } from './registry-pii.service';
-import type { Attribution } from './registry.types';
+import { RegistryPiiService, unmaskWanted } from './registry-pii.service';
 
-const field = (name: string, message: string, code: 'VALIDATION_FAILED' | 'FORBIDDEN' | 'DUPLICATE' = 'VALIDATION_FAILED') =>
-  new AppException(code, `${name}: ${message}`, [{ field: `body.${name}`, message }]);
+const WHAT = 'a person';
 
 /**
  * People (人). ID and phone numbers are masked in every answer unless the caller holds
@@ -26,19 +24,10 @@ export class PeopleService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: PeopleRepository,
-    private readonly places: PlacesRepository,
     private readonly location: RegistryLocationService,
     private readonly pii: RegistryPiiService,
     private readonly audit: AuditService,
   ) {}
-
-  /** Whether this request may and does ask for clear values; asking without the permission is a 403. */
-  unmaskWanted(p: Principal, q: GetPersonQuery): boolean {
-    if (!q.unmask) return false;
-    if (!can(p, 'pii:unmask')) throw new AppException('FORBIDDEN', 'your role does not allow unmasked personal data (needs pii:unmask)', { permission: 'pii:unmask' });
-    if (!q.purpose) throw new AppException('VALIDATION_FAILED', 'purpose: state the purpose of an unmasked read', [{ field: 'query.purpose', message: 'required with unmask=true' }]);
-    return true;
-  }
 
   async json(p: Principal, r: PersonRow, unmasked = false) {
     return {
@@ -69,7 +58,7 @@ export class PeopleService {
       const id = v.idNumber ? await this.pii.sealId(v.idNumber) : { enc: null, hmac: null };
       const phone = await this.pii.sealPhone(v.phone);
       const tags = await this.checkTags(tx, p, v.tags ?? []);
-      const a = await this.locate(tx, p, v.placeId ?? null, v.lon ?? null, v.lat ?? null);
+      const a = await this.location.atPlaceOrPoint(tx, p, WHAT, v.placeId ?? null, v.lon ?? null, v.lat ?? null);
       const w: PersonWrite = {
         externalId: v.externalId ?? null,
         name: v.name,
@@ -96,7 +85,7 @@ export class PeopleService {
   }
 
   async get(p: Principal, id: number, q: GetPersonQuery) {
-    const unmask = this.unmaskWanted(p, q);
+    const unmask = unmaskWanted(p, q);
     return this.tx.run(async (tx) => {
       const row = await this.repo.get(tx, id, scopeParam(p));
       if (!row) throw notFound('person', id);
@@ -113,12 +102,7 @@ export class PeopleService {
       const sealedId = v.idNumber !== undefined ? await this.pii.sealId(v.idNumber) : { enc: old.idNumberEnc, hmac: old.idNumberHmac };
       const sealedPhone = v.phone !== undefined ? await this.pii.sealPhone(v.phone) : { enc: old.phoneEnc, hmac: old.phoneHmac };
       const tags = v.tags !== undefined ? await this.checkTags(tx, p, v.tags) : old.tags;
-      const placeId = v.placeId !== undefined ? v.placeId : old.placeId;
-      const relocate = v.lon !== undefined || v.placeId !== undefined;
-      const ownLocation = v.lon !== undefined ? v.lon !== null : old.ownLocation;
-      const a: Attribution = relocate
-        ? await this.locate(tx, p, placeId, ownLocation ? (v.lon ?? old.lon) : null, ownLocation ? (v.lat ?? old.lat) : null)
-        : { lon: old.lon, lat: old.lat, gridId: old.gridId, gridCode: old.gridCode, gridName: '', areaPath: old.areaPath };
+      const { a, placeId, ownLocation } = await this.location.relocation(tx, p, WHAT, old, v);
       const w: PersonWrite = {
         ...old,
         name: v.name ?? old.name,
@@ -137,7 +121,7 @@ export class PeopleService {
       };
       await this.checkIdFree(tx, w.idNumberHmac, id);
       await this.unique(() => this.repo.update(tx, id, w, a));
-      if (a.lon !== old.lon || a.lat !== old.lat || a.gridId !== old.gridId) await this.location.recordMove(tx, p, 'person', id, old, a);
+      await this.location.recordMoveIfMoved(tx, p, 'person', id, old, a);
       const after = await this.json(p, (await this.repo.get(tx, id, null))!);
       await this.audit.write(tx, p, 'update', 'person', id, before, after, { areaPath: after.areaPath });
       return after;
@@ -145,7 +129,7 @@ export class PeopleService {
   }
 
   async list(p: Principal, q: ListPeople) {
-    const unmask = this.unmaskWanted(p, q);
+    const unmask = unmaskWanted(p, q);
     if (q.tag && !can(p, 'pii:tags')) throw new AppException('FORBIDDEN', 'tag: your role does not allow special-group tags (needs pii:tags)', { permission: 'pii:tags' });
     return this.tx.run(async (tx) => {
       const rows = await this.repo.list(tx, {
@@ -171,18 +155,6 @@ export class PeopleService {
   async tags(p: Principal) {
     if (!can(p, 'pii:tags')) throw new AppException('FORBIDDEN', 'your role does not allow special-group tags (needs pii:tags)', { permission: 'pii:tags' });
     return { tags: await this.repo.tagList(this.tx.manager) };
-  }
-
-  /** A person's point: their own (lon, lat) or else their place's; one of the two is required. */
-  private async locate(tx: EntityManager, p: Principal, placeId: number | null, lon: number | null, lat: number | null): Promise<Attribution> {
-    let place;
-    if (placeId != null) {
-      place = await this.places.get(tx, placeId, scopeParam(p));
-      if (!place) throw field('placeId', `place ${placeId} not found`);
-    }
-    if (lon != null && lat != null) return this.location.attribute(tx, p, lon, lat);
-    if (!place) throw field('placeId', 'a person needs a place (placeId) or a location of their own (lon, lat)');
-    return { lon: place.lon, lat: place.lat, gridId: place.gridId, gridCode: place.gridCode, gridName: place.gridName ?? '', areaPath: place.areaPath };
   }
 
   private async checkTags(tx: EntityManager, p: Principal, tags: string[]): Promise<string[]> {

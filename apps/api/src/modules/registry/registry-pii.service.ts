@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { normalizePhone } from '@gc/contracts';
+import { AppException } from '../../core/http/app-exception';
 import { maskId, maskPhone, PiiCrypto } from '../../core/security/pii-crypto';
 import { SecretsService } from '../../core/security/secrets.service';
+import { can, type Principal } from '../auth/principal';
+
+/**
+ * Whether a read asks for clear personal data and may have it: `unmask=true` needs pii:unmask
+ * (else 403) and a stated purpose (else 400); the caller audits each such read.
+ */
+export function unmaskWanted(p: Principal, q: { unmask?: boolean; purpose?: string }): boolean {
+  if (!q.unmask) return false;
+  if (!can(p, 'pii:unmask')) throw new AppException('FORBIDDEN', 'your role does not allow unmasked personal data (needs pii:unmask)', { permission: 'pii:unmask' });
+  if (!q.purpose) throw new AppException('VALIDATION_FAILED', 'purpose: state the purpose of an unmasked read', [{ field: 'query.purpose', message: 'required with unmask=true' }]);
+  return true;
+}
 
 /**
  * Personal identifiers in the registries: encrypted at rest with a keyed hash for
