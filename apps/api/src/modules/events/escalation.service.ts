@@ -58,7 +58,7 @@ export class EscalationService implements OnModuleInit, OnModuleDestroy {
           await this.workflow.record(tx, null, row, 'escalate', row.state, {
             note: `overdue ${Math.round(overdue)} working minutes: escalated to level ${target}`,
             department: null,
-            data: { from: row.escalationLevel, to: target, automatic: true },
+            data: { from: row.escalationLevel, to: target, automatic: true, overdueMinutes: Math.round(overdue) },
             placed: null,
             attachments: [],
             changeType: 'event.escalated',

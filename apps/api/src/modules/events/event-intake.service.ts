@@ -112,7 +112,7 @@ export class EventIntakeService {
     }
     if (!out.event) return this.replay(p, idempotency!, request);
     this.tailer.committedLocally();
-    const { logId, logAt, logNote, ...event } = out.event;
+    const { logId, logAt, logNote, logData, ...event } = out.event;
     const first: TimelineEntry = {
       id: logId,
       at: logAt as unknown as string,
@@ -126,7 +126,7 @@ export class EventIntakeService {
       lat: event.lat,
       department: null,
       attachments,
-      data: event.suspectedDuplicateOf ? { suspectedDuplicateOf: event.suspectedDuplicateOf } : {},
+      data: logData,
     };
     return toDetail(event, [first], [], actionsFor(p, event.state, event.departmentId));
   }
@@ -210,7 +210,7 @@ export class EventIntakeService {
     );
     const summary = toSummary(row);
     await this.audit.write(tx, p, history ? 'import' : 'create', 'event', row.id, null, summary, { requestId, areaPath: row.areaPath });
-    const { logId, logAt, ...event } = row;
+    const { logId, logAt, logData, ...event } = row;
     const first: TimelineEntry = {
       id: logId,
       at: logAt as unknown as string,
@@ -224,7 +224,7 @@ export class EventIntakeService {
       lat: event.lat,
       department: null,
       attachments: input.attachments ?? [],
-      data: event.suspectedDuplicateOf ? { suspectedDuplicateOf: event.suspectedDuplicateOf } : {},
+      data: logData,
     };
     return toDetail(event, [first], [], actionsFor(p, event.state, event.departmentId));
   }

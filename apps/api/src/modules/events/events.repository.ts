@@ -175,7 +175,7 @@ export interface IntakeOutcome {
   locatedGrid: string | null;
   /** the Idempotency-Key was claimed by this request (false: an earlier request holds it, nothing was written) */
   claimed: boolean;
-  event: (EventRow & { logId: number; logAt: Date; logNote: string | null }) | null;
+  event: (EventRow & { logId: number; logAt: Date; logNote: string | null; logData: Record<string, unknown> }) | null;
 }
 
 const ev = (col: string) => `ev.${col}`;
@@ -227,10 +227,11 @@ const INTAKE_SQL = `WITH pt AS (SELECT CASE WHEN $6::float8 IS NULL THEN NULL EL
     INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, attachments, data, at)
     SELECT ev.id, $20, $21, $22, 'report', NULL, ev.state,
            CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN $31 ELSE $30 END, ev.geom, $23::jsonb,
-           CASE WHEN ev.suspected_duplicate_of IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of) END,
+           jsonb_strip_nulls(jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of,
+             'reason', CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN 'no_location' ELSE 'outside_territory' END)),
            ev.reported_at
       FROM ev
-    RETURNING id, at, note),
+    RETURNING id, at, note, data),
   sm AS (
     SELECT ev.*, event_summary(ev::event, c.name, g.name, NULL) AS summary
       FROM ev JOIN event_category c ON c.code = ev.category_code LEFT JOIN area g ON g.id = ev.grid_id),
@@ -238,7 +239,7 @@ const INTAKE_SQL = `WITH pt AS (SELECT CASE WHEN $6::float8 IS NULL THEN NULL EL
   ch AS (${changeInsertFrom('sm ev', { type: `'event.created'`, entityId: `${ev('id')}::text`, areaPath: ev('area_path'), payload: ev('summary') })})
   SELECT ok.allowed, ok.grid_code AS "locatedGrid", EXISTS (SELECT 1 FROM claim) AS claimed, x.*
     FROM ok LEFT JOIN (
-      SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.note AS "logNote"
+      SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.note AS "logNote", tr.data AS "logData"
         FROM ev e CROSS JOIN tr JOIN event_category c ON c.code = e.category_code
         LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id) x ON true`;
 
@@ -254,7 +255,7 @@ export class EventsRepository {
     e: NewEvent,
     log: { actorKind: string; actorId: number | null; actorName: string; action: string; note: string | null; attachments: unknown[] },
     dup: { metres: number; hours: number } | null,
-  ): Promise<EventRow & { logId: number; logAt: Date }> {
+  ): Promise<EventRow & { logId: number; logAt: Date; logData: Record<string, unknown> }> {
     const [row] = await tx.query(
       `WITH pt AS (SELECT CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END AS g),
        dup AS (
@@ -277,11 +278,12 @@ export class EventsRepository {
        tr AS (
          INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, attachments, data, at)
          SELECT ev.id, $30, $31, $32, $33, NULL, ev.state, $34, ev.geom, $35::jsonb,
-                CASE WHEN ev.suspected_duplicate_of IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of) END,
+                jsonb_strip_nulls(jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of,
+                  'reason', CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN 'no_location' ELSE 'outside_territory' END)),
                 ev.reported_at
            FROM ev
-         RETURNING id, at)
-       SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt"
+         RETURNING id, at, data)
+       SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.data AS "logData"
          FROM ev e CROSS JOIN tr JOIN event_category c ON c.code = e.category_code
          LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id`,
       [

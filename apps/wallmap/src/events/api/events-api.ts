@@ -39,6 +39,8 @@ export interface TimelineEntry {
   department: string | null;
   /** photos and documents: ours at /api/attachments/<id> (behind sign-in), or links elsewhere */
   attachments?: { url: string; name?: string; type?: string }[];
+  /** machine-readable facts of the entry (e.g. reason, automatic escalation), for notes in the screen's language */
+  data?: Record<string, unknown>;
 }
 
 export interface EventDetail extends EventSummary {

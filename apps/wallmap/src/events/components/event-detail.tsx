@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { EventSummary } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
 import { ApiError } from '../../auth/api/http';
-import { fetchEvent, fetchGridWorkers, summon, transition, type EventDetail as Detail } from '../api/events-api';
+import { fetchEvent, fetchGridWorkers, summon, transition, type EventDetail as Detail, type TimelineEntry } from '../api/events-api';
 import { STATUS_COLORS, statusKey } from '../state/event-colors';
 import { Attachments } from './attachments';
 
@@ -25,6 +25,14 @@ function refusal(e: unknown): { message: string; legal: string[] } {
     return { message: `${e.code}: ${e.message}`, legal: Array.isArray(list) ? list.map(String) : [] };
   }
   return { message: e instanceof Error ? e.message : String(e), legal: [] };
+}
+
+/** The entry's note in the screen's language when the server's facts allow (system notes), else as written. */
+function noteOf(s: TimelineEntry, t: (k: string, v?: Record<string, string | number>) => string): string {
+  const d = s.data ?? {};
+  if (d.reason === 'no_location' || d.reason === 'outside_territory') return t(`note.${d.reason}`);
+  if (s.action === 'escalate' && d.automatic === true && typeof d.overdueMinutes === 'number') return t('note.escalated', { minutes: d.overdueMinutes, level: Number(d.to) });
+  return s.note ?? '';
 }
 
 export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
@@ -168,7 +176,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
             {timeline.map((s, i) => (
               <li key={i}>
                 <time>{new Date(s.at).toLocaleString(locale, { hour12: false })}</time>{' '}
-                <b>{t(`action.${s.action}`)}</b> <span className="muted">→ {t(`state.${s.to}`)}</span> {s.actor} {s.department ?? ''} {s.note ?? ''}
+                <b>{t(`action.${s.action}`)}</b> <span className="muted">→ {t(`state.${s.to}`)}</span> {s.actor} {s.department ?? ''} {noteOf(s, t)}
                 {s.attachments?.length ? <Attachments items={s.attachments} /> : null}
               </li>
             ))}
