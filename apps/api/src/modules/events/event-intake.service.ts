@@ -110,7 +110,7 @@ export class EventIntakeService {
     if (!out.allowed) {
       throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction, grid: out.locatedGrid });
     }
-    if (!out.event) return this.replay(p, idempotency!, request);
+    if (!out.event) return this.replay(p, idempotency!);
     this.tailer.committedLocally();
     const { logId, logAt, logNote, logData, ...event } = out.event;
     const first: TimelineEntry = {
@@ -132,7 +132,7 @@ export class EventIntakeService {
   }
 
   /** The key was claimed by an earlier request: the same body gets that event, another body is a 409. */
-  private async replay(p: Principal, key: { principal: string; key: string; hash: string }, request: unknown): Promise<EventDetail> {
+  private async replay(p: Principal, key: { principal: string; key: string; hash: string }): Promise<EventDetail> {
     const prior = await this.idempotency.stored(this.tx.manager, key.principal, key.key);
     if (!prior || prior.hash !== key.hash) {
       throw new AppException('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request', { header: 'idempotency-key' });
