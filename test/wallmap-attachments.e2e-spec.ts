@@ -2,14 +2,13 @@
 // A field photo in the wall's event panel, in Debian's Chromium against the built app. Needs `node scripts/build.mjs`.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { multipart } from './support/multipart';
 import { png } from './support/png';
-import { startServer, REPO_ROOT, TEST_SERVER_ENV, type ServerProcess } from './support/server-process';
+import { launchChromium, signInToWall, TEST_ADMIN } from './support/browser';
+import { startServer, REPO_ROOT, type ServerProcess } from './support/server-process';
 
-const ADMIN = { username: TEST_SERVER_ENV.ADMIN_USERNAME, password: TEST_SERVER_ENV.ADMIN_PASSWORD };
 const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server: ServerProcess;
 let browser: Browser;
@@ -17,7 +16,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -26,7 +25,7 @@ afterAll(async () => {
 });
 
 test('a photo a grid worker attached to a report shows in the event panel (fetched with the session, not a public URL)', async () => {
-  const login = await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json();
+  const login = await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN) })).json();
   const auth = { authorization: `Bearer ${login.accessToken}` };
   // 120×90, a red half and a blue half: easy to find on screen
   const photo = png(120, 90, (x) => (x < 60 ? [220, 40, 40] : [40, 80, 220]));
@@ -46,11 +45,7 @@ test('a photo a grid worker attached to a report shows in the event panel (fetch
   const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' })).newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(server.url + '/');
-  await page.fill('input[name=username]', ADMIN.username);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
+  await signInToWall(page, server.url);
   await page.click(`[data-testid=feed] li[data-event-id="${id}"] button`);
   const img = await page.waitForSelector('[data-testid=timeline] [data-testid=attachment] img', { timeout: 10000 });
   await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, img);

@@ -2,7 +2,8 @@
 // page.evaluate callbacks run in the browser: they need the DOM types the Node test tsconfig leaves out.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { startServer, REPO_ROOT, type ServerProcess } from './support/server-process';
 
 /**
@@ -11,7 +12,6 @@ import { startServer, REPO_ROOT, type ServerProcess } from './support/server-pro
  * Saves test-artifacts/wallmap-demo.png (1920x1080) and its English twin for a person to look at.
  */
 const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server: ServerProcess;
 let browser: Browser;
@@ -19,7 +19,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer({ env: { DEMO: 'on', SIMULATOR: 'on', SIMULATOR_RATE: '2' }, healthTimeoutMs: 180_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -3,12 +3,11 @@
 // (node dist/api/apps/api/src/main.js serving dist/wallmap). Needs `node scripts/build.mjs`.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, REPO_ROOT, TEST_SERVER_ENV, type ServerProcess } from './support/server-process';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, signInToWall, TEST_ADMIN } from './support/browser';
+import { startServer, REPO_ROOT, type ServerProcess } from './support/server-process';
 
-const ADMIN = { username: TEST_SERVER_ENV.ADMIN_USERNAME, password: TEST_SERVER_ENV.ADMIN_PASSWORD };
 const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The shortest access-token lifetime the API accepts: the socket ends with it. */
 const TTL_S = 30;
 
@@ -26,17 +25,11 @@ async function call<T = any>(method: string, path: string, body?: unknown, beare
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
-async function signIn(page: Page) {
-  await page.goto(server.url + '/');
-  await page.fill('input[name=username]', ADMIN.username);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
-}
+const signIn = (page: Page) => signInToWall(page, server.url);
 
 /** Post an event (no location: it waits for an operator) and wait for it in the wall's live feed. */
 async function seenLive(page: Page, title: string) {
-  token = (await call<{ accessToken: string }>('POST', '/api/auth/login', ADMIN, '')).body.accessToken; // ours expire as fast as the wall's
+  token = (await call<{ accessToken: string }>('POST', '/api/auth/login', TEST_ADMIN, '')).body.accessToken; // ours expire as fast as the wall's
   const e = await call<{ id: number }>('POST', '/api/events', { title, category: 'exposed_rubbish' });
   expect(e.status).toBe(201);
   await page.waitForSelector(`[data-testid=feed] li[data-event-id="${e.body.id}"]`, { timeout: 10000 });
@@ -45,8 +38,8 @@ async function seenLive(page: Page, title: string) {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer({ env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_S) } });
-  token = (await call<{ accessToken: string }>('POST', '/api/auth/login', ADMIN)).body.accessToken;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  token = (await call<{ accessToken: string }>('POST', '/api/auth/login', TEST_ADMIN)).body.accessToken;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
