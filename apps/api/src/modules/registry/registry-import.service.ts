@@ -84,7 +84,10 @@ export class RegistryImportService {
       const own = pending.filter((x) => x.v.lon != null);
       const located = new Map((await this.repo.attributeAll(tx, own.map((x) => ({ i: x.row, lon: x.v.lon, lat: x.v.lat })))).map((l) => [l.i, l]));
       const categories = entity === 'object' ? await this.repo.minorCategories(tx, pending.map((x) => x.v.categoryCode)) : null;
+      // Rows to write, with their spreadsheet line alongside (not inside: object spread and rest on
+      // 50k rows cost more than the attribution; these rows are built as plain literals).
       const out: Record<string, unknown>[] = [];
+      const lineOf: number[] = [];
       const hmacs = new Map<string, number>();
       for (const x of pending) {
         const v = x.v;
@@ -92,22 +95,23 @@ export class RegistryImportService {
           fail(x.row, 'externalId', 'belongs to a record outside your jurisdiction');
           continue;
         }
-        let at: { lon: number; lat: number; gridId: number | null; gridCode: string | null; areaPath: string | null };
+        let lon: number, lat: number, gridId: number | null, gridCode: string | null, areaPath: string | null;
         if (v.lon != null) {
-          at = { lon: v.lon, lat: v.lat, ...located.get(x.row)! };
-          if (!at.gridId) {
+          const l = located.get(x.row);
+          if (!l?.gridId) {
             fail(x.row, 'lon', 'outside every area of the territory');
             continue;
           }
+          [lon, lat, gridId, gridCode, areaPath] = [v.lon, v.lat, l.gridId, l.gridCode, l.areaPath];
         } else {
           const place = v.placeId ? places.get(v.placeId) : undefined;
           if (!place) {
             fail(x.row, 'placeId', v.placeId ? `place ${v.placeId} not found` : 'a place (placeId) or a location (lon, lat) is required');
             continue;
           }
-          at = place;
+          [lon, lat, gridId, gridCode, areaPath] = [place.lon, place.lat, place.gridId, place.gridCode, place.areaPath];
         }
-        if (!pathInScope(at.areaPath!, scope)) {
+        if (!pathInScope(areaPath!, scope)) {
           fail(x.row, 'lon', 'outside your jurisdiction');
           continue;
         }
@@ -115,15 +119,22 @@ export class RegistryImportService {
           fail(x.row, 'categoryCode', `${v.categoryCode} is not a minor category of the component catalogue`);
           continue;
         }
-        const common = { external_id: v.externalId, lon: at.lon, lat: at.lat, grid_id: at.gridId, grid_code: at.gridCode, area_path: at.areaPath };
+        const ext = v.externalId;
         if (entity === 'place') {
-          out.push({ ...common, kind: v.kind, name: v.name, address: v.address ?? null, compound: v.compound ?? null, building: v.building ?? null, unit: v.unit ?? null, floor: v.floor ?? null, room: v.room ?? null });
+          out.push({
+            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+            kind: v.kind, name: v.name, address: v.address ?? null, compound: v.compound ?? null, building: v.building ?? null, unit: v.unit ?? null, floor: v.floor ?? null, room: v.room ?? null,
+          });
         } else if (entity === 'object') {
-          out.push({ ...common, category_code: v.categoryCode, name: v.name, condition: v.condition, owner: v.owner ?? null, department_code: v.departmentCode ?? null, address: v.address ?? null });
+          out.push({
+            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+            category_code: v.categoryCode, name: v.name, condition: v.condition, owner: v.owner ?? null, department_code: v.departmentCode ?? null, address: v.address ?? null,
+          });
         } else if (entity === 'organization') {
           out.push({
-            ...common, kind: v.kind, name: v.name, uscc: v.uscc ?? null, address: v.address ?? null, place_id: v.placeId ?? null,
-            contact_name: v.contactName ?? null, contact_phone_enc: (await this.pii.sealPhone(v.contactPhone)).enc, own_location: v.lon != null, _row: x.row,
+            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+            kind: v.kind, name: v.name, uscc: v.uscc ?? null, address: v.address ?? null, place_id: v.placeId ?? null,
+            contact_name: v.contactName ?? null, contact_phone_enc: (await this.pii.sealPhone(v.contactPhone)).enc, own_location: v.lon != null,
           });
         } else {
           const id = await this.pii.sealId(v.idNumber);
@@ -134,15 +145,17 @@ export class RegistryImportService {
           }
           if (id.hmac) hmacs.set(id.hmac, x.row);
           out.push({
-            ...common, name: v.name, id_number_enc: id.enc, id_number_hmac: id.hmac, phone_enc: phone.enc, phone_hmac: phone.hmac,
+            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+            name: v.name, id_number_enc: id.enc, id_number_hmac: id.hmac, phone_enc: phone.enc, phone_hmac: phone.hmac,
             gender: v.gender ?? (v.idNumber ? residentIdGender(v.idNumber) : null), birth_date: v.birthDate ?? (v.idNumber ? residentIdBirthDate(v.idNumber) : null),
             household_no: v.householdNo ?? null, household_role: v.householdRole ?? null, registration: v.registration, place_id: v.placeId ?? null,
-            tags: v.tags ?? [], own_location: v.lon != null, _row: x.row,
+            tags: v.tags ?? [], own_location: v.lon != null,
           });
         }
+        lineOf.push(x.row);
       }
-      await this.uniqueness(tx, entity, out, fail);
-      const good = out.filter((r) => !bad.has((r._row as number) ?? -1)).map(({ _row, ...r }) => r);
+      await this.uniqueness(tx, entity, out, lineOf, fail);
+      const good = bad.size ? out.filter((_, k) => !bad.has(lineOf[k])) : out;
       const report: ImportReport = { mode, total: raw.length, inserted: 0, updated: 0, rejected: bad.size, committed: false, errors: errors.sort((a, b) => a.row - b.row) };
       if (mode === 'all-or-nothing' && bad.size) return report;
       const n = await this.repo.upsert(tx, entity, good, p.name);
@@ -153,14 +166,20 @@ export class RegistryImportService {
   }
 
   /** ID numbers and credit codes held by a record with another externalId are row errors, not a failed statement. */
-  private async uniqueness(tx: Parameters<RegistryImportRepository['takenBy']>[0], entity: RegistryEntity, out: Record<string, unknown>[], fail: (row: number, field: string, reason: string) => void) {
+  private async uniqueness(
+    tx: Parameters<RegistryImportRepository['takenBy']>[0],
+    entity: RegistryEntity,
+    out: Record<string, unknown>[],
+    lineOf: number[],
+    fail: (row: number, field: string, reason: string) => void,
+  ) {
     if (entity !== 'person' && entity !== 'organization') return;
     const [column, fieldName] = entity === 'person' ? (['id_number_hmac', 'idNumber'] as const) : (['uscc', 'uscc'] as const);
     const values = out.map((r) => r[column] as string | null).filter((v): v is string => !!v);
     const taken = await this.repo.takenBy(tx, entity, column, values);
-    for (const r of out) {
+    out.forEach((r, k) => {
       const v = r[column] as string | null;
-      if (v && taken.has(v) && taken.get(v) !== r.external_id) fail(r._row as number, fieldName, 'already registered on another record');
-    }
+      if (v && taken.has(v) && taken.get(v) !== r.external_id) fail(lineOf[k], fieldName, 'already registered on another record');
+    });
   }
 }
