@@ -3,16 +3,18 @@
  * The render bench page (bench/wallmap-render.bench.ts). Everything between the data and the
  * screen is the wall's own code: its map options and style (map-options.ts, map-style.ts), its
  * events store (events-store.ts), the views it derives per batch (wall-views.ts) and the way it
- * brings them onto the map (map-sync.ts). Only the data is made here: N_EVENTS open events and
- * N_GRIDS grids, with sparse, large ids as a database hands them out.
+ * brings them onto the map (map-sync.ts). Only the data is made here: N_EVENTS open events with
+ * sparse, large ids as a database hands them out, in the N_GRIDS square grids whose vector tiles
+ * (with the city, districts, streets and communities above them) the bench server cuts as the
+ * API serves them to the wall, and the label points of those levels.
  */
 import * as maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSource } from 'maplibre-gl';
+import type { FeatureCollection, Point } from 'geojson';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import type { FeatureCollection, Polygon } from 'geojson';
 import type { EventSummary, LiveMessage } from '@gc/contracts';
 import { eventsReducer, initialEventsState, type EventsState } from '../../apps/wallmap/src/events/state/events-store';
-import { AREAS_SOURCE, buildStyle, EVENTS_SOURCE } from '../../apps/wallmap/src/map/state/map-style';
+import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE } from '../../apps/wallmap/src/map/state/map-style';
 import { WALL_MAP_OPTIONS } from '../../apps/wallmap/src/map/state/map-options';
 import { allFeatures, EventsSync, GridCountsSync } from '../../apps/wallmap/src/map/state/map-sync';
 import { NO_FILTERS } from '../../apps/wallmap/src/map/state/event-diff';
@@ -32,22 +34,20 @@ const BBOX = [118.4, 31.6, 119.2, 32.4] as const;
 let seed = 42;
 const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 
-function grids(): { fc: FeatureCollection<Polygon>; side: number } {
-  const side = Math.ceil(Math.sqrt(N_GRIDS));
-  const dx = (BBOX[2] - BBOX[0]) / side;
-  const dy = (BBOX[3] - BBOX[1]) / side;
-  const features: FeatureCollection<Polygon>['features'] = [];
-  for (let i = 0; i < side; i++)
-    for (let j = 0; j < side && features.length < N_GRIDS; j++) {
-      const x = BBOX[0] + i * dx;
-      const y = BBOX[1] + j * dy;
-      features.push({
-        type: 'Feature',
-        properties: { code: `G${i}_${j}`, name: `第${i * side + j + 1}网格`, level: 'grid' },
-        geometry: { type: 'Polygon', coordinates: [[[x, y], [x + dx, y], [x + dx, y + dy], [x, y + dy], [x, y]]] },
-      });
-    }
-  return { fc: { type: 'FeatureCollection', features }, side };
+/** Label points of the levels above the grids (the wall loads them from /api/areas/labels), with Chinese names. */
+function labels(): FeatureCollection<Point> {
+  const DISTRICTS = ['玄武区', '秦淮区', '建邺区', '鼓楼区', '栖霞区', '江宁区'];
+  const features: FeatureCollection<Point>['features'] = [];
+  for (const [level, cols, rows] of [['district', 2, 3], ['street', 8, 10], ['community', 25, 28]] as const) {
+    const dx = (BBOX[2] - BBOX[0]) / cols;
+    const dy = (BBOX[3] - BBOX[1]) / rows;
+    for (let i = 0; i < cols; i++)
+      for (let j = 0; j < rows; j++) {
+        const name = level === 'district' ? DISTRICTS[i * rows + j] : `第${i * rows + j + 1}${level === 'street' ? '街道' : '社区'}`;
+        features.push({ type: 'Feature', properties: { level, name }, geometry: { type: 'Point', coordinates: [BBOX[0] + (i + 0.5) * dx, BBOX[1] + (j + 0.5) * dy] } });
+      }
+  }
+  return { type: 'FeatureCollection', features };
 }
 
 const URGENCY = ['normal', 'normal', 'normal', 'urgent', 'critical'] as const;
@@ -87,18 +87,6 @@ function events(side: number): EventSummary[] {
   return out;
 }
 
-/** The wall's style with the areas source as GeoJSON (same layers, no source-layer). */
-function benchStyle(gridFc: FeatureCollection): StyleSpecification {
-  const s = buildStyle(location.origin + location.pathname.replace(/\/[^/]*$/, ''), worldLand());
-  s.sources[AREAS_SOURCE] = { type: 'geojson', data: gridFc, promoteId: 'code' };
-  s.layers = s.layers.map((l) => {
-    if (!('source' in l) || l.source !== AREAS_SOURCE) return l;
-    const { 'source-layer': _drop, ...rest } = l as LayerSpecification & { 'source-layer'?: string };
-    return rest as LayerSpecification;
-  });
-  return s;
-}
-
 const idle = (map: maplibregl.Map) => new Promise<void>((r) => map.once('idle', () => r()));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -135,24 +123,38 @@ function batch(state: EventsState, ids: number[], round: number, seq: number): L
 
 async function run() {
   const t0 = performance.now();
-  const { fc, side } = grids();
+  const side = Math.ceil(Math.sqrt(N_GRIDS));
   const snapshot = events(side);
   const tData = performance.now() - t0;
 
   // first render: the map starts while the snapshot goes through the store and the views, as in the wall
+  console.timeStamp('first render: start');
   const t1 = performance.now();
-  const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: 'map', style: benchStyle(fc), center: [118.8, 32.0], zoom: 9.6 });
-  const loaded = new Promise<number>((r) => map.once('load', () => r(performance.now() - t1)));
+  const since = () => performance.now() - t1;
+  // the wall's style as it is: the areas are vector tiles of the bench server's /api/tiles
+  const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: 'map', style: buildStyle(location.origin, worldLand()), center: [118.8, 32.0], zoom: 9.6 });
+  let frames = 0;
+  map.on('render', () => frames++);
+  // when the worker has the events (the second metadata event: the first is the style's empty data)
+  const eventsIn: number[] = [];
+  map.on('sourcedata', (e) => {
+    if (e.sourceId === EVENTS_SOURCE && e.sourceDataType === 'metadata') eventsIn.push(since());
+  });
+  // the wall sends its data once the style is in (wall-map.tsx)
+  const styleIn = new Promise<number>((r) => map.once('style.load', () => r(since())));
   let state = eventsReducer(initialEventsState, { type: 'snapshot', events: snapshot, latest: 0 });
   let views: WallViews = deriveViews(null, state.events, NO_FILTERS, new Date());
-  const tViews = performance.now() - t1;
-  const tLoad = await loaded;
+  const tViews = since();
+  const tStyle = await styleIn;
   const eventsSync = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
-  const gridSync = new GridCountsSync(map, { source: AREAS_SOURCE });
+  const gridSync = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
   eventsSync.apply(views.drawn);
   gridSync.apply(views.gridCounts);
+  void (map.getSource(LABELS_SOURCE) as GeoJSONSource).setData(labels());
   await idle(map);
-  const firstRender = performance.now() - t1;
+  const firstRender = since();
+  console.timeStamp('first render: idle');
+  const phases = { storeAndViews: tViews, styleIn: tStyle, eventsInWorker: eventsIn[eventsIn.length - 1] ?? NaN, frames };
   const clusters = map.queryRenderedFeatures({ layers: ['event-clusters'] }).length;
   const gridsDrawn = map.queryRenderedFeatures({ layers: ['grids-cases'] }).length;
 
@@ -188,12 +190,12 @@ async function run() {
   const summary = (xs: Way[]) => Object.fromEntries((Object.keys(xs[0]) as (keyof Way)[]).map((k) => [k, median(xs.map((x) => x[k]))])) as Way;
   return {
     events: N_EVENTS,
-    grids: fc.features.length,
+    grids: N_GRIDS,
     changed: CHANGED,
     rounds: ROUNDS,
     dataMs: tData,
     firstRender,
-    phases: { storeAndViews: tViews, mapLoad: tLoad },
+    phases,
     clusters,
     gridsDrawn,
     updateData: summary(upd),

@@ -97,7 +97,9 @@ export function WallMap(props: Props) {
     map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL)' }), 'bottom-right');
     // with a listener MapLibre does not print errors itself; the app shows them
     map.on('error', (e) => propsRef.current.onError(e.error?.message ?? 'map error'));
-    map.on('load', () => setReady(true));
+    // sources and layers exist once the style is in: data goes to the worker from then on, while the
+    // first tiles are still being drawn, rather than after the first full frame ('load')
+    map.once('style.load', () => setReady(true));
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;
       if (f?.id !== undefined) propsRef.current.onSelect(Number(f.id));

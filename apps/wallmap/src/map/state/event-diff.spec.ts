@@ -29,18 +29,21 @@ describe('diffEvents', () => {
     const a = ev(1);
     const b = ev(2);
     const c = ev(3);
-    const b2 = ev(2, { state: 'dispatched' });
+    const b2 = ev(2, { state: 'dispatched', urgency: 'critical' });
     const c2 = ev(3, { lon: 118.8 });
     const d = ev(4);
-    const prev = table(a, b, c);
-    // the ids the store says changed: 1 gone, 2 and 3 replaced, 4 new
-    const next = prev.with([[1, undefined], [2, b2], [3, c2], [4, d]]);
+    const e2 = ev(5, { title: 'renamed' });
+    const prev = table(a, b, c, ev(5));
+    // the ids the store says changed: 1 gone, 2, 3 and 5 replaced, 4 new
+    const next = prev.with([[1, undefined], [2, b2], [3, c2], [4, d], [5, e2]]);
     const diff = diffEvents(prev, next, next.changedSince(prev)!);
     expect(diff.add.map((f) => f.id)).toEqual([4]);
     expect(diff.remove).toEqual([1]);
     expect(diff.update.map((u) => u.id)).toEqual([2, 3]);
+    expect(diff.update[1].addOrUpdateProperties).toEqual([]);
     expect(diff.update[0].newGeometry).toBeUndefined();
-    expect(diff.update[0].addOrUpdateProperties).toContainEqual({ key: 'state', value: 'dispatched' });
+    // only what the map draws: urgency changed, state is not on the map, and 5 changed only its title
+    expect(diff.update[0].addOrUpdateProperties).toEqual([{ key: 'urgency', value: 'critical' }]);
     expect(diff.update[1].newGeometry).toEqual({ type: 'Point', coordinates: [118.8, 32.06] });
   });
 });

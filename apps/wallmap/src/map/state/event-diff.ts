@@ -21,20 +21,17 @@ export function visibleOnMap(e: EventSummary, f: EventFilters): boolean {
   return true;
 }
 
+/**
+ * An event as the map holds it: its id as the feature id (diffs and feature state key on it) and
+ * only the properties the layers read (colour, size, ring). 100k features cross to MapLibre's
+ * worker on the first load; every property more is 100k more values to copy and collect.
+ */
 export function eventFeature(e: EventSummary): Feature<Point> {
   return {
     type: 'Feature',
     id: e.id,
     geometry: { type: 'Point', coordinates: [e.lon as number, e.lat as number] },
-    properties: {
-      id: e.id,
-      category: e.category,
-      urgency: e.urgency,
-      state: e.state,
-      overdue: e.overdue,
-      warning: e.warning,
-      title: e.title,
-    },
+    properties: { urgency: e.urgency, overdue: e.overdue, warning: e.warning },
   };
 }
 
@@ -64,11 +61,13 @@ export function diffEvents(prev: PersistentMap<number, EventSummary>, next: Pers
       continue;
     }
     const f = eventFeature(n);
-    diff.update.push({
-      id: n.id,
-      newGeometry: p.lon !== n.lon || p.lat !== n.lat ? f.geometry : undefined,
-      addOrUpdateProperties: Object.entries(f.properties ?? {}).map(([key, value]) => ({ key, value })),
-    });
+    const props: { key: string; value: unknown }[] = [];
+    const pp = eventFeature(p).properties!;
+    for (const [key, value] of Object.entries(f.properties!)) if (pp[key] !== value) props.push({ key, value });
+    const moved = p.lon !== n.lon || p.lat !== n.lat;
+    // a change the map does not show (title, state, department…) costs the map nothing
+    if (!moved && !props.length) continue;
+    diff.update.push({ id: n.id, newGeometry: moved ? f.geometry : undefined, addOrUpdateProperties: props });
   }
   return diff;
 }

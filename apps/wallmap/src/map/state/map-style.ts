@@ -18,6 +18,18 @@ const open: ExpressionSpecification = ['coalesce', ['feature-state', 'open'], 0]
 const overdue: ExpressionSpecification = ['coalesce', ['feature-state', 'overdue'], 0];
 const level = (l: string): ExpressionSpecification => ['==', ['get', 'level'], l];
 
+/**
+ * Fill per level above the grids, bottom first: land #0d1b2a with city #0f2236, district #112a43,
+ * street #13304c, community #153554 and microgrid #173a5c each laid over it at 0.55 opacity.
+ */
+const AREA_FILLS = [
+  ['city', '#0e1f31'],
+  ['district', '#10253b'],
+  ['street', '#122b44'],
+  ['community', '#13314d'],
+  ['microgrid', '#153655'],
+] as const;
+
 /** The colour a case marker gets, from the one status table. */
 export const eventColor: ExpressionSpecification = [
   'case',
@@ -40,33 +52,32 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
     name: 'command-wall-dark',
     glyphs: `${origin}/glyphs/{fontstack}/{range}.pbf`,
     sources: {
-      land: { type: 'geojson', data: land },
+      // Natural Earth 1:50m is coarse: tiles to z6 hold all its detail, and a city view needs one tile, not a dozen
+      land: { type: 'geojson', data: land, maxzoom: 6 },
       [AREAS_SOURCE]: { type: 'vector', url: `${origin}/api/areas/tiles.json`, promoteId: 'code' },
       [LABELS_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       ...Object.fromEntries(POINT_KINDS.map((k) => [k, { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] }, promoteId: 'id' }])),
+      // one source for all events; feature ids are event ids (eventFeature)
       [EVENTS_SOURCE]: {
         type: 'geojson',
         data: { type: 'FeatureCollection', features: [] },
-        promoteId: 'id',
         cluster: true,
-        clusterMaxZoom: 13,
+        // clusters to z11 (a few streets on the wall); past it the points themselves. Every level
+        // more is another pass over all points each time the worker rebuilds the index (each batch)
+        clusterMaxZoom: 11,
         clusterRadius: 40,
       },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#06101c' } },
       { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#0d1b2a', 'fill-outline-color': '#1b324a' } },
-      {
-        id: 'areas-fill',
-        type: 'fill',
-        source: AREAS_SOURCE,
-        'source-layer': AREAS_LAYER,
-        filter: ['!=', ['get', 'level'], 'grid'],
-        paint: {
-          'fill-color': ['match', ['get', 'level'], 'city', '#0f2236', 'district', '#112a43', 'street', '#13304c', 'community', '#153554', '#173a5c'],
-          'fill-opacity': 0.55,
-        },
-      },
+      // The levels above the grids, one opaque layer each, in the colour the old single layer gave by
+      // stacking each level at 0.55 opacity over the land (AREA_FILLS). Opaque layers are drawn top
+      // first with a depth test, so a level hidden under a deeper one costs no pixels; four stacked
+      // translucent fills over the whole city were four full-screen passes in every frame.
+      ...AREA_FILLS.map(
+        ([lvl, color]): LayerSpecification => ({ id: `areas-fill-${lvl}`, type: 'fill', source: AREAS_SOURCE, 'source-layer': AREAS_LAYER, filter: level(lvl), paint: { 'fill-color': color } }),
+      ),
       {
         // grids coloured by their open and overdue cases (feature state keyed by code)
         id: 'grids-cases',
@@ -77,6 +88,9 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
         paint: {
           'fill-color': ['case', ['>', overdue, 0], C.gridOverdue, ['>=', open, 3], C.gridBusy, ['>', open, 0], C.gridOpen, C.gridCalm],
           'fill-opacity': ['case', ['>', overdue, 0], 0.6, ['>', open, 0], 0.5, 0.35],
+          // grids tile the city edge to edge (their outlines are grids-line): no antialiasing outline pass,
+          // which drew every grid's edges again in every frame
+          'fill-antialias': false,
         },
       },
       {

@@ -2,7 +2,7 @@ import type { EventSummary } from '@gc/contracts';
 import { countsFromTally, dayStartOf, emptyTally, tallyEvent, type EventCounts, type EventTally } from '../../events/state/events-store';
 import { PersistentMap } from '../../events/state/persistent-map';
 import { drawnEvents, visibleOnMap, type EventFilters } from '../../map/state/event-diff';
-import { countByGrid, countedGrid, NO_CASES, type GridCount } from '../../map/state/grid-counts';
+import { countedGrid, NO_CASES, type GridCount } from '../../map/state/grid-counts';
 
 /**
  * What the wall shows, derived from the events store: the drawn events (filters applied), open and
@@ -29,12 +29,6 @@ export interface WallViews {
 const sameFilters = (a: EventFilters, b: EventFilters) =>
   a === b || (a.category === b.category && a.state === b.state && a.department === b.department && a.overdueOnly === b.overdueOnly);
 
-function catalogOf(events: Iterable<EventSummary>): WallViews['catalog'] {
-  const c: WallViews['catalog'] = { categories: new Map(), departments: new Map() };
-  for (const e of events) addToCatalog(c, e, 1);
-  return c;
-}
-
 function addToCatalog(c: WallViews['catalog'], e: EventSummary, sign: 1 | -1) {
   const cat = c.categories.get(e.category);
   const n = (cat?.n ?? 0) + sign;
@@ -51,17 +45,30 @@ const sortedCategories = (c: WallViews['catalog']) => [...c.categories.entries()
 const sortedDepartments = (c: WallViews['catalog']) => [...c.departments.keys()].sort();
 const sameList = <T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean) => a.length === b.length && a.every((x, i) => eq(x, b[i]));
 
-/** Views over all events at once: the first snapshot, or when the versions are unrelated. */
+/** Views over all events at once (the first snapshot, or versions that are unrelated), in one pass. */
 function fullViews(events: PersistentMap<number, EventSummary>, filters: EventFilters, dayStart: number): WallViews {
   const tally = emptyTally();
-  events.forEach((e) => tallyEvent(tally, e, dayStart));
-  const catalog = catalogOf(events.values());
+  const catalog: WallViews['catalog'] = { categories: new Map(), departments: new Map() };
+  const drawn: [number, EventSummary][] = [];
+  const grids = new Map<string, GridCount>();
+  events.forEach((e, id) => {
+    tallyEvent(tally, e, dayStart);
+    addToCatalog(catalog, e, 1);
+    if (visibleOnMap(e, filters)) drawn.push([id, e]);
+    const code = countedGrid(e);
+    if (code) {
+      let c = grids.get(code);
+      if (!c) grids.set(code, (c = { open: 0, overdue: 0 }));
+      c.open++;
+      if (e.overdue) c.overdue++;
+    }
+  });
   return {
     events,
     filters,
     dayStart,
-    drawn: drawnEvents(events, filters),
-    gridCounts: countByGrid(events.values()),
+    drawn: PersistentMap.from(drawn),
+    gridCounts: PersistentMap.from(grids),
     tally,
     counts: countsFromTally(tally),
     catalog,
