@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Smoke run of the zero-setup mode: `npm start` with no DATABASE_URL on a fresh data
-// directory; waits for /api/health to be green and / to serve the wall map, then
-// restarts once to prove the data survives. Prints the time to ready.
+// directory; waits for /api/health to be green and / to serve the wall map, reports two events
+// (the second after the pool has replaced its idle connection) and replays one by its
+// Idempotency-Key, then restarts once to prove the data survives. Prints the time to ready.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,10 +11,51 @@ import { join, resolve, dirname } from 'node:path';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'gc-smoke-'));
 const port = 3000 + Math.floor(Math.random() * 2000) + 1000;
+const ADMIN = { username: 'smoke-admin', password: 'smoke-admin-password' };
+const created = [];
+
+async function call(method, path, body, token, headers = {}) {
+  const r = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
+
+/** What a user does first on a fresh install: sign in, report, retry a report; or, after a restart, find them again. */
+async function use(label) {
+  const login = await call('POST', '/api/auth/login', ADMIN);
+  if (login.status !== 200) return `sign-in ${login.status}`;
+  const token = login.body.accessToken;
+  if (created.length) {
+    for (const id of created) {
+      const got = await call('GET', `/api/events/${id}`, undefined, token);
+      if (got.status !== 200) return `event ${id} after ${label}: ${got.status}`;
+    }
+    return null;
+  }
+  const report = (key) => call('POST', '/api/events', { title: '冒烟测试', category: 'exposed_rubbish', lon: 118.79, lat: 32.05 }, token, { 'idempotency-key': key });
+  // a statement that fails (a ticket number sent twice is a 409) must leave the connection usable
+  const ticket = { title: '冒烟测试', category: 'exposed_rubbish', lon: 118.79, lat: 32.05, externalId: 'SMOKE-1' };
+  const once = await call('POST', '/api/events', ticket, token);
+  const twice = await call('POST', '/api/events', ticket, token);
+  if (once.status !== 201 || twice.status !== 409) return `ticket sent twice: ${once.status}, then ${twice.status} (expected 201, 409)`;
+  const first = await report('smoke-1');
+  // past the pool's idle timeout (10 s): the next statement runs on a new connection to the same session
+  await new Promise((r) => setTimeout(r, 11_000));
+  const second = await report('smoke-2');
+  const replay = await report('smoke-1');
+  if (first.status !== 201 || second.status !== 201 || replay.status !== 201 || replay.body?.id !== first.body?.id) {
+    return `intake: ${first.status} ${second.status} replay ${replay.status} (${JSON.stringify([first.body?.id, second.body?.id, replay.body?.id])})`;
+  }
+  created.push(first.body.id, second.body.id);
+  return null;
+}
 
 async function run(label) {
   const t0 = Date.now();
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, SIMULATOR: 'off' };
   delete env.DATABASE_URL;
   const child = spawn('npm', ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
@@ -34,14 +76,15 @@ async function run(label) {
   }
   const ready = (Date.now() - t0) / 1000;
   const page = health?.status === 'ok' ? await (await fetch(`http://127.0.0.1:${port}/`)).text() : '';
+  const used = health?.status === 'ok' ? await use(label).catch((e) => String(e)) : 'not up';
   process.kill(-child.pid, 'SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  if (health?.status !== 'ok' || !page.includes('<div id="root">')) {
+  if (health?.status !== 'ok' || !page.includes('<div id="root">') || used) {
     console.error(out.slice(-4000));
-    console.error(`smoke (${label}): FAILED — health ${JSON.stringify(health)}, page ${page.length} bytes`);
+    console.error(`smoke (${label}): FAILED — health ${JSON.stringify(health)}, page ${page.length} bytes, ${used ?? 'events ok'}`);
     process.exit(1);
   }
-  console.log(`smoke (${label}): ready in ${ready.toFixed(1)} s, PostGIS ${health.postgis.version}, migrations ${health.migrations.applied}`);
+  console.log(`smoke (${label}): ready in ${ready.toFixed(1)} s, PostGIS ${health.postgis.version}, migrations ${health.migrations.applied}, events ${created.join(', ')} reported and found`);
 }
 
 try {
