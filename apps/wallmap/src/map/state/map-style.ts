@@ -18,18 +18,6 @@ const open: ExpressionSpecification = ['coalesce', ['feature-state', 'open'], 0]
 const overdue: ExpressionSpecification = ['coalesce', ['feature-state', 'overdue'], 0];
 const level = (l: string): ExpressionSpecification => ['==', ['get', 'level'], l];
 
-/**
- * Fill per level above the grids, bottom first: land #0d1b2a with city #0f2236, district #112a43,
- * street #13304c, community #153554 and microgrid #173a5c each laid over it at 0.55 opacity.
- */
-const AREA_FILLS = [
-  ['city', '#0e1f31'],
-  ['district', '#10253b'],
-  ['street', '#122b44'],
-  ['community', '#13314d'],
-  ['microgrid', '#153655'],
-] as const;
-
 /** The colour a case marker gets, from the one status table. */
 export const eventColor: ExpressionSpecification = [
   'case',
@@ -71,13 +59,17 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#06101c' } },
       { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#0d1b2a', 'fill-outline-color': '#1b324a' } },
-      // The levels above the grids, one opaque layer each, in the colour the old single layer gave by
-      // stacking each level at 0.55 opacity over the land (AREA_FILLS). Opaque layers are drawn top
-      // first with a depth test, so a level hidden under a deeper one costs no pixels; four stacked
-      // translucent fills over the whole city were four full-screen passes in every frame.
-      ...AREA_FILLS.map(
-        ([lvl, color]): LayerSpecification => ({ id: `areas-fill-${lvl}`, type: 'fill', source: AREAS_SOURCE, 'source-layer': AREAS_LAYER, filter: level(lvl), paint: { 'fill-color': color } }),
-      ),
+      {
+        id: 'areas-fill',
+        type: 'fill',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: ['!=', ['get', 'level'], 'grid'],
+        paint: {
+          'fill-color': ['match', ['get', 'level'], 'city', '#0f2236', 'district', '#112a43', 'street', '#13304c', 'community', '#153554', '#173a5c'],
+          'fill-opacity': 0.55,
+        },
+      },
       {
         // grids coloured by their open and overdue cases (feature state keyed by code)
         id: 'grids-cases',

@@ -1,4 +1,4 @@
-import { peopleStops } from './people-scale';
+import { peopleFill, peopleStops } from './people-scale';
 
 describe('peopleStops', () => {
   it('spreads the colours over the data: 10th, 50th and 95th percentiles', () => {
@@ -11,7 +11,10 @@ describe('peopleStops', () => {
     expect(peopleStops({ a: 14, b: 14, c: 0 })).toEqual([14, 15, 16]);
   });
 
-  it('has usable stops with no data', () => {
-    expect(peopleStops({})).toEqual([0, 1, 2]);
+  it('gives the fill strictly increasing inputs, with data and without', () => {
+    for (const counts of [{}, { a: 1 }, { a: 14, b: 14 }, { a: 3, b: 700, c: 9000 }] as Record<string, number>[]) {
+      const inputs = peopleFill(peopleStops(counts)).slice(3).filter((_, i) => i % 2 === 0) as number[];
+      expect(inputs.every((x, i) => i === 0 || x > inputs[i - 1])).toBe(true);
+    }
   });
 });

@@ -9,7 +9,8 @@ export function peopleStops(counts: Record<string, number>): [number, number, nu
   const v = Object.values(counts)
     .filter((n) => Number.isFinite(n) && n > 0)
     .sort((a, b) => a - b);
-  if (!v.length) return [0, 1, 2];
+  // above the fill's own 0 stop: [0, 1, 2] gave `interpolate` the input 0 twice, which MapLibre rejects
+  if (!v.length) return [1, 2, 3];
   const at = (q: number) => v[Math.min(v.length - 1, Math.floor(q * v.length))];
   const low = at(0.1);
   const mid = Math.max(at(0.5), low + 1);
