@@ -43,13 +43,16 @@ function signed(table: string, op: keyof typeof OPS): string {
     .join(' UNION ALL ');
 }
 
+const ALL_ZERO = COUNTERS.map((x) => `c.${x} = 0`).join(' AND ');
+
 /**
  * Upsert of the per-grid deltas in `d` (columns area_path, grid_code, grid_id, ...cols), in key
- * order. The counter row also keeps the area its records point at now (the newest grid_id among the
- * statement's new rows) and that area's name, so the counts read no area row: a redraw gives a
- * grid's records a new grid_id (re-attribution), which passes through here and renames the row.
+ * order, returning the keys it left at zero. The counter row also keeps the area its records point
+ * at now (the newest grid_id among the statement's new rows) and that area's name, so the counts
+ * read no area row: a redraw gives a grid's records a new grid_id (re-attribution), which passes
+ * through here and renames the row.
  */
-function upsertCounts(cols: readonly string[]): string {
+function upsertCounts(cols: readonly string[], returning: boolean): string {
   return `INSERT INTO registry_grid_count AS c (area_path, grid_code, grid_id, grid_name, ${cols.join(', ')})
           SELECT d.area_path, d.grid_code, d.grid_id, g.name, ${cols.map((x) => `d.${x}`).join(', ')}
             FROM d LEFT JOIN area g ON g.id = d.grid_id
@@ -59,47 +62,63 @@ function upsertCounts(cols: readonly string[]): string {
             SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')},
                 grid_id = coalesce(EXCLUDED.grid_id, c.grid_id),
                 grid_name = CASE WHEN EXCLUDED.grid_id IS NULL THEN c.grid_name ELSE EXCLUDED.grid_name END
-            WHERE ${cols.map((x) => `EXCLUDED.${x} <> 0`).join(' OR ')} OR EXCLUDED.grid_id IS DISTINCT FROM c.grid_id`;
+            WHERE ${cols.map((x) => `EXCLUDED.${x} <> 0`).join(' OR ')} OR EXCLUDED.grid_id IS DISTINCT FROM c.grid_id${
+              returning ? `\n          RETURNING c.area_path, c.grid_code, (${ALL_ZERO}) AS zero` : ''}`;
 }
 
 /** The area id a statement's new rows give a key (the newest, should they differ). */
 const NEW_GRID = `max(CASE WHEN s = 1 THEN grid_id END) AS grid_id`;
 
 /**
- * Counter rows that dropped to zero are removed; only an UPDATE or DELETE can lower a counter, and
- * only the keys of its old rows, so those are the only rows looked at (by primary key).
+ * Counter rows left at zero are removed in a second statement (one statement cannot write a row
+ * twice), by the keys the upsert returned: an INSERT only raises counters, so only UPDATE and
+ * DELETE triggers do this. The keys travel as arrays and are matched by primary key; a DELETE
+ * that instead joined the statement's old rows to "counters now at zero" was planned as a nested
+ * loop over both (48 s for a 50k-row re-attribution).
  */
-function zeroDeletes(table: string, op: keyof typeof OPS): string {
-  if (op === 'insert') return '';
-  const keys = `SELECT DISTINCT ${KEY} FROM old_rows`;
+function zeroDeletes(table: string): string {
   let sql = `
-      DELETE FROM registry_grid_count c USING (${keys}) k
-       WHERE c.area_path = k.area_path AND c.grid_code = k.grid_code AND ${COUNTERS.map((x) => `c.${x} = 0`).join(' AND ')};`;
+      IF zp IS NOT NULL THEN
+        DELETE FROM registry_grid_count c USING unnest(zp, zg) AS z(p, g) WHERE c.area_path = z.p AND c.grid_code = z.g;
+      END IF;`;
   if (table === 'person') {
     sql += `
-      DELETE FROM registry_grid_household h USING (SELECT DISTINCT ${KEY}, household_no FROM old_rows WHERE household_no IS NOT NULL) k
-       WHERE h.area_path = k.area_path AND h.grid_code = k.grid_code AND h.household_no = k.household_no AND h.people <= 0;
-      DELETE FROM registry_grid_tag_count t USING (SELECT DISTINCT ${KEY}, u.tag FROM old_rows, unnest(tags) AS u(tag)) k
-       WHERE t.area_path = k.area_path AND t.grid_code = k.grid_code AND t.tag = k.tag AND t.people <= 0;`;
+      IF hp IS NOT NULL THEN
+        DELETE FROM registry_grid_household h USING unnest(hp, hg_, hn) AS z(p, g, n) WHERE h.area_path = z.p AND h.grid_code = z.g AND h.household_no = z.n;
+      END IF;
+      IF tp IS NOT NULL THEN
+        DELETE FROM registry_grid_tag_count t USING unnest(tp, tg_, tt) AS z(p, g, t) WHERE t.area_path = z.p AND t.grid_code = z.g AND t.tag = z.t;
+      END IF;`;
   }
   return sql;
+}
+
+/** plpgsql variables for the zero keys (UPDATE and DELETE triggers). */
+function declarations(table: string, op: keyof typeof OPS): string {
+  if (op === 'insert') return '';
+  return `DECLARE zp ltree[]; zg text[];${table === 'person' ? ' hp ltree[]; hg_ text[]; hn text[]; tp ltree[]; tg_ text[]; tt text[];' : ''}`;
 }
 
 function triggerBody(table: string, op: keyof typeof OPS): string {
   const delta = DELTA[table];
   const cols = Object.keys(delta);
+  const lowers = op !== 'insert';
   if (table !== 'person') {
-    return `
+    const head = `
       WITH src AS (${signed(table, op)}),
       d AS (SELECT area_path, grid_code, ${NEW_GRID}, ${cols.map((c) => `sum(${delta[c as keyof typeof delta]})::int AS ${c}`).join(', ')}
-              FROM src GROUP BY area_path, grid_code)
-      ${upsertCounts(cols)};${zeroDeletes(table, op)}`;
+              FROM src GROUP BY area_path, grid_code)`;
+    if (!lowers) return `${head}
+      ${upsertCounts(cols, false)};`;
+    return `${head},
+      up AS (${upsertCounts(cols, true)})
+      SELECT array_agg(area_path) FILTER (WHERE zero), array_agg(grid_code) FILTER (WHERE zero) INTO zp, zg FROM up;${zeroDeletes(table)}`;
   }
   // People also count distinct households per grid (a reference count per (grid, household_no):
   // the grid's household counter moves when a household's count there leaves or reaches 0) and
   // special-group tags per grid.
   const pcols = [...cols, 'households'];
-  return `
+  const head = `
     WITH src AS (${signed(table, op)}),
     hd AS (SELECT area_path, grid_code, household_no, sum(s)::int AS n FROM src WHERE household_no IS NOT NULL
             GROUP BY area_path, grid_code, household_no HAVING sum(s) <> 0),
@@ -113,12 +132,20 @@ function triggerBody(table: string, op: keyof typeof OPS): string {
     tg AS (INSERT INTO registry_grid_tag_count AS t (area_path, grid_code, tag, people)
            SELECT area_path, grid_code, u.tag, sum(s)::int FROM src, unnest(src.tags) AS u(tag)
             GROUP BY area_path, grid_code, u.tag HAVING sum(s) <> 0 ORDER BY area_path, grid_code, u.tag
-           ON CONFLICT (area_path, grid_code, tag) DO UPDATE SET people = t.people + EXCLUDED.people),
+           ON CONFLICT (area_path, grid_code, tag) DO UPDATE SET people = t.people + EXCLUDED.people
+           RETURNING t.area_path, t.grid_code, t.tag, t.people),
     d AS (SELECT area_path, grid_code, ${NEW_GRID}, ${pcols.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
             FROM (SELECT s, area_path, grid_code, grid_id, ${cols.map((c) => `${delta[c as keyof typeof delta]} AS ${c}`).join(', ')}, 0 AS households FROM src
                   UNION ALL SELECT 0, area_path, grid_code, NULL, ${cols.map(() => '0').join(', ')}, households FROM hg) x
-           GROUP BY area_path, grid_code)
-    ${upsertCounts(pcols)};${zeroDeletes(table, op)}`;
+           GROUP BY area_path, grid_code)`;
+  if (!lowers) return `${head}
+    ${upsertCounts(pcols, false)};`;
+  return `${head},
+    up AS (${upsertCounts(pcols, true)})
+    SELECT u.p, u.g, h.p, h.g, h.n, t.p, t.g, t.t INTO zp, zg, hp, hg_, hn, tp, tg_, tt
+      FROM (SELECT array_agg(area_path) AS p, array_agg(grid_code) AS g FROM up WHERE zero) u,
+           (SELECT array_agg(area_path) AS p, array_agg(grid_code) AS g, array_agg(household_no) AS n FROM hu WHERE people <= 0) h,
+           (SELECT array_agg(area_path) AS p, array_agg(grid_code) AS g, array_agg(tag) AS t FROM tg WHERE people <= 0) t;${zeroDeletes(table)}`;
 }
 
 export class RegistryGridCounts1764004100000 implements MigrationInterface {
@@ -179,6 +206,7 @@ export class RegistryGridCounts1764004100000 implements MigrationInterface {
       for (const op of Object.keys(OPS) as (keyof typeof OPS)[]) {
         const fn = `registry_count_${table}_${op}`;
         await q.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+          ${declarations(table, op)}
           BEGIN ${triggerBody(table, op)}
             RETURN NULL;
           END $$`);

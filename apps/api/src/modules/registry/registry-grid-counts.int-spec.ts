@@ -36,6 +36,9 @@ const COUNTERS = `
     FROM registry_grid_count ORDER BY 1, 2`;
 const RAW_TAGS = `SELECT coalesce(area_path::text, '') AS path, coalesce(grid_code, '') AS code, t AS tag, count(*)::int AS n
                     FROM person, unnest(tags) t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+const RAW_HOUSEHOLDS = `SELECT coalesce(area_path::text, '') AS path, coalesce(grid_code, '') AS code, household_no AS no, count(*)::int AS n
+                          FROM person WHERE household_no IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+const HOUSEHOLD_COUNTERS = `SELECT area_path::text AS path, grid_code AS code, household_no AS no, people AS n FROM registry_grid_household ORDER BY 1, 2, 3`;
 const TAG_COUNTERS = `SELECT area_path::text AS path, grid_code AS code, tag, people AS n FROM registry_grid_tag_count ORDER BY 1, 2, 3`;
 
 describe('registry: per-grid counters equal a GROUP BY over the records after every kind of write (real PostGIS)', () => {
@@ -75,6 +78,7 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     const raw = await sql(RAW_COUNTS);
     expect({ step, counters: await sql(COUNTERS) }).toEqual({ step, counters: raw });
     expect({ step, tags: await sql(TAG_COUNTERS) }).toEqual({ step, tags: await sql(RAW_TAGS) });
+    expect({ step, households: await sql(HOUSEHOLD_COUNTERS) }).toEqual({ step, households: await sql(RAW_HOUSEHOLDS) });
     const api = (await t.app.inject({ method: 'GET', url: '/api/registry/counts?area=D1', headers: admin })).json();
     const names = Object.fromEntries((await sql(`SELECT code, name FROM area WHERE valid_from IS NOT NULL AND valid_to IS NULL`)).map((a) => [a.code, a.name]));
     const want = raw
@@ -165,6 +169,13 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     await sql(`UPDATE person SET grid_id = NULL, grid_code = NULL, area_path = NULL WHERE external_id = 'R2'`);
     raw = await consistent('after a record lost its grid');
     expect(raw.find((r) => r.code === '')).toMatchObject({ path: '', people: 1, households: 1 });
+    // The last record of a key leaves: its counter, household and tag rows go with it.
+    await sql(`DELETE FROM person WHERE external_id = 'R2'`);
+    raw = await consistent('after the last record of a key was deleted');
+    expect(raw.find((r) => r.code === '')).toBeUndefined();
+    // A grid's last records move out of it (to the district, by SQL): its counter row goes.
+    await sql(`UPDATE city_object SET grid_id = (SELECT id FROM area WHERE code = 'D1' AND valid_to IS NULL), grid_code = 'D1', area_path = 'D1'`);
+    await consistent('after every component moved to the district');
 
     // TRUNCATE (no statement trigger sees rows there) recounts from what is left.
     await sql(`TRUNCATE organization`);
