@@ -22,6 +22,8 @@ import { deriveViews, type WallViews } from '../../apps/wallmap/src/shell/state/
 import { worldLand } from '../../apps/wallmap/src/map/state/land';
 
 maplibregl.setWorkerUrl(workerUrl);
+// as wall-map.tsx does when the app loads
+maplibregl.prewarm();
 
 const q = new URLSearchParams(location.search);
 const N_EVENTS = Number(q.get('events') ?? 100_000);

@@ -16,6 +16,9 @@ import type { PersistentMap } from '../../events/state/persistent-map';
 
 // The worker ships beside the bundle (no blob from a CDN): CSP worker-src 'self'.
 maplibregl.setWorkerUrl(workerUrl);
+// Start the worker while the wall signs in and loads fonts: the first map then finds it booted
+// (fetching and compiling the worker script otherwise sits in front of every source's first load).
+maplibregl.prewarm();
 
 export interface LayerVisibility {
   grids: boolean;
