@@ -106,6 +106,20 @@ export class DemoPopulationRepository {
     return res.length;
   }
 
+  /** One household record per household number, at its members' place, headed by its 户主, registered or floating as its head is. */
+  async insertHouseholds(db: EntityManager): Promise<number> {
+    const res = await db.query(
+      `INSERT INTO household (household_no, kind, place_id, head_person_id)
+       SELECT DISTINCT ON (household_no) household_no, registration, place_id, id
+         FROM person
+        WHERE household_no IS NOT NULL AND place_id IS NOT NULL
+        ORDER BY household_no, (household_role = '户主') DESC, id
+       ON CONFLICT (household_no) DO NOTHING
+       RETURNING id`,
+    );
+    return res.length;
+  }
+
   /** City components: random points inside their grid. */
   async insertObjects(db: EntityManager, rows: ObjectSpec[], seed: number): Promise<number> {
     const res = await db.query(

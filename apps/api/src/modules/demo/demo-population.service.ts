@@ -57,6 +57,8 @@ export class DemoPopulationService {
     lap('buildings');
     counts.people = await this.repo.insertPeople(tx, people);
     lap('people');
+    counts.households = await this.repo.insertHouseholds(tx);
+    lap('households');
     counts.objects = await this.repo.insertObjects(tx, pop.objects, 12);
     lap('objects');
     counts.organizations = await this.repo.insertOrganizations(tx, orgs);

@@ -146,6 +146,9 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
       `SELECT (SELECT count(*)::int FROM person) AS people,
               (SELECT count(*)::int FROM person WHERE external_id NOT LIKE 'demo-%') AS people_unmarked,
               (SELECT count(DISTINCT household_no)::int FROM person) AS households,
+              (SELECT count(*)::int FROM household) AS household_records,
+              (SELECT count(*)::int FROM household h JOIN person p ON p.id = h.head_person_id
+                WHERE p.household_no <> h.household_no OR p.household_role <> '户主' OR p.place_id <> h.place_id OR p.registration <> h.kind) AS households_inconsistent,
               (SELECT count(*)::int FROM person WHERE birth_date <= now() - interval '60 years') AS elderly,
               (SELECT count(*)::int FROM person WHERE tags <> '{}') AS tagged,
               (SELECT count(*)::int FROM person WHERE 'elderly_alone' = ANY(tags)) AS elderly_alone,
@@ -164,6 +167,8 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
     console.log(`demo population: ${JSON.stringify(r)}`);
     expect(r.people).toBeGreaterThan(10_000);
     expect(r.households).toBeGreaterThan(r.people / 5);
+    // a household record for every household number, headed by its 户主, at the members' place
+    expect(r.household_records).toBe(r.households);
     expect(r.elderly / r.people).toBeGreaterThan(0.08);
     expect(r.elderly / r.people).toBeLessThan(0.35);
     expect(r.tagged / r.people).toBeGreaterThan(0.02);
@@ -172,8 +177,8 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
     expect(r.place_kinds).toBe(5);
     expect(r.objects).toBeGreaterThan(5_000);
     expect(r.orgs).toBeGreaterThan(1_000);
-    expect({ ...r, people: 0, households: 0, elderly: 0, tagged: 0, elderly_alone: 0, place_kinds: 0, objects: 0, orgs: 0 }).toEqual({
-      people: 0, households: 0, elderly: 0, tagged: 0, elderly_alone: 0, place_kinds: 0, objects: 0, orgs: 0,
+    expect({ ...r, people: 0, households: 0, household_records: 0, elderly: 0, tagged: 0, elderly_alone: 0, place_kinds: 0, objects: 0, orgs: 0 }).toEqual({
+      people: 0, households: 0, household_records: 0, households_inconsistent: 0, elderly: 0, tagged: 0, elderly_alone: 0, place_kinds: 0, objects: 0, orgs: 0,
       people_unmarked: 0, unknown_tags: 0, places_unmarked: 0, others_unmarked: 0, places_misplaced: 0, objects_misplaced: 0, people_without_id: 0,
     });
   });
