@@ -89,7 +89,13 @@ function events(side: number): EventSummary[] {
   return out;
 }
 
-const idle = (map: maplibregl.Map) => new Promise<void>((r) => map.once('idle', () => r()));
+/** The map's first error: a broken style or a failed tile ends the run (it would otherwise wait for an idle for ever). */
+let mapError: Promise<never> = new Promise<never>(() => undefined);
+function watchErrors(map: maplibregl.Map) {
+  mapError = new Promise<never>((_, fail) => map.once('error', (e) => fail(e.error ?? new Error('map error'))));
+  mapError.catch(() => undefined);
+}
+const idle = (map: maplibregl.Map) => Promise.race([new Promise<void>((r) => map.once('idle', () => r())), mapError]);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Longest gap between animation frames while `work` runs: what an operator would see as a stall. */
@@ -135,6 +141,7 @@ async function run() {
   const since = () => performance.now() - t1;
   // the wall's style as it is: the areas are vector tiles of the bench server's /api/tiles
   const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: 'map', style: buildStyle(location.origin, worldLand()), center: [118.8, 32.0], zoom: 9.6 });
+  watchErrors(map);
   let frames = 0;
   map.on('render', () => frames++);
   // when the worker has the events (the second metadata event: the first is the style's empty data)
@@ -147,7 +154,7 @@ async function run() {
   let state = eventsReducer(initialEventsState, { type: 'snapshot', events: snapshot, latest: 0 });
   let views: WallViews = deriveViews(null, state.events, NO_FILTERS, new Date());
   const tViews = since();
-  const tStyle = await styleIn;
+  const tStyle = await Promise.race([styleIn, mapError]);
   const eventsSync = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
   const gridSync = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
   eventsSync.apply(views.drawn);

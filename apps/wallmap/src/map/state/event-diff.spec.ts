@@ -1,6 +1,6 @@
 import type { EventSummary } from '@gc/contracts';
 import { PersistentMap } from '../../events/state/persistent-map';
-import { diffEvents, drawnEvents, NO_FILTERS } from './event-diff';
+import { diffEvents, drawnEvents, eventFeature, NO_FILTERS } from './event-diff';
 
 const table = (...es: EventSummary[]) => PersistentMap.from(es.map((e) => [e.id, e] as const));
 
@@ -45,6 +45,18 @@ describe('diffEvents', () => {
     // only what the map draws: urgency changed, state is not on the map, and 5 changed only its title
     expect(diff.update[0].addOrUpdateProperties).toEqual([{ key: 'urgency', value: 'critical' }]);
     expect(diff.update[1].newGeometry).toEqual({ type: 'Point', coordinates: [118.8, 32.06] });
+  });
+});
+
+describe('eventFeature', () => {
+  it('keeps the id and only the drawn properties that differ from their usual value', () => {
+    expect(eventFeature(ev(7))).toEqual({ type: 'Feature', id: 7, geometry: { type: 'Point', coordinates: [118.79, 32.06] }, properties: {} });
+    expect(eventFeature(ev(7, { urgency: 'critical', overdue: true, warning: 'red' })).properties).toEqual({ urgency: 'critical', overdue: true, warning: 'red' });
+  });
+  it('spells a property back to its usual value out in an update', () => {
+    const prev = table(ev(1, { overdue: true }));
+    const next = prev.with([[1, ev(1)]]);
+    expect(diffEvents(prev, next, [1]).update[0].addOrUpdateProperties).toEqual([{ key: 'overdue', value: false }]);
   });
 });
 

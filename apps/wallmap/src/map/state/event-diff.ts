@@ -21,18 +21,21 @@ export function visibleOnMap(e: EventSummary, f: EventFilters): boolean {
   return true;
 }
 
+/** The properties the layers read, at the value a feature without them stands for (map-style.ts reads them so). */
+const USUAL = { urgency: 'normal', overdue: false, warning: 'none' } as const;
+type Drawn = { -readonly [K in keyof typeof USUAL]?: EventSummary[K] };
+
 /**
  * An event as the map holds it: its id as the feature id (diffs and feature state key on it) and
- * only the properties the layers read (colour, size, ring). 100k features cross to MapLibre's
- * worker on the first load; every property more is 100k more values to copy and collect.
+ * only the properties the layers read (colour, size, ring), left out at their usual value. 100k
+ * features cross to MapLibre's worker on the first load; every value more is 100k more to copy.
  */
 export function eventFeature(e: EventSummary): Feature<Point> {
-  return {
-    type: 'Feature',
-    id: e.id,
-    geometry: { type: 'Point', coordinates: [e.lon as number, e.lat as number] },
-    properties: { urgency: e.urgency, overdue: e.overdue, warning: e.warning },
-  };
+  const properties: Drawn = {};
+  if (e.urgency !== USUAL.urgency) properties.urgency = e.urgency;
+  if (e.overdue) properties.overdue = true;
+  if (e.warning !== USUAL.warning) properties.warning = e.warning;
+  return { type: 'Feature', id: e.id, geometry: { type: 'Point', coordinates: [e.lon as number, e.lat as number] }, properties };
 }
 
 export interface EventSourceDiff {
@@ -60,14 +63,13 @@ export function diffEvents(prev: PersistentMap<number, EventSummary>, next: Pers
       diff.add.push(eventFeature(n));
       continue;
     }
-    const f = eventFeature(n);
+    // only what the map draws, with the value spelled out (a property left out would keep its old value)
     const props: { key: string; value: unknown }[] = [];
-    const pp = eventFeature(p).properties!;
-    for (const [key, value] of Object.entries(f.properties!)) if (pp[key] !== value) props.push({ key, value });
+    for (const key of Object.keys(USUAL) as (keyof typeof USUAL)[]) if (p[key] !== n[key]) props.push({ key, value: n[key] });
     const moved = p.lon !== n.lon || p.lat !== n.lat;
     // a change the map does not show (title, state, department…) costs the map nothing
     if (!moved && !props.length) continue;
-    diff.update.push({ id: n.id, newGeometry: moved ? f.geometry : undefined, addOrUpdateProperties: props });
+    diff.update.push({ id: n.id, newGeometry: moved ? { type: 'Point', coordinates: [n.lon as number, n.lat as number] } : undefined, addOrUpdateProperties: props });
   }
   return diff;
 }

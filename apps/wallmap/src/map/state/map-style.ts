@@ -185,7 +185,8 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
           'circle-radius': ['match', ['get', 'urgency'], 'critical', 8, 'urgent', 7, 6],
           // the overdue ring; a yellow ring warns before the deadline
           'circle-stroke-color': ['case', ['boolean', ['get', 'overdue'], false], '#ffffff', ['==', ['get', 'warning'], 'red'], C.overdue, ['==', ['get', 'warning'], 'yellow'], C.warning, '#0b1622'],
-          'circle-stroke-width': ['case', ['boolean', ['get', 'overdue'], false], 3, ['!=', ['get', 'warning'], 'none'], 2, 1],
+          // (a feature leaves out properties at their usual value: no warning, not overdue, normal urgency)
+          'circle-stroke-width': ['case', ['boolean', ['get', 'overdue'], false], 3, ['match', ['get', 'warning'], ['red', 'yellow'], 2, 1]],
         },
       },
       {
