@@ -2,17 +2,8 @@ import ExcelJS from 'exceljs';
 import { residentIdCheckChar } from '@gc/contracts';
 import { startTestApp, type TestApp } from '@test/support/app';
 import { sqlClient } from '@test/support/db';
+import { multipart } from '@test/support/multipart';
 import { insertTinyTerritory } from '@test/support/registry-territory';
-
-function multipart(filename: string, contentType: string, data: Buffer) {
-  const boundary = '----registry' + Math.random().toString(16).slice(2);
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
-    data,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 const id = (first17: string) => first17 + residentIdCheckChar(first17);
 
