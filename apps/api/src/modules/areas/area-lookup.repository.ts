@@ -11,25 +11,28 @@ export interface LocatedArea {
   versionId: number;
 }
 
+/**
+ * The one definition of attribution, as SQL for a FROM clause (alias `a` is the area): the deepest
+ * area valid at `at` whose ST_Subdivide pieces cover `point` (both SQL expressions). ST_Covers, not
+ * ST_Contains, so a point exactly on an edge still matches; a tie between neighbours goes to the
+ * lower code, so a border point always resolves to the same grid. Used by `locate`,
+ * `locateWithChain` and the single-statement event intake.
+ */
+export function deepestAreaAt(point: string, at: string): string {
+  return `area_part p JOIN area a ON a.id = p.area_id
+    WHERE p.geom && ${point} AND ST_Covers(p.geom, ${point})
+      AND a.valid_from IS NOT NULL AND a.valid_from <= ${at} AND (a.valid_to IS NULL OR a.valid_to > ${at})
+    ORDER BY nlevel(a.path) DESC, a.code
+    LIMIT 1`;
+}
+
 @Injectable()
 export class AreaLookupRepository {
-  /**
-   * The deepest area valid at `at` (default now) that covers the point.
-   * ST_Covers (not ST_Contains) so a point exactly on an edge still matches; when it
-   * matches two neighbours the tie is broken by code, so a border point always resolves
-   * to the same one. The search runs on the ST_Subdivide pieces (area_part, GiST).
-   */
+  /** The deepest area valid at `at` (default now) that covers the point (see `deepestAreaAt`). */
   async locate(db: EntityManager, lon: number, lat: number, at: Date | null = null): Promise<LocatedArea | undefined> {
     const rows = await db.query(
       `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId"
-         FROM area_part p JOIN area a ON a.id = p.area_id
-        WHERE p.geom && ST_SetSRID(ST_MakePoint($1, $2), 4326)
-          AND ST_Covers(p.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-          AND a.valid_from IS NOT NULL
-          AND a.valid_from <= coalesce($3::timestamptz, now())
-          AND (a.valid_to IS NULL OR a.valid_to > coalesce($3::timestamptz, now()))
-        ORDER BY nlevel(a.path) DESC, a.code
-        LIMIT 1`,
+         FROM ${deepestAreaAt('ST_SetSRID(ST_MakePoint($1, $2), 4326)', 'coalesce($3::timestamptz, now())')}`,
       [lon, lat, at],
     );
     return rows[0];
@@ -48,14 +51,7 @@ export class AreaLookupRepository {
                    AND c.valid_from IS NOT NULL AND c.valid_from <= coalesce($3::timestamptz, now())
                    AND (c.valid_to IS NULL OR c.valid_to > coalesce($3::timestamptz, now()))), '[]'::jsonb) AS chain
          FROM (SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId"
-                 FROM area_part p JOIN area a ON a.id = p.area_id
-                WHERE p.geom && ST_SetSRID(ST_MakePoint($1, $2), 4326)
-                  AND ST_Covers(p.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-                  AND a.valid_from IS NOT NULL
-                  AND a.valid_from <= coalesce($3::timestamptz, now())
-                  AND (a.valid_to IS NULL OR a.valid_to > coalesce($3::timestamptz, now()))
-                ORDER BY nlevel(a.path) DESC, a.code
-                LIMIT 1) h`,
+                 FROM ${deepestAreaAt('ST_SetSRID(ST_MakePoint($1, $2), 4326)', 'coalesce($3::timestamptz, now())')}) h`,
       [lon, lat, at],
     );
     return rows[0];
