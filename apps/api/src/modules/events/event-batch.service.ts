@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ERROR_STATUS, type ErrorCode } from '@gc/contracts';
+import { ERROR_STATUS, type ErrorCode, type EventSource } from '@gc/contracts';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import { zodDetails } from '../../core/http/zod';
 import type { Principal } from '../auth/principal';
-import { EventIntakeService } from './event-intake.service';
+import { EventIntakeService, externalSourceOf } from './event-intake.service';
 import { EventsRepository } from './events.repository';
 import { createEventBody } from './events.schemas';
 
@@ -70,12 +70,11 @@ export class EventBatchService {
     };
   }
 
-  private async failure(p: Principal, item: { externalId?: string; source?: string }, err: unknown): Promise<Omit<BatchItemResult, 'index'>> {
+  private async failure(p: Principal, item: { externalId?: string; source?: EventSource }, err: unknown): Promise<Omit<BatchItemResult, 'index'>> {
     if (err instanceof AppException) return { status: ERROR_STATUS[err.code], code: err.code, message: err.message, details: err.details };
     const pg = err as { code?: string; constraint?: string };
     if (pg?.code === '23505' && pg.constraint === 'event_external_uq' && item.externalId) {
-      const source = p.kind === 'api_key' ? `key:${p.id}` : (item.source ?? (p.roles.includes('grid_worker') ? 'patrol' : 'operator'));
-      const id = await this.repo.idByExternal(this.tx.manager, source, item.externalId);
+      const id = await this.repo.idByExternal(this.tx.manager, externalSourceOf(p, item)!, item.externalId);
       return { status: 409, code: 'DUPLICATE', message: `already received: externalId ${item.externalId}`, id: id ?? undefined };
     }
     throw err; // not the item's fault: the whole request fails (500), nothing is hidden

@@ -50,6 +50,12 @@ function defaultSource(p: Principal): EventSource {
   return 'operator';
 }
 
+/** Whose numbering an `externalId` belongs to (unique per source): the API key, or the channel. */
+export function externalSourceOf(p: Principal, input: { externalId?: string; source?: EventSource }): string | null {
+  if (!input.externalId) return null;
+  return p.kind === 'api_key' ? `key:${p.id}` : (input.source ?? defaultSource(p));
+}
+
 /**
  * Intake from every channel (operator, grid worker, hotline, Open311, other systems).
  * One transaction: idempotency claim, grid attribution, the event, its first log
@@ -96,7 +102,7 @@ export class EventIntakeService {
       reporterPhone: maskPhone(input.reporter?.phone),
       // applies only if the point lands in a grid (an unplaced event has no clock yet)
       deadline: located ? this.catalog.deadline(category, urgency, 'accept', new Date()) : null,
-      externalSource: input.externalId ? (p.kind === 'api_key' ? `key:${p.id}` : source) : null,
+      externalSource: externalSourceOf(p, input),
       externalId: input.externalId ?? null,
       dup: this.config.DUPLICATE_RADIUS_M > 0 ? { metres: this.config.DUPLICATE_RADIUS_M, hours: this.config.DUPLICATE_WINDOW_HOURS } : null,
       actor: { kind: p.kind, id: p.id, name: p.name },
@@ -145,31 +151,18 @@ export class EventIntakeService {
 
   /** Insert a historical case with its original times (bulk import for analysis); no outbox row per record. */
   async createHistorical(tx: EntityManager, p: Principal, input: HistoricalInput): Promise<number> {
-    await this.catalog.category(input.category);
-    const detail = await this.insert(tx, p, input, input.category, input, undefined);
-    return detail.id;
-  }
-
-  private async insert(tx: EntityManager, p: Principal, input: EventInput, categoryCode: string, history: HistoricalInput | null, requestId?: string): Promise<EventDetail> {
-    const category = await this.catalog.category(categoryCode);
+    const category = await this.catalog.category(input.category);
     const urgency = input.urgency ?? 'normal';
     const located = input.lon !== undefined && input.lat !== undefined;
     const [lon, lat] = located ? toWgs84([input.lon!, input.lat!], input.crs ?? 'wgs84') : [null, null];
-    // History: the grid that owned the place on that day; when the territory was not drawn yet, today's grid.
-    const grid =
-      lon !== null && lat !== null
-        ? ((history ? await this.areas.attribute(tx, lon, lat, history.reportedAt) : null) ?? (await this.areas.attribute(tx, lon, lat)))
-        : null;
-    // A caller with a limited jurisdiction may not file a located event outside it (grid workers report in their own grids).
+    // The grid that owned the place on that day; when the territory was not drawn yet, today's grid.
+    const grid = lon !== null && lat !== null ? ((await this.areas.attribute(tx, lon, lat, input.reportedAt)) ?? (await this.areas.attribute(tx, lon, lat))) : null;
     if (located && !pathInScope(p.scopePath, grid?.path ?? null)) {
       throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction, grid: grid?.code ?? null });
     }
-    const now = history?.reportedAt ?? new Date();
-    const state: EventState = history ? (history.state ?? (history.closedAt ? 'closed' : grid ? 'reported' : 'unplaced')) : grid ? 'reported' : 'unplaced';
-    const deadline = grid && state === 'reported' ? this.catalog.deadline(category, urgency, 'accept', now) : null;
-    const dup = grid && !history && this.config.DUPLICATE_RADIUS_M > 0 ? { metres: this.config.DUPLICATE_RADIUS_M, hours: this.config.DUPLICATE_WINDOW_HOURS } : null;
-    const note = grid ? null : located ? UNPLACED_OUTSIDE : UNPLACED_NO_LOCATION;
-    const row = await this.repo.insertWithLog(
+    const state: EventState = input.state ?? (input.closedAt ? 'closed' : grid ? 'reported' : 'unplaced');
+    const deadline = grid && state === 'reported' ? this.catalog.deadline(category, urgency, 'accept', input.reportedAt) : null;
+    const row = await this.repo.insertHistorical(
       tx,
       {
         title: input.title,
@@ -190,42 +183,16 @@ export class EventIntakeService {
         stageLimitMinutes: deadline?.limitMinutes ?? null,
         warnAt: deadline?.warnAt ?? null,
         dueAt: deadline?.dueAt ?? null,
-        suspectedDuplicateOf: null,
-        externalSource: input.externalId ? (p.kind === 'api_key' ? `key:${p.id}` : (input.source ?? defaultSource(p))) : null,
+        externalSource: externalSourceOf(p, input),
         externalId: input.externalId ?? null,
-        reportedAt: history?.reportedAt ?? null,
-        closedAt: history?.closedAt ?? null,
+        reportedAt: input.reportedAt,
+        closedAt: input.closedAt ?? null,
         handledOnTime: null,
         createdBy: p.name,
       },
-      {
-        actorKind: p.kind,
-        actorId: p.id,
-        actorName: p.name,
-        action: history ? 'import' : 'report',
-        note,
-        attachments: input.attachments ?? [],
-      },
-      dup,
+      { actorKind: p.kind, actorId: p.id, actorName: p.name, note: grid ? null : located ? UNPLACED_OUTSIDE : UNPLACED_NO_LOCATION, attachments: input.attachments ?? [] },
     );
-    const summary = toSummary(row);
-    await this.audit.write(tx, p, history ? 'import' : 'create', 'event', row.id, null, summary, { requestId, areaPath: row.areaPath });
-    const { logId, logAt, logData, ...event } = row;
-    const first: TimelineEntry = {
-      id: logId,
-      at: logAt as unknown as string,
-      actor: p.name,
-      actorKind: p.kind,
-      action: history ? 'import' : 'report',
-      from: null,
-      to: event.state,
-      note,
-      lon: event.lon,
-      lat: event.lat,
-      department: null,
-      attachments: input.attachments ?? [],
-      data: logData,
-    };
-    return toDetail(event, [first], [], actionsFor(p, event.state, event.departmentId));
+    await this.audit.write(tx, p, 'import', 'event', row.id, null, toSummary(row), { areaPath: row.areaPath });
+    return row.id;
   }
 }

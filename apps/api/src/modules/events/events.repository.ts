@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventSource, EventState, Urgency } from '@gc/contracts';
 import { queryPrepared } from '../../core/database/prepared-query';
+import { deepestAreaAt } from '../areas/area-lookup.repository';
 import { auditInsertFrom } from '../audit/audit.repository';
 import { inScope } from '../auth/scope';
 import { changeInsertFrom } from '../live/change-feed.repository';
@@ -52,6 +53,7 @@ export interface EventRow {
   closedAt: Date | null;
 }
 
+/** A historical case as the bulk import writes it. */
 export interface NewEvent {
   title: string;
   description: string | null;
@@ -71,10 +73,9 @@ export interface NewEvent {
   stageLimitMinutes: number | null;
   warnAt: Date | null;
   dueAt: Date | null;
-  suspectedDuplicateOf: number | null;
   externalSource: string | null;
   externalId: string | null;
-  reportedAt: Date | null;
+  reportedAt: Date;
   closedAt: Date | null;
   handledOnTime: boolean | null;
   createdBy: string;
@@ -187,11 +188,7 @@ const ev = (col: string) => `ev.${col}`;
  * request stops every insert after it), the duplicate probe, then the writes.
  */
 const INTAKE_SQL = `WITH pt AS (SELECT CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END AS g),
-  loc AS (
-    SELECT a.id, a.code, a.path FROM pt, area_part p JOIN area a ON a.id = p.area_id
-     WHERE pt.g IS NOT NULL AND p.geom && pt.g AND ST_Covers(p.geom, pt.g)
-       AND a.valid_from IS NOT NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())
-     ORDER BY nlevel(a.path) DESC, a.code LIMIT 1),
+  loc AS (SELECT a.id, a.code, a.path FROM ${deepestAreaAt('(SELECT g FROM pt)', 'now()')}),
   ok AS (
     SELECT pt.g, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
            (pt.g IS NULL OR $24::ltree IS NULL OR coalesce(loc.path <@ $24::ltree, false)) AS allowed
@@ -246,52 +243,36 @@ const INTAKE_SQL = `WITH pt AS (SELECT CASE WHEN $6::float8 IS NULL THEN NULL EL
 @Injectable()
 export class EventsRepository {
   /**
-   * One round trip for intake: the duplicate probe (same category, open, within `dup.metres`
-   * in the last `dup.hours`; ST_DWithin on geography, prefiltered by the GiST box), the event
-   * and its first log entry. Returns the new row (as `get` would) and the log entry's id and time.
+   * A historical case (bulk import for analysis) with its original times and outcome, and its
+   * first log entry, in the caller's transaction, in one round trip. Returns the row as `get` would.
    */
-  async insertWithLog(
+  async insertHistorical(
     tx: EntityManager,
     e: NewEvent,
-    log: { actorKind: string; actorId: number | null; actorName: string; action: string; note: string | null; attachments: unknown[] },
-    dup: { metres: number; hours: number } | null,
-  ): Promise<EventRow & { logId: number; logAt: Date; logData: Record<string, unknown> }> {
+    log: { actorKind: string; actorId: number | null; actorName: string; note: string | null; attachments: unknown[] },
+  ): Promise<EventRow> {
     const [row] = await tx.query(
-      `WITH pt AS (SELECT CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END AS g),
-       dup AS (
-         SELECT x.id FROM event x, pt
-          WHERE $26::boolean AND pt.g IS NOT NULL AND x.category_code = $3 AND x.state = ANY($29)
-            AND x.created_at > now() - make_interval(hours => $28::int)
-            AND x.geom && ST_Expand(pt.g, $27 / 90000.0)
-            AND ST_DWithin(x.geom::geography, pt.g::geography, $27)
-          ORDER BY x.geom <-> pt.g LIMIT 1),
-       ev AS (
+      `WITH ev AS (
          INSERT INTO event (title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
-            reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at, suspected_duplicate_of,
+            reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at,
             external_source, external_id, reported_at, created_at, closed_at, handled_on_time, created_by)
-         SELECT $1, $2, $3, $4, $5, $6, pt.g, $9, $10, $11::ltree, $12, $13, $14, $15,
-                CASE WHEN $15::text IS NULL THEN NULL ELSE coalesce($23::timestamptz, now()) END,
-                $16, $17, $18, coalesce($19, (SELECT id FROM dup)), $20, $21,
-                coalesce($23::timestamptz, now()), coalesce($23::timestamptz, now()), $24, $25, $22
-           FROM pt
+         SELECT $1, $2, $3, $4, $5, $6, CASE WHEN $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($7, $8), 4326) END,
+                $9, $10, $11::ltree, $12, $13, $14, $15, CASE WHEN $15::text IS NULL THEN NULL ELSE $22::timestamptz END,
+                $16, $17, $18, $19, $20, $22, $22, $23, $24, $21
          RETURNING *),
        tr AS (
          INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, attachments, data, at)
-         SELECT ev.id, $30, $31, $32, $33, NULL, ev.state, $34, ev.geom, $35::jsonb,
-                jsonb_strip_nulls(jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of,
-                  'reason', CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN 'no_location' ELSE 'outside_territory' END)),
+         SELECT ev.id, $25, $26, $27, 'import', NULL, ev.state, $28, ev.geom, $29::jsonb,
+                jsonb_strip_nulls(jsonb_build_object('reason', CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN 'no_location' ELSE 'outside_territory' END)),
                 ev.reported_at
-           FROM ev
-         RETURNING id, at, data)
-       SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.data AS "logData"
-         FROM ev e CROSS JOIN tr JOIN event_category c ON c.code = e.category_code
+           FROM ev)
+       SELECT ${COLUMNS} FROM ev e JOIN event_category c ON c.code = e.category_code
          LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id`,
       [
         e.title, e.description, e.category, e.urgency, e.source, e.state, e.lon, e.lat, e.gridId, e.gridCode, e.areaPath, e.address,
-        e.reporterName, e.reporterPhone, e.stage, e.stageLimitMinutes, e.warnAt, e.dueAt, e.suspectedDuplicateOf,
+        e.reporterName, e.reporterPhone, e.stage, e.stageLimitMinutes, e.warnAt, e.dueAt,
         e.externalSource, e.externalId, e.createdBy, e.reportedAt, e.closedAt, e.handledOnTime,
-        dup !== null, dup?.metres ?? 0, Math.ceil(dup?.hours ?? 0), OPEN_STATES,
-        log.actorKind, log.actorId, log.actorName, log.action, log.note, JSON.stringify(log.attachments),
+        log.actorKind, log.actorId, log.actorName, log.note, JSON.stringify(log.attachments),
       ],
     );
     return row;
