@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ADMIN, buildCity, connect, createBenchDb, median, ms, ROOT, run, scaled, verdict, type City } from './support';
+import { ADMIN, API_ENV, buildCity, connect, createBenchDb, median, ms, ROOT, run, scaled, verdict, type City } from './support';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 50000);
 const IMPORT_TARGET = 0.6;
@@ -104,19 +104,7 @@ async function main(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { permissionsOf } = require(join(ROOT, 'dist/api/libs/contracts/src/auth.js'));
     running = await createApp(
-      loadConfig({
-        DATABASE_URL: db.url,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DEMO: 'off',
-        SIMULATOR: 'off',
-        LOG_LEVEL: 'error',
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-12',
-        PII_KEY: 'b'.repeat(64),
-        ESCALATION_SWEEP_SECONDS: '0',
-      }),
+      loadConfig({ ...API_ENV, DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: '0' }),
     );
     const importer = running!.app.get(RegistryImportService);
     // Where the import's time goes: each repository call (one SQL statement each) is timed; the rest is Node (validation, JSON).

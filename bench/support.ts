@@ -179,6 +179,19 @@ function stopper(child: ChildProcess) {
   };
 }
 
+/** The API's settings in every benchmark: no demo, quiet, a known admin, no background sweeps. */
+export const API_ENV = {
+  DEMO: 'off',
+  SIMULATOR: 'off',
+  LOG_LEVEL: 'error',
+  ADMIN_USERNAME: ADMIN.username,
+  ADMIN_PASSWORD: ADMIN.password,
+  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-12',
+  PII_KEY: 'b'.repeat(64),
+  RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+  ESCALATION_SWEEP_SECONDS: '0',
+};
+
 /** The real API as a user starts it, on a free loopback port, with a bench admin. */
 export async function startApi(databaseUrl: string, env: Record<string, string> = {}): Promise<Server & { token: string }> {
   const port = await freePort();
@@ -192,15 +205,7 @@ export async function startApi(databaseUrl: string, env: Record<string, string> 
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',
       PORT: String(port),
-      DEMO: 'off',
-      SIMULATOR: 'off',
-      LOG_LEVEL: 'error',
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-12',
-      PII_KEY: 'b'.repeat(64),
-      RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
-      ESCALATION_SWEEP_SECONDS: '0',
+      ...API_ENV,
       DB_POOL_SIZE: '10',
       ...env,
     },
