@@ -33,6 +33,19 @@ export interface SealedOrg {
  * (unnest). Points are drawn inside PostGIS (ST_GeneratePoints in the grid the row belongs to),
  * so grid attribution is the grid itself: grid_id, grid_code and area_path come from that row.
  */
+/**
+ * CTEs `ranked` and `pts` over a CTE `r` (columns grid_id and i, its order): the k-th row of each
+ * grid gets the k-th of n random points inside that grid (ST_GeneratePoints, seed $7) — join
+ * `ranked x JOIN pts p ON p.grid_id = x.grid_id AND p.k = x.k`.
+ */
+const RANDOM_POINTS_PER_GRID = `ranked AS (
+         SELECT r.*, row_number() OVER (PARTITION BY grid_id ORDER BY i) AS k, count(*) OVER (PARTITION BY grid_id)::int AS n FROM r
+       ), pts AS (
+         SELECT a.id AS grid_id, d.path[1] AS k, d.geom
+           FROM (SELECT DISTINCT grid_id, n FROM ranked) g JOIN area a ON a.id = g.grid_id,
+                LATERAL ST_Dump(ST_GeneratePoints(a.geom, g.n, $7::int)) d
+       )`;
+
 @Injectable()
 export class DemoPopulationRepository {
   async grids(db: EntityManager): Promise<{ id: number; code: string; households: number }[]> {
@@ -47,13 +60,7 @@ export class DemoPopulationRepository {
     const res = await db.query(
       `WITH r AS (
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS r(ext, grid_id, kind, name, address, compound, i)
-       ), ranked AS (
-         SELECT r.*, row_number() OVER (PARTITION BY grid_id ORDER BY i) AS k, count(*) OVER (PARTITION BY grid_id)::int AS n FROM r
-       ), pts AS (
-         SELECT a.id AS grid_id, d.path[1] AS k, d.geom
-           FROM (SELECT DISTINCT grid_id, n FROM ranked) g JOIN area a ON a.id = g.grid_id,
-                LATERAL ST_Dump(ST_GeneratePoints(a.geom, g.n, $7::int)) d
-       )
+       ), ${RANDOM_POINTS_PER_GRID}
        INSERT INTO place (external_id, kind, name, address, compound, geom, grid_id, grid_code, area_path, properties)
        SELECT x.ext, x.kind, x.name, x.address, x.compound, p.geom, a.id, a.code, a.path, '{"synthetic": true, "demo": true}'::jsonb
          FROM ranked x JOIN pts p ON p.grid_id = x.grid_id AND p.k = x.k JOIN area a ON a.id = x.grid_id
@@ -125,13 +132,7 @@ export class DemoPopulationRepository {
     const res = await db.query(
       `WITH r AS (
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS r(ext, grid_id, category, name, condition, department, i)
-       ), ranked AS (
-         SELECT r.*, row_number() OVER (PARTITION BY grid_id ORDER BY i) AS k, count(*) OVER (PARTITION BY grid_id)::int AS n FROM r
-       ), pts AS (
-         SELECT a.id AS grid_id, d.path[1] AS k, d.geom
-           FROM (SELECT DISTINCT grid_id, n FROM ranked) g JOIN area a ON a.id = g.grid_id,
-                LATERAL ST_Dump(ST_GeneratePoints(a.geom, g.n, $7::int)) d
-       )
+       ), ${RANDOM_POINTS_PER_GRID}
        INSERT INTO city_object (external_id, category_code, name, condition, owner, department_code, address, geom, grid_id, grid_code, area_path)
        SELECT x.ext, x.category, x.name, x.condition, d.name, x.department, a.name, p.geom, a.id, a.code, a.path
          FROM ranked x JOIN pts p ON p.grid_id = x.grid_id AND p.k = x.k JOIN area a ON a.id = x.grid_id
