@@ -5,3 +5,4 @@ export * from './areas';
 export * from './events';
 export * from './live';
 export * from './identifiers';
+export * from './registry';

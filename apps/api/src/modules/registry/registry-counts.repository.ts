@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { RegistryTally } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 
-export interface GridCounts {
+export interface GridCounts extends RegistryTally {
   code: string | null;
   name: string | null;
-  places: number;
-  people: number;
-  households: number;
-  registered: number;
-  floating: number;
-  objects: number;
-  objectsNeedingRepair: number;
-  organizations: number;
 }
 
 const SUMMED = ['places', 'people', 'households', 'registered', 'floating', 'objects', 'objectsNeedingRepair', 'organizations'] as const;

@@ -1,18 +1,11 @@
 import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { RegistryTally } from '@gc/contracts';
 import { api } from '../../auth/api/http';
 import type { PointKind } from '../state/map-style';
 
 /** One grid's row of GET /api/registry/counts?groupBy=grid (registry-counts.repository.ts). */
-export interface GridRegistryCounts {
+export interface GridRegistryCounts extends RegistryTally {
   grid: { code: string; name: string };
-  places: number;
-  people: number;
-  households: number;
-  registered: number;
-  floating: number;
-  objects: number;
-  objectsNeedingRepair: number;
-  organizations: number;
 }
 
 /** People per grid code, in the caller's jurisdiction; null when the registry does not answer. */
