@@ -26,6 +26,9 @@ import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
 import { TopBar } from './top-bar';
 
+/** The grid fill classes in the legend, calm to overdue (colours and labels share the key). */
+const GRID_LEGEND = ['gridCalm', 'gridOpen', 'gridBusy', 'gridOverdue'] as const;
+
 const FRESH_MS = 30_000;
 
 export function Wall({ session }: { session: Session }) {
@@ -202,26 +205,14 @@ export function Wall({ session }: { session: Session }) {
               {t('legend.people')} {peopleRange[0]}–{peopleRange[2]}
             </span>
           )}
-          {layers.grids && !layers.people && (
-            <>
-          <span>
-            <i className="swatch" style={{ background: STATUS_COLORS.gridCalm }} />
-            {t('legend.gridCalm')}
-          </span>
-          <span>
-            <i className="swatch" style={{ background: STATUS_COLORS.gridOpen }} />
-            {t('legend.gridOpen')}
-          </span>
-          <span>
-            <i className="swatch" style={{ background: STATUS_COLORS.gridBusy }} />
-            {t('legend.gridBusy')}
-          </span>
-          <span>
-            <i className="swatch" style={{ background: STATUS_COLORS.gridOverdue }} />
-            {t('legend.gridOverdue')}
-          </span>
-            </>
-          )}
+          {layers.grids &&
+            !layers.people &&
+            GRID_LEGEND.map((k) => (
+              <span key={k}>
+                <i className="swatch" style={{ background: STATUS_COLORS[k] }} />
+                {t(`legend.${k}`)}
+              </span>
+            ))}
         </div>
         {errors.length > 0 && (
           <div className="errors" role="alert">
