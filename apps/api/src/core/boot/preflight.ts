@@ -47,6 +47,8 @@ export async function prepareDatabase(config: AppConfig): Promise<{ info: Databa
   }
   try {
     const serverVersion = (await client.query('SHOW server_version')).rows[0].server_version as string;
+    // PGlite (ours, or another one behind DATABASE_URL) is one session shared by all its connections.
+    const singleSession = Boolean(embedded) || /PGlite/.test((await client.query('SELECT version() AS v')).rows[0].v as string);
     const available = await client.query(
       `SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])`,
       [['postgis', 'ltree', 'pg_trgm']],
@@ -78,7 +80,8 @@ export async function prepareDatabase(config: AppConfig): Promise<{ info: Databa
       info: {
         mode: embedded ? 'embedded' : 'server',
         url,
-        poolSize: embedded ? 1 : config.DB_POOL_SIZE,
+        poolSize: singleSession ? 1 : config.DB_POOL_SIZE,
+        singleSession,
         mvt,
         postgisVersion,
         serverVersion,

@@ -3,12 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { DATABASE_INFO, type DatabaseInfo } from './database.tokens';
 import { MigrationRunner } from './migration-runner';
+import { useNamedStatements } from './prepared-query';
 import { TransactionRunner } from './transaction-runner';
 
 @Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(info: DatabaseInfo): DynamicModule {
+    useNamedStatements(!info.singleSession);
     return {
       module: DatabaseModule,
       imports: [

@@ -4,6 +4,11 @@ export interface DatabaseInfo {
   mode: 'embedded' | 'server';
   url: string;
   poolSize: number;
+  /**
+   * One database session behind every connection (PGlite, ours or reached through DATABASE_URL):
+   * a pool of one, and no named prepared statements (they belong to the session, not the connection).
+   */
+  singleSession: boolean;
   /** ST_AsMVT works (false in the embedded PostGIS, which lacks protobuf-c). */
   mvt: boolean;
   postgisVersion: string;

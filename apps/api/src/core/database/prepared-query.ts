@@ -12,13 +12,20 @@ type Tracked = PoolClient & { connection?: { parsedStatements?: Record<string, s
  * `name` must stand for one text in the whole process.
  *
  * pg remembers what it prepared per connection, but a prepared statement belongs to the database
- * SESSION, and a session can outlive a connection: the embedded PGlite has one session behind all
- * its socket connections (and a session pooler reuses server sessions). A new connection then asks
- * to prepare a name the session already has (42P05); as the text is the same, it is marked as
- * prepared on that connection and run again.
+ * SESSION, and a session can outlive a connection (a session pooler reuses server sessions; PGlite
+ * has one session behind all its connections, so there named statements are off altogether). A new
+ * connection then asks to prepare a name the session already has (42P05); as the text is the same,
+ * it is marked as prepared on that connection and run again.
  */
+let namedStatements = true;
+
+/** Off on a single-session database (PGlite): there a prepared statement is shared by every connection. */
+export function useNamedStatements(on: boolean): void {
+  namedStatements = on;
+}
+
 export async function queryPrepared<T = Record<string, unknown>>(db: EntityManager, name: string, text: string, params: unknown[]): Promise<T[]> {
-  if (db.queryRunner) return db.query(text, params);
+  if (db.queryRunner || !namedStatements) return db.query(text, params);
   const pool = (db.connection.driver as unknown as { master?: Pool }).master;
   if (!pool) return db.query(text, params);
   const client = (await pool.connect()) as Tracked;
