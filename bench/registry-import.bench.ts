@@ -107,31 +107,33 @@ async function main(): Promise<void> {
       loadConfig({ ...API_ENV, DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: '0' }),
     );
     const importer = running!.app.get(RegistryImportService);
-    // Where the import's time goes: each repository call (one SQL statement each) is timed; the rest is Node (validation, JSON).
+    // Where the import's time goes: each repository call (one SQL statement, or a few) is timed.
+    // Calls overlap (a chunk's attribution runs on a second connection beside the previous chunk's
+    // upsert), so the steps can add up to more than the whole; "Node only" is the time with no
+    // call in flight (validation, building rows and JSON, commit).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { RegistryImportRepository } = require(join(ROOT, 'dist/api/apps/api/src/modules/registry/registry-import.repository.js'));
-    // A call made from inside another timed call (attributeAll → freshBuckets) is shown on its own
-    // but counted once, in its caller.
     const spent = new Map<string, number>();
-    const nested = new Set<string>();
-    let depth = 0;
+    let inFlight = 0;
+    let busySince = 0n;
+    let busyMs = 0;
     for (const name of Object.getOwnPropertyNames(RegistryImportRepository.prototype).filter((k) => k !== 'constructor')) {
       const orig = RegistryImportRepository.prototype[name];
       RegistryImportRepository.prototype[name] = async function (this: unknown, ...args: unknown[]) {
         const t = process.hrtime.bigint();
-        if (depth > 0) nested.add(name);
-        depth++;
+        if (inFlight++ === 0) busySince = t;
         try {
           return await orig.apply(this, args);
         } finally {
-          depth--;
           spent.set(name, (spent.get(name) ?? 0) + ms(t));
+          if (--inFlight === 0) busyMs += ms(busySince);
         }
       };
     }
     const principal = { kind: 'user', id: 1, name: 'bench', roles: ['admin'], permissions: permissionsOf(['admin']), jurisdiction: '*', scopePath: null, departmentId: null, departmentCode: null };
     let inserted = 0;
     let rejected = 0;
+    const batchMs: number[] = [];
     const t0 = process.hrtime.bigint();
     for (let start = 0; start < n; start += BATCH) {
       const rows = [];
@@ -140,7 +142,9 @@ async function main(): Promise<void> {
         // As parsed from a CSV: strings keyed by header.
         rows.push({ externalId: p.externalId, kind: p.kind, name: p.name, address: p.address, lon: String(p.lon), lat: String(p.lat) });
       }
+      const tb = process.hrtime.bigint();
       const report = await importer.run(principal, 'place', rows, 'all-or-nothing');
+      batchMs.push(ms(tb));
       if (!report.committed) throw new Error(`import batch at ${start} not committed: ${JSON.stringify(report.errors.slice(0, 3))}`);
       inserted += report.inserted;
       rejected += report.rejected;
@@ -153,9 +157,16 @@ async function main(): Promise<void> {
       [city.x0, city.y0, city.size, city.cols, city.rows],
     );
     console.log(`API import service (${BATCH}-row batches): ${inserted} inserted, ${rejected} rejected in ${(importMs / 1000).toFixed(2)} s = ${(n / (importMs / 1000)).toFixed(0)} rows/s; ${chk.right}/${chk.n} in the right grid`);
-    const sqlMs = [...spent].filter(([k]) => !nested.has(k)).reduce((a, [, v]) => a + v, 0);
-    const step = ([k, v]: [string, number]) => `${k} ${(v / 1000).toFixed(2)} s${nested.has(k) ? ' (within another step)' : ''}`;
-    console.log(`  import time by step: ${[...spent].map(step).join(', ')}; everything else (validation, JSON, audit, commit) ${((importMs - sqlMs) / 1000).toFixed(2)} s`);
+    // The first batch goes into the empty table: an initial load (indexes dropped and built after
+    // the rows, RegistryImportService); the others into a populated table, indexes kept current.
+    const restMs = batchMs.slice(1).reduce((a, b) => a + b, 0);
+    const restRows = n - Math.min(n, BATCH);
+    console.log(
+      `  first batch (${Math.min(n, BATCH)} rows into the empty table) ${(batchMs[0] / 1000).toFixed(2)} s; ` +
+        (restRows ? `the other ${batchMs.length - 1} (${restRows} rows into a populated table) ${(restMs / 1000).toFixed(2)} s = ${(restRows / (restMs / 1000)).toFixed(0)} rows/s` : 'no other batch'),
+    );
+    const step = ([k, v]: [string, number]) => `${k} ${(v / 1000).toFixed(2)} s`;
+    console.log(`  import time by step (steps overlap): ${[...spent].map(step).join(', ')}; some statement in flight ${(busyMs / 1000).toFixed(2)} s, Node only (validation, JSON, audit, commit) ${((importMs - busyMs) / 1000).toFixed(2)} s`);
     if (chk.n !== n || chk.right !== n) throw new Error('import did not attribute every place to its cell');
     const ratio = peerMs / importMs;
     verdict('import rate / COPY + index build rate', ratio >= IMPORT_TARGET, `${ratio.toFixed(2)}x (target ≥ ${IMPORT_TARGET}x)`);

@@ -61,6 +61,54 @@ describe('registry: bulk import from CSV and XLSX (real PostGIS)', () => {
     expect(history).toEqual([expect.objectContaining({ reason: 'import', fromGridCode: 'G2', toGridCode: 'G1' })]);
   });
 
+  it('a large upload, written in several chunks, keeps all-or-nothing, keep-valid, re-runs and counters; into a nearly empty table it builds the indexes after the rows', async () => {
+    // 12,000 rows: more than one chunk (the import pipelines chunks; the second is attributed on
+    // another connection while the first is written). One bad row near the end.
+    const n = 12000;
+    const lines = ['externalId,kind,name,address,lon,lat'];
+    for (let i = 0; i < n; i++) {
+      const lon = i === 11500 ? 119.9 : 118.7005 + (i % 199) * 0.0005; // 118.7005 … 118.7995 (118.75 on the border: G1, the lower code); row 11502 outside
+      lines.push(`B${i},building,楼${i},大路${i}号,${lon.toFixed(4)},${(32.0005 + (i % 97) * 0.0005).toFixed(4)}`);
+    }
+    const csv = Buffer.from(lines.join('\n'));
+    const c = await sqlClient(t.url);
+    // The table holds 2 rows, under a tenth of the 12,000 coming: an initial load, whose secondary
+    // indexes are dropped and built again after the rows (new index oids, same definitions).
+    const indexes = async () =>
+      (await c.query(`SELECT indexrelid::regclass::text AS name, indexrelid::int AS oid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'place'::regclass ORDER BY 1`)).rows;
+    const before = await count('place');
+    expect(before).toBeLessThan(n / 10);
+    const initial = await indexes();
+    const all = (await upload('/api/places/import?mode=all-or-nothing', 'big.csv', 'text/csv', csv)).json();
+    expect(all).toMatchObject({ total: n, inserted: 0, committed: false, rejected: 1, errors: [{ row: 11502, field: 'lon', reason: 'outside every area of the territory' }] });
+    expect(await count('place')).toBe(before);
+    expect(await indexes()).toEqual(initial);
+    const keep = (await upload('/api/places/import?mode=keep-valid', 'big.csv', 'text/csv', csv)).json();
+    expect(keep).toMatchObject({ total: n, inserted: n - 1, updated: 0, rejected: 1, committed: true });
+    const loaded = await indexes();
+    expect(loaded.map((x: { name: string; def: string }) => [x.name, x.def])).toEqual(initial.map((x: { name: string; def: string }) => [x.name, x.def]));
+    const rebuilt = loaded.filter((x: { oid: number }, k: number) => x.oid !== initial[k].oid).map((x: { name: string }) => x.name);
+    expect(rebuilt).toEqual(expect.arrayContaining(['place_geom_gist', 'place_path_gist', 'place_name_trgm', 'place_address_trgm']));
+    expect(rebuilt).not.toContain('place_pkey');
+    expect(rebuilt).not.toContain('place_external_id_key');
+    // Now the table is populated: a re-run updates row by row and leaves the indexes as they are.
+    const again = (await upload('/api/places/import?mode=keep-valid', 'big.csv', 'text/csv', csv)).json();
+    expect(again).toMatchObject({ inserted: 0, updated: n - 1, rejected: 1, committed: true });
+    expect(await indexes()).toEqual(loaded);
+    const found = (await t.app.inject({ method: 'GET', url: '/api/places?q=' + encodeURIComponent('大路11999号'), headers: admin })).json().items;
+    expect(found.map((x: { externalId: string }) => x.externalId)).toContain('B11999');
+    const wrong = (await c.query(
+      `SELECT count(*)::int AS n FROM place WHERE external_id LIKE 'B%' AND grid_code <> CASE WHEN ST_X(geom) <= 118.75 THEN 'G1' ELSE 'G2' END`,
+    )).rows[0].n;
+    expect(wrong).toBe(0);
+    const counters = (await c.query(`SELECT grid_code, places FROM registry_grid_count ORDER BY 1`)).rows;
+    const raw = (await c.query(`SELECT grid_code, count(*)::int AS places FROM place GROUP BY 1 ORDER BY 1`)).rows;
+    expect(counters).toEqual(raw);
+    const audit = (await c.query(`SELECT jsonb_array_length(after->'externalIds') AS ids FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1`)).rows;
+    expect(audit).toEqual([{ ids: n - 1 }]);
+    await c.end();
+  });
+
   it('imports people from XLSX with validated, encrypted ID numbers and place-derived grids', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('people');

@@ -16,6 +16,10 @@ export const IMPORT_COLUMNS: Record<RegistryEntity, [string, string][]> = {
   ],
 };
 
+const CURRENT = `a.valid_from IS NOT NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())`;
+/** Identity of the set of current areas: what registry_attribution_bucket was built from. */
+const STAMP = `SELECT coalesce(md5(string_agg(a.id::text, ',' ORDER BY a.id)), '') FROM area a WHERE ${CURRENT}`;
+
 export interface Located {
   i: number;
   gridId: number | null;
@@ -49,6 +53,45 @@ export class RegistryImportRepository {
   }
 
   /**
+   * An initial load: when the table holds fewer than `below` rows, drop its secondary indexes in
+   * the import's transaction and return their definitions (rebuildIndexes builds them again after
+   * the rows are in, one sorted build each instead of a million single inserts). Not the primary
+   * key, not indexes behind a constraint or unique ones (ON CONFLICT and uniqueness need them).
+   * Dropping takes the table's ACCESS EXCLUSIVE lock until the import commits: readers of this
+   * table wait, which is why this is only for a table that is (nearly) empty. The count is taken
+   * again under the lock; if the table filled meanwhile, the lock is let go (savepoint) and null
+   * returned: the import then keeps the indexes current row by row.
+   */
+  async dropIndexesForInitialLoad(tx: EntityManager, entity: RegistryEntity, below: number): Promise<string[] | null> {
+    const table = ENTITY_TABLE[entity];
+    const small = async () => (await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} LIMIT $1) s`, [below]))[0].n < below;
+    if (!(await small())) return null;
+    await tx.query(`SAVEPOINT initial_load`);
+    await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    if (!(await small())) {
+      await tx.query(`ROLLBACK TO SAVEPOINT initial_load`);
+      return null;
+    }
+    const rows: { name: string; def: string }[] = await tx.query(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+         FROM pg_index i
+        WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        ORDER BY 1`,
+      [table],
+    );
+    for (const r of rows) await tx.query(`DROP INDEX ${r.name}`);
+    await tx.query(`RELEASE SAVEPOINT initial_load`);
+    return rows.map((r) => r.def);
+  }
+
+  /** Build again the indexes dropIndexesForInitialLoad dropped, in the same transaction. */
+  async rebuildIndexes(tx: EntityManager, defs: string[]): Promise<void> {
+    await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+    for (const def of defs) await tx.query(def);
+  }
+
+  /**
    * Attribution of every row in one statement: the deepest current area covering each point, ties
    * on a border to the lowest code, exactly as AreaLookupRepository.locate (ST_Covers on the same
    * ST_Subdivide pieces). Not one GiST probe per point (about 20 µs each, the largest part of the
@@ -56,10 +99,10 @@ export class RegistryImportRepository {
    * each point falls in at each bucket size, then ST_Covers decides. A piece whose box holds the
    * point always shares its bucket (floor is monotonic), so no candidate is missed.
    * Points in no area are left out of the answer. About 6 µs a point where the probes took 25.
+   * The buckets must be current (ensureBuckets, or bucketsFresh on a reader that cannot rebuild).
    */
   async attributeAll(db: EntityManager, points: { i: number; lon: number; lat: number }[]): Promise<Located[]> {
     if (!points.length) return [];
-    await this.freshBuckets(db);
     // A hash join: the planner, misjudging how few (size, column, row) pairs match, otherwise sorts
     // both sides for a merge join (twice the time). Only for this statement.
     const [{ prev }] = await db.query(`SELECT current_setting('enable_mergejoin') AS prev, set_config('enable_mergejoin', 'off', true)`);
@@ -76,17 +119,19 @@ export class RegistryImportRepository {
     return rows;
   }
 
+  /** Whether registry_attribution_bucket was built from the areas current in db's snapshot. */
+  async bucketsFresh(db: EntityManager): Promise<boolean> {
+    return (await db.query(`SELECT 1 FROM registry_attribution_stamp s WHERE s.id = 1 AND s.stamp = (${STAMP})`)).length > 0;
+  }
+
   /**
    * Rebuild registry_attribution_bucket when the current areas are not the ones it was built from
    * (a publish since, or a first import). One rebuilder at a time; the others wait, then find it fresh.
    */
-  private async freshBuckets(db: EntityManager): Promise<void> {
-    const CURRENT = `a.valid_from IS NOT NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())`;
-    const STAMP = `SELECT coalesce(md5(string_agg(a.id::text, ',' ORDER BY a.id)), '') FROM area a WHERE ${CURRENT}`;
-    const fresh = async () => (await db.query(`SELECT 1 FROM registry_attribution_stamp s WHERE s.id = 1 AND s.stamp = (${STAMP})`)).length > 0;
-    if (await fresh()) return;
+  async ensureBuckets(db: EntityManager): Promise<void> {
+    if (await this.bucketsFresh(db)) return;
     await db.query(`SELECT pg_advisory_xact_lock(hashtext('registry_attribution_bucket'))`);
-    if (await fresh()) return;
+    if (await this.bucketsFresh(db)) return;
     await db.query(`DELETE FROM registry_attribution_bucket`);
     // Base size about half the side of an average piece (the deepest levels dominate the count);
     // each piece doubles it until the piece spans at most 3 × 3 buckets. A point then meets about

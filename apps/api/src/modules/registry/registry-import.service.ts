@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { ZodType } from 'zod';
 import { residentIdBirthDate, residentIdGender } from '@gc/contracts';
 import { TransactionRunner } from '../../core/database/transaction-runner';
@@ -9,7 +10,7 @@ import { createObjectSchema, createOrgSchema } from './objects-orgs.schemas';
 import { createPersonSchema } from './people.schemas';
 import { createPlaceSchema } from './places.schemas';
 import { coerceRow, type RawRow } from './registry-import.parse';
-import { RegistryImportRepository } from './registry-import.repository';
+import { type Located, RegistryImportRepository } from './registry-import.repository';
 import { pathInScope } from './registry-location.service';
 import { RegistryPiiService } from './registry-pii.service';
 import type { RegistryEntity } from './registry.types';
@@ -31,6 +32,35 @@ export interface ImportReport {
 }
 
 const SCHEMAS: Record<RegistryEntity, ZodType> = { place: createPlaceSchema, person: createPersonSchema, object: createObjectSchema, organization: createOrgSchema };
+
+/** Rows per upsert statement: a small first chunk (its attribution cannot overlap a write), then larger ones. */
+const FIRST_CHUNK = 5000;
+const CHUNK = 15000;
+/**
+ * An upload of at least INITIAL_LOAD_MIN rows into a table holding fewer than INITIAL_LOAD_SHARE
+ * of that many is an initial load: the table's secondary indexes are dropped and built again
+ * after the rows, inside the import's transaction (RegistryImportRepository.dropIndexesForInitialLoad).
+ */
+const INITIAL_LOAD_MIN = 10000;
+const INITIAL_LOAD_SHARE = 0.1;
+
+/** What each row of an import is checked against, fixed for the whole import. */
+interface RowContext {
+  entity: RegistryEntity;
+  scope: string | null;
+  foreign: Set<string>;
+  places: Map<number, { lon: number; lat: number; gridId: number; gridCode: string; areaPath: string }>;
+  categories: Set<string> | null;
+  hmacs: Map<string, number>;
+  fail: (row: number, field: string, reason: string) => void;
+}
+
+/** Thrown inside the import's transaction to roll it back and answer with the report instead. */
+class NotCommitted extends Error {
+  constructor(readonly report: ImportReport) {
+    super('import not committed');
+  }
+}
 
 interface Pending {
   row: number;
@@ -58,111 +88,204 @@ export class RegistryImportService {
       errors.push({ row, field, reason });
       bad.add(row);
     };
-    const pending: Pending[] = [];
     const seen = new Map<string, number>();
-    raw.forEach((r, idx) => {
-      const row = idx + 2;
-      const parsed = SCHEMAS[entity].safeParse(coerceRow(r));
-      if (!parsed.success) {
-        for (const i of parsed.error.issues) fail(row, i.code === 'unrecognized_keys' ? i.keys.join(',') : i.path.join('.') || 'row', i.message);
-        return;
+    /** Rows [from, to) of the upload checked like a single create; the ones to go on with. */
+    const validate = (from: number, to: number): Pending[] => {
+      const pending: Pending[] = [];
+      for (let idx = from; idx < to; idx++) {
+        const row = idx + 2;
+        const parsed = SCHEMAS[entity].safeParse(coerceRow(raw[idx]));
+        if (!parsed.success) {
+          for (const i of parsed.error.issues) fail(row, i.code === 'unrecognized_keys' ? i.keys.join(',') : i.path.join('.') || 'row', i.message);
+          continue;
+        }
+        const v = parsed.data as Record<string, any>;
+        if (!v.externalId) {
+          fail(row, 'externalId', 'required for import (a re-run updates the record with the same externalId)');
+          continue;
+        }
+        if (seen.has(v.externalId)) {
+          fail(row, 'externalId', `repeats row ${seen.get(v.externalId)}`);
+          continue;
+        }
+        seen.set(v.externalId, row);
+        if (v.tags?.length && !can(p, 'pii:tags')) fail(row, 'tags', 'your role does not allow special-group tags (needs pii:tags)');
+        else pending.push({ row, v });
       }
-      const v = parsed.data as Record<string, any>;
-      if (!v.externalId) return fail(row, 'externalId', 'required for import (a re-run updates the record with the same externalId)');
-      if (seen.has(v.externalId)) return fail(row, 'externalId', `repeats row ${seen.get(v.externalId)}`);
-      seen.set(v.externalId, row);
-      if (v.tags?.length && !can(p, 'pii:tags')) return fail(row, 'tags', 'your role does not allow special-group tags (needs pii:tags)');
-      pending.push({ row, v });
-    });
+      return pending;
+    };
 
-    return this.tx.run(async (tx) => {
-      await this.repo.bulkSession(tx);
-      const scope = scopeParam(p);
-      const foreign = await this.repo.foreignExternalIds(tx, entity, pending.map((x) => x.v.externalId), scope);
-      // Point of each row: its own, or its place's (people and organizations without one).
-      const places = new Map((await this.repo.places(tx, [...new Set(pending.filter((x) => x.v.lon == null && x.v.placeId).map((x) => x.v.placeId as number))], scope)).map((pl) => [pl.id, pl]));
-      const own = pending.filter((x) => x.v.lon != null);
-      const located = new Map((await this.repo.attributeAll(tx, own.map((x) => ({ i: x.row, lon: x.v.lon, lat: x.v.lat })))).map((l) => [l.i, l]));
-      const categories = entity === 'object' ? await this.repo.minorCategories(tx, pending.map((x) => x.v.categoryCode)) : null;
-      // Rows to write, with their spreadsheet line alongside (not inside: object spread and rest on
-      // 50k rows cost more than the attribution; these rows are built as plain literals).
-      const out: Record<string, unknown>[] = [];
-      const lineOf: number[] = [];
-      const hmacs = new Map<string, number>();
-      for (const x of pending) {
-        const v = x.v;
-        if (foreign.has(v.externalId)) {
-          fail(x.row, 'externalId', 'belongs to a record outside your jurisdiction');
-          continue;
-        }
-        let lon: number, lat: number, gridId: number | null, gridCode: string | null, areaPath: string | null;
-        if (v.lon != null) {
-          const l = located.get(x.row);
-          if (!l?.gridId) {
-            fail(x.row, 'lon', 'outside every area of the territory');
-            continue;
-          }
-          [lon, lat, gridId, gridCode, areaPath] = [v.lon, v.lat, l.gridId, l.gridCode, l.areaPath];
-        } else {
-          const place = v.placeId ? places.get(v.placeId) : undefined;
-          if (!place) {
-            fail(x.row, 'placeId', v.placeId ? `place ${v.placeId} not found` : 'a place (placeId) or a location (lon, lat) is required');
-            continue;
-          }
-          [lon, lat, gridId, gridCode, areaPath] = [place.lon, place.lat, place.gridId, place.gridCode, place.areaPath];
-        }
-        if (!pathInScope(areaPath!, scope)) {
-          fail(x.row, 'lon', 'outside your jurisdiction');
-          continue;
-        }
-        if (categories && !categories.has(v.categoryCode)) {
-          fail(x.row, 'categoryCode', `${v.categoryCode} is not a minor category of the component catalogue`);
-          continue;
-        }
-        const ext = v.externalId;
-        if (entity === 'place') {
-          out.push({
-            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-            kind: v.kind, name: v.name, address: v.address ?? null, compound: v.compound ?? null, building: v.building ?? null, unit: v.unit ?? null, floor: v.floor ?? null, room: v.room ?? null,
-          });
-        } else if (entity === 'object') {
-          out.push({
-            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-            category_code: v.categoryCode, name: v.name, condition: v.condition, owner: v.owner ?? null, department_code: v.departmentCode ?? null, address: v.address ?? null,
-          });
-        } else if (entity === 'organization') {
-          out.push({
-            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-            kind: v.kind, name: v.name, uscc: v.uscc ?? null, address: v.address ?? null, place_id: v.placeId ?? null,
-            contact_name: v.contactName ?? null, contact_phone_enc: (await this.pii.sealPhone(v.contactPhone)).enc, own_location: v.lon != null,
-          });
-        } else {
-          const id = await this.pii.sealId(v.idNumber);
-          const phone = await this.pii.sealPhone(v.phone);
-          if (id.hmac && hmacs.has(id.hmac)) {
-            fail(x.row, 'idNumber', `same ID number as row ${hmacs.get(id.hmac)}`);
-            continue;
-          }
-          if (id.hmac) hmacs.set(id.hmac, x.row);
-          out.push({
-            external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-            name: v.name, id_number_enc: id.enc, id_number_hmac: id.hmac, phone_enc: phone.enc, phone_hmac: phone.hmac,
-            gender: v.gender ?? (v.idNumber ? residentIdGender(v.idNumber) : null), birth_date: v.birthDate ?? (v.idNumber ? residentIdBirthDate(v.idNumber) : null),
-            household_no: v.householdNo ?? null, household_role: v.householdRole ?? null, registration: v.registration, place_id: v.placeId ?? null,
-            tags: v.tags ?? [], own_location: v.lon != null,
-          });
-        }
-        lineOf.push(x.row);
+    // Attribution may read on a second connection while this import's transaction writes: its
+    // buckets are derived data, made current and committed on their own first.
+    const located = raw.some((r) => r.lon != null && r.lon !== '');
+    if (located) await this.tx.run((db) => this.repo.ensureBuckets(db));
+    const reader = located && raw.length > FIRST_CHUNK ? await this.tx.snapshotReader() : null;
+    try {
+      return await this.tx.run((tx) => this.write(tx, { readerDb: reader?.manager ?? null, located }, p, entity, raw.length, validate, mode, errors, bad, fail));
+    } catch (e) {
+      if (e instanceof NotCommitted) return e.report;
+      throw e;
+    } finally {
+      await reader?.release();
+    }
+  }
+
+  /**
+   * Validates and writes the rows in chunks, pipelined: while chunk k is upserted on the
+   * transaction, chunk k+1 is validated (Node) and attributed on the reader (when there is one and
+   * its buckets are current). In all-or-nothing mode the first bad row stops the writing; the rest
+   * is still checked for the report and the transaction rolls back.
+   */
+  private async write(
+    tx: EntityManager,
+    { readerDb, located }: { readerDb: EntityManager | null; located: boolean },
+    p: Principal,
+    entity: RegistryEntity,
+    total: number,
+    validate: (from: number, to: number) => Pending[],
+    mode: ImportReport['mode'],
+    errors: RowProblem[],
+    bad: Set<number>,
+    fail: (row: number, field: string, reason: string) => void,
+  ): Promise<ImportReport> {
+    await this.repo.bulkSession(tx);
+    // An initial load (the table holds under a tenth of the rows coming): indexes built after the rows.
+    const rebuild = total >= INITIAL_LOAD_MIN ? await this.repo.dropIndexesForInitialLoad(tx, entity, Math.ceil(total * INITIAL_LOAD_SHARE)) : null;
+    const scope = scopeParam(p);
+    let attributor = tx;
+    if (readerDb && (await this.repo.bucketsFresh(readerDb))) {
+      await this.repo.bulkSession(readerDb);
+      attributor = readerDb;
+    } else if (located) {
+      await this.repo.ensureBuckets(tx);
+    }
+    const hmacs = new Map<string, number>();
+    const attribute = (part: Pending[]) => {
+      const pts = part.filter((x) => x.v.lon != null).map((x) => ({ i: x.row, lon: x.v.lon as number, lat: x.v.lat as number }));
+      const got = pts.length ? this.repo.attributeAll(attributor, pts) : Promise.resolve([]);
+      got.catch(() => undefined); // awaited in its turn; this only keeps an early failure from counting as unhandled
+      return got;
+    };
+    const bounds: [number, number][] = [];
+    for (let k = 0, size = FIRST_CHUNK; k < total; k += size, size = CHUNK) bounds.push([k, Math.min(total, k + size)]);
+    const n = { inserted: 0, updated: 0 };
+    const written: unknown[] = [];
+    let writing: Promise<unknown> = Promise.resolve();
+    let part = bounds.length ? validate(...bounds[0]) : [];
+    let next = attribute(part);
+    for (let k = 0; k < bounds.length; k++) {
+      const points = new Map((await next).map((l) => [l.i, l]));
+      const current = part;
+      if (k + 1 < bounds.length) {
+        part = validate(...bounds[k + 1]);
+        next = attribute(part);
       }
+      const ctx = await this.contextOf(tx, entity, scope, current, hmacs, fail);
+      const { out, lineOf } = await this.rowsOf(ctx, current, points);
       await this.uniqueness(tx, entity, out, lineOf, fail);
-      const good = bad.size ? out.filter((_, k) => !bad.has(lineOf[k])) : out;
-      const report: ImportReport = { mode, total: raw.length, inserted: 0, updated: 0, rejected: bad.size, committed: false, errors: errors.sort((a, b) => a.row - b.row) };
-      if (mode === 'all-or-nothing' && bad.size) return report;
-      const n = await this.repo.upsert(tx, entity, good, p.name);
-      await this.repo.flushGin(tx, entity);
-      await this.audit.write(tx, p, 'import', entity, null, null, { mode, total: raw.length, inserted: n.inserted, updated: n.updated, rejected: bad.size, externalIds: good.map((r) => r.external_id) });
-      return { ...report, ...n, committed: true };
-    });
+      await writing;
+      if (mode === 'all-or-nothing' && bad.size) continue;
+      const good = out.filter((_, j) => !bad.has(lineOf[j]));
+      if (!good.length) continue;
+      writing = this.repo.upsert(tx, entity, good, p.name).then((r) => {
+        n.inserted += r.inserted;
+        n.updated += r.updated;
+        for (const g of good) written.push(g.external_id);
+      });
+      writing.catch(() => undefined);
+    }
+    await writing;
+    const report: ImportReport = { mode, total, inserted: 0, updated: 0, rejected: bad.size, committed: false, errors: errors.sort((a, b) => a.row - b.row) };
+    if (mode === 'all-or-nothing' && bad.size) throw new NotCommitted(report);
+    if (rebuild) await this.repo.rebuildIndexes(tx, rebuild);
+    else await this.repo.flushGin(tx, entity);
+    await this.audit.write(tx, p, 'import', entity, null, null, { mode, total, inserted: n.inserted, updated: n.updated, rejected: bad.size, externalIds: written });
+    return { ...report, ...n, committed: true };
+  }
+
+  /** What a chunk's rows are checked against: foreign external ids, the places they name, the component categories. */
+  private async contextOf(tx: EntityManager, entity: RegistryEntity, scope: string | null, part: Pending[], hmacs: Map<string, number>, fail: RowContext['fail']): Promise<RowContext> {
+    const foreign = await this.repo.foreignExternalIds(tx, entity, part.map((x) => x.v.externalId), scope);
+    // Point of each row: its own, or its place's (people and organizations without one).
+    const placeIds = [...new Set(part.filter((x) => x.v.lon == null && x.v.placeId).map((x) => x.v.placeId as number))];
+    const places = new Map((await this.repo.places(tx, placeIds, scope)).map((pl) => [pl.id, pl]));
+    const categories = entity === 'object' ? await this.repo.minorCategories(tx, part.map((x) => x.v.categoryCode)) : null;
+    return { entity, scope, foreign, places, categories, hmacs, fail };
+  }
+
+  /** The rows to write for one chunk, with their spreadsheet line alongside; problems go to ctx.fail. */
+  private async rowsOf(ctx: RowContext, part: Pending[], located: Map<number, Located>) {
+    const { entity, scope, foreign, places, categories, hmacs, fail } = ctx;
+    // Rows to write, with their spreadsheet line alongside (not inside: object spread and rest on
+    // 50k rows cost more than the attribution; these rows are built as plain literals).
+    const out: Record<string, unknown>[] = [];
+    const lineOf: number[] = [];
+    for (const x of part) {
+      const v = x.v;
+      if (foreign.has(v.externalId)) {
+        fail(x.row, 'externalId', 'belongs to a record outside your jurisdiction');
+        continue;
+      }
+      let lon: number, lat: number, gridId: number | null, gridCode: string | null, areaPath: string | null;
+      if (v.lon != null) {
+        const l = located.get(x.row);
+        if (!l?.gridId) {
+          fail(x.row, 'lon', 'outside every area of the territory');
+          continue;
+        }
+        [lon, lat, gridId, gridCode, areaPath] = [v.lon, v.lat, l.gridId, l.gridCode, l.areaPath];
+      } else {
+        const place = v.placeId ? places.get(v.placeId) : undefined;
+        if (!place) {
+          fail(x.row, 'placeId', v.placeId ? `place ${v.placeId} not found` : 'a place (placeId) or a location (lon, lat) is required');
+          continue;
+        }
+        [lon, lat, gridId, gridCode, areaPath] = [place.lon, place.lat, place.gridId, place.gridCode, place.areaPath];
+      }
+      if (!pathInScope(areaPath!, scope)) {
+        fail(x.row, 'lon', 'outside your jurisdiction');
+        continue;
+      }
+      if (categories && !categories.has(v.categoryCode)) {
+        fail(x.row, 'categoryCode', `${v.categoryCode} is not a minor category of the component catalogue`);
+        continue;
+      }
+      const ext = v.externalId;
+      if (entity === 'place') {
+        out.push({
+          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+          kind: v.kind, name: v.name, address: v.address ?? null, compound: v.compound ?? null, building: v.building ?? null, unit: v.unit ?? null, floor: v.floor ?? null, room: v.room ?? null,
+        });
+      } else if (entity === 'object') {
+        out.push({
+          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+          category_code: v.categoryCode, name: v.name, condition: v.condition, owner: v.owner ?? null, department_code: v.departmentCode ?? null, address: v.address ?? null,
+        });
+      } else if (entity === 'organization') {
+        out.push({
+          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+          kind: v.kind, name: v.name, uscc: v.uscc ?? null, address: v.address ?? null, place_id: v.placeId ?? null,
+          contact_name: v.contactName ?? null, contact_phone_enc: (await this.pii.sealPhone(v.contactPhone)).enc, own_location: v.lon != null,
+        });
+      } else {
+        const id = await this.pii.sealId(v.idNumber);
+        const phone = await this.pii.sealPhone(v.phone);
+        if (id.hmac && hmacs.has(id.hmac)) {
+          fail(x.row, 'idNumber', `same ID number as row ${hmacs.get(id.hmac)}`);
+          continue;
+        }
+        if (id.hmac) hmacs.set(id.hmac, x.row);
+        out.push({
+          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
+          name: v.name, id_number_enc: id.enc, id_number_hmac: id.hmac, phone_enc: phone.enc, phone_hmac: phone.hmac,
+          gender: v.gender ?? (v.idNumber ? residentIdGender(v.idNumber) : null), birth_date: v.birthDate ?? (v.idNumber ? residentIdBirthDate(v.idNumber) : null),
+          household_no: v.householdNo ?? null, household_role: v.householdRole ?? null, registration: v.registration, place_id: v.placeId ?? null,
+          tags: v.tags ?? [], own_location: v.lon != null,
+        });
+      }
+      lineOf.push(x.row);
+    }
+    return { out, lineOf };
   }
 
   /** ID numbers and credit codes held by a record with another externalId are row errors, not a failed statement. */
