@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { residentIdCheckChar } from '@gc/contracts';
 import { startTestApp, type TestApp } from '@test/support/app';
-import { sqlClient } from '@test/support/db';
+import { embeddedTestDatabase, sqlClient } from '@test/support/db';
 import { multipart } from '@test/support/multipart';
 import { insertTinyTerritory } from '@test/support/registry-territory';
 
@@ -106,6 +106,28 @@ describe('registry: bulk import from CSV and XLSX (real PostGIS)', () => {
     expect(counters).toEqual(raw);
     const audit = (await c.query(`SELECT jsonb_array_length(after->'externalIds') AS ids FROM audit_log WHERE action = 'import' ORDER BY id DESC LIMIT 1`)).rows;
     expect(audit).toEqual([{ ids: n - 1 }]);
+    await c.end();
+  });
+
+  // Needs a second session beside the import's (the embedded test database has one).
+  (embeddedTestDatabase() ? it.skip : it)('a record committed meanwhile with one of the new externalIds is updated, not a failed import', async () => {
+    const c = await sqlClient(t.url);
+    await c.query('BEGIN');
+    await c.query(
+      `INSERT INTO place (external_id, kind, name, geom, grid_id, grid_code, area_path)
+       SELECT 'RACE1', 'shop', '先到', ST_SetSRID(ST_MakePoint(118.71, 32.01), 4326), id, code, path FROM area WHERE code = 'G1' AND valid_to IS NULL`,
+    );
+    const res = upload('/api/places/import?mode=all-or-nothing', 'race.csv', 'text/csv', Buffer.from('externalId,kind,name,lon,lat\nRACE0,shop,后到0,118.72,32.01\nRACE1,shop,后到,118.72,32.01'));
+    // The import's INSERT waits on the uncommitted RACE1; then it commits.
+    let waiting = 0;
+    for (let k = 0; k < 100 && !waiting; k++) {
+      await new Promise((r) => setTimeout(r, 50));
+      waiting = (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n;
+    }
+    expect(waiting).toBe(1);
+    await c.query('COMMIT');
+    expect((await res).json()).toMatchObject({ committed: true, inserted: 1, updated: 1, rejected: 0 });
+    expect((await c.query(`SELECT name FROM place WHERE external_id LIKE 'RACE%' ORDER BY external_id`)).rows).toEqual([{ name: '后到0' }, { name: '后到' }]);
     await c.end();
   });
 

@@ -82,6 +82,16 @@ export class RegistryImportService {
   ) {}
 
   async run(p: Principal, entity: RegistryEntity, raw: RawRow[], mode: ImportReport['mode']): Promise<ImportReport> {
+    try {
+      return await this.attempt(p, entity, raw, mode, false);
+    } catch (e) {
+      // Someone committed a record with one of the new externalIds meanwhile: again, with ON CONFLICT.
+      if (this.repo.isExternalIdRace(entity, e)) return this.attempt(p, entity, raw, mode, true);
+      throw e;
+    }
+  }
+
+  private async attempt(p: Principal, entity: RegistryEntity, raw: RawRow[], mode: ImportReport['mode'], onConflict: boolean): Promise<ImportReport> {
     const errors: RowProblem[] = [];
     const bad = new Set<number>();
     const fail = (row: number, field: string, reason: string) => {
@@ -121,7 +131,7 @@ export class RegistryImportService {
     if (located) await this.tx.run((db) => this.repo.ensureBuckets(db));
     const reader = located && raw.length > FIRST_CHUNK ? await this.tx.snapshotReader() : null;
     try {
-      return await this.tx.run((tx) => this.write(tx, { readerDb: reader?.manager ?? null, located }, p, entity, raw.length, validate, mode, errors, bad, fail));
+      return await this.tx.run((tx) => this.write(tx, { readerDb: reader?.manager ?? null, located, onConflict }, p, entity, raw.length, validate, mode, errors, bad, fail));
     } catch (e) {
       if (e instanceof NotCommitted) return e.report;
       throw e;
@@ -138,7 +148,7 @@ export class RegistryImportService {
    */
   private async write(
     tx: EntityManager,
-    { readerDb, located }: { readerDb: EntityManager | null; located: boolean },
+    { readerDb, located, onConflict }: { readerDb: EntityManager | null; located: boolean; onConflict: boolean },
     p: Principal,
     entity: RegistryEntity,
     total: number,
@@ -187,7 +197,7 @@ export class RegistryImportService {
       if (mode === 'all-or-nothing' && bad.size) continue;
       const good = out.filter((_, j) => !bad.has(lineOf[j]));
       if (!good.length) continue;
-      writing = this.repo.upsert(tx, entity, good, p.name).then((r) => {
+      writing = this.repo.upsert(tx, entity, good, p.name, onConflict).then((r) => {
         n.inserted += r.inserted;
         n.updated += r.updated;
         for (const g of good) written.push(g.external_id);
