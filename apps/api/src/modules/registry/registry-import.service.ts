@@ -68,8 +68,8 @@ interface Pending {
 }
 
 /**
- * Bulk import from CSV/XLSX rows: every row validated like a single create, all rows
- * attributed in one SQL statement, written in one upsert keyed by externalId.
+ * Bulk import from CSV/XLSX rows: every row validated like a single create, attributed and
+ * written keyed by externalId, chunk by chunk in one transaction (see write).
  * `row` in the report is the spreadsheet line (header = line 1).
  */
 @Injectable()
