@@ -25,17 +25,22 @@ import { connect, createBenchDb, median, run, startApi, verdict } from './suppor
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = 2;
+const WARMUP_SECONDS = 3;
 const RETRY_SHARE = 0.1;
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when it is gone. */
-function cpuSeconds(pid: number): number {
+/** CPU seconds a process has used so far in user and in system (kernel) mode, from /proc (Linux); 0 when it is gone. */
+function cpuTimes(pid: number): { user: number; sys: number } {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    return { user: Number(f[11]) / 100, sys: Number(f[12]) / 100 }; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
-    return 0;
+    return { user: 0, sys: 0 };
   }
 }
+const cpuSeconds = (pid: number) => {
+  const t = cpuTimes(pid);
+  return t.user + t.sys;
+};
 
 run(async () => {
   const db = await createBenchDb('intake');
@@ -62,8 +67,8 @@ run(async () => {
 INSERT INTO event (title, category_code, urgency, source, state, geom, grid_code, area_path)
 VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoint(118.70 + :x / 1000000.0, 32.0 + :x / 1000000.0), 4326), 'BG0', 'BG0');\n`,
     );
-    const pgbench = () => {
-      const r = spawnSync('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', script, db.url], { encoding: 'utf8' });
+    const pgbench = (seconds = SECONDS) => {
+      const r = spawnSync('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), '-f', script, db.url], { encoding: 'utf8' });
       const tps = Number(/tps = ([0-9.]+)/.exec(r.stdout)?.[1] ?? NaN);
       if (!Number.isFinite(tps)) throw new Error(`pgbench failed: ${r.stderr || r.stdout}`);
       return tps;
@@ -72,11 +77,11 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     // API: unique keys, 10% of requests repeat an earlier key with the same body.
     const sent: { key: string; body: string }[] = [];
     const keys = new Set<string>();
-    const post = async () => {
+    const post = async (seconds = SECONDS) => {
       const r = await autocannon({
         url: `${url}/api/events`,
         connections: CONNECTIONS,
-        duration: SECONDS,
+        duration: seconds,
         requests: [
           {
             method: 'POST',
@@ -93,23 +98,30 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
           },
         ],
       });
-      return { rate: r['2xx'] / SECONDS, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99 };
+      return { rate: r['2xx'] / seconds, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99 };
     };
 
     // Where the API's time goes: CPU of the API process and of its PostgreSQL backends per request.
     const backends = async () =>
       (await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => Number(r.pid));
-    const cpu = async () => ({ api: cpuSeconds(api!.pid), pg: (await backends()).reduce((s, pid) => s + cpuSeconds(pid), 0) });
+    const cpu = async () => ({ api: cpuTimes(api!.pid), pg: (await backends()).reduce((s, pid) => s + cpuSeconds(pid), 0) });
     const peerRuns: number[] = [];
-    const apiRuns: (Awaited<ReturnType<typeof post>> & { apiCpuUs: number; pgCpuUs: number })[] = [];
+    const apiRuns: (Awaited<ReturnType<typeof post>> & { apiCpuUs: number; apiSysUs: number; pgCpuUs: number; loadCpuUs: number })[] = [];
+    // Warm-up, not measured: the API's JIT compiles its hot paths (its first seconds cost ~2x the
+    // CPU per request of the later ones), PostgreSQL caches plans and pages for both sides.
+    pgbench(WARMUP_SECONDS);
+    await post(WARMUP_SECONDS);
     for (let i = 0; i < ROUNDS; i++) {
       peerRuns.push(pgbench());
       await c.query(`DELETE FROM event WHERE title = 'bench'`);
       const before = await cpu();
+      const load = process.cpuUsage();
       const r = await post();
+      const loadUsed = process.cpuUsage(load);
       const after = await cpu();
       const n = r.ok + r.non2xx;
-      apiRuns.push({ ...r, apiCpuUs: ((after.api - before.api) * 1e6) / n, pgCpuUs: ((after.pg - before.pg) * 1e6) / n });
+      const us = (seconds: number) => (seconds * 1e6) / n;
+      apiRuns.push({ ...r, apiCpuUs: us(after.api.user + after.api.sys - before.api.user - before.api.sys), apiSysUs: us(after.api.sys - before.api.sys), pgCpuUs: us(after.pg - before.pg), loadCpuUs: us((loadUsed.user + loadUsed.system) / 1e6) });
     }
     const tps = median(peerRuns);
     const rate = median(apiRuns.map((r) => r.rate));
@@ -123,7 +135,7 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     console.log(
       `POST /api/events (${CONNECTIONS} connections, API in its own process): ${rate.toFixed(0)}/s, p99 ${p99} ms  (runs: ${apiRuns.map((r) => `${r.rate.toFixed(0)}/s p99 ${r.p99} ms`).join(', ')}; ${non2xx} non-2xx or errors)`,
     );
-    console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs, its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs (median of runs)`);
+    console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs (in the kernel ${median(apiRuns.map((r) => r.apiSysUs)).toFixed(0)} µs), its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs; the load generator (autocannon, this process) ${median(apiRuns.map((r) => r.loadCpuUs)).toFixed(0)} µs (medians of runs)`);
     console.log(`events ${n}, distinct idempotency keys sent ${keys.size}, events answering a key ${distinct} → duplicates ${duplicates}`);
     // Where PostgreSQL's share goes: each write of the intake statement on its own, as a prepared
     // statement with its own commit, on one connection; CPU of that backend per statement.

@@ -213,6 +213,11 @@ export async function startApi(databaseUrl: string, env: Record<string, string> 
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d));
   child.stderr!.on('data', (d: Buffer) => (log += d));
+  // BENCH_API_LOG=1 passes the API's output through (it is kept for the error message otherwise).
+  if (process.env.BENCH_API_LOG) {
+    child.stdout!.pipe(process.stderr);
+    child.stderr!.pipe(process.stderr);
+  }
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/api/health`, child, () => log);
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });

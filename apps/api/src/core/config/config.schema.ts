@@ -39,6 +39,9 @@ export const configSchema = z
     ESCALATION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),
     DUPLICATE_RADIUS_M: z.coerce.number().min(0).max(5000).default(50),
     DUPLICATE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+    // Live intake group commit: batches in the database at once, and the most events per batch.
+    INTAKE_BATCH_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
+    INTAKE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
   })
   .refine((c) => !(c.ADMIN_USERNAME && !c.ADMIN_PASSWORD) && !(!c.ADMIN_USERNAME && c.ADMIN_PASSWORD), {
     message: 'ADMIN_USERNAME and ADMIN_PASSWORD must be set together',

@@ -4,6 +4,7 @@ import type { EventSource, EventState, Urgency } from '@gc/contracts';
 import { toWgs84, type InputCrs } from '@gc/geo';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
+import { GroupCommit } from '../../core/database/group-commit';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import { maskPhone } from '../../core/security/pii-crypto';
@@ -17,7 +18,7 @@ import { EventIdempotencyService } from './event-idempotency.service';
 import { EventQueryService } from './event-query.service';
 import type { TimelineEntry } from './event-log.repository';
 import { maskName, toDetail, toSummary, type EventDetail } from './event-view';
-import { EventsRepository } from './events.repository';
+import { EventsRepository, type IntakeInsert, type IntakeOutcome, type IntakeSettings } from './events.repository';
 
 export interface EventInput {
   title: string;
@@ -56,13 +57,39 @@ export function externalSourceOf(p: Principal, input: { externalId?: string; sou
   return p.kind === 'api_key' ? `key:${p.id}` : (input.source ?? defaultSource(p));
 }
 
+/** Metres between two WGS 84 points (haversine; exact enough to keep possible duplicates apart). */
+function metresBetween(aLon: number, aLat: number, bLon: number, bLat: number): number {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((bLat - aLat) * rad) / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(((bLon - aLon) * rad) / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Two uses of one Idempotency-Key: the second must see the first's claim. */
+function sameKey(a: IntakeInsert, b: IntakeInsert): boolean {
+  return a.idempotency !== null && b.idempotency !== null && a.idempotency.principal === b.idempotency.principal && a.idempotency.key === b.idempotency.key;
+}
+
+/** One ticket number sent twice: the second must meet the first's row (and get its 409). */
+function sameExternalId(a: IntakeInsert, b: IntakeInsert): boolean {
+  return a.externalId !== null && a.externalId === b.externalId && a.externalSource === b.externalSource;
+}
+
+/** Same category close enough that the later one's duplicate probe must see the earlier one (with a margin). */
+function mayDuplicate(a: IntakeInsert, b: IntakeInsert, metres: number): boolean {
+  return a.category === b.category && a.lon !== null && a.lat !== null && b.lon !== null && b.lat !== null && metresBetween(a.lon, a.lat, b.lon, b.lat) <= metres * 1.1 + 1;
+}
+
 /**
  * Intake from every channel (operator, grid worker, hotline, Open311, other systems).
- * One transaction: idempotency claim, grid attribution, the event, its first log
- * entry, the audit row and the outbox row. No usable location: state `unplaced`.
+ * One statement per batch of concurrent intakes (group commit): idempotency claim, grid
+ * attribution, the event, its first log entry, the audit row and the outbox row, per event.
+ * No usable location: state `unplaced`.
  */
 @Injectable()
 export class EventIntakeService {
+  private readonly settings: IntakeSettings;
+  private readonly batches: GroupCommit<IntakeInsert, IntakeOutcome>;
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: EventsRepository,
@@ -73,7 +100,15 @@ export class EventIntakeService {
     private readonly query: EventQueryService,
     private readonly tailer: LiveTailer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    const dup = config.DUPLICATE_RADIUS_M > 0 ? { metres: config.DUPLICATE_RADIUS_M, hours: config.DUPLICATE_WINDOW_HOURS } : null;
+    this.settings = { dup, notes: { outside: UNPLACED_OUTSIDE, noLocation: UNPLACED_NO_LOCATION } };
+    this.batches = new GroupCommit((items) => this.repo.intake(this.tx.manager, items, this.settings), {
+      slots: config.INTAKE_BATCH_SLOTS,
+      maxBatch: config.INTAKE_BATCH_MAX,
+      apart: (a, b) => sameKey(a, b) || sameExternalId(a, b) || (dup !== null && mayDuplicate(a, b, dup.metres)),
+    });
+  }
 
   /**
    * Create one event in ONE statement (see EventsRepository.intake): attribution, jurisdiction,
@@ -89,7 +124,7 @@ export class EventIntakeService {
     const request = { route: opts.route ?? 'POST /api/events', input };
     const idempotency = opts.idempotencyKey ? { principal: this.idempotency.principalOf(p), key: opts.idempotencyKey, hash: this.idempotency.hash(request) } : null;
     const attachments = input.attachments ?? [];
-    const out = await this.repo.intake(this.tx.manager, {
+    const out = await this.batches.submit({
       title: input.title,
       description: input.description ?? null,
       category: category.code,
@@ -104,12 +139,10 @@ export class EventIntakeService {
       deadline: located ? this.catalog.deadline(category, urgency, 'accept', new Date()) : null,
       externalSource: externalSourceOf(p, input),
       externalId: input.externalId ?? null,
-      dup: this.config.DUPLICATE_RADIUS_M > 0 ? { metres: this.config.DUPLICATE_RADIUS_M, hours: this.config.DUPLICATE_WINDOW_HOURS } : null,
       actor: { kind: p.kind, id: p.id, name: p.name },
       attachments,
       scopePath: p.scopePath,
       idempotency,
-      notes: { outside: UNPLACED_OUTSIDE, noLocation: UNPLACED_NO_LOCATION },
       requestId: opts.requestId ?? null,
     });
     // A caller with a limited jurisdiction may not file a located event outside it (grid workers report in their own grids).

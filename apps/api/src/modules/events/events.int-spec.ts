@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '@test/support/app';
 import { insertEventTerritory, sql } from '@test/support/event-territory';
 import { EscalationService } from './escalation.service';
+import { EventsRepository } from './events.repository';
 
 type H = { authorization: string };
 
@@ -134,6 +135,67 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(badKey.statusCode).toBe(400);
     expect(badKey.json().details[0].field).toBe('headers.idempotency-key');
     expect(await count()).toBe(before + 1);
+  });
+
+  it('writes a burst of concurrent reports in shared statements (group commit), each judged as if it came alone', async () => {
+    const repo = t.app.get(EventsRepository);
+    const sizes: number[] = [];
+    const spy = jest.spyOn(repo, 'intake').mockImplementation(function (this: EventsRepository, ...args: Parameters<EventsRepository['intake']>) {
+      sizes.push(args[1].length);
+      return EventsRepository.prototype.intake.apply(this, args);
+    });
+    try {
+      const before = await count();
+      const at = (dx: number, dy: number) => ({ lon: west.lon + dx, lat: west.lat + dy });
+      const keyed = { title: '同一报告', category: 'road_damage', ...at(0.004, 0.004) };
+      const sends: [H, Record<string, unknown>, Record<string, string>?][] = [
+        [operator, { title: '一', category: 'exposed_rubbish', ...at(0.001, 0) }],
+        [operator, { title: '二', category: 'noise', ...at(0.002, 0) }],
+        [operator, { title: '三', category: 'street_light', ...east }],
+        [operator, { title: '无位置', category: 'noise' }],
+        [worker, { title: '越界', category: 'noise', ...east }],
+        [operator, { title: '工单A', category: 'noise', source: 'hotline', externalId: 'T-burst-1', ...at(0.003, 0.001) }],
+        [operator, { title: '工单A重发', category: 'noise', source: 'hotline', externalId: 'T-burst-1', ...at(0.003, 0.009) }],
+        [operator, { title: '近处1', category: 'fire_hazard', ...at(0.005, 0.002) }],
+        [operator, { title: '近处2', category: 'fire_hazard', ...at(0.00502, 0.002) }],
+        [worker, keyed, { 'idempotency-key': 'burst-key-1' }],
+        [worker, keyed, { 'idempotency-key': 'burst-key-1' }],
+        [operator, { title: '四', category: 'exposed_rubbish', ...at(0.006, 0.003) }],
+      ];
+      const res = await Promise.all(sends.map(([h, body, extra]) => post('/api/events', h, body, extra)));
+      // concurrent requests have no order: of the two sends of one ticket one is created, the other
+      // is a 409; of two close reports of one kind the later is flagged against the earlier
+      const status = res.map((r) => r.statusCode);
+      expect([...status.slice(0, 5), ...status.slice(7)]).toEqual([201, 201, 201, 201, 403, 201, 201, 201, 201, 201]);
+      expect(status.slice(5, 7).sort()).toEqual([201, 409]);
+      const [one, two, three, noLoc, , t1, t2, near1, near2, k1, k2, four] = res.map((r) => r.json());
+      expect([one, two, four].map((e) => e.grid.code)).toEqual(['EG1', 'EG1', 'EG1']);
+      expect(three.grid.code).toBe('EG2');
+      expect(noLoc).toMatchObject({ state: 'unplaced', grid: null });
+      const [ticket, dupTicket] = status[5] === 201 ? [t1, t2] : [t2, t1];
+      expect(ticket.externalId).toBe('T-burst-1');
+      expect(dupTicket.code).toBe('DUPLICATE');
+      const [early, late] = near1.id < near2.id ? [near1, near2] : [near2, near1];
+      expect(early.suspectedDuplicateOf).toBeNull();
+      expect(late.suspectedDuplicateOf).toBe(early.id);
+      expect(k2.id).toBe(k1.id);
+      expect(new Set(res.filter((r) => r.statusCode === 201).map((r) => r.json().id)).size).toBe(9);
+      expect(await count()).toBe(before + 9);
+      // every created event has exactly its log entry, audit row and outbox row
+      const ids = [one, two, three, noLoc, ticket, near1, near2, k1, four].map((e) => String(e.id));
+      const [rows] = await sql<{ tr: number; au: number; ch: number }>(
+        t.url,
+        `SELECT (SELECT count(*) FROM event_transition WHERE event_id::text = ANY($1))::int AS tr,
+                (SELECT count(*) FROM audit_log WHERE entity = 'event' AND entity_id = ANY($1))::int AS au,
+                (SELECT count(*) FROM change WHERE type = 'event.created' AND entity_id = ANY($1))::int AS ch`,
+        [ids],
+      );
+      expect(rows).toEqual({ tr: 9, au: 9, ch: 9 });
+      // the burst did share statements: at least one batch held several reports
+      expect(Math.max(...sizes)).toBeGreaterThan(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('takes hotline batches item by item: a per-index report, bad items named, re-sends create nothing twice', async () => {

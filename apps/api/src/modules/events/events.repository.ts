@@ -159,14 +159,20 @@ export interface IntakeInsert {
   deadline: { stage: string; limitMinutes: number; warnAt: Date; dueAt: Date } | null;
   externalSource: string | null;
   externalId: string | null;
-  dup: { metres: number; hours: number } | null;
   actor: { kind: string; id: number | null; name: string };
   attachments: unknown[];
   /** the caller's jurisdiction (ltree), null: everywhere */
   scopePath: string | null;
   idempotency: { principal: string; key: string; hash: string } | null;
-  notes: { outside: string; noLocation: string };
   requestId: string | null;
+}
+
+/** What every item of an intake batch shares. */
+export interface IntakeSettings {
+  /** the duplicate probe: same category within `metres` and `hours`; null: off */
+  dup: { metres: number; hours: number } | null;
+  /** log notes for a point outside the territory and for no point */
+  notes: { outside: string; noLocation: string };
 }
 
 export interface IntakeOutcome {
@@ -182,63 +188,108 @@ export interface IntakeOutcome {
 const ev = (col: string) => `ev.${col}`;
 
 /**
- * The live intake statement (EventsRepository.intake). A single statement is atomic on its own,
- * so this is one round trip where BEGIN … COMMIT took eight. The order of the CTEs is the order
- * of the checks: attribution, jurisdiction, the Idempotency-Key claim (a key held by an earlier
- * request stops every insert after it), the duplicate probe, then the writes.
+ * The live intake statement (EventsRepository.intake) for a BATCH of items, `$1` a JSON array
+ * (see `intakeItem`): a single statement is atomic on its own, so a batch is one round trip and
+ * one commit (group commit: see `GroupCommit`), where BEGIN … COMMIT per event took eight round
+ * trips. Each item is checked on its own, in the order of the checks: attribution,
+ * jurisdiction, the Idempotency-Key claim (a key held by an earlier request stops that item's
+ * writes), the duplicate probe, then the writes. One row per item comes back, in item order.
+ * $2 duplicate probe on, $3 its radius in metres, $4 its window in hours, $5 the open states,
+ * $6/$7 the log notes for a point outside the territory / no point.
  */
-const INTAKE_SQL = `WITH pt AS (SELECT CASE WHEN $6::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END AS g),
-  loc AS (SELECT a.id, a.code, a.path FROM ${deepestAreaAt('(SELECT g FROM pt)', 'now()')}),
+const INTAKE_SQL = `WITH inp AS (
+    SELECT t.*, CASE WHEN t.lon IS NULL OR t.lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) END AS g
+      FROM jsonb_to_recordset($1::jsonb) AS t(i int, title text, description text, category text, urgency text, source text,
+        lon float8, lat float8, address text, reporter_name text, reporter_phone text, stage text, limit_minutes int,
+        warn_at timestamptz, due_at timestamptz, external_source text, external_id text, actor_kind text, actor_id bigint,
+        actor_name text, attachments jsonb, scope_path ltree, idem_principal text, idem_key text, idem_hash text, request_id text)),
   ok AS (
-    SELECT pt.g, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
-           (pt.g IS NULL OR $24::ltree IS NULL OR coalesce(loc.path <@ $24::ltree, false)) AS allowed
-      FROM pt LEFT JOIN loc ON true),
-  nid AS (SELECT nextval(pg_get_serial_sequence('event', 'id')) AS id FROM ok WHERE ok.allowed),
+    SELECT inp.*, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
+           (inp.g IS NULL OR inp.scope_path IS NULL OR coalesce(loc.path <@ inp.scope_path, false)) AS allowed
+      FROM inp LEFT JOIN LATERAL (SELECT a.id, a.code, a.path FROM ${deepestAreaAt('inp.g', 'now()')}) loc ON true),
+  nid AS (SELECT ok.i, nextval(pg_get_serial_sequence('event', 'id')) AS id FROM ok WHERE ok.allowed),
   claim AS (
     INSERT INTO idempotency_key (principal, key, request_hash, status, response)
-    SELECT $25, $26, $27, 201, jsonb_build_object('eventId', nid.id) FROM nid WHERE $26::text IS NOT NULL
-    ON CONFLICT DO NOTHING RETURNING key),
-  -- The GiST box first (materialized, so the planner cannot start from the category index and test
+    SELECT ok.idem_principal, ok.idem_key, ok.idem_hash, 201, jsonb_build_object('eventId', nid.id)
+      FROM ok JOIN nid ON nid.i = ok.i WHERE ok.idem_key IS NOT NULL
+    ON CONFLICT DO NOTHING RETURNING principal, key),
+  -- The GiST box first (OFFSET 0 keeps the planner from starting at the category index and testing
   -- every event of the day), then category, state, time and the exact distance on the few left.
-  near AS MATERIALIZED (
-    SELECT x.id, x.category_code, x.state, x.created_at, x.geom FROM ok, event x
-     WHERE $16::boolean AND ok.grid_id IS NOT NULL AND x.geom && ST_Expand(ok.g, $17 / 90000.0)),
   dup AS (
-    SELECT n.id FROM near n, ok
-     WHERE n.category_code = $3 AND n.state = ANY($19) AND n.created_at > now() - make_interval(hours => $18::int)
-       AND ST_DWithin(n.geom::geography, ok.g::geography, $17)
-     ORDER BY n.geom <-> ok.g LIMIT 1),
+    SELECT ok.i, d.id FROM ok CROSS JOIN LATERAL (
+      SELECT n.id FROM (SELECT x.id, x.category_code, x.state, x.created_at, x.geom FROM event x
+                         WHERE x.geom && ST_Expand(ok.g, $3 / 90000.0) OFFSET 0) n
+       WHERE n.category_code = ok.category AND n.state = ANY($5) AND n.created_at > now() - make_interval(hours => $4::int)
+         AND ST_DWithin(n.geom::geography, ok.g::geography, $3)
+       ORDER BY n.geom <-> ok.g LIMIT 1) d
+     WHERE $2::boolean AND ok.allowed AND ok.grid_id IS NOT NULL),
   ev AS (
     INSERT INTO event (id, title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
        reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at, suspected_duplicate_of,
        external_source, external_id, created_by)
-    SELECT nid.id, $1, $2, $3, $4, $5, CASE WHEN ok.grid_id IS NULL THEN 'unplaced' ELSE 'reported' END, ok.g,
-           ok.grid_id, ok.grid_code, ok.area_path, $8, $9, $10,
-           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $11 END, CASE WHEN ok.grid_id IS NULL OR $11::text IS NULL THEN NULL ELSE now() END,
-           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $12::int END, CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $13::timestamptz END,
-           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE $14::timestamptz END, (SELECT id FROM dup), $15, $28, $29
-      FROM nid, ok
-     WHERE $26::text IS NULL OR EXISTS (SELECT 1 FROM claim)
+    SELECT nid.id, ok.title, ok.description, ok.category, ok.urgency, ok.source, CASE WHEN ok.grid_id IS NULL THEN 'unplaced' ELSE 'reported' END, ok.g,
+           ok.grid_id, ok.grid_code, ok.area_path, ok.address, ok.reporter_name, ok.reporter_phone,
+           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.stage END, CASE WHEN ok.grid_id IS NULL OR ok.stage IS NULL THEN NULL ELSE now() END,
+           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.limit_minutes END, CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.warn_at END,
+           CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.due_at END, dup.id, ok.external_source, ok.external_id, ok.actor_name
+      FROM ok JOIN nid ON nid.i = ok.i LEFT JOIN dup ON dup.i = ok.i
+     WHERE ok.idem_key IS NULL OR EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key)
     RETURNING *),
   tr AS (
     INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, attachments, data, at)
-    SELECT ev.id, $20, $21, $22, 'report', NULL, ev.state,
-           CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN $31 ELSE $30 END, ev.geom, $23::jsonb,
+    SELECT ev.id, ok.actor_kind, ok.actor_id, ok.actor_name, 'report', NULL, ev.state,
+           CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN $7 ELSE $6 END, ev.geom, coalesce(ok.attachments, '[]'::jsonb),
            jsonb_strip_nulls(jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of,
              'reason', CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN 'no_location' ELSE 'outside_territory' END)),
            ev.reported_at
-      FROM ev
-    RETURNING id, at, note, data),
+      FROM ev JOIN nid ON nid.id = ev.id JOIN ok ON ok.i = nid.i
+    RETURNING id, event_id, at, note, data),
   sm AS (
-    SELECT ev.*, event_summary(ev::event, c.name, g.name, NULL) AS summary
-      FROM ev JOIN event_category c ON c.code = ev.category_code LEFT JOIN area g ON g.id = ev.grid_id),
-  au AS (${auditInsertFrom('sm ev', { actorKind: '$20', actorId: '$21', actorName: '$22', action: `'create'`, entity: `'event'`, entityId: `${ev('id')}::text`, after: ev('summary'), requestId: '$32', areaPath: ev('area_path') })}),
+    SELECT ev.*, event_summary(ev::event, c.name, g.name, NULL) AS summary, ok.actor_kind AS in_actor_kind, ok.actor_id AS in_actor_id,
+           ok.actor_name AS in_actor_name, ok.request_id AS in_request_id
+      FROM ev JOIN nid ON nid.id = ev.id JOIN ok ON ok.i = nid.i
+      JOIN event_category c ON c.code = ev.category_code LEFT JOIN area g ON g.id = ev.grid_id),
+  au AS (${auditInsertFrom('sm ev', { actorKind: ev('in_actor_kind'), actorId: ev('in_actor_id'), actorName: ev('in_actor_name'), action: `'create'`, entity: `'event'`, entityId: `${ev('id')}::text`, after: ev('summary'), requestId: ev('in_request_id'), areaPath: ev('area_path') })}),
   ch AS (${changeInsertFrom('sm ev', { type: `'event.created'`, entityId: `${ev('id')}::text`, areaPath: ev('area_path'), payload: ev('summary') })})
-  SELECT ok.allowed, ok.grid_code AS "locatedGrid", EXISTS (SELECT 1 FROM claim) AS claimed, x.*
-    FROM ok LEFT JOIN (
+  SELECT ok.i, ok.allowed, ok.grid_code AS "locatedGrid",
+         EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key) AS claimed, x.*
+    FROM ok LEFT JOIN nid ON nid.i = ok.i LEFT JOIN (
       SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.note AS "logNote", tr.data AS "logData"
-        FROM ev e CROSS JOIN tr JOIN event_category c ON c.code = e.category_code
-        LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id) x ON true`;
+        FROM ev e JOIN tr ON tr.event_id = e.id JOIN event_category c ON c.code = e.category_code
+        LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id) x ON x.id = nid.id
+   ORDER BY ok.i`;
+
+/** One item of INTAKE_SQL's `$1`, its keys the statement's record columns. */
+function intakeItem(x: IntakeInsert, i: number) {
+  return {
+    i,
+    title: x.title,
+    description: x.description,
+    category: x.category,
+    urgency: x.urgency,
+    source: x.source,
+    lon: x.lon,
+    lat: x.lat,
+    address: x.address,
+    reporter_name: x.reporterName,
+    reporter_phone: x.reporterPhone,
+    stage: x.deadline?.stage ?? null,
+    limit_minutes: x.deadline?.limitMinutes ?? null,
+    warn_at: x.deadline?.warnAt ?? null,
+    due_at: x.deadline?.dueAt ?? null,
+    external_source: x.externalSource,
+    external_id: x.externalId,
+    actor_kind: x.actor.kind,
+    actor_id: x.actor.id,
+    actor_name: x.actor.name,
+    attachments: x.attachments,
+    scope_path: x.scopePath,
+    idem_principal: x.idempotency?.principal ?? null,
+    idem_key: x.idempotency?.key ?? null,
+    idem_hash: x.idempotency?.hash ?? null,
+    request_id: x.requestId,
+  };
+}
 
 @Injectable()
 export class EventsRepository {
@@ -279,23 +330,27 @@ export class EventsRepository {
   }
 
   /**
-   * Live intake in ONE statement, run outside any explicit transaction, as a named prepared
-   * statement (INTAKE_SQL): attribution, jurisdiction check, Idempotency-Key claim, duplicate
-   * probe, the event, its first log entry, the audit row and the outbox row (`event.created`,
-   * payload from the SQL `event_summary`). When the caller may not file at that place, or the key
-   * was already claimed, nothing is written and the outcome says why.
+   * Live intake of a batch of items in ONE statement, run outside any explicit transaction, as a
+   * named prepared statement (INTAKE_SQL): per item attribution, jurisdiction check,
+   * Idempotency-Key claim, duplicate probe, the event, its first log entry, the audit row and the
+   * outbox row (`event.created`, payload from the SQL `event_summary`). An item its caller may not
+   * file at that place, or whose key was already claimed, writes nothing and its outcome says why.
+   * The statement fails as a whole (nothing written) if any item breaks a constraint.
    */
-  async intake(db: EntityManager, i: IntakeInsert): Promise<IntakeOutcome> {
-    const [row] = await queryPrepared<Record<string, unknown>>(db, 'event_intake', INTAKE_SQL, [
-      i.title, i.description, i.category, i.urgency, i.source, i.lon, i.lat, i.address, i.reporterName, i.reporterPhone,
-      i.deadline?.stage ?? null, i.deadline?.limitMinutes ?? null, i.deadline?.warnAt ?? null, i.deadline?.dueAt ?? null,
-      i.externalSource, i.dup !== null, i.dup?.metres ?? 0, Math.ceil(i.dup?.hours ?? 0), OPEN_STATES,
-      i.actor.kind, i.actor.id, i.actor.name, JSON.stringify(i.attachments), i.scopePath,
-      i.idempotency?.principal ?? null, i.idempotency?.key ?? null, i.idempotency?.hash ?? null,
-      i.externalId, i.actor.name, i.notes.outside, i.notes.noLocation, i.requestId,
+  async intake(db: EntityManager, items: IntakeInsert[], s: IntakeSettings): Promise<IntakeOutcome[]> {
+    const rows = await queryPrepared<Record<string, unknown>>(db, 'event_intake', INTAKE_SQL, [
+      JSON.stringify(items.map(intakeItem)),
+      s.dup !== null,
+      s.dup?.metres ?? 0,
+      Math.ceil(s.dup?.hours ?? 0),
+      OPEN_STATES,
+      s.notes.outside,
+      s.notes.noLocation,
     ]);
-    const { allowed, locatedGrid, claimed, ...rest } = row as { allowed: boolean; locatedGrid: string | null; claimed: boolean } & Record<string, unknown>;
-    return { allowed, locatedGrid, claimed, event: rest.id === null ? null : (rest as unknown as IntakeOutcome['event']) };
+    return rows.map((row) => {
+      const { i: _i, allowed, locatedGrid, claimed, ...rest } = row as { i: number; allowed: boolean; locatedGrid: string | null; claimed: boolean } & Record<string, unknown>;
+      return { allowed, locatedGrid, claimed, event: rest.id === null ? null : (rest as unknown as IntakeOutcome['event']) };
+    });
   }
 
   /** The event an external system filed under its own id (the unique external_source, external_id pair). */

@@ -16,6 +16,15 @@ export const SEQUENCER_RETRY_MS = 5;
  * one per commit). Pushes arrive this much later; a screen cannot tell.
  */
 export const COALESCE_MS = 8;
+/**
+ * Passes start at least this far apart. Under a steady stream of commits a pass is asked for
+ * during every pass; running them back to back cost more than the intakes themselves (two
+ * statements and a renumbering of a few rows each, ~4 ms apart: at 500 intakes/s the API did
+ * half the work, measured with bench/event-intake). With the gap, a busy second has at most
+ * 1000 / PASS_GAP_MS passes, each numbering and pushing many rows; a push is at most this much
+ * later, which a wall screen cannot tell either.
+ */
+export const PASS_GAP_MS = 25;
 
 export interface LiveSink {
   /** Deliver one change to the local sockets that may see it (called in seq order). */
@@ -51,6 +60,7 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
   private sink?: LiveSink;
   private failing = false;
   private retry?: NodeJS.Timeout;
+  private lastPassAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,13 +101,15 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.draining = true;
-    setTimeout(() => void this.drain(), COALESCE_MS).unref();
+    setTimeout(() => void this.drain(), Math.max(COALESCE_MS, this.lastPassAt + PASS_GAP_MS - Date.now())).unref();
   }
 
   private async drain(): Promise<void> {
     try {
+      let backlog: boolean;
       do {
-        this.again = false;
+        this.again = false; // what woke us before this pass is covered by it
+        this.lastPassAt = Date.now();
         if (this.lastSeen === null || !this.dataSource.isInitialized) return;
         const pass = await this.sequencer.pass();
         // New seqs are visible now: the other processes may read them.
@@ -108,8 +120,8 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
           this.lastSeen = m.seq;
           this.sink?.deliver(m);
         }
-        if (batch.length === TAIL_BATCH) this.again = true;
-      } while (this.again);
+        backlog = batch.length === TAIL_BATCH;
+      } while (backlog);
       if (this.failing) this.logger.log('outbox readable again');
       this.failing = false;
     } catch (e) {
@@ -119,6 +131,11 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
       this.failing = true;
     } finally {
       this.draining = false;
+      // woken during the pass: one more, after the gap
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
     }
   }
 

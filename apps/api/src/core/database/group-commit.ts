@@ -1,0 +1,83 @@
+/**
+ * Group commit for a hot write path: callers arriving while earlier writes are still in the
+ * database wait in a queue, and the queue goes to the database as ONE batch (one statement, one
+ * commit) as soon as a slot frees. An idle system writes each item at once (a batch of one, no
+ * timer, no added latency); a busy one writes bigger batches, so the per-statement and per-commit
+ * cost is shared instead of paid per item.
+ *
+ * - `write(items)` must be all-or-nothing and answer one outcome per item, in order.
+ * - When a batch of several fails, nothing was written; each of its items is then written on its
+ *   own, so one bad item gets its own error and never fails the others.
+ * - `apart(a, b)`: items that must not share a batch (e.g. two uses of one idempotency key, or two
+ *   items that would see each other as duplicates): the later one waits for a following batch,
+ *   which behaves as if the two had arrived one after the other.
+ * - `slots`: batches in the database at once (more slots, smaller batches, more database cores).
+ */
+export class GroupCommit<I, O> {
+  private readonly queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private busy = 0;
+
+  constructor(
+    private readonly write: (items: I[]) => Promise<O[]>,
+    private readonly opts: { slots: number; maxBatch: number; apart?: (a: I, b: I) => boolean },
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Items waiting for a slot (for tests and metrics). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private pump(): void {
+    while (this.busy < this.opts.slots && this.queue.length > 0) {
+      const batch = this.take();
+      this.busy++;
+      void this.flush(batch).finally(() => {
+        this.busy--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The next batch in arrival order; an item that must be apart from one already taken stays queued. */
+  private take(): typeof this.queue {
+    const { apart, maxBatch } = this.opts;
+    const batch: typeof this.queue = [];
+    const left: typeof this.queue = [];
+    for (const q of this.queue) {
+      if (batch.length < maxBatch && !(apart && batch.some((b) => apart(b.item, q.item)))) batch.push(q);
+      else left.push(q);
+    }
+    this.queue.splice(0, this.queue.length, ...left);
+    return batch;
+  }
+
+  private async flush(batch: typeof this.queue): Promise<void> {
+    let out: O[];
+    try {
+      out = await this.write(batch.map((b) => b.item));
+    } catch (e) {
+      if (batch.length === 1) return batch[0].reject(e);
+      // The batch wrote nothing: each item on its own, so only the bad one fails.
+      for (const b of batch) {
+        try {
+          b.resolve((await this.write([b.item]))[0]);
+        } catch (err) {
+          b.reject(err);
+        }
+      }
+      return;
+    }
+    if (out.length !== batch.length) {
+      const e = new Error(`group commit: ${out.length} outcomes for ${batch.length} items`);
+      return batch.forEach((b) => b.reject(e));
+    }
+    batch.forEach((b, k) => b.resolve(out[k]));
+  }
+}
