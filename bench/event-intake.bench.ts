@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { connect, createBenchDb, median, run, startApi, verdict } from './support';
+import { connect, createBenchDb, median, ROOT, run, startApi, verdict } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -75,9 +75,29 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     };
 
     // API: unique keys, 10% of requests repeat an earlier key with the same body.
+    // The load generator: wrk (C, like the peer's pgbench) when installed, else autocannon (runs
+    // in this Node process and takes ~0.2–0.3 ms of CPU per request from the same two cores).
+    const useWrk = process.env.BENCH_LOADGEN !== 'autocannon' && spawnSync('wrk', ['--version']).error === undefined;
+    let runNo = 0;
+    const keys = { size: 0 };
+    const postWrk = async (seconds = SECONDS) => {
+      const lua = join(ROOT, 'bench/event-intake/wrk-intake.lua');
+      // run through bash so that wrk's own CPU shows in bash's children times (cutime, cstime)
+      const cmd = `wrk -t 2 -c ${CONNECTIONS} -d ${seconds}s -s '${lua}' '${url}' && cat /proc/$$/stat`;
+      const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8', env: { ...process.env, BENCH_TOKEN: token, BENCH_RUN: `run${++runNo}`, RETRY_SHARE: String(RETRY_SHARE) } });
+      const m = /WRK requests=(\d+) bad=(\d+) us=(\d+) p99us=(\d+) keys=(\d+)/.exec(r.stdout);
+      if (!m) throw new Error(`wrk failed: ${r.stderr || r.stdout}`);
+      const [requests, bad, us, p99us, newKeys] = m.slice(1).map(Number);
+      keys.size += newKeys;
+      const stat = r.stdout.trim().split('\n').pop()!.split(') ')[1].split(' ');
+      const loadCpu = (Number(stat[13]) + Number(stat[14])) / 100; // cutime + cstime: wrk's CPU
+      const ok = requests - bad;
+      return { rate: ok / (us / 1e6), ok, non2xx: bad, errors: 0, p99: Math.round(p99us / 100) / 10, loadCpu };
+    };
     const sent: { key: string; body: string }[] = [];
-    const keys = new Set<string>();
-    const post = async (seconds = SECONDS) => {
+    const keySet = new Set<string>();
+    const postAutocannon = async (seconds = SECONDS) => {
+      const load = process.cpuUsage();
       const r = await autocannon({
         url: `${url}/api/events`,
         connections: CONNECTIONS,
@@ -92,14 +112,17 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
                 item = { key: randomUUID(), body: JSON.stringify({ title: '井盖缺失', category: 'manhole_cover_missing', lon: 118.7 + Math.random() * 0.099, lat: 32.0 + Math.random() * 0.099, source: 'hotline' }) };
                 sent.push(item);
               }
-              keys.add(item.key);
+              keySet.add(item.key);
               return { ...req, body: item.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': item.key } };
             },
           },
         ],
       });
-      return { rate: r['2xx'] / seconds, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99 };
+      const used = process.cpuUsage(load);
+      keys.size = keySet.size;
+      return { rate: r['2xx'] / seconds, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99, loadCpu: (used.user + used.system) / 1e6 };
     };
+    const post = useWrk ? postWrk : postAutocannon;
 
     // Where the API's time goes: CPU of the API process and of its PostgreSQL backends per request.
     const backends = async () =>
@@ -115,13 +138,11 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
       peerRuns.push(pgbench());
       await c.query(`DELETE FROM event WHERE title = 'bench'`);
       const before = await cpu();
-      const load = process.cpuUsage();
       const r = await post();
-      const loadUsed = process.cpuUsage(load);
       const after = await cpu();
       const n = r.ok + r.non2xx;
       const us = (seconds: number) => (seconds * 1e6) / n;
-      apiRuns.push({ ...r, apiCpuUs: us(after.api.user + after.api.sys - before.api.user - before.api.sys), apiSysUs: us(after.api.sys - before.api.sys), pgCpuUs: us(after.pg - before.pg), loadCpuUs: us((loadUsed.user + loadUsed.system) / 1e6) });
+      apiRuns.push({ ...r, apiCpuUs: us(after.api.user + after.api.sys - before.api.user - before.api.sys), apiSysUs: us(after.api.sys - before.api.sys), pgCpuUs: us(after.pg - before.pg), loadCpuUs: us(r.loadCpu) });
     }
     const tps = median(peerRuns);
     const rate = median(apiRuns.map((r) => r.rate));
@@ -135,7 +156,7 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     console.log(
       `POST /api/events (${CONNECTIONS} connections, API in its own process): ${rate.toFixed(0)}/s, p99 ${p99} ms  (runs: ${apiRuns.map((r) => `${r.rate.toFixed(0)}/s p99 ${r.p99} ms`).join(', ')}; ${non2xx} non-2xx or errors)`,
     );
-    console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs (in the kernel ${median(apiRuns.map((r) => r.apiSysUs)).toFixed(0)} µs), its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs; the load generator (autocannon, this process) ${median(apiRuns.map((r) => r.loadCpuUs)).toFixed(0)} µs (medians of runs)`);
+    console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs (in the kernel ${median(apiRuns.map((r) => r.apiSysUs)).toFixed(0)} µs), its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs; the load generator (${useWrk ? 'wrk' : 'autocannon, this process'}) ${median(apiRuns.map((r) => r.loadCpuUs)).toFixed(0)} µs (medians of runs)`);
     console.log(`events ${n}, distinct idempotency keys sent ${keys.size}, events answering a key ${distinct} → duplicates ${duplicates}`);
     // Where PostgreSQL's share goes: each write of the intake statement on its own, as a prepared
     // statement with its own commit, on one connection; CPU of that backend per statement.

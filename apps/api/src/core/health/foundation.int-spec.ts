@@ -28,6 +28,18 @@ describe('foundation: health, error shape, auth basics (real PostGIS)', () => {
     expect(res.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: expect.stringContaining('/api/no-such-thing'), details: null });
   });
 
+  it('sends the security headers on every answer, errors included', async () => {
+    for (const url of ['/api/health', '/api/no-such-thing', '/']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("connect-src 'self' ws: wss:");
+      expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    }
+  });
+
   it('serves the OpenAPI document with the login route and its body schema', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
