@@ -147,6 +147,26 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     expect(await upload('/api/places/import', 'externalId,kind,name,lon,lat\nI4,building,好,118.001,32.001\nI5,castle,坏,118.001,32.001')).toMatchObject({ committed: false });
     await consistent('after re-imports');
 
+    // Uploads of several chunks: the insert counters are stashed per chunk and applied once at the
+    // end of the import (registry_counts_defer / registry_counts_flush), updates as they go.
+    const regs = ['registered', 'floating'];
+    const manyPeople = (n: number, shift: number) =>
+      ['externalId,name,householdNo,registration,tags,lon,lat']
+        .concat(Array.from({ length: n }, (_, i) => `M${i},人${i},HM${i % 700},${regs[i % 2]},${i % 3 ? '' : i % 2 ? 'disabled' : 'veteran'},${(118.0005 + (((i + shift) * 0.0037) % 0.019)).toFixed(6)},${(32.0005 + ((i * 0.0053) % 0.019)).toFixed(6)}`))
+        .join('\n');
+    expect(await upload('/api/people/import?mode=keep-valid', manyPeople(6000, 0))).toMatchObject({ inserted: 6000, committed: true });
+    await consistent('after a multi-chunk people import');
+    // A re-run moves rows between grids and adds 500 new ones.
+    expect(await upload('/api/people/import?mode=keep-valid', manyPeople(6500, 7))).toMatchObject({ inserted: 500, updated: 6000, committed: true });
+    const manyObjects = (n: number, bad: boolean) =>
+      ['externalId,categoryCode,name,condition,lon,lat']
+        .concat(Array.from({ length: n }, (_, i) => `MO${i},${bad && i === n - 1 ? '0999' : '0105'},灯${i},${i % 4 ? 'intact' : 'damaged'},${(118.0005 + ((i * 0.0041) % 0.019)).toFixed(6)},32.01`))
+        .join('\n');
+    // All-or-nothing with a bad last row: nothing written, counters untouched.
+    expect(await upload('/api/objects/import', manyObjects(5600, true))).toMatchObject({ committed: false });
+    expect(await upload('/api/objects/import', manyObjects(5600, false))).toMatchObject({ inserted: 5600, committed: true });
+    await consistent('after multi-chunk re-imports');
+
     // Deletes (no API deletes records; SQL does, and the counters follow whatever writes).
     await sql(`DELETE FROM person WHERE external_id = 'R1'`);
     await sql(`DELETE FROM city_object WHERE id = $1`, [o2.id]);

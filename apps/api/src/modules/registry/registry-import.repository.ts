@@ -40,6 +40,20 @@ export class RegistryImportRepository {
   }
 
   /**
+   * For the rest of the import's transaction, the table's INSERT counter trigger only stashes the
+   * new rows' keys (a temp table); flushCounts applies them in one statement. Per chunk, the trigger
+   * upserted about one counter row per row written (chunks of 15k rows over 100k grids).
+   */
+  async deferCounts(tx: EntityManager, entity: RegistryEntity): Promise<void> {
+    await tx.query(`SELECT registry_counts_defer($1)`, [ENTITY_TABLE[entity]]);
+  }
+
+  /** The counters of the rows inserted since deferCounts, in one statement (a no-op when not deferred). */
+  async flushCounts(tx: EntityManager, entity: RegistryEntity): Promise<void> {
+    await tx.query(`SELECT registry_counts_flush($1)`, [ENTITY_TABLE[entity]]);
+  }
+
+  /**
    * Merge the GIN pending lists of the table's indexes now, in the import's transaction, so that
    * searches after it do not scan a long pending list. Only indexes the caller may maintain (owner).
    */
