@@ -80,7 +80,7 @@ export class ChangeFeedRepository {
          FROM change
         WHERE seq > $1 AND ($3::ltree IS NULL OR area_path <@ $3::ltree)
           AND ($4::ltree[] IS NULL OR area_path <@ $4::ltree[])
-        ORDER BY seq LIMIT $2`,
+        ORDER BY change.seq LIMIT $2`,
       [since, limit, scopePath, subtrees],
     );
     return rows.map(toMessage);
