@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp } from '@test/support/app';
 import { sqlClient } from '@test/support/db';
+import { RegistryImportService } from './registry-import.service';
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
@@ -148,7 +149,9 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     await consistent('after re-imports');
 
     // Uploads of several chunks: the insert counters are stashed per chunk and applied once at the
-    // end of the import (registry_counts_defer / registry_counts_flush), updates as they go.
+    // end of the import (registry_counts_defer / registry_counts_flush), updates as they go. The
+    // service does that from 8 chunks on; here from two.
+    t.app.get(RegistryImportService).deferCountsMin = 5001;
     const regs = ['registered', 'floating'];
     const manyPeople = (n: number, shift: number) =>
       ['externalId,name,householdNo,registration,tags,lon,lat']
