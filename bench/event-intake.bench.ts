@@ -163,7 +163,7 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     const duplicates = n - distinct;
     console.log(`pgbench single-row INSERT (${CONNECTIONS} clients): ${tps.toFixed(0)}/s  (runs: ${peerRuns.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(
-      `POST /api/events (${CONNECTIONS} connections, API in its own process): ${rate.toFixed(0)}/s, p99 ${p99} ms  (runs: ${apiRuns.map((r) => `${r.rate.toFixed(0)}/s p99 ${r.p99} ms`).join(', ')}; ${non2xx} non-2xx or errors)`,
+      `POST /api/events (${CONNECTIONS} connections, API in its own process): ${rate.toFixed(0)}/s, p99 ${p99.toFixed(1)} ms  (runs: ${apiRuns.map((r) => `${r.rate.toFixed(0)}/s p99 ${r.p99} ms`).join(', ')}; ${non2xx} non-2xx or errors)`,
     );
     console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs (in the kernel ${median(apiRuns.map((r) => r.apiSysUs)).toFixed(0)} µs), its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs; the load generator (${useWrk ? 'wrk' : 'autocannon, this process'}) ${median(apiRuns.map((r) => r.loadCpuUs)).toFixed(0)} µs (medians of runs)`);
     console.log(`events ${n}, distinct idempotency keys sent ${keys.size}, events answering a key ${distinct} → duplicates ${duplicates}`);
@@ -188,7 +188,7 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
       console.log(`  ${label.padEnd(32)} ${((cpuSeconds(Number(partPid)) - t0) * 1000).toFixed(0)} µs`);
     }
     const a = verdict('intake rate API / pgbench', rate / tps >= 0.25, `${(rate / tps).toFixed(3)}x (target ≥ 0.25x)`);
-    const b = verdict('intake p99', p99 < 50, `${p99} ms (target < 50 ms)`);
+    const b = verdict('intake p99', p99 < 50, `${p99.toFixed(1)} ms (target < 50 ms)`);
     const d = verdict('duplicates with 10 % retries', duplicates === 0 && non2xx === 0, `${duplicates} duplicates, ${n} events for ${keys.size} keys, ${non2xx} failed requests`);
     return a && b && d;
   } finally {
