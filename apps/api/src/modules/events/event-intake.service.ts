@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { distance } from '@turf/turf';
 import type { EntityManager } from 'typeorm';
 import type { EventSource, EventState, Urgency } from '@gc/contracts';
 import { toWgs84, type InputCrs } from '@gc/geo';
@@ -57,13 +58,6 @@ export function externalSourceOf(p: Principal, input: { externalId?: string; sou
   return p.kind === 'api_key' ? `key:${p.id}` : (input.source ?? defaultSource(p));
 }
 
-/** Metres between two WGS 84 points (haversine; exact enough to keep possible duplicates apart). */
-function metresBetween(aLon: number, aLat: number, bLon: number, bLat: number): number {
-  const rad = Math.PI / 180;
-  const h = Math.sin(((bLat - aLat) * rad) / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(((bLon - aLon) * rad) / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 /** Two uses of one Idempotency-Key: the second must see the first's claim. */
 function sameKey(a: IntakeInsert, b: IntakeInsert): boolean {
   return a.idempotency !== null && b.idempotency !== null && a.idempotency.principal === b.idempotency.principal && a.idempotency.key === b.idempotency.key;
@@ -76,7 +70,7 @@ function sameExternalId(a: IntakeInsert, b: IntakeInsert): boolean {
 
 /** Same category close enough that the later one's duplicate probe must see the earlier one (with a margin). */
 function mayDuplicate(a: IntakeInsert, b: IntakeInsert, metres: number): boolean {
-  return a.category === b.category && a.lon !== null && a.lat !== null && b.lon !== null && b.lat !== null && metresBetween(a.lon, a.lat, b.lon, b.lat) <= metres * 1.1 + 1;
+  return a.category === b.category && a.lon !== null && a.lat !== null && b.lon !== null && b.lat !== null && distance([a.lon, a.lat], [b.lon, b.lat], { units: 'meters' }) <= metres * 1.1 + 1;
 }
 
 /**
@@ -99,7 +93,7 @@ export class EventIntakeService {
     private readonly idempotency: EventIdempotencyService,
     private readonly query: EventQueryService,
     private readonly tailer: LiveTailer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const dup = config.DUPLICATE_RADIUS_M > 0 ? { metres: config.DUPLICATE_RADIUS_M, hours: config.DUPLICATE_WINDOW_HOURS } : null;
     this.settings = { dup, notes: { outside: UNPLACED_OUTSIDE, noLocation: UNPLACED_NO_LOCATION } };
