@@ -33,6 +33,17 @@ describe('GroupCommit', () => {
     expect(w.batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('sends the next batch to the database before answering the callers of the last one', async () => {
+    const w = writer();
+    const g = new GroupCommit(w.write, { slots: 1, maxBatch: 10 });
+    // what had gone to the database when the first caller got its answer
+    const seenByFirst = g.submit(1).then(() => w.batches.map((b) => [...b]));
+    const second = g.submit(2);
+    await w.drain();
+    expect(await seenByFirst).toEqual([[1], [2]]);
+    expect(await second).toBe('ok 2');
+  });
+
   it('keeps at most `slots` batches in flight and at most `maxBatch` items in a batch', async () => {
     const w = writer();
     const g = new GroupCommit(w.write, { slots: 2, maxBatch: 2 });

@@ -38,11 +38,17 @@ export class GroupCommit<I, O> {
     while (this.busy < this.opts.slots && this.queue.length > 0) {
       const batch = this.take();
       this.busy++;
-      void this.flush(batch).finally(() => {
-        this.busy--;
-        this.pump();
-      });
+      void this.flush(batch);
     }
+  }
+
+  /**
+   * The database is done with a batch: the next one goes in BEFORE the callers of this one are
+   * answered, so the database works on it while this process builds and sends their responses.
+   */
+  private release(): void {
+    this.busy--;
+    this.pump();
   }
 
   /** The next batch in arrival order; an item that must be apart from one already taken stays queued. */
@@ -63,8 +69,11 @@ export class GroupCommit<I, O> {
     try {
       out = await this.write(batch.map((b) => b.item));
     } catch (e) {
-      if (batch.length === 1) return batch[0].reject(e);
-      // The batch wrote nothing: each item on its own, so only the bad one fails.
+      if (batch.length === 1) {
+        this.release();
+        return batch[0].reject(e);
+      }
+      // The batch wrote nothing: each item on its own (still in this slot), so only the bad one fails.
       for (const b of batch) {
         try {
           b.resolve((await this.write([b.item]))[0]);
@@ -72,8 +81,9 @@ export class GroupCommit<I, O> {
           b.reject(err);
         }
       }
-      return;
+      return this.release();
     }
+    this.release();
     if (out.length !== batch.length) {
       const e = new Error(`group commit: ${out.length} outcomes for ${batch.length} items`);
       return batch.forEach((b) => b.reject(e));

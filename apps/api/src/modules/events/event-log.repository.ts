@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '../../core/database/prepared-query';
 
 export interface NewTransition {
   eventId: number;
@@ -48,7 +49,9 @@ export class EventLogRepository {
   }
 
   async timeline(db: EntityManager, eventId: number): Promise<TimelineEntry[]> {
-    return db.query(
+    return queryPrepared<TimelineEntry>(
+      db,
+      'event_timeline',
       `SELECT id::int, at, actor_name AS actor, actor_kind AS "actorKind", action, from_state AS "from", to_state AS "to", note,
               ST_X(geom) AS lon, ST_Y(geom) AS lat, department_code AS department, attachments, data
          FROM event_transition WHERE event_id = $1 ORDER BY id`,
@@ -72,7 +75,7 @@ export class EventLogRepository {
   }
 
   async findKey(db: EntityManager, principal: string, key: string): Promise<{ hash: string; status: number; response: unknown } | undefined> {
-    const [row] = await db.query(`SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
+    const [row] = await queryPrepared<{ hash: string; status: number; response: unknown }>(db, 'idempotency_find', `SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
     return row;
   }
 

@@ -144,6 +144,9 @@ const FROM = `event e JOIN event_category c ON c.code = e.category_code
 const DEPT_FILTER = `($2::bigint IS NULL OR e.department_id = $2 OR EXISTS (
   SELECT 1 FROM summons s JOIN summons_department sd ON sd.summons_id = s.id WHERE s.event_id = e.id AND sd.department_id = $2))`;
 
+/** One event by id ($3) as a viewer sees it (EventsRepository.get). */
+const GET_SQL = `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}`;
+
 /** What live intake writes; the deadline applies only when the point lands in a grid. */
 export interface IntakeInsert {
   title: string;
@@ -245,18 +248,23 @@ const INTAKE_SQL = `WITH inp AS (
       FROM ev JOIN nid ON nid.id = ev.id JOIN ok ON ok.i = nid.i
     RETURNING id, event_id, at, note, data),
   sm AS (
-    SELECT ev.*, event_summary(ev::event, c.name, g.name, NULL) AS summary, ok.actor_kind AS in_actor_kind, ok.actor_id AS in_actor_id,
+    SELECT ev.*, c.name AS in_category_name, c.name_en AS in_category_name_en, g.name AS in_grid_name,
+           event_summary(ev::event, c.name, g.name, NULL) AS summary, ok.i AS in_i, ok.actor_kind AS in_actor_kind, ok.actor_id AS in_actor_id,
            ok.actor_name AS in_actor_name, ok.request_id AS in_request_id
       FROM ev JOIN nid ON nid.id = ev.id JOIN ok ON ok.i = nid.i
-      JOIN event_category c ON c.code = ev.category_code LEFT JOIN area g ON g.id = ev.grid_id),
+      CROSS JOIN LATERAL (SELECT c.name, c.name_en FROM event_category c WHERE c.code = ev.category_code) c
+      LEFT JOIN LATERAL (SELECT g.name FROM area g WHERE g.id = ev.grid_id) g ON true),
   au AS (${auditInsertFrom('sm ev', { actorKind: ev('in_actor_kind'), actorId: ev('in_actor_id'), actorName: ev('in_actor_name'), action: `'create'`, entity: `'event'`, entityId: `${ev('id')}::text`, after: ev('summary'), requestId: ev('in_request_id'), areaPath: ev('area_path') })}),
   ch AS (${changeInsertFrom('sm ev', { type: `'event.created'`, entityId: `${ev('id')}::text`, areaPath: ev('area_path'), payload: ev('summary') })})
+  -- The new events as COLUMNS reads them, their names from sm (a new event has no department yet).
   SELECT ok.i, ok.allowed, ok.grid_code AS "locatedGrid",
          EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key) AS claimed, x.*
-    FROM ok LEFT JOIN nid ON nid.i = ok.i LEFT JOIN (
-      SELECT ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.note AS "logNote", tr.data AS "logData"
-        FROM ev e JOIN tr ON tr.event_id = e.id JOIN event_category c ON c.code = e.category_code
-        LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id) x ON x.id = nid.id
+    FROM ok LEFT JOIN (
+      SELECT e.in_i, ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.note AS "logNote", tr.data AS "logData"
+        FROM sm e JOIN tr ON tr.event_id = e.id
+       CROSS JOIN LATERAL (SELECT e.in_category_name AS name, e.in_category_name_en AS name_en) c
+       CROSS JOIN LATERAL (SELECT e.in_grid_name AS name) g
+       CROSS JOIN LATERAL (SELECT NULL::text AS code) d) x ON x.in_i = ok.i
    ORDER BY ok.i`;
 
 /** One item of INTAKE_SQL's `$1`, its keys the statement's record columns. */
@@ -348,7 +356,7 @@ export class EventsRepository {
       s.notes.noLocation,
     ]);
     return rows.map((row) => {
-      const { i: _i, allowed, locatedGrid, claimed, ...rest } = row as { i: number; allowed: boolean; locatedGrid: string | null; claimed: boolean } & Record<string, unknown>;
+      const { i: _i, in_i: _inI, allowed, locatedGrid, claimed, ...rest } = row as { i: number; allowed: boolean; locatedGrid: string | null; claimed: boolean } & Record<string, unknown>;
       return { allowed, locatedGrid, claimed, event: rest.id === null ? null : (rest as unknown as IntakeOutcome['event']) };
     });
   }
@@ -359,12 +367,9 @@ export class EventsRepository {
     return row?.id ?? null;
   }
 
-  /** One event as the viewer may see it; `lock` takes the row lock for a transition. */
+  /** One event as the viewer may see it; `lock` (in a transaction) takes the row lock for a transition. */
   async get(db: EntityManager, id: number, v: Viewer, lock = false): Promise<EventRow | undefined> {
-    const rows = await db.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER} ${lock ? 'FOR UPDATE OF e' : ''}`,
-      [v.scopePath, v.departmentId, id],
-    );
+    const rows = await queryPrepared<EventRow>(db, lock ? 'event_get_lock' : 'event_get', lock ? GET_SQL + ' FOR UPDATE OF e' : GET_SQL, [v.scopePath, v.departmentId, id]);
     return rows[0];
   }
 

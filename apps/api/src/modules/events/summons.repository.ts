@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '../../core/database/prepared-query';
 
 export interface SummonsDepartmentRow {
   summonsId: number;
@@ -35,7 +36,9 @@ export class SummonsRepository {
   }
 
   async forEvent(db: EntityManager, eventId: number): Promise<SummonsRow[]> {
-    const rows: Omit<SummonsRow, 'departments'>[] = await db.query(
+    const rows = await queryPrepared<Omit<SummonsRow, 'departments'>>(
+      db,
+      'summons_for_event',
       `SELECT id::int, event_id::int AS "eventId", created_at AS "createdAt", created_by AS "createdBy",
               report_within_minutes AS "reportWithinMinutes", due_at AS "dueAt", note
          FROM summons WHERE event_id = $1 ORDER BY id`,

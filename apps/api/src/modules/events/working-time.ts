@@ -33,9 +33,25 @@ function shanghaiDay(t: number): { midnight: number; date: string } {
   return { midnight: localMidnight - SHANGHAI_OFFSET_MS, date: new Date(localMidnight).toISOString().slice(0, 10) };
 }
 
+/**
+ * `isWorkday` per date, remembered: the calendar a process runs with does not change, and each
+ * deadline asks about the same few days again (~5 µs a call in chinese-days, one call per day a
+ * limit spans: 28 calls for a 20-working-day limit).
+ */
+const workdays = new Map<string, boolean>();
+function workday(date: string): boolean {
+  let known = workdays.get(date);
+  if (known === undefined) {
+    if (workdays.size >= 4096) workdays.clear();
+    known = isWorkday(date);
+    workdays.set(date, known);
+  }
+  return known;
+}
+
 /** The working periods (UTC instants) of the Shanghai day starting at `midnight`; none on a rest day. */
 function periodsOf(midnight: number, date: string): [number, number][] {
-  if (!isWorkday(date)) return [];
+  if (!workday(date)) return [];
   return PERIODS.map(([s, e]) => [midnight + s * 60_000, midnight + e * 60_000]);
 }
 
