@@ -9,17 +9,22 @@
  * - When a batch of several fails, nothing was written; each of its items is then written on its
  *   own, so one bad item gets its own error and never fails the others.
  * - `apart(a, b)`: items that must not share a batch (e.g. two uses of one idempotency key, or two
- *   items that would see each other as duplicates): the later one waits for a following batch,
- *   which behaves as if the two had arrived one after the other.
- * - `slots`: batches in the database at once (more slots, smaller batches, more database cores).
+ *   items that would see each other as duplicates): the later one waits until the earlier one's
+ *   batch has committed (it is kept out of the batch being formed AND out of any batch started
+ *   while the earlier one is still in the database), as if the two had arrived one after the other.
+ * - `slots`: batches in the database at once. `fill`: a batch beyond the first one in flight starts
+ *   only when at least this many items wait (default 1): a second slot then overlaps a full batch
+ *   with the one in flight (two backends, two commits at once) instead of splitting the callers
+ *   into two half-size batches, each paying the whole per-statement cost.
  */
 export class GroupCommit<I, O> {
   private readonly queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  private busy = 0;
+  /** the batches in the database */
+  private readonly inFlight = new Set<I[]>();
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
-    private readonly opts: { slots: number; maxBatch: number; apart?: (a: I, b: I) => boolean },
+    private readonly opts: { slots: number; maxBatch: number; fill?: number; apart?: (a: I, b: I) => boolean },
   ) {}
 
   submit(item: I): Promise<O> {
@@ -35,10 +40,13 @@ export class GroupCommit<I, O> {
   }
 
   private pump(): void {
-    while (this.busy < this.opts.slots && this.queue.length > 0) {
+    const { slots, fill = 1 } = this.opts;
+    while (this.inFlight.size < slots && this.queue.length >= (this.inFlight.size === 0 ? 1 : fill)) {
       const batch = this.take();
-      this.busy++;
-      void this.flush(batch);
+      if (batch.length === 0) return; // everything waiting must stay apart from a batch in flight
+      const items = batch.map((b) => b.item);
+      this.inFlight.add(items);
+      void this.flush(batch, items);
     }
   }
 
@@ -46,31 +54,35 @@ export class GroupCommit<I, O> {
    * The database is done with a batch: the next one goes in BEFORE the callers of this one are
    * answered, so the database works on it while this process builds and sends their responses.
    */
-  private release(): void {
-    this.busy--;
+  private release(items: I[]): void {
+    this.inFlight.delete(items);
     this.pump();
   }
 
-  /** The next batch in arrival order; an item that must be apart from one already taken stays queued. */
+  /**
+   * The next batch in arrival order; an item that must be apart from one already taken, or from one
+   * still in the database, stays queued.
+   */
   private take(): typeof this.queue {
     const { apart, maxBatch } = this.opts;
     const batch: typeof this.queue = [];
     const left: typeof this.queue = [];
+    const clashes = (item: I) => !!apart && (batch.some((b) => apart(b.item, item)) || [...this.inFlight].some((f) => f.some((x) => apart(x, item))));
     for (const q of this.queue) {
-      if (batch.length < maxBatch && !(apart && batch.some((b) => apart(b.item, q.item)))) batch.push(q);
+      if (batch.length < maxBatch && !clashes(q.item)) batch.push(q);
       else left.push(q);
     }
     this.queue.splice(0, this.queue.length, ...left);
     return batch;
   }
 
-  private async flush(batch: typeof this.queue): Promise<void> {
+  private async flush(batch: typeof this.queue, items: I[]): Promise<void> {
     let out: O[];
     try {
-      out = await this.write(batch.map((b) => b.item));
+      out = await this.write(items);
     } catch (e) {
       if (batch.length === 1) {
-        this.release();
+        this.release(items);
         return batch[0].reject(e);
       }
       // The batch wrote nothing: each item on its own (still in this slot), so only the bad one fails.
@@ -81,9 +93,9 @@ export class GroupCommit<I, O> {
           b.reject(err);
         }
       }
-      return this.release();
+      return this.release(items);
     }
-    this.release();
+    this.release(items);
     if (out.length !== batch.length) {
       const e = new Error(`group commit: ${out.length} outcomes for ${batch.length} items`);
       return batch.forEach((b) => b.reject(e));
