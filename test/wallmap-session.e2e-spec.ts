@@ -67,6 +67,8 @@ test('signing the session out elsewhere closes the wall’s socket and brings ba
   const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('gc.session')!) as { accessToken: string; refreshToken: string });
   expect((await call('POST', '/api/auth/logout', undefined, session.accessToken)).status).toBe(204);
   await page.waitForSelector('input[name=username]', { timeout: 10000 });
+  // the sign-in screen says why the wall is back
+  expect(await page.textContent('.signin-card [role=status]')).toContain('会话已结束');
   await page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-signed-out-elsewhere.png') });
   expect(await page.evaluate(() => sessionStorage.getItem('gc.session'))).toBeNull();
 
@@ -75,6 +77,8 @@ test('signing the session out elsewhere closes the wall’s socket and brings ba
   const again = await page.evaluate(() => JSON.parse(sessionStorage.getItem('gc.session')!) as { accessToken: string; refreshToken: string });
   await page.click('[data-testid=sign-out]');
   await page.waitForSelector('input[name=username]', { timeout: 10000 });
+  expect(await page.textContent('.signin-card [role=status]')).toBe('您已退出登录。');
+  await page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-signed-out-here.png') });
   // the logout request is sent as the sign-in screen comes back: give it a moment
   let refreshed = 0;
   for (let i = 0; i < 50 && refreshed !== 401; i++) {

@@ -16,10 +16,21 @@ export class ApiError extends Error {
 type Listener = (s: Session | null) => void;
 let current: Session | null = loadSession();
 const listeners = new Set<Listener>();
+/**
+ * Why the last session ended, for the sign-in screen: `signed_out` on this wall, `ended` by the
+ * server (signed out elsewhere, revoked, or expired beyond refresh); null before any.
+ */
+export type SessionEnd = 'signed_out' | 'ended';
+let lastEnd: SessionEnd | null = null;
 
 export const getSession = () => current;
-export function setSession(s: Session | null): void {
+export const sessionEnd = () => lastEnd;
+export function setSession(s: Session | null, end: SessionEnd = 'ended'): void {
+  // Already ended: the first reason stands (signing out here also ends the socket, whose handler
+  // then finds no session to refresh and would otherwise call it ended by the server).
+  if (!s && !current) return;
   current = s;
+  lastEnd = s ? null : end;
   saveSession(s);
   for (const l of listeners) l(s);
 }
@@ -90,7 +101,7 @@ export async function fetchBlob(url: string): Promise<Blob> {
 /** Sign out on the server too (its refresh token and open sockets end), then locally even if the server cannot be reached. */
 export async function signOut(): Promise<void> {
   const s = current;
-  setSession(null);
+  setSession(null, 'signed_out');
   if (s) await raw('POST', '/api/auth/logout', undefined, s.accessToken).catch(() => undefined);
 }
 

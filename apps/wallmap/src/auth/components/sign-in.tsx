@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
-import { ApiError, login } from '../api/http';
+import { ApiError, login, sessionEnd } from '../api/http';
 
 /** One row of GET /api/demo/accounts (apps/api/src/modules/demo/demo.service.ts). */
 interface DemoAccount {
@@ -31,6 +31,8 @@ export function SignIn() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<DemoAccount[]>([]);
+  // why the wall is back here (nothing on the first sign-in)
+  const [ended] = useState(sessionEnd);
 
   useEffect(() => {
     let alive = true;
@@ -61,6 +63,11 @@ export function SignIn() {
         </button>
         <h1>{t('title')}</h1>
         <h2>{t('signin.title')}</h2>
+        {ended && (
+          <div className={ended === 'ended' ? 'notice warn' : 'notice'} role="status">
+            {t(ended === 'ended' ? 'signin.ended' : 'signin.signedOut')}
+          </div>
+        )}
         <label>
           {t('signin.username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
