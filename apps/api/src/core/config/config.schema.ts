@@ -42,7 +42,6 @@ export const configSchema = z
     // Live intake group commit: batches in the database at once, and the most events per batch.
     INTAKE_BATCH_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
     INTAKE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
-    INTAKE_BATCH_FILL: z.coerce.number().int().min(1).max(1000).default(1),
   })
   .refine((c) => !(c.ADMIN_USERNAME && !c.ADMIN_PASSWORD) && !(!c.ADMIN_USERNAME && c.ADMIN_PASSWORD), {
     message: 'ADMIN_USERNAME and ADMIN_PASSWORD must be set together',

@@ -54,20 +54,6 @@ describe('GroupCommit', () => {
     expect(w.batches).toEqual([[1], [2], [3, 4], [5, 6], [7]]);
   });
 
-  it('starts a batch beside the one in flight only when `fill` items wait', async () => {
-    const w = writer();
-    const g = new GroupCommit(w.write, { slots: 2, maxBatch: 10, fill: 3 });
-    const all = [g.submit(1)];
-    expect(w.batches).toEqual([[1]]);
-    all.push(g.submit(2), g.submit(3));
-    expect(w.inFlight()).toBe(1); // two waiting: not enough for a second batch
-    all.push(g.submit(4));
-    expect(w.batches).toEqual([[1], [2, 3, 4]]);
-    expect(w.inFlight()).toBe(2);
-    await w.drain();
-    expect(await Promise.all(all)).toEqual(['ok 1', 'ok 2', 'ok 3', 'ok 4']);
-  });
-
   it('keeps an item that must be apart from one still in the database out of a batch beside it', async () => {
     const w = writer();
     const g = new GroupCommit(w.write, { slots: 2, maxBatch: 10, apart: (a, b) => a % 10 === b % 10 });

@@ -12,10 +12,7 @@
  *   items that would see each other as duplicates): the later one waits until the earlier one's
  *   batch has committed (it is kept out of the batch being formed AND out of any batch started
  *   while the earlier one is still in the database), as if the two had arrived one after the other.
- * - `slots`: batches in the database at once. `fill`: a batch beyond the first one in flight starts
- *   only when at least this many items wait (default 1): a second slot then overlaps a full batch
- *   with the one in flight (two backends, two commits at once) instead of splitting the callers
- *   into two half-size batches, each paying the whole per-statement cost.
+ * - `slots`: batches in the database at once (more slots, smaller batches, more database cores).
  */
 export class GroupCommit<I, O> {
   private readonly queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
@@ -24,7 +21,7 @@ export class GroupCommit<I, O> {
 
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
-    private readonly opts: { slots: number; maxBatch: number; fill?: number; apart?: (a: I, b: I) => boolean },
+    private readonly opts: { slots: number; maxBatch: number; apart?: (a: I, b: I) => boolean },
   ) {}
 
   submit(item: I): Promise<O> {
@@ -40,8 +37,7 @@ export class GroupCommit<I, O> {
   }
 
   private pump(): void {
-    const { slots, fill = 1 } = this.opts;
-    while (this.inFlight.size < slots && this.queue.length >= (this.inFlight.size === 0 ? 1 : fill)) {
+    while (this.inFlight.size < this.opts.slots && this.queue.length > 0) {
       const batch = this.take();
       if (batch.length === 0) return; // everything waiting must stay apart from a batch in flight
       const items = batch.map((b) => b.item);

@@ -100,7 +100,6 @@ export class EventIntakeService {
     this.batches = new GroupCommit((items) => this.repo.intake(this.tx.manager, items, this.settings), {
       slots: config.INTAKE_BATCH_SLOTS,
       maxBatch: config.INTAKE_BATCH_MAX,
-      fill: config.INTAKE_BATCH_FILL,
       apart: (a, b) => sameKey(a, b) || sameExternalId(a, b) || (dup !== null && mayDuplicate(a, b, dup.metres)),
     });
   }
