@@ -6,7 +6,7 @@ import { AppException } from '../../core/http/app-exception';
 import { ZQuery } from '../../core/http/zod';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { parseUpload } from './registry-import.parse';
+import { readUpload } from './registry-import.parse';
 import { RegistryImportService } from './registry-import.service';
 import type { RegistryEntity } from './registry.types';
 
@@ -57,9 +57,10 @@ export class RegistryImportController {
     const file = await req.file();
     if (!file) throw new AppException('VALIDATION_FAILED', 'file: no file in the upload', [{ field: 'file', message: 'missing' }]);
     const data = await file.toBuffer();
-    const rows = await parseUpload(file.filename, file.mimetype, data);
-    if (!rows.length) throw new AppException('VALIDATION_FAILED', 'file: no data rows', [{ field: 'file', message: 'empty' }]);
-    if (rows.length > MAX_ROWS) throw new AppException('PAYLOAD_TOO_LARGE', `file: at most ${MAX_ROWS} rows per upload`, [{ field: 'file', message: 'too many rows' }]);
+    const rows = await readUpload(file.filename, file.mimetype, data);
+    if (!rows.open().next(1).length) throw new AppException('VALIDATION_FAILED', 'file: no data rows', [{ field: 'file', message: 'empty' }]);
+    // The estimate counts line breaks (never fewer than the rows): only a file that may be over the cap is counted exactly.
+    if (rows.estimate > MAX_ROWS && rows.count() > MAX_ROWS) throw new AppException('PAYLOAD_TOO_LARGE', `file: at most ${MAX_ROWS} rows per upload`, [{ field: 'file', message: 'too many rows' }]);
     return this.imports.run(p, entity, rows, q.mode);
   }
 }
