@@ -1,6 +1,6 @@
 import { residentIdCheckChar } from '@gc/contracts';
 import { startTestApp, type TestApp } from '@test/support/app';
-import { sqlClient } from '@test/support/db';
+import { sqlRows } from '@test/support/db';
 import { multipart } from '@test/support/multipart';
 import { insertTinyTerritory } from '@test/support/registry-territory';
 import { RegistryImportRepository } from './registry-import.repository';
@@ -16,14 +16,7 @@ describe('registry: an initial load into an empty table (COPY) keeps every impor
   let t: TestApp;
   let admin: { authorization: string };
   let copies: jest.SpyInstance;
-  const sql = async (q: string, p: unknown[] = []) => {
-    const c = await sqlClient(t.url);
-    try {
-      return (await c.query(q, p)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = (q: string, p: unknown[] = []) => sqlRows(t.url, q, p);
   const upload = async (url: string, csv: string) => {
     const m = multipart('rows.csv', 'text/csv', Buffer.from(csv));
     const r = await t.app.inject({ method: 'POST', url, headers: { ...admin, ...m.headers }, payload: m.payload });

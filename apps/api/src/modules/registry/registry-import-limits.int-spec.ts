@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '@test/support/app';
-import { sqlClient } from '@test/support/db';
+import { sqlRows } from '@test/support/db';
 import { multipart } from '@test/support/multipart';
 import { insertTinyTerritory } from '@test/support/registry-territory';
 
@@ -49,12 +49,7 @@ describe('registry: import uploads have their own size limit and a row cap (real
   });
 
   it('refuses more than 1,000,000 rows in one upload before writing anything', async () => {
-    const places = async () => {
-      const c = await sqlClient(t.url);
-      const n = (await c.query(`SELECT count(*)::int AS n FROM place`)).rows[0].n;
-      await c.end();
-      return n;
-    };
+    const places = async () => (await sqlRows(t.url, `SELECT count(*)::int AS n FROM place`))[0].n;
     const before = await places();
     const tooMany = Buffer.from('externalId\n' + 'x\n'.repeat(1_000_001));
     const res = await upload(tooMany);
