@@ -14,4 +14,5 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/apps/api/assets ./apps/api/assets
 EXPOSE 3000
-CMD ["node", "--enable-source-maps", "dist/api/apps/api/src/main.js"]
+# --max-semi-space-size: as scripts/start.mjs (bulk imports, see there).
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/api/apps/api/src/main.js"]

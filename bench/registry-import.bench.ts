@@ -1,26 +1,27 @@
 /**
  * Registry bulk import and per-grid counts (issue 4), on a city of 100k grid cells.
  *
- * 1. Import of 1M places with grid attribution through the registry import path: the API's own
- *    RegistryImportService.run (zod validation of every row, one-statement attribution, one
- *    upsert keyed by externalId, audit), called in-process in batches of BENCH_BATCH (50k) rows,
- *    as the upload endpoint calls it once per file (a single 1M-row upload would be one 1M-row
- *    transaction and one ~250 MB JSON parameter). Peer: plain COPY (pg-copy-streams) of the same
- *    rows, grid columns precomputed, into the same table with its secondary indexes dropped, followed
- *    by building those indexes again. Target: import ≥ 0.6x the peer's rows/s.
+ * 1. Bulk import of 1M places with grid attribution, as a user does it: the 1M-place CSV uploaded
+ *    in ONE `POST /api/places/import` (multipart, field `file`, all-or-nothing) to the real API
+ *    started as its own process, into the empty `place` table; timed from the request's start to
+ *    the report. Then every place is checked to be in its grid. Peer, same run, same machine: plain
+ *    COPY (pg-copy-streams) of the same rows, grid columns precomputed, into the same table with its
+ *    secondary indexes dropped, followed by building those indexes again. Target: import ≥ 0.6x the
+ *    peer's rows/s. Secondary (no target): one further upload of new externalIds into the now
+ *    populated table, whose indexes are then kept current row by row, beside the peer's rate.
  * 2. Per-grid counts for a whole district at 1M people: `GET /api/registry/counts?area=<district>&groupBy=grid`
  *    against the raw GROUP BY (grid_code, count) on the same rows. Target: the API under 200 ms.
  *
- * BENCH_SCALE scales places and people. Run: node scripts/bench.mjs registry-import
+ * BENCH_SCALE scales places and people; BENCH_EXTRA the further upload (100k rows at scale 1).
+ * Run: node scripts/bench.mjs registry-import
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ADMIN, API_ENV, buildCity, connect, createBenchDb, median, ms, ROOT, run, scaled, verdict, type City } from './support';
+import { buildCity, connect, createBenchDb, median, ms, run, scaled, startApi, verdict, type City } from './support';
 
-const BATCH = Number(process.env.BENCH_BATCH ?? 50000);
 const IMPORT_TARGET = 0.6;
 const COUNTS_TARGET_MS = 200;
 
@@ -75,101 +76,172 @@ async function copyPeer(c: Client, city: City, n: number, gridIds: Map<string, n
   return { copyMs, indexMs: ms(t1) };
 }
 
+/** Places [from, to) as the CSV a user uploads (header line, one place a line). */
+function placesCsv(city: City, from: number, to: number): Buffer {
+  const lines = ['externalId,kind,name,address,lon,lat'];
+  for (let i = from; i < to; i++) {
+    const p = place(city, i);
+    lines.push(`${p.externalId},${p.kind},${p.name},${p.address},${p.lon},${p.lat}`);
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+/** One multipart upload of `csv` to POST /api/places/import; the report and the time from the request's start to it. */
+async function upload(api: { url: string; token: string }, csv: Buffer): Promise<{ report: ImportReport; ms: number }> {
+  const boundary = '----bench' + Math.random().toString(16).slice(2);
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="places.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+    csv,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const t = process.hrtime.bigint();
+  const res = await fetch(`${api.url}/api/places/import?mode=all-or-nothing`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body,
+  });
+  const text = await res.text();
+  const took = ms(t);
+  if (res.status !== 200) throw new Error(`import: ${res.status} ${text.slice(0, 300)}`);
+  const report = JSON.parse(text) as ImportReport;
+  if (!report.committed) throw new Error(`import not committed: ${JSON.stringify(report.errors.slice(0, 3))}`);
+  return { report, ms: took };
+}
+
+interface ImportReport {
+  total: number;
+  inserted: number;
+  updated: number;
+  rejected: number;
+  committed: boolean;
+  errors: unknown[];
+}
+
+/** Peak resident memory of a process (VmHWM, Linux), in MiB; 0 when it cannot be read. */
+function peakRssMiB(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used while `work` runs by the API process and by the database's backends (other than `c`'s),
+ * sampled every 200 ms (a backend that exits between samples loses its last 200 ms).
+ */
+async function cpuDuring<T>(c: Client, apiPid: number, work: Promise<T>): Promise<{ result: T; api: number; db: number }> {
+  const api0 = cpuSeconds(apiPid);
+  const seen = new Map<number, { first: number; last: number }>();
+  const sample = async () => {
+    const { rows } = await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    for (const { pid } of rows as { pid: number }[]) {
+      const t = cpuSeconds(pid);
+      const s = seen.get(pid);
+      if (s) s.last = t;
+      else seen.set(pid, { first: t, last: t });
+    }
+  };
+  await sample();
+  let done = false;
+  const poll = (async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 200));
+      await sample();
+    }
+  })();
+  try {
+    return { result: await work, api: cpuSeconds(apiPid) - api0, db: [...seen.values()].reduce((a, s) => a + s.last - s.first, 0) };
+  } finally {
+    done = true;
+    await poll;
+  }
+}
+
+/** Where the database's time went since the last reset: the statements of this database by total time (pg_stat_statements, when the server has it). */
+async function statementTimes(c: Client): Promise<string> {
+  try {
+    const { rows } = await c.query(
+      `SELECT regexp_replace(left(regexp_replace(query, '\\s+', ' ', 'g'), 48), '\\s+$', '') AS q, calls, total_exec_time AS ms
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC LIMIT 8`,
+    );
+    return rows.map((r: { q: string; calls: number; ms: number }) => `${(r.ms / 1000).toFixed(2)} s ×${r.calls} ${r.q}`).join('\n    ');
+  } catch {
+    return '(pg_stat_statements not available)';
+  }
+}
+
 async function main(): Promise<void> {
   const db = await createBenchDb('import');
-  let running: { app: any; close(): Promise<void> } | undefined;
+  let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
     const c = await connect(db.url);
     const city = await buildCity(c, scaled(100000, 100));
     const n = scaled(1000000, 1000);
+    const extra = Number(process.env.BENCH_EXTRA ?? scaled(100000, 100));
     const gridIds = new Map<string, number>(
       (await c.query(`SELECT code, id::int FROM area WHERE level = 'grid' AND valid_to IS NULL`)).rows.map((r: { code: string; id: number }) => [r.code, r.id]),
     );
-    console.log(`city: ${city.cells} grid cells; ${n} places`);
+    const csv = placesCsv(city, 0, n);
+    console.log(`city: ${city.cells} grid cells; ${n} places, CSV ${(csv.length / 1048576).toFixed(1)} MiB`);
 
     // Peer: COPY + index build, on the empty table.
     const peer = await copyPeer(c, city, n, gridIds);
     const peerMs = peer.copyMs + peer.indexMs;
-    console.log(`peer COPY ${n} rows: ${(peer.copyMs / 1000).toFixed(2)} s + building place's indexes ${(peer.indexMs / 1000).toFixed(2)} s = ${(n / (peerMs / 1000)).toFixed(0)} rows/s`);
+    const peerRate = n / (peerMs / 1000);
+    console.log(`peer COPY ${n} rows: ${(peer.copyMs / 1000).toFixed(2)} s + building place's indexes ${(peer.indexMs / 1000).toFixed(2)} s = ${peerRate.toFixed(0)} rows/s`);
     await c.query(`TRUNCATE place RESTART IDENTITY CASCADE`);
     await c.query(`VACUUM ANALYZE place`);
 
-    // Ours: the import service, in-process, in batches.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadConfig } = require(join(ROOT, 'dist/api/apps/api/src/core/config/config.js'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createApp } = require(join(ROOT, 'dist/api/apps/api/src/core/boot/create-app.js'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { RegistryImportService } = require(join(ROOT, 'dist/api/apps/api/src/modules/registry/registry-import.service.js'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { permissionsOf } = require(join(ROOT, 'dist/api/libs/contracts/src/auth.js'));
-    running = await createApp(
-      loadConfig({ ...API_ENV, DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: '0' }),
-    );
-    const importer = running!.app.get(RegistryImportService);
-    // Where the import's time goes: each repository call (one SQL statement, or a few) is timed.
-    // Calls overlap (a chunk's attribution runs on a second connection beside the previous chunk's
-    // upsert), so the steps can add up to more than the whole; "Node only" is the time with no
-    // call in flight (validation, building rows and JSON, commit).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { RegistryImportRepository } = require(join(ROOT, 'dist/api/apps/api/src/modules/registry/registry-import.repository.js'));
-    const spent = new Map<string, number>();
-    let inFlight = 0;
-    let busySince = 0n;
-    let busyMs = 0;
-    for (const name of Object.getOwnPropertyNames(RegistryImportRepository.prototype).filter((k) => k !== 'constructor')) {
-      const orig = RegistryImportRepository.prototype[name];
-      RegistryImportRepository.prototype[name] = async function (this: unknown, ...args: unknown[]) {
-        const t = process.hrtime.bigint();
-        if (inFlight++ === 0) busySince = t;
-        try {
-          return await orig.apply(this, args);
-        } finally {
-          spent.set(name, (spent.get(name) ?? 0) + ms(t));
-          if (--inFlight === 0) busyMs += ms(busySince);
-        }
-      };
-    }
-    const principal = { kind: 'user', id: 1, name: 'bench', roles: ['admin'], permissions: permissionsOf(['admin']), jurisdiction: '*', scopePath: null, departmentId: null, departmentCode: null };
-    let inserted = 0;
-    let rejected = 0;
-    const batchMs: number[] = [];
-    const t0 = process.hrtime.bigint();
-    for (let start = 0; start < n; start += BATCH) {
-      const rows = [];
-      for (let i = start; i < Math.min(n, start + BATCH); i++) {
-        const p = place(city, i);
-        // As parsed from a CSV: strings keyed by header.
-        rows.push({ externalId: p.externalId, kind: p.kind, name: p.name, address: p.address, lon: String(p.lon), lat: String(p.lat) });
-      }
-      const tb = process.hrtime.bigint();
-      const report = await importer.run(principal, 'place', rows, 'all-or-nothing');
-      batchMs.push(ms(tb));
-      if (!report.committed) throw new Error(`import batch at ${start} not committed: ${JSON.stringify(report.errors.slice(0, 3))}`);
-      inserted += report.inserted;
-      rejected += report.rejected;
-    }
-    const importMs = ms(t0);
+    // Ours: the API as its own process, the whole CSV in one upload into the empty table.
+    // With the V8 flag `npm start` and the Docker image give the API (scripts/start.mjs).
+    api = await startApi(db.url, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() });
+    const stats = await c
+      .query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
+      .then(() => c.query(`SELECT pg_stat_statements_reset()`))
+      .then(
+        () => true,
+        () => false,
+      );
+    const { result: ours, api: apiCpu, db: dbCpu } = await cpuDuring(c, api.pid, upload(api, csv));
     const {
       rows: [chk],
     } = await c.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE grid_code = 'G' || least(floor((ST_X(geom) - $1) / $3)::int, $4 - 1) || '_' || least(floor((ST_Y(geom) - $2) / $3)::int, $5 - 1))::int AS right FROM place`,
       [city.x0, city.y0, city.size, city.cols, city.rows],
     );
-    console.log(`API import service (${BATCH}-row batches): ${inserted} inserted, ${rejected} rejected in ${(importMs / 1000).toFixed(2)} s = ${(n / (importMs / 1000)).toFixed(0)} rows/s; ${chk.right}/${chk.n} in the right grid`);
-    // The first batch goes into the empty table: an initial load (indexes dropped and built after
-    // the rows, RegistryImportService); the others into a populated table, indexes kept current.
-    const restMs = batchMs.slice(1).reduce((a, b) => a + b, 0);
-    const restRows = n - Math.min(n, BATCH);
+    const rate = n / (ours.ms / 1000);
     console.log(
-      `  first batch (${Math.min(n, BATCH)} rows into the empty table) ${(batchMs[0] / 1000).toFixed(2)} s; ` +
-        (restRows ? `the other ${batchMs.length - 1} (${restRows} rows into a populated table) ${(restMs / 1000).toFixed(2)} s = ${(restRows / (restMs / 1000)).toFixed(0)} rows/s` : 'no other batch'),
+      `API  POST /api/places/import, one upload of ${n} rows into the empty table: ${ours.report.inserted} inserted, ${ours.report.rejected} rejected in ${(ours.ms / 1000).toFixed(2)} s = ${rate.toFixed(0)} rows/s; ` +
+        `${chk.right}/${chk.n} in the right grid; API process peak RSS ${peakRssMiB(api.pid).toFixed(0)} MiB`,
     );
-    const step = ([k, v]: [string, number]) => `${k} ${(v / 1000).toFixed(2)} s`;
-    console.log(`  import time by step (steps overlap): ${[...spent].map(step).join(', ')}; some statement in flight ${(busyMs / 1000).toFixed(2)} s, Node only (validation, JSON, audit, commit) ${((importMs - busyMs) / 1000).toFixed(2)} s`);
+    console.log(`  CPU during the upload: API process ${apiCpu.toFixed(1)} s, its PostgreSQL backends ${dbCpu.toFixed(1)} s (two cores: ${((2 * ours.ms) / 1000).toFixed(1)} s available)`);
+    if (stats) console.log(`  database time by statement (pg_stat_statements; the import's two connections overlap):\n    ${await statementTimes(c)}`);
     if (chk.n !== n || chk.right !== n) throw new Error('import did not attribute every place to its cell');
-    const ratio = peerMs / importMs;
-    verdict('import rate / COPY + index build rate', ratio >= IMPORT_TARGET, `${ratio.toFixed(2)}x (target ≥ ${IMPORT_TARGET}x)`);
+    const ratio = rate / peerRate;
+    verdict('import rate / COPY + index build rate', ratio >= IMPORT_TARGET, `${ratio.toFixed(3)}x (target ≥ ${IMPORT_TARGET}x)`);
+
+    // Secondary, no target: a further upload of new externalIds into the populated table (the
+    // table's indexes kept current row by row), beside the peer's rate of the bulk load above.
+    if (extra > 0) {
+      const more = await upload(api, placesCsv(city, n, n + extra));
+      const moreRate = extra / (more.ms / 1000);
+      console.log(
+        `secondary (no target): a further upload of ${extra} new places into the populated table (${n} rows, indexes kept current): ${(more.ms / 1000).toFixed(2)} s = ${moreRate.toFixed(0)} rows/s, ` +
+          `${(moreRate / peerRate).toFixed(2)}x the peer's bulk-load rate (${more.report.inserted} inserted)`,
+      );
+    }
 
     // Counts: 1M people in district D1 (generated in SQL, attributed by arithmetic).
     const people = scaled(1000000, 1000);
@@ -188,11 +260,7 @@ async function main(): Promise<void> {
     // Steady state for both sides, as autovacuum would leave it: the records the raw GROUP BY reads
     // and the per-grid counters the API reads (a million-row statement just rewrote them).
     for (const t of ['person', 'place', 'registry_grid_count']) await c.query(`VACUUM ANALYZE ${t}`);
-    await running!.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = running!.app.getHttpServer().address();
-    const base = `http://127.0.0.1:${address.port}`;
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-    const token = ((await login.json()) as { accessToken: string }).accessToken;
+    const { url: base, token } = api;
     const apiTimes: number[] = [];
     const rawTimes: number[] = [];
     let grids = 0;
@@ -216,7 +284,7 @@ async function main(): Promise<void> {
     console.log(`raw  SELECT grid_code, count(*) … GROUP BY grid_code: ${median(rawTimes).toFixed(0)} ms (runs: ${rawTimes.map((x) => x.toFixed(0)).join(', ')})`);
     verdict('per-grid counts of a district at 1M people', apiMs < COUNTS_TARGET_MS, `${apiMs.toFixed(0)} ms (target < ${COUNTS_TARGET_MS} ms; raw GROUP BY ${median(rawTimes).toFixed(0)} ms)`);
   } finally {
-    await running?.close();
+    await api?.stop();
     await db.drop();
   }
 }

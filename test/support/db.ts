@@ -39,3 +39,13 @@ export async function sqlClient(url: string): Promise<Client> {
   await c.connect();
   return c;
 }
+
+/** The rows of one statement on a test database, on a client of its own (opened and closed here). */
+export async function sqlRows(url: string, query: string, params: unknown[] = []): Promise<any[]> {
+  const c = await sqlClient(url);
+  try {
+    return (await c.query(query, params)).rows;
+  } finally {
+    await c.end();
+  }
+}

@@ -31,6 +31,8 @@ export const configSchema = z
     REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86400).default(7 * 86400),
     CORS_ORIGINS: z.string().default(''),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
+    // Registry imports (POST /api/{places,people,objects,organizations}/import): the largest uploaded file.
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
     WALLMAP_DIR: z.string().default('dist/wallmap'),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
     RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '@test/support/app';
-import { sqlClient } from '@test/support/db';
+import { sqlRows } from '@test/support/db';
 import { RegistryImportService } from './registry-import.service';
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
@@ -45,14 +45,7 @@ const TAG_COUNTERS = `SELECT area_path::text AS path, grid_code AS code, tag, pe
 describe('registry: per-grid counters equal a GROUP BY over the records after every kind of write (real PostGIS)', () => {
   let t: TestApp;
   let admin: { authorization: string };
-  const sql = async (q: string, p: unknown[] = []) => {
-    const c = await sqlClient(t.url);
-    try {
-      return (await c.query(q, p)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = (q: string, p: unknown[] = []) => sqlRows(t.url, q, p);
   const post = async (url: string, payload: unknown) => {
     const r = await t.app.inject({ method: 'POST', url, payload: payload as object, headers: admin });
     expect(r.statusCode).toBeLessThan(300);

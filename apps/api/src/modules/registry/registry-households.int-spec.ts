@@ -1,6 +1,6 @@
 import { residentIdCheckChar } from '@gc/contracts';
 import { startTestApp, type TestApp } from '@test/support/app';
-import { sqlClient } from '@test/support/db';
+import { sqlRows } from '@test/support/db';
 import { insertTinyTerritory } from '@test/support/registry-territory';
 
 const ID_FIRST = '32010419800101123';
@@ -12,14 +12,7 @@ describe('registry: households (户) (real PostGIS)', () => {
   let workerG1: { authorization: string };
   let operator: { authorization: string };
   const req = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers = admin) => t.app.inject({ method, url, headers, payload });
-  const sql = async (q: string, p: unknown[] = []) => {
-    const c = await sqlClient(t.url);
-    try {
-      return (await c.query(q, p)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = (q: string, p: unknown[] = []) => sqlRows(t.url, q, p);
   let home: { id: number };
   let shop: { id: number };
   let head: { id: number };

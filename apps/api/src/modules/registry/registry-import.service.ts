@@ -9,7 +9,7 @@ import { scopeParam } from '../auth/scope';
 import { createObjectSchema, createOrgSchema } from './objects-orgs.schemas';
 import { createPersonSchema } from './people.schemas';
 import { createPlaceSchema } from './places.schemas';
-import { coerceRow, type RawRow } from './registry-import.parse';
+import type { Cells, UploadRows } from './registry-import.parse';
 import { type Located, RegistryImportRepository } from './registry-import.repository';
 import { pathInScope } from './registry-location.service';
 import { RegistryPiiService } from './registry-pii.service';
@@ -52,6 +52,10 @@ const INITIAL_LOAD_MIN = 10000;
  */
 const DEFER_COUNTS_MIN = FIRST_CHUNK + 7 * CHUNK;
 const INITIAL_LOAD_SHARE = 0.1;
+/** Chunks read, validated and queued for attribution ahead of the one being written. */
+const LOOKAHEAD = 3;
+/** Chunk writes queued on the transaction's connection at most. */
+const WRITES_QUEUED = 2;
 
 /** What each row of an import is checked against, fixed for the whole import. */
 interface RowContext {
@@ -85,6 +89,8 @@ interface Pending {
 export class RegistryImportService {
   /** Uploads of at least this many rows defer their INSERT counters to one statement (DEFER_COUNTS_MIN). */
   deferCountsMin = DEFER_COUNTS_MIN;
+  /** Uploads of at least this many rows may be an initial load (INITIAL_LOAD_MIN; tests lower it). */
+  initialLoadMin = INITIAL_LOAD_MIN;
 
   constructor(
     private readonly tx: TransactionRunner,
@@ -93,17 +99,17 @@ export class RegistryImportService {
     private readonly audit: AuditService,
   ) {}
 
-  async run(p: Principal, entity: RegistryEntity, raw: RawRow[], mode: ImportReport['mode']): Promise<ImportReport> {
+  async run(p: Principal, entity: RegistryEntity, rows: UploadRows, mode: ImportReport['mode']): Promise<ImportReport> {
     try {
-      return await this.attempt(p, entity, raw, mode, false);
+      return await this.attempt(p, entity, rows, mode, false);
     } catch (e) {
       // Someone committed a record with one of the new externalIds meanwhile: again, with ON CONFLICT.
-      if (this.repo.isExternalIdRace(entity, e)) return this.attempt(p, entity, raw, mode, true);
+      if (this.repo.isExternalIdRace(entity, e)) return this.attempt(p, entity, rows, mode, true);
       throw e;
     }
   }
 
-  private async attempt(p: Principal, entity: RegistryEntity, raw: RawRow[], mode: ImportReport['mode'], onConflict: boolean): Promise<ImportReport> {
+  private async attempt(p: Principal, entity: RegistryEntity, rows: UploadRows, mode: ImportReport['mode'], onConflict: boolean): Promise<ImportReport> {
     const errors: RowProblem[] = [];
     const bad = new Set<number>();
     const fail = (row: number, field: string, reason: string) => {
@@ -111,12 +117,12 @@ export class RegistryImportService {
       bad.add(row);
     };
     const seen = new Map<string, number>();
-    /** Rows [from, to) of the upload checked like a single create; the ones to go on with. */
-    const validate = (from: number, to: number): Pending[] => {
+    /** The upload's rows from index `from` on, checked like a single create; the ones to go on with. */
+    const validate = (raw: Cells[], from: number): Pending[] => {
       const pending: Pending[] = [];
-      for (let idx = from; idx < to; idx++) {
-        const row = idx + 2;
-        const parsed = SCHEMAS[entity].safeParse(coerceRow(raw[idx]));
+      for (let j = 0; j < raw.length; j++) {
+        const row = from + j + 2;
+        const parsed = SCHEMAS[entity].safeParse(raw[j]);
         if (!parsed.success) {
           for (const i of parsed.error.issues) fail(row, i.code === 'unrecognized_keys' ? i.keys.join(',') : i.path.join('.') || 'row', i.message);
           continue;
@@ -139,11 +145,11 @@ export class RegistryImportService {
 
     // Attribution may read on a second connection while this import's transaction writes: its
     // buckets are derived data, made current and committed on their own first.
-    const located = raw.some((r) => r.lon != null && r.lon !== '');
+    const located = rows.located;
     if (located) await this.tx.run((db) => this.repo.ensureBuckets(db));
-    const reader = located && raw.length > FIRST_CHUNK ? await this.tx.snapshotReader() : null;
+    const reader = located && rows.estimate > FIRST_CHUNK ? await this.tx.snapshotReader() : null;
     try {
-      return await this.tx.run((tx) => this.write(tx, { readerDb: reader?.manager ?? null, located, onConflict }, p, entity, raw.length, validate, mode, errors, bad, fail));
+      return await this.tx.run((tx) => this.write(tx, { readerDb: reader?.manager ?? null, located, onConflict }, p, entity, rows, validate, mode, errors, bad, fail));
     } catch (e) {
       if (e instanceof NotCommitted) return e.report;
       throw e;
@@ -153,29 +159,32 @@ export class RegistryImportService {
   }
 
   /**
-   * Validates and writes the rows in chunks, pipelined: while chunk k is upserted on the
-   * transaction, chunk k+1 is validated (Node) and attributed on the reader (when there is one and
-   * its buckets are current). In all-or-nothing mode the first bad row stops the writing; the rest
-   * is still checked for the report and the transaction rolls back.
+   * Validates and writes the rows in chunks, pipelined: while chunk k is written on the
+   * transaction, chunk k+1 is read and validated (Node) and attributed on the reader (when there is
+   * one and its buckets are current). In all-or-nothing mode the first bad row stops the writing;
+   * the rest is still checked for the report and the transaction rolls back.
    */
   private async write(
     tx: EntityManager,
     { readerDb, located, onConflict }: { readerDb: EntityManager | null; located: boolean; onConflict: boolean },
     p: Principal,
     entity: RegistryEntity,
-    total: number,
-    validate: (from: number, to: number) => Pending[],
+    rows: UploadRows,
+    validate: (raw: Cells[], from: number) => Pending[],
     mode: ImportReport['mode'],
     errors: RowProblem[],
     bad: Set<number>,
     fail: (row: number, field: string, reason: string) => void,
   ): Promise<ImportReport> {
     await this.repo.bulkSession(tx);
+    const expected = rows.estimate;
     // Many chunks: the grid counters once for the whole import, not once per chunk.
-    const deferred = total >= this.deferCountsMin;
+    const deferred = expected >= this.deferCountsMin;
     if (deferred) await this.repo.deferCounts(tx, entity);
     // An initial load (the table holds under a tenth of the rows coming): indexes built after the rows.
-    const rebuild = total >= INITIAL_LOAD_MIN ? await this.repo.dropIndexesForInitialLoad(tx, entity, Math.ceil(total * INITIAL_LOAD_SHARE)) : null;
+    const load = expected >= this.initialLoadMin ? await this.repo.dropIndexesForInitialLoad(tx, entity, Math.ceil(expected * INITIAL_LOAD_SHARE)) : null;
+    // Into an empty table every row is new (nothing else can write it before this commits): COPY.
+    const copy = !!load?.empty && this.repo.canCopy;
     const scope = scopeParam(p);
     let attributor = tx;
     if (readerDb && (await this.repo.bucketsFresh(readerDb))) {
@@ -191,47 +200,69 @@ export class RegistryImportService {
       got.catch(() => undefined); // awaited in its turn; this only keeps an early failure from counting as unhandled
       return got;
     };
-    const bounds: [number, number][] = [];
-    for (let k = 0, size = FIRST_CHUNK; k < total; k += size, size = CHUNK) bounds.push([k, Math.min(total, k + size)]);
     const n = { inserted: 0, updated: 0 };
     const written: unknown[] = [];
-    let writing: Promise<unknown> = Promise.resolve();
-    let part = bounds.length ? validate(...bounds[0]) : [];
-    let next = attribute(part);
-    for (let k = 0; k < bounds.length; k++) {
-      const points = new Map((await next).map((l) => [l.i, l]));
-      const current = part;
-      if (k + 1 < bounds.length) {
-        part = validate(...bounds[k + 1]);
-        next = attribute(part);
-      }
-      const ctx = await this.contextOf(tx, entity, scope, current, hmacs, fail);
-      const { out, lineOf } = await this.rowsOf(ctx, current, points);
+    // Chunks read, validated and with their attribution queued on the attributor's connection,
+    // LOOKAHEAD at a time ahead of the one being written: that connection (and the transaction's,
+    // where writes queue up to WRITES_QUEUED) runs its statements back to back instead of waiting
+    // for Node between chunks.
+    const ahead: { part: Pending[]; located: Promise<Located[]> }[] = [];
+    const source = rows.open();
+    let total = 0;
+    let ended = false;
+    const pull = (size: number) => {
+      const raw = source.next(size);
+      if (!raw.length) return void (ended = true);
+      const part = validate(raw, total);
+      total += raw.length;
+      ahead.push({ part, located: attribute(part) });
+    };
+    pull(FIRST_CHUNK);
+    const writes: Promise<void>[] = [];
+    while (ahead.length) {
+      while (!ended && ahead.length < LOOKAHEAD) pull(CHUNK);
+      const { part, located } = ahead.shift()!;
+      const points = new Map((await located).map((l) => [l.i, l]));
+      const ctx = await this.contextOf(tx, entity, scope, part, hmacs, fail, copy);
+      const { out, lineOf } = await this.rowsOf(ctx, part, points);
       await this.uniqueness(tx, entity, out, lineOf, fail);
-      await writing;
       if (mode === 'all-or-nothing' && bad.size) continue;
       const good = out.filter((_, j) => !bad.has(lineOf[j]));
       if (!good.length) continue;
-      writing = this.repo.upsert(tx, entity, good, p.name, onConflict).then((r) => {
+      if (writes.length >= WRITES_QUEUED) await writes.shift();
+      const wrote = copy ? this.repo.copyNew(tx, entity, good).then((inserted) => ({ inserted, updated: 0 })) : this.repo.upsert(tx, entity, good, p.name, onConflict);
+      const done = wrote.then((r) => {
         n.inserted += r.inserted;
         n.updated += r.updated;
         for (const g of good) written.push(g.external_id);
       });
-      writing.catch(() => undefined);
+      done.catch(() => undefined); // awaited in its turn (below or when the queue is full)
+      writes.push(done);
     }
-    await writing;
+    for (const w of writes) await w;
     const report: ImportReport = { mode, total, inserted: 0, updated: 0, rejected: bad.size, committed: false, errors: errors.sort((a, b) => a.row - b.row) };
     if (mode === 'all-or-nothing' && bad.size) throw new NotCommitted(report);
     if (deferred) await this.repo.flushCounts(tx, entity);
-    if (rebuild) await this.repo.rebuildIndexes(tx, rebuild);
+    if (load) await this.repo.rebuildIndexes(tx, load.indexes);
     else await this.repo.flushGin(tx, entity);
     await this.audit.write(tx, p, 'import', entity, null, null, { mode, total, inserted: n.inserted, updated: n.updated, rejected: bad.size, externalIds: written });
     return { ...report, ...n, committed: true };
   }
 
-  /** What a chunk's rows are checked against: foreign external ids, the places they name, the component categories. */
-  private async contextOf(tx: EntityManager, entity: RegistryEntity, scope: string | null, part: Pending[], hmacs: Map<string, number>, fail: RowContext['fail']): Promise<RowContext> {
-    const foreign = await this.repo.foreignExternalIds(tx, entity, part.map((x) => x.v.externalId), scope);
+  /**
+   * What a chunk's rows are checked against: foreign external ids (none in a table that was empty
+   * under the import's lock: `fresh`), the places they name, the component categories.
+   */
+  private async contextOf(
+    tx: EntityManager,
+    entity: RegistryEntity,
+    scope: string | null,
+    part: Pending[],
+    hmacs: Map<string, number>,
+    fail: RowContext['fail'],
+    fresh: boolean,
+  ): Promise<RowContext> {
+    const foreign = fresh ? new Set<string>() : await this.repo.foreignExternalIds(tx, entity, part.map((x) => x.v.externalId), scope);
     // Point of each row: its own, or its place's (people and organizations without one).
     const placeIds = [...new Set(part.filter((x) => x.v.lon == null && x.v.placeId).map((x) => x.v.placeId as number))];
     const places = new Map((await this.repo.places(tx, placeIds, scope)).map((pl) => [pl.id, pl]));

@@ -1,6 +1,6 @@
 import { residentIdCheckChar } from '@gc/contracts';
 import { startTestApp, type TestApp } from '@test/support/app';
-import { sqlClient } from '@test/support/db';
+import { sqlRows } from '@test/support/db';
 import { insertTinyTerritory } from '@test/support/registry-territory';
 
 const ID_FIRST = '32010419850307123';
@@ -12,14 +12,7 @@ describe('registry: places and people (real PostGIS)', () => {
   let admin: { authorization: string };
   let worker: { authorization: string };
   let operator: { authorization: string };
-  const sql = async (q: string, p: unknown[] = []) => {
-    const c = await sqlClient(t.url);
-    try {
-      return (await c.query(q, p)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = (q: string, p: unknown[] = []) => sqlRows(t.url, q, p);
 
   beforeAll(async () => {
     t = await startTestApp();
