@@ -9,8 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * deepest level needs no probe of the sizes where only shallower pieces are listed
  * (RegistryImportRepository.attributeAll). Emptied here, so the next import rebuilds it with them.
  */
-export class RegistryAttributionDepths1764004330000 implements MigrationInterface {
-  name = 'RegistryAttributionDepths1764004330000';
+export class RegistryAttributionDepths1764004600000 implements MigrationInterface {
+  name = 'RegistryAttributionDepths1764004600000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM registry_attribution_stamp`);
