@@ -14,5 +14,5 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/apps/api/assets ./apps/api/assets
 EXPOSE 3000
-# --max-semi-space-size: as scripts/start.mjs (bulk imports, see there).
+# The V8 flags of scripts/api-node-flags.json (npm start reads them there; see scripts/start.mjs).
 CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/api/apps/api/src/main.js"]

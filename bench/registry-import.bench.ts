@@ -204,9 +204,8 @@ async function main(): Promise<void> {
     await c.query(`TRUNCATE place RESTART IDENTITY CASCADE`);
     await c.query(`VACUUM ANALYZE place`);
 
-    // Ours: the API as its own process, the whole CSV in one upload into the empty table.
-    // With the V8 flag `npm start` and the Docker image give the API (scripts/start.mjs).
-    api = await startApi(db.url, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() });
+    // Ours: the API as its own process (as `npm start` runs it), the whole CSV in one upload into the empty table.
+    api = await startApi(db.url);
     const stats = await c
       .query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
       .then(() => c.query(`SELECT pg_stat_statements_reset()`))

@@ -11,6 +11,7 @@
  * Everything talks to 127.0.0.1 only. BENCH_SCALE (default 1) shrinks the data for quick runs.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -195,8 +196,9 @@ export const API_ENV = {
 /** The real API as a user starts it, on a free loopback port, with a bench admin. */
 export async function startApi(databaseUrl: string, env: Record<string, string> = {}): Promise<Server & { token: string }> {
   const port = await freePort();
+  // The V8 flags `npm start` and the Docker image give the API (scripts/api-node-flags.json), then
   // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to see where the API's time goes.
-  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...(JSON.parse(readFileSync(join(ROOT, 'scripts/api-node-flags.json'), 'utf8')) as string[]), ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/api/apps/api/src/main.js')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
