@@ -5,9 +5,10 @@
  * Targets: API rate ≥ 0.25x the pgbench rate, p99 < 50 ms, zero duplicates when 10% of requests
  * are retries (same key, same body).
  *
- * The API runs as its own process (node dist/api/apps/api/src/main.js, as a user starts it); the
- * load generator (autocannon) runs in this process, pgbench in its own. Both sides run twice,
- * alternating, and the median is compared.
+ * The API runs as its own process (node dist/api/apps/api/src/main.js with the flags `npm start`
+ * gives it); the load generator is wrk when installed (C, like pgbench; else autocannon in this
+ * process), pgbench runs in its own. Both sides warm up, then run twice, alternating, and the
+ * medians are compared; the peer's rows are deleted and vacuumed before each API run.
  *
  * Needs a PostgreSQL server with PostGIS (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  * and `pgbench` on PATH; the API must be built (node scripts/build.mjs api).
