@@ -33,8 +33,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   api_client: ['areas:read', 'events:read', 'events:create'],
 };
 
-export function permissionsOf(roles: readonly Role[]): Set<Permission> {
-  return new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
+const permissionSets = new Map<string, ReadonlySet<Permission>>();
+
+/** The permissions of a set of roles; one shared, read-only Set per combination (asked on every request). */
+export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
+  const key = roles.join(',');
+  let set = permissionSets.get(key);
+  if (!set) {
+    set = new Set(roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []));
+    permissionSets.set(key, set);
+  }
+  return set;
 }
 
 export interface LoginResponse {

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Pool, PoolClient } from 'pg';
 
 /** What pg keeps per connection about the statements it has prepared there. */
@@ -24,26 +24,120 @@ export function useNamedStatements(on: boolean): void {
   namedStatements = on;
 }
 
-export async function queryPrepared<T = Record<string, unknown>>(db: EntityManager, name: string, text: string, params: unknown[]): Promise<T[]> {
+/** Run a named statement on a connection; on 42P05 (the session already has it) mark it prepared and run again. */
+async function runNamed<T>(client: Tracked, name: string, text: string, params: unknown[]): Promise<T[]> {
+  try {
+    return (await client.query({ name, text, values: params })).rows as T[];
+  } catch (e) {
+    const parsed = client.connection?.parsedStatements;
+    if ((e as { code?: string }).code !== '42P05' || !parsed) throw e;
+    parsed[name] = text;
+    return (await client.query({ name, text, values: params })).rows as T[];
+  }
+}
+
+/**
+ * A lost connection must not be used again: an error without a SQLSTATE (the socket closed), a
+ * FATAL one (e.g. 57P01, the backend was terminated mid-statement) or a connection exception (08…).
+ * A statement error (ERROR) leaves the connection usable.
+ */
+function brokenBy(e: unknown): Error | undefined {
+  const { code, severity } = e as { code?: string; severity?: string };
+  return !code || severity === 'FATAL' || severity === 'PANIC' || code.startsWith('08') ? (e as Error) : undefined;
+}
+
+const poolOf = (db: EntityManager): Pool | undefined => (db.connection.driver as unknown as { master?: Pool }).master;
+
+export async function queryPrepared<T = Record<string, unknown>>(db: EntityManager | PinnedSession, name: string, text: string, params: unknown[]): Promise<T[]> {
+  if (db instanceof PinnedSession) return db.query<T>(name, text, params);
   if (db.queryRunner || !namedStatements) return db.query(text, params);
-  const pool = (db.connection.driver as unknown as { master?: Pool }).master;
+  const pool = poolOf(db);
   if (!pool) return db.query(text, params);
   const client = (await pool.connect()) as Tracked;
   let broken: Error | undefined;
   try {
-    try {
-      return (await client.query({ name, text, values: params })).rows as T[];
-    } catch (e) {
-      const parsed = client.connection?.parsedStatements;
-      if ((e as { code?: string }).code !== '42P05' || !parsed) throw e;
-      parsed[name] = text;
-      return (await client.query({ name, text, values: params })).rows as T[];
-    }
+    return await runNamed<T>(client, name, text, params);
   } catch (e) {
-    // a lost connection must not go back to the pool; a statement error leaves it usable
-    if (!(e as { code?: string }).code) broken = e as Error;
+    broken = brokenBy(e);
     throw e;
   } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Pool connections KEPT by one hot path (the intake's group commit) between its statements, for
+ * named statements in autocommit. Why not take one from the pool each time: pg-pool hands over
+ * even an idle connection only on a later tick (process.nextTick, then a promise), after every
+ * microtask queued before it. In a group commit those are the answers to the batch that just
+ * committed (their views, serialisation and socket writes, ~0.5 ms for a batch of four), so the
+ * next batch reached the database only after them. With a kept connection, the next batch's
+ * statement is written to the socket synchronously, before those answers are built.
+ *
+ * It keeps as many connections as were ever busy at once (the group commit's slots). A connection
+ * that broke goes back to the pool to be discarded; `close()` (at shutdown, before the pool ends:
+ * pg-pool's end() waits for every connection lent out) gives the rest back. On a single-session
+ * database (PGlite) nothing is kept: statements run unnamed, as queryPrepared runs them.
+ */
+export class PinnedSession {
+  private readonly idle: Tracked[] = [];
+  /** our 'error' listener on each kept connection (pg-pool listens only while a connection is in the pool) */
+  private readonly listeners = new Map<Tracked, (e: Error) => void>();
+  private closed = false;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async query<T = Record<string, unknown>>(name: string, text: string, params: unknown[]): Promise<T[]> {
+    const db = this.dataSource.manager;
+    const pool = poolOf(db);
+    if (this.closed || !namedStatements || !pool) return queryPrepared<T>(db, name, text, params);
+    // an idle kept connection is used at once, in this tick (see above)
+    const client = this.idle.pop() ?? this.keep((await pool.connect()) as Tracked);
+    let broken: Error | undefined;
+    try {
+      return await runNamed<T>(client, name, text, params);
+    } catch (e) {
+      broken = brokenBy(e);
+      throw e;
+    } finally {
+      if (broken || this.closed) this.giveBack(client, broken);
+      else this.idle.push(client);
+    }
+  }
+
+  /** Give the kept connections back to the pool (those in use, when their statement ends). */
+  close(): void {
+    this.closed = true;
+    for (const c of this.idle.splice(0)) this.giveBack(c);
+  }
+
+  /** Connections kept and not in use (for tests). */
+  get kept(): number {
+    return this.idle.length;
+  }
+
+  /**
+   * A connection lent by the pool is ours to watch: if the server ends it while it waits here, pg
+   * emits 'error' on it, and with no listener that would end the process. It goes back to the pool
+   * as broken. (While a statement runs, that statement fails and `query` gives it back.)
+   */
+  private keep(client: Tracked): Tracked {
+    const onError = (e: Error) => {
+      const k = this.idle.indexOf(client);
+      if (k >= 0) {
+        this.idle.splice(k, 1);
+        this.giveBack(client, e);
+      }
+    };
+    this.listeners.set(client, onError);
+    client.on('error', onError);
+    return client;
+  }
+
+  private giveBack(client: Tracked, broken?: Error): void {
+    const onError = this.listeners.get(client);
+    if (onError) client.removeListener('error', onError);
+    this.listeners.delete(client);
     client.release(broken);
   }
 }

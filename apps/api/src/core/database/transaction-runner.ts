@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PinnedSession } from './prepared-query';
 
 /**
  * Runs a unit of work in one transaction. Services decide what belongs in it;
@@ -47,6 +48,11 @@ export class TransactionRunner {
       throw e;
     }
     return { manager: qr.manager, release };
+  }
+
+  /** Connections kept by one hot path between its autocommit statements (see PinnedSession); close() it at shutdown. */
+  pinnedSession(): PinnedSession {
+    return new PinnedSession(this.dataSource);
   }
 
   get manager(): EntityManager {

@@ -19,9 +19,14 @@ export interface LocatedArea {
  * `locateWithChain` and the single-statement event intake.
  */
 export function deepestAreaAt(point: string, at: string): string {
-  return `area_part p JOIN area a ON a.id = p.area_id
+  // Each covering piece (GiST) then its area by primary key: OFFSET 0 keeps the planner from
+  // hashing the whole area table instead, which it picks when the table looks small, and which the
+  // event intake statement then did once per event.
+  return `area_part p CROSS JOIN LATERAL (
+      SELECT a.id, a.code, a.name, a.level, a.path, a.version_id FROM area a
+       WHERE a.id = p.area_id AND a.valid_from IS NOT NULL AND a.valid_from <= ${at} AND (a.valid_to IS NULL OR a.valid_to > ${at})
+      OFFSET 0) a
     WHERE p.geom && ${point} AND ST_Covers(p.geom, ${point})
-      AND a.valid_from IS NOT NULL AND a.valid_from <= ${at} AND (a.valid_to IS NULL OR a.valid_to > ${at})
     ORDER BY nlevel(a.path) DESC, a.code
     LIMIT 1`;
 }

@@ -6,7 +6,7 @@ export interface Principal {
   id: number;
   name: string;
   roles: Role[];
-  permissions: Set<Permission>;
+  permissions: ReadonlySet<Permission>;
   /** Jurisdiction area code; '*' is the whole territory. */
   jurisdiction: string;
   /** ltree path of the jurisdiction; null means no restriction (the whole territory). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { distance } from '@turf/turf';
 import type { EntityManager } from 'typeorm';
 import type { EventSource, EventState, Urgency } from '@gc/contracts';
@@ -6,6 +6,7 @@ import { toWgs84, type InputCrs } from '@gc/geo';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
 import { GroupCommit } from '../../core/database/group-commit';
+import type { PinnedSession } from '../../core/database/prepared-query';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import { maskPhone } from '../../core/security/pii-crypto';
@@ -80,8 +81,10 @@ function mayDuplicate(a: IntakeInsert, b: IntakeInsert, metres: number): boolean
  * No usable location: state `unplaced`.
  */
 @Injectable()
-export class EventIntakeService {
+export class EventIntakeService implements OnModuleDestroy {
   private readonly settings: IntakeSettings;
+  /** the connection(s) the intake batches keep (one per slot) */
+  private readonly session: PinnedSession;
   private readonly batches: GroupCommit<IntakeInsert, IntakeOutcome>;
 
   constructor(
@@ -97,11 +100,16 @@ export class EventIntakeService {
   ) {
     const dup = config.DUPLICATE_RADIUS_M > 0 ? { metres: config.DUPLICATE_RADIUS_M, hours: config.DUPLICATE_WINDOW_HOURS } : null;
     this.settings = { dup, notes: { outside: UNPLACED_OUTSIDE, noLocation: UNPLACED_NO_LOCATION } };
-    this.batches = new GroupCommit((items) => this.repo.intake(this.tx.manager, items, this.settings), {
+    this.session = tx.pinnedSession();
+    this.batches = new GroupCommit((items) => this.repo.intake(this.session, items, this.settings), {
       slots: config.INTAKE_BATCH_SLOTS,
       maxBatch: config.INTAKE_BATCH_MAX,
       apart: (a, b) => sameKey(a, b) || sameExternalId(a, b) || (dup !== null && mayDuplicate(a, b, dup.metres)),
     });
+  }
+
+  onModuleDestroy(): void {
+    this.session.close();
   }
 
   /**
@@ -145,21 +153,21 @@ export class EventIntakeService {
     }
     if (!out.event) return this.replay(p, idempotency!);
     this.tailer.committedLocally();
-    const { logId, logAt, logNote, logData, ...event } = out.event;
+    const event = out.event; // also carries logId, logAt, …: toDetail reads only event fields
     const first: TimelineEntry = {
-      id: logId,
-      at: logAt as unknown as string,
+      id: event.logId,
+      at: event.logAt as unknown as string,
       actor: p.name,
       actorKind: p.kind,
       action: 'report',
       from: null,
       to: event.state,
-      note: logNote,
+      note: event.logNote,
       lon: event.lon,
       lat: event.lat,
       department: null,
       attachments,
-      data: logData,
+      data: event.logData,
     };
     return toDetail(event, [first], [], actionsFor(p, event.state, event.departmentId));
   }

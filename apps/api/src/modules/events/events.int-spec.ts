@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '@test/support/app';
 import { insertEventTerritory, sql } from '@test/support/event-territory';
 import { EscalationService } from './escalation.service';
-import { EventsRepository } from './events.repository';
+import { EventsRepository, eventSummarySql } from './events.repository';
 
 type H = { authorization: string };
 
@@ -67,7 +67,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(JSON.stringify(got.json())).not.toContain('12345678');
   });
 
-  it('builds the same summary in SQL (event_summary, the outbox payload of intake) as the API does (toSummary)', async () => {
+  it('builds the same summary in SQL (eventSummarySql, the outbox payload of intake) as the API does (toSummary)', async () => {
     const fresh = (await post('/api/events', operator, { title: '新', category: 'exposed_rubbish', ...west })).json();
     const unplaced = (await post('/api/events', operator, { title: '无位置', category: 'noise' })).json();
     const yellow = (await post('/api/events', operator, { title: '将逾期', category: 'noise', ...east })).json();
@@ -83,7 +83,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     const ids = [fresh.id, unplaced.id, yellow.id, red.id, sent.id, closed.id];
     const fromSql = await sql<{ id: string; s: Record<string, unknown> }>(
       t.url,
-      `SELECT e.id, event_summary(e, c.name, g.name, d.code) AS s FROM event e JOIN event_category c ON c.code = e.category_code
+      `SELECT e.id, ${eventSummarySql('e', { category: 'c.name', grid: 'g.name', department: 'd.code' })} AS s FROM event e JOIN event_category c ON c.code = e.category_code
          LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id WHERE e.id = ANY($1)`,
       [ids],
     );

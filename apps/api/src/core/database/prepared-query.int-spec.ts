@@ -1,0 +1,83 @@
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { embeddedTestDatabase, freshDatabaseUrl } from '@test/support/db';
+import { dataSourceOptions } from './data-source-options';
+import { PinnedSession, useNamedStatements } from './prepared-query';
+
+/** The connection the event intake keeps between its batches (PinnedSession), against PostgreSQL. */
+describe('PinnedSession', () => {
+  const embedded = embeddedTestDatabase();
+  let ds: DataSource;
+  let pool: Pool;
+  const pidSql = 'SELECT pg_backend_pid() AS pid, $1::int AS n';
+
+  beforeAll(async () => {
+    ds = new DataSource(dataSourceOptions(await freshDatabaseUrl(), 3));
+    await ds.initialize();
+    // as DatabaseModule sets it: no named statements on a single-session database
+    useNamedStatements(!embedded);
+    pool = (ds.driver as unknown as { master: Pool }).master;
+  });
+
+  afterAll(async () => {
+    // ends only when every connection lent by the pool is back (pg-pool's end waits for them)
+    await ds?.destroy();
+    useNamedStatements(true);
+  });
+
+  it('keeps one connection: every statement after the first is written to it in the same tick, without asking the pool', async () => {
+    const s = new PinnedSession(ds);
+    const connect = jest.spyOn(pool, 'connect');
+    try {
+      const [first] = await s.query<{ pid: number; n: number }>('pin_test', pidSql, [0]);
+      expect(first.n).toBe(0);
+      if (embedded) return; // nothing is kept there: each statement runs unnamed through the pool
+      expect(connect).toHaveBeenCalledTimes(1);
+      expect(s.kept).toBe(1);
+      for (let i = 1; i <= 5; i++) {
+        const pending = s.query<{ pid: number; n: number }>('pin_test', pidSql, [i]);
+        // already on its way: the kept connection left the idle list synchronously
+        expect(s.kept).toBe(0);
+        const [row] = await pending;
+        expect(row).toEqual({ pid: first.pid, n: i });
+      }
+      expect(connect).toHaveBeenCalledTimes(1);
+    } finally {
+      connect.mockRestore();
+      s.close();
+    }
+    expect(s.kept).toBe(0);
+    expect(pool.totalCount - pool.idleCount).toBe(0); // given back
+  });
+
+  it('after the server ends its connection (idle or mid-statement), the next statement gets a new one and the process lives on', async () => {
+    if (embedded) return;
+    const s = new PinnedSession(ds);
+    try {
+      const [{ pid }] = await s.query<{ pid: number }>('pin_test', pidSql, [1]);
+      // idle: the server ends it; pg emits 'error' on the connection, which must not go unhandled
+      await ds.query('SELECT pg_terminate_backend($1)', [pid]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(s.kept).toBe(0);
+      const [{ pid: second }] = await s.query<{ pid: number }>('pin_test', pidSql, [2]);
+      expect(second).not.toBe(pid);
+      // mid-statement: that statement fails, the one after it runs on a new connection
+      const slow = s.query('pin_sleep', 'SELECT pg_sleep(5), $1::int', [1]);
+      await new Promise((r) => setTimeout(r, 200));
+      await ds.query('SELECT pg_terminate_backend($1)', [second]);
+      await expect(slow).rejects.toThrow();
+      const [{ pid: third }] = await s.query<{ pid: number }>('pin_test', pidSql, [3]);
+      expect(third).not.toBe(second);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('after close, statements still run, through the pool, and nothing is kept', async () => {
+    const s = new PinnedSession(ds);
+    s.close();
+    const [row] = await s.query<{ n: number }>('pin_test', pidSql, [7]);
+    expect(row.n).toBe(7);
+    expect(s.kept).toBe(0);
+  });
+});
