@@ -151,7 +151,7 @@ export class EventIntakeService implements OnModuleDestroy {
     if (!out.allowed) {
       throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction, grid: out.locatedGrid });
     }
-    if (!out.event) return this.replay(p, idempotency!);
+    if (!out.event) return this.replay(p, idempotency!, out.prior);
     this.tailer.committedLocally();
     const event = out.event; // also carries logId, logAt, …: toDetail reads only event fields
     const first: TimelineEntry = {
@@ -173,8 +173,8 @@ export class EventIntakeService implements OnModuleDestroy {
   }
 
   /** The key was claimed by an earlier request: the same body gets that event, another body is a 409. */
-  private async replay(p: Principal, key: { principal: string; key: string; hash: string }): Promise<EventDetail> {
-    const prior = await this.idempotency.stored(this.tx.manager, key.principal, key.key);
+  private async replay(p: Principal, key: { principal: string; key: string; hash: string }, seen: IntakeOutcome['prior']): Promise<EventDetail> {
+    const prior = seen ?? (await this.idempotency.stored(this.tx.manager, key.principal, key.key));
     if (!prior || prior.hash !== key.hash) {
       throw new AppException('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was already used with a different request', { header: 'idempotency-key' });
     }

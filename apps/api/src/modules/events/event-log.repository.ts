@@ -35,6 +35,10 @@ export interface TimelineEntry {
   data: Record<string, unknown>;
 }
 
+/** A log entry as TimelineEntry reads it, from `event_transition` (no alias). */
+export const TIMELINE_COLUMNS = `id::int, at, actor_name AS actor, actor_kind AS "actorKind", action, from_state AS "from", to_state AS "to", note,
+  ST_X(geom) AS lon, ST_Y(geom) AS lat, department_code AS department, attachments, data`;
+
 /** The append-only transition log and the idempotency store. */
 @Injectable()
 export class EventLogRepository {
@@ -52,9 +56,7 @@ export class EventLogRepository {
     return queryPrepared<TimelineEntry>(
       db,
       'event_timeline',
-      `SELECT id::int, at, actor_name AS actor, actor_kind AS "actorKind", action, from_state AS "from", to_state AS "to", note,
-              ST_X(geom) AS lon, ST_Y(geom) AS lat, department_code AS department, attachments, data
-         FROM event_transition WHERE event_id = $1 ORDER BY id`,
+      `SELECT ${TIMELINE_COLUMNS} FROM event_transition WHERE event_id = $1 ORDER BY id`,
       [eventId],
     );
   }

@@ -4,10 +4,8 @@ import { TransactionRunner } from '../../core/database/transaction-runner';
 import { notFound } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { actionsFor, viewerOf } from './event-access';
-import { EventLogRepository } from './event-log.repository';
 import { toDetail, toSummary, type EventDetail } from './event-view';
 import { EventsRepository, type EventFilter } from './events.repository';
-import { SummonsRepository } from './summons.repository';
 import { onTimeRate } from './working-time';
 
 /** Reads, always through the caller's jurisdiction (outside it: 404) and department. */
@@ -16,16 +14,12 @@ export class EventQueryService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: EventsRepository,
-    private readonly log: EventLogRepository,
-    private readonly summons: SummonsRepository,
   ) {}
 
   async get(p: Principal, id: number): Promise<EventDetail> {
-    const db = this.tx.manager;
-    const row = await this.repo.get(db, id, viewerOf(p));
-    if (!row) throw notFound('event', id);
-    const [timeline, summons] = await Promise.all([this.log.timeline(db, id), this.summons.forEvent(db, id)]);
-    return toDetail(row, timeline, summons, actionsFor(p, row.state, row.departmentId));
+    const d = await this.repo.detail(this.tx.manager, id, viewerOf(p));
+    if (!d) throw notFound('event', id);
+    return toDetail(d.row, d.timeline, d.summons, actionsFor(p, d.row.state, d.row.departmentId));
   }
 
   async list(p: Principal, f: EventFilter) {

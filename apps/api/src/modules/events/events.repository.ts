@@ -6,6 +6,8 @@ import { deepestAreaAt } from '../areas/area-lookup.repository';
 import { auditInsertFrom } from '../audit/audit.repository';
 import { inScope } from '../auth/scope';
 import { changeInsertFrom } from '../live/change-feed.repository';
+import { TIMELINE_COLUMNS, type TimelineEntry } from './event-log.repository';
+import { summonsJsonFor, type SummonsRow } from './summons.repository';
 import { OPEN_STATES } from './event-workflow.rules';
 
 export interface EventRow {
@@ -147,6 +149,16 @@ const DEPT_FILTER = `($2::bigint IS NULL OR e.department_id = $2 OR EXISTS (
 /** One event by id ($3) as a viewer sees it (EventsRepository.get). */
 const GET_SQL = `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}`;
 
+/**
+ * A case as GET /api/events/{id} shows it, in ONE statement (named, prepared): the event as the
+ * viewer may see it ($1 scope, $2 department, $3 id), its timeline and its summonses, each as one
+ * json value (three round trips and a ~50-column row before).
+ */
+const DETAIL_SQL = `SELECT row_to_json(x)::text AS event,
+    (SELECT coalesce(json_agg(t ORDER BY t.id), '[]'::json) FROM (SELECT ${TIMELINE_COLUMNS} FROM event_transition WHERE event_id = x.id) t)::text AS timeline,
+    ${summonsJsonFor('x.id')}::text AS summons
+  FROM (${GET_SQL}) x`;
+
 /** What live intake writes; the deadline applies only when the point lands in a grid. */
 export interface IntakeInsert {
   title: string;
@@ -185,6 +197,8 @@ export interface IntakeOutcome {
   locatedGrid: string | null;
   /** the Idempotency-Key was claimed by this request (false: an earlier request holds it, nothing was written) */
   claimed: boolean;
+  /** not claimed: the earlier request's hash and stored answer, when the statement saw them (null: read them) */
+  prior: { hash: string; response: unknown } | null;
   event: (EventRow & { logId: number; logAt: Date; logNote: string | null; logData: Record<string, unknown> }) | null;
 }
 
@@ -283,10 +297,15 @@ const INTAKE_SQL = `WITH inp AS (
   -- The new events as COLUMNS reads them, their names from sm (a new event has no department yet),
   -- each as ONE json column: pg builds a result object per row from its column list, and for ~50
   -- columns that cost the API more CPU (~60 µs a batch, dictionary-mode objects) than JSON.parse.
-  SELECT ok.i, ok.allowed, ok.grid_code AS "locatedGrid",
-         EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key) AS claimed,
+  -- A key an earlier request holds: its hash and answer come back too (a retry needs no second
+  -- read), when this statement's snapshot sees that request (else the caller reads it).
+  SELECT ok.i, ok.allowed, ok.grid_code AS "locatedGrid", cl.claimed, pk.request_hash AS "priorHash", pk.response::text AS "priorResponse",
          CASE WHEN x.in_i IS NULL THEN NULL ELSE row_to_json(x)::text END AS event
-    FROM ok LEFT JOIN (
+    FROM ok CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key) AS claimed) cl
+    LEFT JOIN LATERAL (SELECT k.request_hash, k.response FROM idempotency_key k
+                        WHERE ok.idem_key IS NOT NULL AND ok.allowed AND NOT cl.claimed AND k.principal = ok.idem_principal AND k.key = ok.idem_key
+                        OFFSET 0) pk ON true -- OFFSET 0: by primary key per item, never a hash of the whole table
+    LEFT JOIN (
       SELECT e.in_i, ${COLUMNS}, tr.id::int AS "logId", tr.at AS "logAt", tr.note AS "logNote", tr.data AS "logData"
         FROM sm e JOIN tr ON tr.event_id = e.id
        CROSS JOIN LATERAL (SELECT e.in_category_name AS name, e.in_category_name_en AS name_en) c
@@ -297,11 +316,19 @@ const INTAKE_SQL = `WITH inp AS (
 /** EventRow's time columns (and the log entry's): JSON has them as ISO text. */
 const TIME_FIELDS = ['stageStartedAt', 'warnAt', 'dueAt', 'escalatedAt', 'reportedAt', 'createdAt', 'updatedAt', 'closedAt', 'logAt'] as const;
 
-/** An intake result's `event` column (row_to_json of COLUMNS and the log entry) as `get` returns a row: times as Date. */
-function intakeEvent(json: string): NonNullable<IntakeOutcome['event']> {
+/** row_to_json of COLUMNS (and, from intake, the log entry) as `get` returns the row: times as Date. */
+function eventFromJson<T = EventRow>(json: string): T {
   const e = JSON.parse(json) as Record<string, unknown>;
   for (const k of TIME_FIELDS) if (typeof e[k] === 'string') e[k] = new Date(e[k] as string);
-  return e as unknown as NonNullable<IntakeOutcome['event']>;
+  return e as unknown as T;
+}
+
+/** A summons from its json: times as Date, as SummonsRepository.forEvent returns them. */
+function summonsFromJson(s: SummonsRow): SummonsRow {
+  s.createdAt = new Date(s.createdAt);
+  s.dueAt = new Date(s.dueAt);
+  for (const d of s.departments) if (d.reportedAt) d.reportedAt = new Date(d.reportedAt);
+  return s;
 }
 
 /** One item of INTAKE_SQL's `$1`, its keys the statement's record columns. */
@@ -393,8 +420,14 @@ export class EventsRepository {
       s.notes.noLocation,
     ]);
     return rows.map((row) => {
-      const r = row as { allowed: boolean; locatedGrid: string | null; claimed: boolean; event: string | null };
-      return { allowed: r.allowed, locatedGrid: r.locatedGrid, claimed: r.claimed, event: r.event === null ? null : intakeEvent(r.event) };
+      const r = row as { allowed: boolean; locatedGrid: string | null; claimed: boolean; priorHash: string | null; priorResponse: string | null; event: string | null };
+      return {
+        allowed: r.allowed,
+        locatedGrid: r.locatedGrid,
+        claimed: r.claimed,
+        prior: r.priorHash === null ? null : { hash: r.priorHash, response: r.priorResponse === null ? null : JSON.parse(r.priorResponse) },
+        event: r.event === null ? null : eventFromJson<NonNullable<IntakeOutcome['event']>>(r.event),
+      };
     });
   }
 
@@ -408,6 +441,14 @@ export class EventsRepository {
   async get(db: EntityManager, id: number, v: Viewer, lock = false): Promise<EventRow | undefined> {
     const rows = await queryPrepared<EventRow>(db, lock ? 'event_get_lock' : 'event_get', lock ? GET_SQL + ' FOR UPDATE OF e' : GET_SQL, [v.scopePath, v.departmentId, id]);
     return rows[0];
+  }
+
+  /** The case as the viewer may see it with its timeline and summonses, in one statement (DETAIL_SQL). */
+  async detail(db: EntityManager, id: number, v: Viewer): Promise<{ row: EventRow; timeline: TimelineEntry[]; summons: SummonsRow[] } | undefined> {
+    const [r] = await queryPrepared<{ event: string; timeline: string; summons: string }>(db, 'event_detail', DETAIL_SQL, [v.scopePath, v.departmentId, id]);
+    if (!r) return undefined;
+    const timeline = JSON.parse(r.timeline) as TimelineEntry[];
+    return { row: eventFromJson(r.event), timeline, summons: (JSON.parse(r.summons) as SummonsRow[]).map(summonsFromJson) };
   }
 
   async list(db: EntityManager, v: Viewer, f: EventFilter): Promise<EventRow[]> {

@@ -23,6 +23,21 @@ export interface SummonsRow {
   departments: SummonsDepartmentRow[];
 }
 
+/**
+ * An event's summonses as SummonsRow reads them, each with its departments, as ONE json value
+ * (for the single-statement case read, EventsRepository.detail); `eventId`: a SQL expression.
+ */
+export function summonsJsonFor(eventId: string): string {
+  return `(SELECT coalesce(json_agg(s ORDER BY s.id), '[]'::json) FROM (
+      SELECT s.id::int, s.event_id::int AS "eventId", s.created_at AS "createdAt", s.created_by AS "createdBy",
+             s.report_within_minutes AS "reportWithinMinutes", s.due_at AS "dueAt", s.note,
+             (SELECT coalesce(json_agg(sd ORDER BY sd.code), '[]'::json) FROM (
+                SELECT sd.summons_id::int AS "summonsId", sd.department_id::int AS "departmentId", d.code, d.name,
+                       sd.reported_at AS "reportedAt", sd.reported_by AS "reportedBy", sd.note
+                  FROM summons_department sd JOIN department d ON d.id = sd.department_id WHERE sd.summons_id = s.id) sd) AS departments
+        FROM summons s WHERE s.event_id = ${eventId}) s)`;
+}
+
 @Injectable()
 export class SummonsRepository {
   async insert(tx: EntityManager, s: { eventId: number; createdBy: string; minutes: number; note: string | null; departmentIds: number[] }): Promise<number> {
