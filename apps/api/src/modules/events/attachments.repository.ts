@@ -44,7 +44,7 @@ export class AttachmentsRepository {
         WHERE a.id = $1
           AND ((a.uploaded_by_kind = $2 AND a.uploaded_by_id = $3)
                OR EXISTS (SELECT 1 FROM event_transition t JOIN event e ON e.id = t.event_id
-                           WHERE t.attachments @> jsonb_build_array(jsonb_build_object('url', $4::text)) AND ${inScope('e.area_path', '$5')}))`,
+                           WHERE t.attachments <> '[]'::jsonb AND t.attachments @> jsonb_build_array(jsonb_build_object('url', $4::text)) AND ${inScope('e.area_path', '$5')}))`,
       [id, who.kind, who.id, url, who.scopePath],
     );
     return row;

@@ -20,8 +20,18 @@ export function mayApply(p: Principal, rule: Rule, caseDepartmentId: number | nu
   return true;
 }
 
+/** legalActions per (roles, department relation, state): the answer depends on nothing else, and every case view asks. */
+const actionSets = new Map<string, EventAction[]>();
+
 export function actionsFor(p: Principal, state: EventState, caseDepartmentId: number | null): EventAction[] {
-  return legalActions(state, (rule) => mayApply(p, rule, caseDepartmentId));
+  // mayApply reads the permissions (from the roles), the roles, and for department staff whether the case is theirs
+  const key = `${p.roles.join(',')}|${departmentOnly(p) ? (caseDepartmentId === p.departmentId ? 'own' : 'other') : 'any'}|${state}`;
+  let actions = actionSets.get(key);
+  if (!actions) {
+    actions = legalActions(state, (rule) => mayApply(p, rule, caseDepartmentId));
+    if (actionSets.size < 10_000) actionSets.set(key, actions);
+  }
+  return actions.slice();
 }
 
 /** Is the area path inside the caller's jurisdiction? (ltree `<@` in TypeScript, for a path we already hold) */

@@ -5,15 +5,28 @@ import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { EventLogRepository } from './event-log.repository';
 
-/** Stable JSON (sorted keys) so the same body always hashes the same. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+/**
+ * Stable JSON (sorted keys, undefined members left out) so the same body always hashes the same.
+ * Stored hashes depend on this exact text: the spec pins it. Built by concatenation (no arrays
+ * per level): it runs on every write that carries an Idempotency-Key.
+ */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + (canonical(v[i]) ?? '');
+    return s + ']';
+  }
   if (v && typeof v === 'object' && !(v instanceof Date)) {
-    return `{${Object.keys(v as object)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).sort();
+    let s = '{';
+    let first = true;
+    for (const k of keys) {
+      if (o[k] === undefined) continue;
+      s += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(o[k]);
+      first = false;
+    }
+    return s + '}';
   }
   return JSON.stringify(v);
 }
