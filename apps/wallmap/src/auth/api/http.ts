@@ -25,6 +25,19 @@ let lastEnd: SessionEnd | null = null;
 
 export const getSession = () => current;
 export const sessionEnd = () => lastEnd;
+
+/**
+ * Which sign-in the current session belongs to (refreshes keep it). An answer to a request sent
+ * for an earlier sign-in (a 401 for a token signed out elsewhere, a failed refresh, a socket of
+ * that session) must not end the session of a later one.
+ */
+let signIn = 0;
+export const currentSignIn = () => signIn;
+
+/** End the session of sign-in `of` (as `ended`), unless another sign-in has replaced it since. */
+export function endSession(of: number): void {
+  if (of === signIn) setSession(null);
+}
 export function setSession(s: Session | null, end: SessionEnd = 'ended'): void {
   // Already ended: the first reason stands (signing out here also ends the socket, whose handler
   // then finds no session to refresh and would otherwise call it ended by the server).
@@ -61,11 +74,13 @@ let refreshing: Promise<boolean> | null = null;
 export function refreshSession(): Promise<boolean> {
   const s = current;
   if (!s) return Promise.resolve(false);
+  const of = signIn;
   refreshing ??= (async () => {
     try {
       const res = await raw('POST', '/api/auth/refresh', { refreshToken: s.refreshToken });
       if (!res.ok) return false;
       const r = (await res.json()) as LoginResponse;
+      if (of !== signIn) return false; // signed in again meanwhile: that session stands
       setSession(sessionFromLogin({ ...r, user: r.user ?? s.user }, Date.now()));
       return true;
     } catch {
@@ -79,9 +94,10 @@ export function refreshSession(): Promise<boolean> {
 
 /** A JSON request with the bearer token; one refresh-and-retry on 401. */
 export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const of = signIn;
   let res = await raw(method, url, body, current?.accessToken);
   if (res.status === 401 && current && (await refreshSession())) res = await raw(method, url, body, current?.accessToken);
-  if (res.status === 401 && url !== '/api/auth/login') setSession(null);
+  if (res.status === 401 && url !== '/api/auth/login') endSession(of);
   const data = await parse(res);
   if (!res.ok) {
     const e = (data ?? {}) as { code?: string; message?: string; details?: unknown };
@@ -108,6 +124,7 @@ export async function signOut(): Promise<void> {
 export async function login(username: string, password: string): Promise<Session> {
   const r = await api<LoginResponse>('POST', '/api/auth/login', { username, password });
   const s = sessionFromLogin(r, Date.now());
+  signIn++;
   setSession(s);
   return s;
 }

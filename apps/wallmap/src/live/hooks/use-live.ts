@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { CHANGE_TYPES, LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type LiveMessage, type ServerToClientEvents } from '@gc/contracts';
-import { api, getSession, refreshSession, setSession } from '../../auth/api/http';
+import { api, currentSignIn, endSession, getSession, refreshSession } from '../../auth/api/http';
 import { connectionStatus, type ConnectionStatus } from '../state/connection';
 
 const PAGE = 500;
@@ -61,10 +61,11 @@ export function useLive(enabled: boolean, lastSeq: () => number, apply: (m: Live
     // The server ends a socket when its token expires or its session is signed out, and refuses a
     // handshake with a stale token; socket.io does not retry either by itself. With a session that
     // can still be refreshed, reconnect (the catch-up by seq follows); otherwise back to sign-in.
+    const of = currentSignIn(); // this socket's sign-in: a later one is not ended by it
     const renew = () =>
       void refreshSession().then((ok) => {
         if (ok) socket.connect();
-        else setSession(null);
+        else endSession(of);
       });
     socket.on('disconnect', (reason) => {
       update(reason !== 'io client disconnect');
