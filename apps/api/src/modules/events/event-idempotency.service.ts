@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as sha } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppException } from '../../core/http/app-exception';
@@ -46,7 +46,7 @@ export class EventIdempotencyService {
 
   /** SHA-256 of the canonical JSON of the request (route and body). */
   hash(request: unknown): string {
-    return createHash('sha256').update(canonical(request)).digest('hex');
+    return sha('sha256', canonical(request), 'hex');
   }
 
   /** The stored claim for a key (hash and response), for a replay after a single-statement write. */
