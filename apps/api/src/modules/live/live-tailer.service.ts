@@ -29,6 +29,8 @@ export const PASS_GAP_MS = 25;
 export interface LiveSink {
   /** Deliver one change to the local sockets that may see it (called in seq order). */
   deliver(message: LiveMessage): void;
+  /** Whether any socket is connected here (none: the tailer only moves its cursor). */
+  listening(): boolean;
 }
 
 /**
@@ -115,7 +117,19 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
         // New seqs are visible now: the other processes may read them.
         if (pass.numbered > 0) this.bus.publish();
         if (pass.busy) this.retrySoon();
-        const batch = await this.repo.since(this.dataSource.manager, this.lastSeen, TAIL_BATCH, null);
+        // No socket here (an intake-only process, or no wall open): move the cursor to the
+        // latest seq instead of reading the rows. Checked after the read, in the same tick as
+        // the move: a socket that joined meanwhile gets the rows read the usual way, and one
+        // that joins later gets a hello at or past this seq and catches up by seq from there.
+        if (this.sink && !this.sink.listening()) {
+          const latest = await this.repo.latest(this.dataSource.manager);
+          if (!this.sink.listening()) {
+            this.lastSeen = Math.max(this.lastSeen ?? 0, latest);
+            backlog = false;
+            continue;
+          }
+        }
+        const batch = await this.repo.since(this.dataSource.manager, this.lastSeen!, TAIL_BATCH, null);
         for (const m of batch) {
           this.lastSeen = m.seq;
           this.sink?.deliver(m);

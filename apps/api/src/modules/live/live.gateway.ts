@@ -139,8 +139,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
   /** Called by the tailer in seq order: every ancestor area's room plus the whole territory (one copy per socket). */
   deliver(m: LiveMessage): void {
     // socket.io encodes a message before it looks for receivers: with no socket here, skip it.
-    if (!this.nsp || this.nsp.sockets.size === 0) return;
-    this.nsp.to(roomsForChange(m.areaPath)).emit(m.type, m);
+    if (!this.listening()) return;
+    this.nsp!.to(roomsForChange(m.areaPath)).emit(m.type, m);
+  }
+
+  listening(): boolean {
+    return !!this.nsp && this.nsp.sockets.size > 0;
   }
 
   @SubscribeMessage('subscribe')

@@ -195,6 +195,25 @@ describe('live push: /live socket and GET /api/changes (real PostGIS, real socke
     expect(applied.map((m) => m.id)).toEqual(['1', '2', '11', '13', '15', '99']);
   });
 
+  it('with no socket connected the tailer only moves its cursor (reads no rows); a socket that connects then misses nothing', async () => {
+    const since = jest.spyOn(feed, 'since');
+    try {
+      const quiet = [await append({ areaPath: A.gridPath, entityId: 201 }), await append({ areaPath: B.gridPath, entityId: 202 })];
+      await new Promise((r) => setTimeout(r, 400)); // past a pass and a poll
+      expect(since).not.toHaveBeenCalled();
+      const c = await live(tokens.admin);
+      expect(c.hello.latest).toBeGreaterThanOrEqual(quiet[1]);
+      const next = await append({ areaPath: A.gridPath, entityId: 203 });
+      await c.until((r) => r.some((m) => m.seq === next));
+      expect(since).toHaveBeenCalled();
+      // the two written while nobody listened are there by seq (what the wall's catch-up asks for)
+      const page = await c.socket.emitWithAck('since', { seq: quiet[0] - 1 });
+      expect(bySeqs(page.changes)).toEqual([...quiet, next]);
+    } finally {
+      since.mockRestore();
+    }
+  });
+
   it('pushes nothing and consumes no seq for a transaction that rolled back', async () => {
     const c = await live(tokens.admin);
     const latestBefore = await feed.latest(ds.manager);
