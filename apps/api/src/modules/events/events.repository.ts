@@ -243,15 +243,17 @@ const INTAKE_SQL = `WITH inp AS (
         lon float8, lat float8, address text, reporter_name text, reporter_phone text, stage text, limit_minutes int,
         warn_at timestamptz, due_at timestamptz, external_source text, external_id text, actor_kind text, actor_id bigint,
         actor_name text, attachments jsonb, scope_path ltree, idem_principal text, idem_key text, idem_hash text, request_id text)),
+  -- new_id: the event id an allowed item will have (this CTE is evaluated once, so once per item);
+  -- the sequence by a constant (a regclass resolved when the statement is prepared).
   ok AS (
-    SELECT inp.*, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
-           (inp.g IS NULL OR inp.scope_path IS NULL OR coalesce(loc.path <@ inp.scope_path, false)) AS allowed
-      FROM inp LEFT JOIN LATERAL (SELECT a.id, a.code, a.path FROM ${deepestAreaAt('inp.g', 'now()')}) loc ON true),
-  nid AS (SELECT ok.i, nextval(pg_get_serial_sequence('event', 'id')) AS id FROM ok WHERE ok.allowed),
+    SELECT l.*, CASE WHEN l.allowed THEN nextval('event_id_seq'::regclass) END AS new_id FROM (
+      SELECT inp.*, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
+             (inp.g IS NULL OR inp.scope_path IS NULL OR coalesce(loc.path <@ inp.scope_path, false)) AS allowed
+        FROM inp LEFT JOIN LATERAL (SELECT a.id, a.code, a.path FROM ${deepestAreaAt('inp.g', 'now()')}) loc ON true) l),
   claim AS (
     INSERT INTO idempotency_key (principal, key, request_hash, status, response)
-    SELECT ok.idem_principal, ok.idem_key, ok.idem_hash, 201, jsonb_build_object('eventId', nid.id)
-      FROM ok JOIN nid ON nid.i = ok.i WHERE ok.idem_key IS NOT NULL
+    SELECT ok.idem_principal, ok.idem_key, ok.idem_hash, 201, jsonb_build_object('eventId', ok.new_id)
+      FROM ok WHERE ok.idem_key IS NOT NULL AND ok.new_id IS NOT NULL
     ON CONFLICT DO NOTHING RETURNING principal, key),
   -- The GiST box first (OFFSET 0 keeps the planner from starting at the category index and testing
   -- every event of the day), then category, state, time and the exact distance on the few left.
@@ -267,13 +269,13 @@ const INTAKE_SQL = `WITH inp AS (
     INSERT INTO event (id, title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
        reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at, suspected_duplicate_of,
        external_source, external_id, created_by)
-    SELECT nid.id, ok.title, ok.description, ok.category, ok.urgency, ok.source, CASE WHEN ok.grid_id IS NULL THEN 'unplaced' ELSE 'reported' END, ok.g,
+    SELECT ok.new_id, ok.title, ok.description, ok.category, ok.urgency, ok.source, CASE WHEN ok.grid_id IS NULL THEN 'unplaced' ELSE 'reported' END, ok.g,
            ok.grid_id, ok.grid_code, ok.area_path, ok.address, ok.reporter_name, ok.reporter_phone,
            CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.stage END, CASE WHEN ok.grid_id IS NULL OR ok.stage IS NULL THEN NULL ELSE now() END,
            CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.limit_minutes END, CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.warn_at END,
            CASE WHEN ok.grid_id IS NULL THEN NULL ELSE ok.due_at END, dup.id, ok.external_source, ok.external_id, ok.actor_name
-      FROM ok JOIN nid ON nid.i = ok.i LEFT JOIN dup ON dup.i = ok.i
-     WHERE ok.idem_key IS NULL OR EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key)
+      FROM ok LEFT JOIN dup ON dup.i = ok.i
+     WHERE ok.new_id IS NOT NULL AND (ok.idem_key IS NULL OR EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key))
     RETURNING *),
   tr AS (
     INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, attachments, data, at)
@@ -282,14 +284,14 @@ const INTAKE_SQL = `WITH inp AS (
            jsonb_strip_nulls(jsonb_build_object('suspectedDuplicateOf', ev.suspected_duplicate_of,
              'reason', CASE WHEN ev.grid_id IS NOT NULL THEN NULL WHEN ev.geom IS NULL THEN 'no_location' ELSE 'outside_territory' END)),
            ev.reported_at
-      FROM ev JOIN nid ON nid.id = ev.id JOIN ok ON ok.i = nid.i
+      FROM ev JOIN ok ON ok.new_id = ev.id
     RETURNING id, event_id, at, note, data),
   -- The names by primary key per new event (OFFSET 0: not a hash of the whole table per statement).
   sm AS (
     SELECT ev.*, c.name AS in_category_name, c.name_en AS in_category_name_en, g.name AS in_grid_name,
            ${eventSummarySql('ev', { category: 'c.name', grid: 'g.name', department: 'NULL::text' })} AS summary,
            ok.i AS in_i, ok.actor_kind AS in_actor_kind, ok.actor_id AS in_actor_id, ok.actor_name AS in_actor_name, ok.request_id AS in_request_id
-      FROM ev JOIN nid ON nid.id = ev.id JOIN ok ON ok.i = nid.i
+      FROM ev JOIN ok ON ok.new_id = ev.id
       CROSS JOIN LATERAL (SELECT c.name, c.name_en FROM event_category c WHERE c.code = ev.category_code OFFSET 0) c
       LEFT JOIN LATERAL (SELECT g.name FROM area g WHERE g.id = ev.grid_id OFFSET 0) g ON true),
   au AS (${auditInsertFrom('sm ev', { actorKind: ev('in_actor_kind'), actorId: ev('in_actor_id'), actorName: ev('in_actor_name'), action: `'create'`, entity: `'event'`, entityId: `${ev('id')}::text`, after: ev('summary'), requestId: ev('in_request_id'), areaPath: ev('area_path') })}),
