@@ -96,6 +96,16 @@ async function pixelAt(page: Page, lon: number, lat: number): Promise<number[]> 
 /** Tiles loaded and the camera still (new cases pulse, so the map never goes fully idle). */
 const idle = (page: Page) => page.waitForFunction(() => (window as any).__wallmap.areTilesLoaded() && !(window as any).__wallmap.isMoving(), null, { timeout: 30000 });
 
+/** Do something that changes what the map draws, then wait until it has drawn it (its next 'idle' after the change). */
+async function repainted(page: Page, change: () => Promise<void>): Promise<void> {
+  await page.evaluate(() => {
+    (window as any).__repainted = false;
+    (window as any).__wallmap.once('idle', () => ((window as any).__repainted = true));
+  });
+  await change();
+  await page.waitForFunction(() => (window as any).__repainted === true, null, { timeout: 30000 });
+}
+
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer();
@@ -145,11 +155,10 @@ test('the wall draws the grids and events, fills its panels and follows live cha
 
   // pixels, not the DOM: switching the grid layer off changes a large part of the canvas
   const withGrids = await canvasSample(a.page);
-  await a.page.getByLabel('网格案件').uncheck();
-  await idle(a.page);
+  // a layer switched off is drawn on the next frame: sample after that frame, not before it
+  await repainted(a.page, () => a.page.getByLabel('网格案件').uncheck());
   const withoutGrids = await canvasSample(a.page);
-  await a.page.getByLabel('网格案件').check();
-  await idle(a.page);
+  await repainted(a.page, () => a.page.getByLabel('网格案件').check());
   let changed = 0;
   for (let i = 0; i < withGrids.length; i += 4) {
     if (Math.abs(withGrids[i] - withoutGrids[i]) + Math.abs(withGrids[i + 1] - withoutGrids[i + 1]) + Math.abs(withGrids[i + 2] - withoutGrids[i + 2]) > 30) changed++;
