@@ -54,6 +54,11 @@ export async function queryPrepared<T = Record<string, unknown>>(db: EntityManag
   const pool = poolOf(db);
   if (!pool) return db.query(text, params);
   const client = (await pool.connect()) as Tracked;
+  return runThen<T>(client, name, text, params, (broken) => client.release(broken));
+}
+
+/** runNamed, then `done` with the error that broke the connection (undefined: it is still usable). */
+async function runThen<T>(client: Tracked, name: string, text: string, params: unknown[], done: (broken: Error | undefined) => void): Promise<T[]> {
   let broken: Error | undefined;
   try {
     return await runNamed<T>(client, name, text, params);
@@ -61,7 +66,7 @@ export async function queryPrepared<T = Record<string, unknown>>(db: EntityManag
     broken = brokenBy(e);
     throw e;
   } finally {
-    client.release(broken);
+    done(broken);
   }
 }
 
@@ -93,16 +98,10 @@ export class PinnedSession {
     if (this.closed || !namedStatements || !pool) return queryPrepared<T>(db, name, text, params);
     // an idle kept connection is used at once, in this tick (see above)
     const client = this.idle.pop() ?? this.keep((await pool.connect()) as Tracked);
-    let broken: Error | undefined;
-    try {
-      return await runNamed<T>(client, name, text, params);
-    } catch (e) {
-      broken = brokenBy(e);
-      throw e;
-    } finally {
+    return runThen<T>(client, name, text, params, (broken) => {
       if (broken || this.closed) this.giveBack(client, broken);
       else this.idle.push(client);
-    }
+    });
   }
 
   /** Give the kept connections back to the pool (those in use, when their statement ends). */
