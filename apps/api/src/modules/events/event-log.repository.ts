@@ -36,8 +36,13 @@ export interface TimelineEntry {
 }
 
 /** A log entry as TimelineEntry reads it, from `event_transition` (no alias). */
-export const TIMELINE_COLUMNS = `id::int, at, actor_name AS actor, actor_kind AS "actorKind", action, from_state AS "from", to_state AS "to", note,
+const TIMELINE_COLUMNS = `id::int, at, actor_name AS actor, actor_kind AS "actorKind", action, from_state AS "from", to_state AS "to", note,
   ST_X(geom) AS lon, ST_Y(geom) AS lat, department_code AS department, attachments, data`;
+
+/** An event's timeline as `timeline` reads it, as ONE json value (`at` as ISO text); `eventId`: a SQL expression. */
+export function timelineJsonFor(eventId: string): string {
+  return `(SELECT coalesce(json_agg(t ORDER BY t.id), '[]'::json) FROM (SELECT ${TIMELINE_COLUMNS} FROM event_transition WHERE event_id = ${eventId}) t)`;
+}
 
 /** The append-only transition log and the idempotency store. */
 @Injectable()

@@ -88,29 +88,10 @@ export function toDetail(e: EventRow, timeline: TimelineEntry[], summons: Summon
     reportedAt: iso(e.reportedAt),
     updatedAt: iso(e.updatedAt),
     closedAt: iso(e.closedAt),
-    timeline: timeline.map(timelineView),
+    timeline: timeline.map((t) => ({ ...t, at: iso(t.at as unknown as Date) })),
     summons: summons.map((s) => summonsView(s, now)),
     legalActions,
   });
-}
-
-/** One log entry as the API shows it (its time as ISO text). */
-function timelineView(t: TimelineEntry) {
-  return {
-    id: t.id,
-    at: iso(t.at as unknown as Date),
-    actor: t.actor,
-    actorKind: t.actorKind,
-    action: t.action,
-    from: t.from,
-    to: t.to,
-    note: t.note,
-    lon: t.lon,
-    lat: t.lat,
-    department: t.department,
-    attachments: t.attachments,
-    data: t.data,
-  };
 }
 
 export type EventDetail = ReturnType<typeof toDetail>;

@@ -6,8 +6,8 @@ import { deepestAreaAt } from '../areas/area-lookup.repository';
 import { auditInsertFrom } from '../audit/audit.repository';
 import { inScope } from '../auth/scope';
 import { changeInsertFrom } from '../live/change-feed.repository';
-import { TIMELINE_COLUMNS, type TimelineEntry } from './event-log.repository';
-import { summonsJsonFor, type SummonsRow } from './summons.repository';
+import { timelineJsonFor, type TimelineEntry } from './event-log.repository';
+import { summonsFromJson, summonsJsonFor, type SummonsRow } from './summons.repository';
 import { OPEN_STATES } from './event-workflow.rules';
 
 export interface EventRow {
@@ -154,9 +154,7 @@ const GET_SQL = `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${inScope('e
  * viewer may see it ($1 scope, $2 department, $3 id), its timeline and its summonses, each as one
  * json value (three round trips and a ~50-column row before).
  */
-const DETAIL_SQL = `SELECT row_to_json(x)::text AS event,
-    (SELECT coalesce(json_agg(t ORDER BY t.id), '[]'::json) FROM (SELECT ${TIMELINE_COLUMNS} FROM event_transition WHERE event_id = x.id) t)::text AS timeline,
-    ${summonsJsonFor('x.id')}::text AS summons
+const DETAIL_SQL = `SELECT row_to_json(x)::text AS event, ${timelineJsonFor('x.id')}::text AS timeline, ${summonsJsonFor('x.id')}::text AS summons
   FROM (${GET_SQL}) x`;
 
 /** What live intake writes; the deadline applies only when the point lands in a grid. */
@@ -301,7 +299,7 @@ const INTAKE_SQL = `WITH inp AS (
   -- columns that cost the API more CPU (~60 µs a batch, dictionary-mode objects) than JSON.parse.
   -- A key an earlier request holds: its hash and answer come back too (a retry needs no second
   -- read), when this statement's snapshot sees that request (else the caller reads it).
-  SELECT ok.i, ok.allowed, ok.grid_code AS "locatedGrid", cl.claimed, pk.request_hash AS "priorHash", pk.response::text AS "priorResponse",
+  SELECT ok.i, ok.allowed, ok.grid_code AS "locatedGrid", cl.claimed, pk.request_hash AS "priorHash", pk.response AS "priorResponse",
          CASE WHEN x.in_i IS NULL THEN NULL ELSE row_to_json(x)::text END AS event
     FROM ok CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM claim WHERE claim.principal = ok.idem_principal AND claim.key = ok.idem_key) AS claimed) cl
     LEFT JOIN LATERAL (SELECT k.request_hash, k.response FROM idempotency_key k
@@ -323,14 +321,6 @@ function eventFromJson<T = EventRow>(json: string): T {
   const e = JSON.parse(json) as Record<string, unknown>;
   for (const k of TIME_FIELDS) if (typeof e[k] === 'string') e[k] = new Date(e[k] as string);
   return e as unknown as T;
-}
-
-/** A summons from its json: times as Date, as SummonsRepository.forEvent returns them. */
-function summonsFromJson(s: SummonsRow): SummonsRow {
-  s.createdAt = new Date(s.createdAt);
-  s.dueAt = new Date(s.dueAt);
-  for (const d of s.departments) if (d.reportedAt) d.reportedAt = new Date(d.reportedAt);
-  return s;
 }
 
 /** One item of INTAKE_SQL's `$1`, its keys the statement's record columns. */
@@ -422,12 +412,12 @@ export class EventsRepository {
       s.notes.noLocation,
     ]);
     return rows.map((row) => {
-      const r = row as { allowed: boolean; locatedGrid: string | null; claimed: boolean; priorHash: string | null; priorResponse: string | null; event: string | null };
+      const r = row as { allowed: boolean; locatedGrid: string | null; claimed: boolean; priorHash: string | null; priorResponse: unknown; event: string | null };
       return {
         allowed: r.allowed,
         locatedGrid: r.locatedGrid,
         claimed: r.claimed,
-        prior: r.priorHash === null ? null : { hash: r.priorHash, response: r.priorResponse === null ? null : JSON.parse(r.priorResponse) },
+        prior: r.priorHash === null ? null : { hash: r.priorHash, response: r.priorResponse },
         event: r.event === null ? null : eventFromJson<NonNullable<IntakeOutcome['event']>>(r.event),
       };
     });
@@ -450,7 +440,7 @@ export class EventsRepository {
     const [r] = await queryPrepared<{ event: string; timeline: string; summons: string }>(db, 'event_detail', DETAIL_SQL, [v.scopePath, v.departmentId, id]);
     if (!r) return undefined;
     const timeline = JSON.parse(r.timeline) as TimelineEntry[];
-    return { row: eventFromJson(r.event), timeline, summons: (JSON.parse(r.summons) as SummonsRow[]).map(summonsFromJson) };
+    return { row: eventFromJson(r.event), timeline, summons: summonsFromJson(r.summons) };
   }
 
   async list(db: EntityManager, v: Viewer, f: EventFilter): Promise<EventRow[]> {

@@ -25,7 +25,8 @@ export interface SummonsRow {
 
 /**
  * An event's summonses as SummonsRow reads them, each with its departments, as ONE json value
- * (for the single-statement case read, EventsRepository.detail); `eventId`: a SQL expression.
+ * (read back with summonsFromJson); `eventId`: a SQL expression. Also inside the single-statement
+ * case read (EventsRepository.detail).
  */
 export function summonsJsonFor(eventId: string): string {
   return `(SELECT coalesce(json_agg(s ORDER BY s.id), '[]'::json) FROM (
@@ -36,6 +37,17 @@ export function summonsJsonFor(eventId: string): string {
                        sd.reported_at AS "reportedAt", sd.reported_by AS "reportedBy", sd.note
                   FROM summons_department sd JOIN department d ON d.id = sd.department_id WHERE sd.summons_id = s.id) sd) AS departments
         FROM summons s WHERE s.event_id = ${eventId}) s)`;
+}
+
+/** summonsJsonFor's text as SummonsRow[] (times as Date). */
+export function summonsFromJson(json: string): SummonsRow[] {
+  const all = JSON.parse(json) as SummonsRow[];
+  for (const s of all) {
+    s.createdAt = new Date(s.createdAt);
+    s.dueAt = new Date(s.dueAt);
+    for (const d of s.departments) if (d.reportedAt) d.reportedAt = new Date(d.reportedAt);
+  }
+  return all;
 }
 
 @Injectable()
@@ -51,23 +63,8 @@ export class SummonsRepository {
   }
 
   async forEvent(db: EntityManager, eventId: number): Promise<SummonsRow[]> {
-    const rows = await queryPrepared<Omit<SummonsRow, 'departments'>>(
-      db,
-      'summons_for_event',
-      `SELECT id::int, event_id::int AS "eventId", created_at AS "createdAt", created_by AS "createdBy",
-              report_within_minutes AS "reportWithinMinutes", due_at AS "dueAt", note
-         FROM summons WHERE event_id = $1 ORDER BY id`,
-      [eventId],
-    );
-    if (!rows.length) return [];
-    const depts: SummonsDepartmentRow[] = await db.query(
-      `SELECT sd.summons_id::int AS "summonsId", sd.department_id::int AS "departmentId", d.code, d.name,
-              sd.reported_at AS "reportedAt", sd.reported_by AS "reportedBy", sd.note
-         FROM summons_department sd JOIN department d ON d.id = sd.department_id
-        WHERE sd.summons_id = ANY($1) ORDER BY d.code`,
-      [rows.map((r) => r.id)],
-    );
-    return rows.map((r) => ({ ...r, departments: depts.filter((d) => d.summonsId === r.id) }));
+    const [row] = await queryPrepared<{ summons: string }>(db, 'summons_for_event', `SELECT ${summonsJsonFor('$1::bigint')}::text AS summons`, [eventId]);
+    return summonsFromJson(row.summons);
   }
 
   /** Mark the department as reported in; null when it was not summoned, false when it already had. */

@@ -124,12 +124,12 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
         if (this.sink && !this.sink.listening()) {
           const latest = await this.repo.latest(this.dataSource.manager);
           if (!this.sink.listening()) {
-            this.lastSeen = Math.max(this.lastSeen ?? 0, latest);
+            this.lastSeen = Math.max(this.lastSeen, latest);
             backlog = false;
             continue;
           }
         }
-        const batch = await this.repo.since(this.dataSource.manager, this.lastSeen!, TAIL_BATCH, null);
+        const batch = await this.repo.since(this.dataSource.manager, this.lastSeen, TAIL_BATCH, null);
         for (const m of batch) {
           this.lastSeen = m.seq;
           this.sink?.deliver(m);
