@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   GAPS_NOT_ACKNOWLEDGED: 409,
   VERSION_NOT_DRAFT: 409,
   INVALID_GEOMETRY: 422,
+  /** A configured limit (nesting depth, vertices, rings) was exceeded; details name the limit. */
+  TOO_COMPLEX: 422,
   OUTSIDE_TERRITORY: 404,
   NOT_IN_ANY_GRID: 404,
   RATE_LIMITED: 429,

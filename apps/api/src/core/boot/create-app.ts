@@ -13,6 +13,8 @@ import { AppModule } from '../../app.module';
 import type { AppConfig } from '../config/config.schema';
 import { ErrorFilter } from '../http/error.filter';
 import { genRequestId } from '../http/request-id';
+import { registerInputGuard } from '../http/input-guard';
+import { applyInputLimits } from '../http/input-limits';
 import { LiveIoAdapter } from '../../modules/live/live-io.adapter';
 import { prepareDatabase } from './preflight';
 import type { EmbeddedDatabase } from '../database/embedded-postgis';
@@ -34,12 +36,15 @@ export interface RunningApp {
 
 /** Build the whole application (database, Nest, HTTP plumbing); used by main.ts and by tests. */
 export async function createApp(config: AppConfig): Promise<RunningApp> {
+  applyInputLimits(config);
   const { info, embedded } = await prepareDatabase(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: genRequestId,
     requestIdHeader: false,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (default none): with
+    // `true`, any client could rotate the header and get a fresh per-address sign-in budget each time.
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     logger: false,
   });
   let app: NestFastifyApplication;
@@ -92,6 +97,7 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
   // Bulk imports (e.g. POST /api/events/import) may send text/csv: handed to the route as a string.
   app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => done(null, String(body)));
   app.useGlobalFilters(new ErrorFilter());
+  registerInputGuard(fastify);
   // socket.io (namespace /live) attaches to this same HTTP server.
   app.useWebSocketAdapter(new LiveIoAdapter(app, config.corsOrigins));
 

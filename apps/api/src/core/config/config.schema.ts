@@ -33,6 +33,17 @@ export const configSchema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
     // Registry imports (POST /api/{places,people,objects,organizations}/import): the largest uploaded file.
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+    // Input limits (README "Limits"): how deep a JSON body may nest, and how complex a geometry may be, by kind.
+    JSON_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
+    AREA_MAX_VERTICES: z.coerce.number().int().min(4).max(10_000_000).default(200_000),
+    AREA_MAX_RINGS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    AREA_IMPORT_MAX_FEATURES: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
+    // An area import with more vertices than this in total runs as a background job (202 + progress).
+    AREA_IMPORT_JOB_VERTICES: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
+    FOOTPRINT_MAX_VERTICES: z.coerce.number().int().min(4).max(10_000_000).default(5_000),
+    FOOTPRINT_MAX_RINGS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    // Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs; unset = none, the socket address counts).
+    TRUST_PROXY: z.string().default(''),
     WALLMAP_DIR: z.string().default('dist/wallmap'),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
     RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
@@ -57,4 +68,6 @@ export interface AppConfig extends RawConfig {
   demo: boolean;
   simulator: boolean;
   corsOrigins: string[];
+  /** TRUST_PROXY split into addresses/CIDRs; empty = trust no proxy. */
+  trustedProxies: string[];
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { configSchema, type AppConfig } from './config.schema';
 import { BootError } from '../boot/boot-error';
 
@@ -11,6 +12,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new BootError(`configuration: ${issue.path.join('.') || 'environment'} ${issue.message}`);
   }
   const raw = parsed.data;
+  const trustedProxies = raw.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean);
+  // proxy-addr's names for address ranges, or an address, or an address/prefix.
+  const proxyOk = (p: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || (isIP(p.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(p));
+  const badProxy = trustedProxies.find((p) => !proxyOk(p));
+  if (badProxy) throw new BootError(`configuration: TRUST_PROXY "${badProxy}" is not an address, address/prefix, loopback, linklocal or uniquelocal`);
   const databaseMode = raw.DATABASE_URL ? 'server' : 'embedded';
   const demo = (raw.DEMO ?? (databaseMode === 'embedded' ? 'on' : 'off')) === 'on';
   return {
@@ -19,5 +25,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo,
     simulator: (raw.SIMULATOR ?? (demo ? 'on' : 'off')) === 'on',
     corsOrigins: raw.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    trustedProxies,
   };
 }

@@ -62,6 +62,14 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const pg = exception as PgError;
     if (pg?.code === '23505') return out(409, 'DUPLICATE', 'a record with the same key already exists', { constraint: pg.constraint ?? null });
+    // A value the database cannot hold that slipped past the edge checks (they name the field; this
+    // backstop only keeps it a 400): NUL in text (22021) or jsonb (22P05), a timestamp out of range (22008).
+    const unstorable: Record<string, string> = {
+      '22021': 'a text value contains a character the database cannot store (NUL)',
+      '22P05': 'a JSON value contains a character the database cannot store (\\u0000)',
+      '22008': 'a date or time is out of range',
+    };
+    if (pg?.code && unstorable[pg.code]) return out(400, 'VALIDATION_FAILED', unstorable[pg.code], { reason: pg.code });
     if (pg?.code === '40001' || pg?.code === '40P01') return out(503, 'SERVICE_UNAVAILABLE', 'concurrent update; retry the request');
     return out(500, 'INTERNAL', 'internal error; it has been logged with the request id');
   }

@@ -29,7 +29,46 @@ const hostileString = fc.oneof(
   fc.constantFrom("' OR 1=1 --", '../../etc/passwd', '<script>alert(1)</script>', '%00', '\u0000', 'NaN', '-1', '1e309', '九龙', '🙂'.repeat(50)),
   fc.string({ minLength: 5000, maxLength: 20000 }),
 );
-const hostileValue = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 5 }), fc.object({ maxDepth: 2 }));
+// Issue #16 §4: values that reached PostgreSQL or recursive code and came back as 500s.
+const nulString = fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })).map(([a, b]) => `${a}\u0000${b}`);
+const extremeDate = fc.constantFrom('-271821-04-20', '275760-09-13', '-271821-04-20T00:00:00Z', '0000-01-01', '+010000-01-01', '-000001-01-01');
+const deepJson = fc.integer({ min: 33, max: 6000 }).map((depth) => {
+  let v: unknown = 'x';
+  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
+  return v;
+});
+const hostileValue = fc.oneof(
+  hostileString,
+  nulString,
+  extremeDate,
+  deepJson,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 5 }),
+  fc.object({ maxDepth: 2 }),
+);
+/** A body shaped like the operation's own (its documented fields), with hostile values in them. */
+const fieldsOf = (op: any): string[] => Object.keys(op.requestBody?.content?.['application/json']?.schema?.properties ?? {});
+const queryNamesOf = (op: any): string[] => (op.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => p.name);
+// JSON.stringify recurses: a 6,000-deep value is written by hand.
+const toJson = (v: unknown): string => {
+  let depth = 0;
+  let inner: unknown = v;
+  const open: string[] = [];
+  while (inner !== null && typeof inner === 'object' && depth < 10_000) {
+    if (Array.isArray(inner) && inner.length === 1) {
+      open.push('[');
+      inner = inner[0];
+    } else if (!Array.isArray(inner) && Object.keys(inner).length === 1 && 'a' in inner) {
+      open.push('{"a":');
+      inner = (inner as { a: unknown }).a;
+    } else break;
+    depth++;
+  }
+  return open.join('') + JSON.stringify(inner) + open.map((o) => (o === '[' ? ']' : '}')).reverse().join('');
+};
 
 function fillPath(path: string, value: string): string {
   return path.replace(/\{[^}]+\}/g, encodeURIComponent(value));
@@ -109,6 +148,37 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
           return true;
         }),
         { numRuns: 12, seed: 20261123 },
+      );
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers NUL bytes, far-off dates and deep nesting in each documented field without a 5xx', async () => {
+    const failures: string[] = [];
+    for (const { method, path, op } of ops) {
+      const queryNames = queryNamesOf(op);
+      const fields = fieldsOf(op);
+      if (!queryNames.length && !fields.length) continue;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.subarray(queryNames),
+          fc.subarray(fields, { minLength: Math.min(1, fields.length) }),
+          fc.oneof(nulString, extremeDate, deepJson, hostileValue),
+          async (qNames, bNames, value) => {
+            const text = typeof value === 'string' ? value : toJson(value);
+            const qs = new URLSearchParams(qNames.map((n): [string, string] => [n, text])).toString();
+            const body = `{${bNames.map((n) => `${JSON.stringify(n)}:${toJson(value)}`).join(',')}}`;
+            const res = await t.app.inject({
+              method: method as any,
+              url: fillPath(path, '1') + (qs ? `?${qs}` : ''),
+              headers: { ...admin, 'content-type': 'application/json' },
+              payload: method === 'GET' || method === 'DELETE' ? undefined : body,
+            });
+            if (res.statusCode >= 500) failures.push(`${method} ${path} ${qs.slice(0, 80)} ${body.slice(0, 80)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+            return true;
+          },
+        ),
+        { numRuns: 12, seed: 20261207 },
       );
     }
     expect(failures).toEqual([]);

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AREA_LEVELS, IMPORT_CRS, IMPORT_MODES, STAFF_ROLES } from '@gc/contracts';
-import { ZBody, ZParams, ZQuery, zId } from '../../core/http/zod';
+import { ZBody, ZParams, ZQuery, zDate, zId } from '../../core/http/zod';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { AreaImportService } from './area-import.service';
@@ -32,7 +32,7 @@ const publishBody = z.strictObject({ acknowledgeGaps: z.boolean().default(false)
 const locateQuery = z.strictObject({
   lon: z.coerce.number().min(-180).max(180),
   lat: z.coerce.number().min(-90).max(90),
-  at: z.coerce.date().optional(),
+  at: zDate.optional(),
 });
 const listQuery = z.strictObject({
   level: z.enum(AREA_LEVELS).optional(),
@@ -41,14 +41,14 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 const codeParams = z.strictObject({ code: zCode });
-const atQuery = z.strictObject({ at: z.coerce.date().optional() });
+const atQuery = z.strictObject({ at: zDate.optional() });
 const exportQuery = z.strictObject({ level: z.enum(AREA_LEVELS).optional(), version: zId.optional() });
 const staffBody = z.strictObject({
   role: z.enum(STAFF_ROLES),
   name: z.string().trim().min(1).max(100),
   userId: zId.optional(),
-  validFrom: z.coerce.date().optional(),
-  validTo: z.coerce.date().optional(),
+  validFrom: zDate.optional(),
+  validTo: zDate.optional(),
 });
 
 @ApiTags('areas')

@@ -2,13 +2,13 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DataSource } from 'typeorm';
-import { ZQuery } from '../../core/http/zod';
+import { ZQuery, zDate } from '../../core/http/zod';
 import { Requires } from '../auth/auth.decorators';
 import { AuditService } from './audit.service';
 
 const auditQuery = z.strictObject({
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: zDate.optional(),
+  to: zDate.optional(),
   entity: z.string().max(64).optional(),
   entityId: z.string().max(64).optional(),
   actor: z.string().max(64).optional(),

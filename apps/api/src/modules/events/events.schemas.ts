@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_SOURCES, EVENT_STATES, URGENCIES } from '@gc/contracts';
 import { INPUT_CRS } from '@gc/geo';
-import { zId } from '../../core/http/zod';
+import { zDate, zId } from '../../core/http/zod';
 import { ATTACHMENT_URL_PATTERN } from './attachments.service';
 import { EVENT_ACTIONS } from './event-workflow.rules';
 
@@ -49,8 +49,8 @@ export const batchEventsDoc = z.strictObject({ events: z.array(createEventBody).
 export const importEventItem = z
   .strictObject({
     ...eventFields,
-    reportedAt: z.coerce.date(),
-    closedAt: z.coerce.date().optional(),
+    reportedAt: zDate,
+    closedAt: zDate.optional(),
     state: z.enum(EVENT_STATES).optional(),
   })
   .refine(bothOrNeither, BOTH)
@@ -92,12 +92,12 @@ export const listEventsQuery = z.strictObject({
   category: code.optional(),
   department: deptCode.optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  since: z.coerce.date().optional(),
-  until: z.coerce.date().optional(),
+  since: zDate.optional(),
+  until: zDate.optional(),
   before: zId.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export const onTimeQuery = z.strictObject({ since: z.coerce.date().optional() });
+export const onTimeQuery = z.strictObject({ since: zDate.optional() });
 export const idParams = z.strictObject({ id: zId });
 export const summonsParams = z.strictObject({ id: zId, sid: zId });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zDate } from '../../core/http/zod';
 
 /** Form fields arrive as strings; an empty field means "not given". */
 const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
@@ -45,8 +46,8 @@ export const open311Query = z.strictObject({
   jurisdiction_id: z.string().max(64).optional(),
   service_request_id: list(z.coerce.number().int().positive().max(2 ** 53 - 1)).optional(),
   service_code: list(z.string().regex(/^[a-z0-9_]{2,40}$/)).optional(),
-  start_date: z.coerce.date().optional(),
-  end_date: z.coerce.date().optional(),
+  start_date: zDate.optional(),
+  end_date: zDate.optional(),
   status: list(z.enum(['open', 'closed'])).optional(),
 });
 export type Open311Query = z.output<typeof open311Query>;
