@@ -47,6 +47,10 @@ export const configSchema = z
     WALLMAP_DIR: z.string().default('dist/wallmap'),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
     RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    // Sign-in lockout per (username, client address): after N failures, locked for BASE seconds, doubling per lock that day up to MAX.
+    LOGIN_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    LOGIN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+    LOGIN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
     RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
     // Events: escalation sweep period in seconds (0 = off); duplicate suspicion radius (metres) and window (hours).
     ESCALATION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),

@@ -37,8 +37,9 @@ export class AuthController {
   @RateLimit('RATE_LIMIT_LOGIN_PER_MINUTE')
   @Post('auth/login')
   @HttpCode(200)
-  login(@ZBody(loginBody) body: z.output<typeof loginBody>) {
-    return this.auth.login(body.username, body.password);
+  login(@ZBody(loginBody) body: z.output<typeof loginBody>, @Req() req: AuthedRequest) {
+    // req.ip: the socket's address, or X-Forwarded-For's only when sent by a TRUST_PROXY proxy.
+    return this.auth.login(body.username, body.password, req.ip);
   }
 
   @Public()
@@ -76,6 +77,14 @@ export class AuthController {
   @Requires('users:manage')
   getUser(@ZParams(idParams) params: z.output<typeof idParams>) {
     return this.auth.getUser(params.id);
+  }
+
+  /** Lift an account's sign-in lockouts (from every address). */
+  @Post('users/:id/unlock')
+  @HttpCode(200)
+  @Requires('users:manage')
+  unlock(@CurrentPrincipal() p: Principal, @ZParams(idParams) params: z.output<typeof idParams>) {
+    return this.auth.unlock(p, params.id);
   }
 
   /** Issue an API key for another system (12345 hotline, Open311 clients). The key is shown once. */

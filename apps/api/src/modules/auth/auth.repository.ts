@@ -76,17 +76,49 @@ export class AuthRepository {
     await db.query(`UPDATE app_user SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`, [id, hash]);
   }
 
-  async recordFailure(db: EntityManager, id: number, lockAfter: number, lockSeconds: number): Promise<void> {
-    await db.query(
-      `UPDATE app_user SET failed_logins = failed_logins + 1,
-              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-        WHERE id = $1`,
-      [id, lockAfter, lockSeconds],
-    );
+  /** When (username, address) is locked, until when; null when it may try. */
+  async lockedUntil(db: EntityManager, username: string, address: string): Promise<Date | null> {
+    const rows = await db.query(`SELECT locked_until AS "lockedUntil" FROM login_lock WHERE username = $1 AND address = $2 AND locked_until > now()`, [username, address]);
+    return rows[0]?.lockedUntil ?? null;
   }
 
-  async recordSuccess(db: EntityManager, id: number): Promise<void> {
-    await db.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [id]);
+  /**
+   * One failed sign-in of (username, address), known user or not. The Nth failure locks the pair for
+   * base × 2^(locks that day) seconds, capped; a lock starts the failure count again. Returns the
+   * new lock's end, or null.
+   */
+  async recordFailure(db: EntityManager, username: string, address: string, o: { after: number; baseSeconds: number; maxSeconds: number }): Promise<Date | null> {
+    const [row] = await db.query(
+      `INSERT INTO login_lock AS l (username, address, failures, locks, locked_until, last_failure_at)
+       VALUES ($1, $2, 1, CASE WHEN 1 >= $3 THEN 1 ELSE 0 END, CASE WHEN 1 >= $3 THEN now() + make_interval(secs => $4) END, now())
+       ON CONFLICT (username, address) DO UPDATE SET
+         locks = CASE WHEN l.last_failure_at < now() - interval '1 day' THEN 0 ELSE l.locks END
+                 + CASE WHEN l.failures + 1 >= $3 THEN 1 ELSE 0 END,
+         locked_until = CASE WHEN l.failures + 1 >= $3
+                             THEN now() + make_interval(secs => least($5::float8,
+                                    $4::float8 * 2 ^ (CASE WHEN l.last_failure_at < now() - interval '1 day' THEN 0 ELSE l.locks END)))
+                             ELSE l.locked_until END,
+         failures = CASE WHEN l.failures + 1 >= $3 THEN 0 ELSE l.failures + 1 END,
+         last_failure_at = now()
+       RETURNING CASE WHEN l.locked_until > now() THEN l.locked_until END AS "lockedUntil"`,
+      [username, address, o.after, o.baseSeconds, o.maxSeconds],
+    );
+    return row?.lockedUntil ?? null;
+  }
+
+  /** A successful sign-in from an address forgets that address's failures for that username. */
+  async recordSuccess(db: EntityManager, username: string, address: string): Promise<void> {
+    await db.query(`DELETE FROM login_lock WHERE username = $1 AND address = $2`, [username, address]);
+  }
+
+  /** An administrator unlocks an account from every address; returns how many locks were lifted. */
+  async unlock(db: EntityManager, username: string): Promise<number> {
+    const [row] = await db.query(
+      `WITH d AS (DELETE FROM login_lock WHERE username = $1 RETURNING locked_until)
+       SELECT count(*) FILTER (WHERE locked_until > now())::int AS n FROM d`,
+      [username],
+    );
+    return row.n;
   }
 
   async listUsers(db: EntityManager): Promise<Omit<UserRow, 'passwordHash'>[]> {

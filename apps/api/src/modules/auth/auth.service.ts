@@ -12,8 +12,6 @@ import { AuditService } from '../audit/audit.service';
 import { AuthRepository, type UserRow } from './auth.repository';
 import type { Principal } from './principal';
 
-const LOCK_AFTER_FAILURES = 5;
-const LOCK_SECONDS = 15 * 60;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 interface AccessClaims {
@@ -75,23 +73,49 @@ export class AuthService implements OnApplicationBootstrap {
     return argon2.hash(password);
   }
 
-  async login(username: string, password: string): Promise<LoginResponse> {
+  /**
+   * Sign in. Failures are counted per (username, client address), whether or not the account
+   * exists, so a lockout (423) says nothing about which usernames exist and only locks out the
+   * address that guessed; it doubles with each lockout that day (LOGIN_LOCK_* settings).
+   */
+  async login(username: string, password: string, address: string): Promise<LoginResponse> {
     const db = this.dataSource.manager;
+    const locked = await this.repo.lockedUntil(db, username, address);
+    if (locked) throw this.lockedError(locked);
     const user = await this.repo.findUserByName(db, username);
+    let ok = false;
     if (!user || user.disabledAt) {
       this.dummyHash ??= argon2.hash('not-a-password');
       await argon2.verify(await this.dummyHash, password).catch(() => false);
+    } else {
+      ok = await argon2.verify(user.passwordHash, password);
+    }
+    if (!ok || !user) {
+      const now = await this.repo.recordFailure(db, username, address, {
+        after: this.config.LOGIN_LOCK_AFTER_FAILURES,
+        baseSeconds: this.config.LOGIN_LOCK_BASE_SECONDS,
+        maxSeconds: this.config.LOGIN_LOCK_MAX_SECONDS,
+      });
+      if (now) throw this.lockedError(now);
       throw new AppException('INVALID_CREDENTIALS', 'wrong username or password');
     }
-    if (user.lockedUntil && user.lockedUntil > new Date()) {
-      throw new AppException('ACCOUNT_LOCKED', 'too many failed sign-ins; the account is locked for a while', { lockedUntil: user.lockedUntil });
-    }
-    if (!(await argon2.verify(user.passwordHash, password))) {
-      await this.repo.recordFailure(db, user.id, LOCK_AFTER_FAILURES, LOCK_SECONDS);
-      throw new AppException('INVALID_CREDENTIALS', 'wrong username or password');
-    }
-    await this.repo.recordSuccess(db, user.id);
+    await this.repo.recordSuccess(db, username, address);
     return this.issue(db, user, randomUUID());
+  }
+
+  private lockedError(until: Date): AppException {
+    return new AppException('ACCOUNT_LOCKED', 'too many failed sign-ins from this address; try again later', { lockedUntil: until });
+  }
+
+  /** An administrator lifts the sign-in locks of an account (from every address); audited. */
+  async unlock(p: Principal, userId: number): Promise<{ unlocked: number }> {
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.repo.findUserById(tx, userId);
+      if (!user) throw new AppException('NOT_FOUND', `user ${userId} not found`, { user: userId });
+      const unlocked = await this.repo.unlock(tx, user.username);
+      await this.audit.write(tx, p, 'unlock', 'app_user', userId, null, { unlocked });
+      return { unlocked };
+    });
   }
 
   async refresh(token: string): Promise<LoginResponse> {
