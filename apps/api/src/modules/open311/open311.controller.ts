@@ -22,10 +22,12 @@ const split = (file: string) => {
 };
 
 /**
- * Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2). Discovery and reading
- * requests are public (GeoReport is a public transparency interface: no reporter data is
- * ever shown); a signed-in caller or API key reads within its jurisdiction. Posting needs
- * an `api_key` (query, form field or X-API-Key) that an administrator issues.
+ * Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2). Discovery is public. Reading
+ * requests is public too (clients send `api_key` only when posting): anyone gets the public
+ * fields of every request (id, status, service, times, agency, location rounded to about 100 m;
+ * never the description, the address or the reporter); a key or token with `events:read` gets
+ * every field of the requests within its jurisdiction (and department). Posting needs an
+ * `api_key` (query, form field or X-API-Key) that an administrator issues.
  */
 @ApiTags('open311')
 @Controller('open311/v2')
@@ -71,21 +73,20 @@ export class Open311Controller {
     return xml(reply, toXml('service_requests', 'request', await this.open311.create(p, body, idempotencyKey(key))));
   }
 
-  // Requests can hold residents' own words about their homes: callers need a key or token,
-  // and see only their jurisdiction (the spec allows api_key on every call).
-  @Requires('events:read')
+  // Public reads; a key or token upgrades what it may read to all fields (see the class comment).
+  @Public()
   @Get('requests.json')
   requests(@CurrentPrincipal() p: Principal | undefined, @ZQuery(open311Query) q: z.output<typeof open311Query>) {
     return this.open311.requests(p ?? null, q);
   }
 
-  @Requires('events:read')
+  @Public()
   @Get('requests.xml')
   async requestsXml(@CurrentPrincipal() p: Principal | undefined, @ZQuery(open311Query) q: z.output<typeof open311Query>, @Res({ passthrough: true }) reply: Reply) {
     return xml(reply, toXml('service_requests', 'request', await this.open311.requests(p ?? null, q)));
   }
 
-  @Requires('events:read')
+  @Public()
   @Get('requests/:file')
   async request(
     @CurrentPrincipal() p: Principal | undefined,

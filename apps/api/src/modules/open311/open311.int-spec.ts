@@ -85,13 +85,55 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
     const byCode = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=exposed_rubbish,street_light', headers: { 'x-api-key': key } })).json();
     expect(byCode.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([id]);
     const byId = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id}`, headers: { 'x-api-key': key } })).json();
-    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' })).statusCode).toBe(401);
     expect(byId).toHaveLength(1);
     const future = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2099-01-01T00:00:00Z', headers: { 'x-api-key': key } })).json();
     expect(future).toEqual([]);
     const xml = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.xml`, headers: { 'x-api-key': key } });
     expect(new XMLParser().parse(xml.body).service_requests.request.service_request_id).toBe(Number(id));
     expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests/999999.json', headers: { 'x-api-key': key } })).statusCode).toBe(404);
+  });
+
+  it('serves status reads without a key (public fields only), all fields with a key within its jurisdiction', async () => {
+    // A client library as a new integrator uses it: api_key only on the post.
+    const posted = await t.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ api_key: key, service_code: 'exposed_rubbish', lat: '32.023456', long: '118.723456', description: '我家楼下 3 单元门口垃圾，电话找张阿姨', address_string: '幸福小区 3 栋 3 单元', first_name: '张', phone: '13900001111' }).toString(),
+    });
+    expect(posted.statusCode).toBe(201);
+    const [{ service_request_id: id }] = posted.json();
+    const privateWords = ['张阿姨', '幸福小区', '13900001111', '32.023456', '118.723456'];
+
+    const anon = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` });
+    expect(anon.statusCode).toBe(200);
+    expectValid(validRequests, anon.json());
+    expect(anon.json()[0]).toMatchObject({ service_request_id: id, status: 'open', service_code: 'exposed_rubbish', service_name: '暴露垃圾', description: null, address: null, lat: 32.023, long: 118.723 });
+    expect(anon.json()[0].requested_datetime).toEqual(expect.any(String));
+    for (const w of privateWords) expect(anon.body).not.toContain(w);
+    const anonXml = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.xml` });
+    expect(anonXml.statusCode).toBe(200);
+    for (const w of privateWords) expect(anonXml.body).not.toContain(w);
+    const anonList = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' });
+    expect(anonList.statusCode).toBe(200);
+    expectValid(validRequests, anonList.json());
+    expect(anonList.json().map((r: { service_request_id: string }) => r.service_request_id)).toContain(id);
+    for (const w of privateWords) expect(anonList.body).not.toContain(w);
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests/999999.json' })).statusCode).toBe(404);
+
+    // The key that may read events here gets every field.
+    const full = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json?api_key=${key}` });
+    expectValid(validRequests, full.json());
+    expect(full.json()[0]).toMatchObject({ description: expect.stringContaining('张阿姨'), address: '幸福小区 3 栋 3 单元', lat: 32.023456, long: 118.723456 });
+    expect(full.body).not.toContain('13900001111'); // the reporter's phone is never part of a request
+    // A key for the other grid reads this request as the public does.
+    const other = await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: await t.admin(), payload: { name: 'other-grid', roles: ['api_client'], jurisdiction: 'EG2' } });
+    const elsewhere = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json`, headers: { 'x-api-key': other.json().key } });
+    expect(elsewhere.statusCode).toBe(200);
+    expect(elsewhere.json()[0]).toMatchObject({ description: null, address: null, lat: 32.023 });
+    const elsewhereList = await t.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id}`, headers: { 'x-api-key': other.json().key } });
+    expectValid(validRequests, elsewhereList.json());
+    for (const w of privateWords) expect(elsewhereList.body).not.toContain(w);
   });
 
   it('rejects bad posts naming the field and writes nothing', async () => {

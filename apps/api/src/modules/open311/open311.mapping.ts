@@ -67,3 +67,16 @@ export function toRequest(e: EventRow) {
     media_url: null,
   };
 }
+
+/** ~100 m: 0.001° of latitude is 111 m, of longitude 94 m at Nanjing's 32°N. */
+const roundCoord = (v: number | null) => (v == null ? null : Math.round(v * 1000) / 1000);
+
+/**
+ * What anyone may read about a request (GeoReport v2 reads are public): which service, its status,
+ * times and agency, and where to about 100 m. Not the description, the address or anything about
+ * the reporter: residents describe their homes and neighbours in them.
+ */
+export function toPublicRequest(e: EventRow) {
+  const full = toRequest(e);
+  return { ...full, description: null, address: null, lat: roundCoord(e.lat), long: roundCoord(e.lon) };
+}

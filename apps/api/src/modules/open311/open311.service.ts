@@ -5,7 +5,8 @@ import { EventCatalogService } from '../events/event-catalog.service';
 import { EventIntakeService } from '../events/event-intake.service';
 import { EventQueryService } from '../events/event-query.service';
 import type { EventState } from '@gc/contracts';
-import { statesFor, toRequest, toService } from './open311.mapping';
+import type { EventFilter } from '../events/events.repository';
+import { statesFor, toPublicRequest, toRequest, toService } from './open311.mapping';
 import type { Open311Post, Open311Query } from './open311.schemas';
 
 const DEFAULT_WINDOW_DAYS = 90; // the spec's default when no dates are given
@@ -54,21 +55,34 @@ export class Open311Service {
     return [{ service_request_id: String(e.id), service_notice: e.state === 'unplaced' ? 'received without a usable location: an operator will place it' : null, account_id: null }];
   }
 
+  /**
+   * Requests as the caller may read them: the public fields of every request (anonymous callers,
+   * and keys or tokens outside their jurisdiction), all fields of those the caller's key or token
+   * may read (`events:read` within its jurisdiction and department).
+   */
   async requests(p: Principal | null, q: Open311Query) {
+    let filter: EventFilter;
     if (q.service_request_id) {
-      const rows = await this.query.rows(p, { ids: q.service_request_id, limit: MAX_REQUESTS });
-      return rows.map(toRequest);
+      filter = { ids: q.service_request_id, limit: MAX_REQUESTS };
+    } else {
+      const end = q.end_date ?? null;
+      const start = q.start_date ?? new Date((end ?? new Date()).getTime() - DEFAULT_WINDOW_DAYS * 86400_000);
+      const states: EventState[] | undefined = q.status ? [...new Set(q.status.flatMap(statesFor))] : undefined;
+      filter = { categories: q.service_code, states, since: start, until: end ?? undefined, limit: MAX_REQUESTS };
     }
-    const end = q.end_date ?? null;
-    const start = q.start_date ?? new Date((end ?? new Date()).getTime() - DEFAULT_WINDOW_DAYS * 86400_000);
-    const states: EventState[] | undefined = q.status ? [...new Set(q.status.flatMap(statesFor))] : undefined;
-    const rows = await this.query.rows(p, { categories: q.service_code, states, since: start, until: end ?? undefined, limit: MAX_REQUESTS });
-    return rows.map(toRequest);
+    const all = await this.query.rows(null, filter);
+    if (!fullReader(p)) return all.map(toPublicRequest);
+    const readable = new Set((await this.query.rows(p, { ids: all.map((r) => r.id), limit: MAX_REQUESTS })).map((r) => r.id));
+    return all.map((r) => (readable.has(r.id) ? toRequest(r) : toPublicRequest(r)));
   }
 
   async request(p: Principal | null, id: number) {
-    const row = await this.query.row(p, id);
-    if (!row) throw new AppException('NOT_FOUND', `service request ${id} not found`, { service_request_id: String(id) });
-    return [toRequest(row)];
+    const row = fullReader(p) ? await this.query.row(p, id) : undefined;
+    if (row) return [toRequest(row)];
+    const publicRow = await this.query.row(null, id);
+    if (!publicRow) throw new AppException('NOT_FOUND', `service request ${id} not found`, { service_request_id: String(id) });
+    return [toPublicRequest(publicRow)];
   }
 }
+
+const fullReader = (p: Principal | null): p is Principal => !!p && p.permissions.has('events:read');
