@@ -29,6 +29,12 @@ export class ZodPipe<T extends ZodType> implements PipeTransform {
   transform(value: unknown): z.output<T> {
     const parsed = this.schema.safeParse(value ?? (this.where === 'body' ? undefined : {}));
     if (parsed.success) return parsed.data;
+    // A configured limit (a refinement that names it in params.limit) is a 422 naming the setting.
+    const limited = parsed.error.issues.find((i) => i.code === 'custom' && typeof (i as { params?: { limit?: unknown } }).params?.limit === 'string');
+    if (limited) {
+      const field = [this.where, ...limited.path.map(String)].join('.');
+      throw new AppException('TOO_COMPLEX', `invalid ${field}: ${limited.message}`, { field, ...(limited as { params?: object }).params });
+    }
     const details = zodDetails(parsed.error, this.where);
     throw new AppException('VALIDATION_FAILED', `invalid ${details[0].field}: ${details[0].message}`, details);
   }

@@ -88,4 +88,10 @@ export class AreaImportRepository {
     await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[])`, [ids]);
     return ids;
   }
+
+  /** Undo a failed or cancelled job's steps: its rows (their pieces cascade) and the draft it made. */
+  async discard(tx: EntityManager, ids: number[], createdVersionId: number | null): Promise<void> {
+    if (ids.length) await tx.query(`DELETE FROM area WHERE id = ANY($1::bigint[])`, [ids]);
+    if (createdVersionId) await tx.query(`DELETE FROM area_version WHERE id = $1 AND status = 'draft'`, [createdVersionId]);
+  }
 }

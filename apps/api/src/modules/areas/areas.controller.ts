@@ -1,11 +1,12 @@
-import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AREA_LEVELS, IMPORT_CRS, IMPORT_MODES, STAFF_ROLES } from '@gc/contracts';
 import { ZBody, ZParams, ZQuery, zDate, zId } from '../../core/http/zod';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { AreaImportJobs } from './area-import-jobs.service';
 import { AreaImportService } from './area-import.service';
 import { AreaPublishService } from './area-publish.service';
 import { AreaTilesService } from './area-tiles.service';
@@ -26,7 +27,10 @@ const importQuery = z.strictObject({
   repair: zBool.default(false),
   versionId: zId.optional(),
   label: z.string().max(200).optional(),
+  // Run as a background job even when small enough to answer at once (large imports always do).
+  job: zBool.default(false),
 });
+const jobParams = z.strictObject({ jobId: z.uuid() });
 const versionParams = z.strictObject({ versionId: zId });
 const publishBody = z.strictObject({ acknowledgeGaps: z.boolean().default(false) }).default({ acknowledgeGaps: false });
 const locateQuery = z.strictObject({
@@ -57,16 +61,46 @@ export class AreasController {
   constructor(
     private readonly areas: AreasService,
     private readonly importer: AreaImportService,
+    private readonly jobs: AreaImportJobs,
     private readonly publisher: AreaPublishService,
     private readonly tiles: AreaTilesService,
   ) {}
 
-  /** Import one level from a GeoJSON FeatureCollection into a draft version; one result per feature. */
+  /**
+   * Import one level from a GeoJSON FeatureCollection into a draft version; one result per feature.
+   * Up to AREA_IMPORT_JOB_VERTICES vertices (and without `job=true`) it answers 201 with the results;
+   * a larger import answers 202 with a job to follow at `GET /api/areas/import-jobs/{jobId}`.
+   */
   @Post('import')
   @HttpCode(201)
   @Requires('areas:write')
-  import(@CurrentPrincipal() p: Principal, @ZQuery(importQuery) q: z.output<typeof importQuery>, @ZBody(featureCollectionSchema) body: FeatureCollectionInput) {
-    return this.importer.import(p, body, q);
+  import(
+    @CurrentPrincipal() p: Principal,
+    @ZQuery(importQuery) q: z.output<typeof importQuery>,
+    @ZBody(featureCollectionSchema) body: FeatureCollectionInput,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { job, ...options } = q;
+    const size = this.importer.measure(body);
+    if (!job && !this.importer.runsAsJob(size)) return this.importer.import(p, body, options);
+    const started = this.jobs.start(p, body, options, size);
+    void reply.status(202).header('location', `/api/areas/import-jobs/${started.id}`);
+    return started;
+  }
+
+  /** An import job's progress and, once finished, its results or error (the starter's, or any to an admin). */
+  @Get('import-jobs/:jobId')
+  @Requires('areas:write')
+  importJob(@CurrentPrincipal() p: Principal, @ZParams(jobParams) { jobId }: z.output<typeof jobParams>) {
+    return this.jobs.get(p, jobId);
+  }
+
+  /** Cancel a running import job: it stops at its next step and removes what it wrote. */
+  @Delete('import-jobs/:jobId')
+  @HttpCode(202)
+  @Requires('areas:write')
+  cancelImportJob(@CurrentPrincipal() p: Principal, @ZParams(jobParams) { jobId }: z.output<typeof jobParams>) {
+    return this.jobs.cancel(p, jobId);
   }
 
   @Get('versions')

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AreaImportJobs } from './area-import-jobs.service';
 import { AreaImportRepository } from './area-import.repository';
 import { AreaImportService } from './area-import.service';
 import { AreaLookupRepository } from './area-lookup.repository';
@@ -28,6 +29,7 @@ import { AreasService } from './areas.service';
     AreasService,
     AreaImportRepository,
     AreaImportService,
+    AreaImportJobs,
     AreaTopologyRepository,
     AreaPublishRepository,
     AreaPublishService,

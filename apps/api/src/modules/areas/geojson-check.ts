@@ -15,8 +15,8 @@ export const featureCollectionSchema = z.object({
         properties: z.record(z.string(), z.unknown()).nullable().optional(),
       }),
     )
-    .min(1, 'at least one feature')
-    .max(200_000),
+    // How many at most: AREA_IMPORT_MAX_FEATURES, checked by the import (413 naming the setting).
+    .min(1, 'at least one feature'),
 });
 export type FeatureCollectionInput = z.output<typeof featureCollectionSchema>;
 

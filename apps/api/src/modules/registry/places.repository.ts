@@ -21,6 +21,8 @@ export interface PlaceRow {
   lon: number;
   lat: number;
   footprint: unknown;
+  /** true in lists when the footprint was simplified (the detail read has it whole) */
+  footprintSimplified: boolean;
   gridId: number;
   gridCode: string;
   gridName: string | null;
@@ -30,11 +32,28 @@ export interface PlaceRow {
   updatedAt: Date;
 }
 
-const SELECT = `SELECT x.id::int, x.external_id AS "externalId", x.kind, x.name, x.address, x.compound, x.building, x.unit, x.floor, x.room,
-    x.parent_id::int AS "parentId", ST_X(x.geom) AS lon, ST_Y(x.geom) AS lat, ST_AsGeoJSON(x.footprint, 7)::jsonb AS footprint,
+const columns = (footprint: string) => `SELECT x.id::int, x.external_id AS "externalId", x.kind, x.name, x.address, x.compound, x.building, x.unit, x.floor, x.room,
+    x.parent_id::int AS "parentId", ST_X(x.geom) AS lon, ST_Y(x.geom) AS lat, ${footprint},
     x.grid_id::int AS "gridId", x.grid_code AS "gridCode", g.name AS "gridName", x.area_path::text AS "areaPath", x.properties,
-    x.created_at AS "createdAt", x.updated_at AS "updatedAt"
+    x.created_at AS "createdAt", x.updated_at AS "updatedAt"`;
+/** The detail read: the footprint as stored. */
+const SELECT = `${columns('ST_AsGeoJSON(x.footprint, 7)::jsonb AS footprint, false AS "footprintSimplified"')}
   FROM place x LEFT JOIN area g ON g.id = x.grid_id`;
+/**
+ * Lists: a footprint of more than LIST_VERTICES vertices comes simplified (Douglas-Peucker keeping
+ * topology, tolerance 1/256 of its bounding box's diagonal, in degrees like the data), or as its
+ * bounding box if even that has too many, and says so (`footprintSimplified`; the detail read has it
+ * whole). A page of 100 places then carries at most ~26k vertices, whatever was stored earlier.
+ */
+const LIST_VERTICES = 256;
+const LIST_SELECT = `${columns(`ST_AsGeoJSON(CASE WHEN fs.s IS NULL THEN x.footprint WHEN ST_NPoints(fs.s) <= ${LIST_VERTICES} THEN fs.s ELSE ST_Envelope(x.footprint) END, 7)::jsonb AS footprint,
+    fs.s IS NOT NULL AS "footprintSimplified"`)}
+  FROM place x LEFT JOIN area g ON g.id = x.grid_id
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN ST_NPoints(x.footprint) > ${LIST_VERTICES}
+                THEN ST_SimplifyPreserveTopology(x.footprint, greatest(
+                       sqrt(power(ST_XMax(x.footprint) - ST_XMin(x.footprint), 2) + power(ST_YMax(x.footprint) - ST_YMin(x.footprint), 2)) / 256, 1e-7)) END AS s
+  ) fs`;
 
 /** Columns a PATCH may set directly (fixed names, values always parameters). */
 const COLUMNS: Record<string, string> = {
@@ -75,7 +94,7 @@ export class PlacesRepository {
     // Fuzzy search: substring (ILIKE, answered by the trigram GIN index for 3+ characters)
     // or trigram similarity (typos, reordered words); best matches first.
     return db.query(
-      `${SELECT}
+      `${LIST_SELECT}
         WHERE ${inScope('x.area_path', '$1')}
           AND ($2::ltree IS NULL OR x.area_path <@ $2::ltree)
           AND ($3::text IS NULL OR x.kind = $3)

@@ -24,6 +24,7 @@ export function placeJson(r: PlaceRow) {
     parentId: r.parentId,
     location: { lon: r.lon, lat: r.lat },
     footprint: r.footprint ?? null,
+    footprintSimplified: r.footprintSimplified ?? false,
     grid: { code: r.gridCode, name: r.gridName },
     areaPath: r.areaPath,
     properties: r.properties,

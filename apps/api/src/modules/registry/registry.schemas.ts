@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { phoneProblem, residentIdProblem, usccProblem } from '@gc/contracts';
+import { geometryOverLimits, inputLimits } from '../../core/http/input-limits';
 
 /** Zod pieces shared by the four registries (one schema validates and documents each route). */
 
@@ -32,12 +33,24 @@ export const zUscc = z
     if (p) ctx.addIssue({ code: 'custom', message: p });
   });
 
-/** A MultiPolygon or Polygon footprint (shape here; ST_IsValid again in the database). */
+/**
+ * A MultiPolygon or Polygon footprint (shape here; ST_IsValid again in the database). Its size is
+ * counted first, stopping at FOOTPRINT_MAX_VERTICES / FOOTPRINT_MAX_RINGS (422 naming the limit), so
+ * a 1.4M-vertex polygon is refused before zod looks at each of its positions.
+ */
 const ring = z.array(z.tuple([zLon, zLat])).min(4);
-export const zFootprint = z.union([
-  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
-  z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
-]);
+export const zFootprint = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    const over = geometryOverLimits(v, inputLimits.footprint);
+    if (over) ctx.addIssue({ code: 'custom', message: over.message, params: { limit: over.limit, max: over.max } });
+  })
+  .pipe(
+    z.union([
+      z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
+      z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
+    ]),
+  );
 
 export const PLACE_KINDS = ['compound', 'building', 'unit', 'room', 'shop', 'school', 'site', 'rental_housing', 'poi'] as const;
 export const OBJECT_CONDITIONS = ['intact', 'damaged', 'lost', 'removed'] as const;
