@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { startTestApp, type TestApp } from '@test/support/app';
+import { importAreas } from '@test/support/area-import';
 import { sql } from '@test/support/event-territory';
 
 const DATA = resolve(__dirname, '../../../../../../shared/data');
@@ -37,9 +38,9 @@ describe('real data check: NYC 311 replayed through Open311 into a territory of 
   it('puts every located request in a grid, agrees with boro_cd ≥ 99%, and holds the unlocated ones as unplaced', async () => {
     const admin = await t.admin();
     const districts = JSON.parse(readFileSync(resolve(DATA, 'nyc311/boundaries/dwillis_nyc-maps__community_districts.geojson'), 'utf8'));
-    const imp = await t.app.inject({ method: 'POST', url: '/api/areas/import?level=grid&codeProperty=BoroCD', headers: admin, payload: districts });
+    const imp = await importAreas(t, '/api/areas/import?level=grid&codeProperty=BoroCD', districts, admin); // a job: 83k vertices
     expect(imp.statusCode).toBe(201);
-    const pub = await t.app.inject({ method: 'POST', url: `/api/areas/versions/${imp.json().versionId}/publish`, headers: admin, payload: { acknowledgeGaps: true } });
+    const pub = await t.app.inject({ method: 'POST', url: `/api/areas/versions/${imp.body.versionId}/publish`, headers: admin, payload: { acknowledgeGaps: true } });
     expect(pub.statusCode).toBe(200);
     const keyRes = await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: admin, payload: { name: 'nyc311-replay', roles: ['api_client'] } });
     const key: string = keyRes.json().key;
