@@ -17,6 +17,8 @@ export interface ImportJobView {
   progress: { phase: ImportPhase; done: number; total: number };
   features: number;
   vertices: number;
+  /** the draft version it writes into, once it has one */
+  versionId: number | null;
   startedAt: string;
   finishedAt: string | null;
   /** when succeeded: what the one-transaction import answers */
@@ -57,6 +59,7 @@ export class AreaImportJobs {
       progress: { phase: 'checking', done: 0, total: size.features },
       features: size.features,
       vertices: size.vertices,
+      versionId: null,
       startedAt: new Date().toISOString(),
       finishedAt: null,
       result: null,
@@ -78,6 +81,15 @@ export class AreaImportJobs {
     return view(job);
   }
 
+  /** Publishing a draft while a job of this process still writes into it would publish half of it. */
+  assertNotWriting(versionId: number): void {
+    for (const job of this.jobs.values()) {
+      if (job.status === 'running' && job.versionId === versionId) {
+        throw new AppException('CONFLICT', `area version ${versionId} is still being imported (job ${job.id}); publish it when the job has finished`, { versionId, job: job.id });
+      }
+    }
+  }
+
   /** The job, if it exists and is the caller's (another caller's job is not found, not forbidden). */
   private own(p: Principal, id: string): Job {
     const job = this.jobs.get(id);
@@ -90,6 +102,7 @@ export class AreaImportJobs {
       job.result = await this.importer.importInSteps(p, fc, o, {
         cancelled: () => job.cancelRequested,
         progress: (phase, done, total) => (job.progress = { phase, done, total }),
+        writing: (versionId) => (job.versionId = versionId),
       });
       job.status = 'succeeded';
     } catch (e) {

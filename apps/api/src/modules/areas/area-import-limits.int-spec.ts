@@ -130,6 +130,11 @@ describe('area imports: limits and jobs (real PostGIS)', () => {
     expect(seen.filter((s) => s.health !== 200 || s.job !== 'running')).toEqual([]);
     expect(seen.length).toBeGreaterThan(3);
     expect(seen.at(-1)!.phase).toBe('writing');
+    // Its half-written draft cannot be published meanwhile.
+    const writing = (await job(id)).json();
+    const publish = await post(`/api/areas/versions/${writing.versionId}/publish`, { acknowledgeGaps: true });
+    expect(publish.statusCode).toBe(409);
+    expect(publish.json().details).toMatchObject({ versionId: writing.versionId, job: id });
     const cancel = await t.app.inject({ method: 'DELETE', url: `/api/areas/import-jobs/${id}`, headers: admin });
     expect(cancel.statusCode).toBe(202);
     expect(cancel.json()).toMatchObject({ cancelRequested: true });

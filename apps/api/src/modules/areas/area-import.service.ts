@@ -30,6 +30,8 @@ export type ImportPhase = 'checking' | 'validating' | 'writing';
 export interface ImportControl {
   cancelled(): boolean;
   progress(phase: ImportPhase, done: number, total: number): void;
+  /** the draft version the job writes into (told before the first row is written) */
+  writing(versionId: number): void;
 }
 
 export class ImportCancelled extends Error {
@@ -157,6 +159,7 @@ export class AreaImportService {
     try {
       const versionId = await this.tx.run((tx) => this.draftFor(tx, p, o, n));
       if (!o.versionId) createdDraft = versionId;
+      c.writing(versionId);
       for (const step of steps(accepted, (x) => vertexCount(x.geom))) {
         ids.push(...(await this.tx.run((tx) => this.repo.insert(tx, versionId, o.level, step))));
         await checkpoint('writing', ids.length, accepted.length);

@@ -120,6 +120,7 @@ export class AreasController {
   @HttpCode(200)
   @Requires('areas:write')
   publish(@CurrentPrincipal() p: Principal, @ZParams(versionParams) { versionId }: z.output<typeof versionParams>, @ZBody(publishBody) body: z.output<typeof publishBody>) {
+    this.jobs.assertNotWriting(versionId);
     return this.publisher.publish(p, versionId, body.acknowledgeGaps);
   }
 
