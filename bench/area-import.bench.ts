@@ -18,8 +18,8 @@ function collection(n: number): string {
   for (let i = 0; i < n; i++) {
     const x = 118.5 + (i % perRow) * 0.001;
     const y = 31.8 + Math.floor(i / perRow) * 0.001;
-    const ring = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]].map(([a, b]) => `[${a.toFixed(6)},${b.toFixed(6)}]`).join(',');
-    features.push(`{"type":"Feature","properties":{"code":"G${i}","name":"grid cell number ${i}"},"geometry":{"type":"Polygon","coordinates":[[${ring}]]}}`);
+    const ring = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]].map(([a, b]) => `[${a.toFixed(5)},${b.toFixed(5)}]`).join(',');
+    features.push(`{"type":"Feature","properties":{"code":"G${i}"},"geometry":{"type":"Polygon","coordinates":[[${ring}]]}}`);
   }
   return `{"type":"FeatureCollection","features":[${features.join(',')}]}`;
 }
@@ -56,7 +56,7 @@ run(async () => {
     const t0 = performance.now();
     let accepted = 0;
     const importing = (async () => {
-      const res = await fetch(`${api.url}/api/areas/import?level=grid&codeProperty=code&nameProperty=name`, { method: 'POST', headers, body });
+      const res = await fetch(`${api.url}/api/areas/import?level=grid&codeProperty=code`, { method: 'POST', headers, body });
       accepted = performance.now() - t0;
       if (res.status !== 202) throw new Error(`import answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       const { id } = (await res.json()) as { id: string };

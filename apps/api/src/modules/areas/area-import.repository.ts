@@ -71,16 +71,19 @@ export class AreaImportRepository {
          SELECT code, name, parent, props,
                 ST_Multi(CASE WHEN repair THEN ST_CollectionExtract(ST_MakeValid(g), 3) ELSE g END) AS geom
            FROM input
+       ), parent_path AS (
+         -- Each distinct parent code looked up once (a draft's own area first). As a subquery per row,
+         -- the planner OR-ed "version_id = $1" into a bitmap scan of the whole draft for every row:
+         -- quadratic, 28 s for 500 rows into a draft of 76k.
+         SELECT DISTINCT ON (q.parent) q.parent, p.path
+           FROM (SELECT DISTINCT parent FROM shaped WHERE parent IS NOT NULL) q
+           JOIN area p ON p.code = q.parent AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL))
+          ORDER BY q.parent, (p.version_id = $1) DESC
        )
        INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, properties)
-       SELECT $1, s.code, s.name, $2, s.parent,
-              coalesce((SELECT p.path FROM area p
-                         WHERE p.code = s.parent
-                           AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL))
-                         ORDER BY (p.version_id = $1) DESC LIMIT 1) || s.code,
-                       text2ltree(s.code)),
+       SELECT $1, s.code, s.name, $2, s.parent, coalesce(pp.path || s.code, text2ltree(s.code)),
               s.geom, ST_Area(s.geom::geography), coalesce(s.props, '{}'::jsonb)
-         FROM shaped s
+         FROM shaped s LEFT JOIN parent_path pp ON pp.parent = s.parent
        RETURNING id::int`,
       [versionId, level, JSON.stringify(rows.map((r) => ({ ...r, geom: r.geom })))],
     );
