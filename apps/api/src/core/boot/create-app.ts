@@ -14,6 +14,7 @@ import type { AppConfig } from '../config/config.schema';
 import { ErrorFilter } from '../http/error.filter';
 import { genRequestId } from '../http/request-id';
 import { registerInputGuard } from '../http/input-guard';
+import { registerJsonParser } from '../http/json-body';
 import { applyInputLimits } from '../http/input-limits';
 import { LiveIoAdapter } from '../../modules/live/live-io.adapter';
 import { prepareDatabase } from './preflight';
@@ -120,6 +121,8 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
   }
 
   await app.init();
+  // After init: Nest registers its JSON parser there; ours replaces it (json-body.ts).
+  registerJsonParser(fastify, { '/api/areas/import': 'features' });
   return {
     app,
     db: info,

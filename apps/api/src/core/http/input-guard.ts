@@ -3,6 +3,9 @@ import { AppException } from './app-exception';
 import { ErrorFilter } from './error.filter';
 import { inputLimits } from './input-limits';
 
+/** Bodies already checked piece by piece as they were parsed (json-body.ts): not walked again. */
+export const checkedBodies = new WeakSet<object>();
+
 /**
  * Two things no field of any route may carry, checked once for every request before its handler:
  * - a NUL character (U+0000): PostgreSQL text and jsonb cannot store it, so it failed deep in a query
@@ -92,7 +95,8 @@ export function registerInputGuard(fastify: FastifyInstance): void {
     // The URL: %00 anywhere (path or query) decodes to NUL; name the query field when it is one.
     let problem: Problem | null = null;
     if (request.url.includes('%00')) problem = findProblem(request.query, 'query', max) ?? { kind: 'nul', field: 'url' };
-    problem ??= findProblem(request.body, 'body', max);
+    // A large import body was checked piece by piece as it was parsed (json-body.ts).
+    if (!(request.body !== null && typeof request.body === 'object' && checkedBodies.has(request.body))) problem ??= findProblem(request.body, 'body', max);
     if (!problem) return done();
     const [status, body] = filter.toResponse(problemException(problem), request);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -10,7 +10,7 @@ import { geometryOverLimits, inputLimits } from '../../core/http/input-limits';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { AreaImportRepository, type Candidate, type ValidityRow } from './area-import.repository';
-import { asCode, checkPolygonal, type FeatureCollectionInput } from './geojson-check';
+import { asCode, checkPolygonal, featureProblem, type FeatureCollectionInput, type FeatureInput } from './geojson-check';
 
 export interface ImportOptions {
   level: string;
@@ -97,7 +97,7 @@ export class AreaImportService {
     // A feature over AREA_MAX_VERTICES is refused after counting, so it does not make the import a job.
     let vertices = 0;
     for (const f of fc.features) {
-      const n = vertexCount(f.geometry);
+      const n = vertexCount((f as { geometry?: unknown } | null)?.geometry);
       if (n <= inputLimits.area.vertices.max) vertices += n;
     }
     return { features: fc.features.length, vertices };
@@ -177,7 +177,12 @@ export class AreaImportService {
     const results: ImportFeatureResult[] = [];
     const candidates: Candidate[] = [];
     for (let index = from; index < to; index++) {
-      const f = fc.features[index];
+      const shapeProblem = featureProblem(fc.features[index]);
+      if (shapeProblem) {
+        results.push({ index, code: null, status: 'rejected', reason: shapeProblem, location: null });
+        continue;
+      }
+      const f = fc.features[index] as FeatureInput;
       const props = f.properties ?? {};
       const code = asCode(props[o.codeProperty]);
       const reject = (reason: string, location: [number, number] | null = null) => results.push({ index, code, status: 'rejected', reason, location: point(location) });

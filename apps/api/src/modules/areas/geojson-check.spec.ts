@@ -1,4 +1,4 @@
-import { asCode, checkPolygonal } from './geojson-check';
+import { asCode, checkPolygonal, featureProblem } from './geojson-check';
 
 describe('checkPolygonal', () => {
   const ring = [[0, 0], [1, 0], [1, 1], [0, 0]];
@@ -25,5 +25,15 @@ describe('checkPolygonal', () => {
     expect(asCode(' 320104 ')).toBe('320104');
     expect(asCode('a.b')).toBeNull();
     expect(asCode(undefined)).toBeNull();
+  });
+
+describe('featureProblem', () => {
+  it('accepts Features with object, null or absent properties and names what else is wrong', () => {
+    expect(featureProblem({ type: 'Feature', properties: { a: 1 }, geometry: null })).toBeNull();
+    expect(featureProblem({ type: 'Feature', properties: null })).toBeNull();
+    expect(featureProblem({ type: 'Feature' })).toBeNull();
+    expect(featureProblem({ type: 'Point', coordinates: [0, 0] })).toMatch(/expected "Feature"/);
+    expect(featureProblem([1])).toMatch(/not a GeoJSON Feature/);
+    expect(featureProblem({ type: 'Feature', properties: [1] })).toMatch(/properties is not an object/);
   });
 });

@@ -1,24 +1,32 @@
 import { z } from 'zod';
 
 /**
- * The shape check at the edge: a FeatureCollection of objects. Each feature's own
- * problems (wrong type, NaN, unclosed ring…) are reported per feature, not as one 400,
- * so the caller learns about every bad feature at once.
+ * The shape check at the edge: a FeatureCollection with a features array. Each feature's own shape
+ * (type Feature, properties an object) is checked by the import with the rest of its problems and
+ * reported per feature, not as one 400, so the caller learns about every bad feature at once; and
+ * zod does not walk 150k features on the event loop before the import can run as a job.
  */
 export const featureCollectionSchema = z.object({
   type: z.literal('FeatureCollection'),
-  features: z
-    .array(
-      z.object({
-        type: z.literal('Feature'),
-        geometry: z.unknown(),
-        properties: z.record(z.string(), z.unknown()).nullable().optional(),
-      }),
-    )
-    // How many at most: AREA_IMPORT_MAX_FEATURES, checked by the import (413 naming the setting).
-    .min(1, 'at least one feature'),
+  // How many at most: AREA_IMPORT_MAX_FEATURES, checked by the import (413 naming the setting).
+  features: z.array(z.unknown()).min(1, 'at least one feature'),
 });
 export type FeatureCollectionInput = z.output<typeof featureCollectionSchema>;
+
+export interface FeatureInput {
+  type: 'Feature';
+  geometry: unknown;
+  properties: Record<string, unknown>;
+}
+
+/** A feature's own shape: null when it is a Feature with object (or null/absent) properties, else why not. */
+export function featureProblem(f: unknown): string | null {
+  if (!f || typeof f !== 'object' || Array.isArray(f)) return 'not a GeoJSON Feature object';
+  const { type, properties } = f as { type?: unknown; properties?: unknown };
+  if (type !== 'Feature') return `type is ${JSON.stringify(type) ?? 'missing'}: expected "Feature"`;
+  if (properties != null && (typeof properties !== 'object' || Array.isArray(properties))) return 'properties is not an object';
+  return null;
+}
 
 export type Position = [number, number];
 export type PolygonCoords = Position[][];
