@@ -26,6 +26,7 @@ describe('checkPolygonal', () => {
     expect(asCode('a.b')).toBeNull();
     expect(asCode(undefined)).toBeNull();
   });
+});
 
 describe('featureProblem', () => {
   it('accepts Features with object, null or absent properties and names what else is wrong', () => {
