@@ -117,8 +117,8 @@ export class AreaImportService {
     this.measure(fc);
     const { results, candidates } = this.check(fc, o, 0, fc.features.length, new Set());
     return this.tx.run(async (tx) => {
-      const validity = candidates.length ? await this.repo.validate(tx, candidates, o.repair) : [];
-      const accepted = this.judge(results, candidates, validity, o);
+      if (candidates.length) this.apply(results, await this.repo.validate(tx, candidates, o.repair), o);
+      const accepted = this.accepted(results, candidates, o);
       const versionId = await this.draftFor(tx, p, o, fc.features.length);
       const ids = await this.repo.insert(tx, versionId, o.level, accepted);
       await this.auditImport(tx, p, versionId, o, ids.length, results);
@@ -143,24 +143,28 @@ export class AreaImportService {
       if (c.cancelled()) throw new ImportCancelled();
     };
     for (let from = 0; from < n; from += STEP_FEATURES) {
-      const part = this.check(fc, o, from, Math.min(n, from + STEP_FEATURES), seen);
+      const to = Math.min(n, from + STEP_FEATURES);
+      const part = this.check(fc, o, from, to, seen);
       results.push(...part.results);
       candidates.push(...part.candidates);
+      // The parsed features are not needed again (candidates hold what is written): let them go.
+      for (let k = from; k < to; k++) fc.features[k] = null;
       await checkpoint('checking', Math.min(n, from + STEP_FEATURES), n);
     }
-    const validity: ValidityRow[] = [];
-    for (const step of steps(candidates, (x) => vertexCount(x.geom))) {
-      validity.push(...(await this.repo.validate(this.tx.manager, step, o.repair)));
-      await checkpoint('validating', validity.length, candidates.length);
+    let validated = 0;
+    for (const step of steps(candidates, (x) => x.vertices)) {
+      this.apply(results, await this.repo.validate(this.tx.manager, step, o.repair), o);
+      validated += step.length;
+      await checkpoint('validating', validated, candidates.length);
     }
-    const accepted = this.judge(results, candidates, validity, o);
+    const accepted = this.accepted(results, candidates, o);
     const ids: number[] = [];
     let createdDraft: number | null = null;
     try {
       const versionId = await this.tx.run((tx) => this.draftFor(tx, p, o, n));
       if (!o.versionId) createdDraft = versionId;
       c.writing(versionId);
-      for (const step of steps(accepted, (x) => vertexCount(x.geom))) {
+      for (const step of steps(accepted, (x) => x.vertices)) {
         ids.push(...(await this.tx.run((tx) => this.repo.insert(tx, versionId, o.level, step))));
         await checkpoint('writing', ids.length, accepted.length);
       }
@@ -210,21 +214,26 @@ export class AreaImportService {
         reject(`property ${o.parentProperty} is not a code`);
         continue;
       }
-      const geom = geometryToWgs84({ type: 'MultiPolygon' as const, coordinates: shape.polygons }, o.crs);
+      const geom = JSON.stringify(geometryToWgs84({ type: 'MultiPolygon' as const, coordinates: shape.polygons }, o.crs));
+      let vertices = 0;
+      for (const poly of shape.polygons) for (const ring of poly) vertices += ring.length;
       const name = o.nameProperty ? props[o.nameProperty] : undefined;
       seen.add(code);
       results.push({ index, code, status: 'imported', reason: null, location: null });
-      candidates.push({ i: index, code, name: name == null || name === '' ? code : String(name), parent, geom, properties: props });
+      candidates.push({ i: index, code, name: name == null || name === '' ? code : String(name), parent, geom, vertices, properties: props });
     }
     return { results, candidates };
   }
 
-  /** Apply PostGIS's verdicts; throws 422 when the mode does not allow what was rejected. */
-  private judge(results: ImportFeatureResult[], candidates: Candidate[], validity: ValidityRow[], o: ImportOptions): (Candidate & { repair: boolean })[] {
-    const byIndex = new Map(results.map((r) => [r.index, r]));
+  /**
+   * Record PostGIS's verdicts on the results. `results[i]` is feature i's result (check() gives
+   * every feature one, in order), so no lookup structure is built; a job applies each step's
+   * verdicts as they come instead of 150k at the end.
+   */
+  private apply(results: ImportFeatureResult[], validity: ValidityRow[], o: ImportOptions): void {
     for (const v of validity) {
       if (v.valid) continue;
-      const r = byIndex.get(v.i)!;
+      const r = results[v.i];
       const where = v.location ? ` at [${v.location.coordinates.join(', ')}]` : '';
       if (o.repair && v.repairedParts) {
         Object.assign(r, { status: 'repaired', reason: `${v.reason}${where}: repaired with ST_MakeValid into ${v.repairedParts} polygon(s)`, location: v.location });
@@ -232,15 +241,25 @@ export class AreaImportService {
         Object.assign(r, { status: 'rejected', reason: o.repair ? `${v.reason}${where}: ST_MakeValid left no polygon` : `${v.reason}${where}`, location: v.location });
       }
     }
-    results.sort((a, b) => a.index - b.index);
-    const rejected = results.filter((r) => r.status === 'rejected');
-    if (o.mode === 'all-or-nothing' && rejected.length) {
-      throw new AppException('INVALID_GEOMETRY', `${rejected.length} of ${results.length} feature(s) rejected; nothing was imported (mode all-or-nothing)`, {
+  }
+
+  /** What is written: throws 422 when the mode does not allow what was rejected, or nothing is left. */
+  private accepted(results: ImportFeatureResult[], candidates: Candidate[], o: ImportOptions): Candidate[] {
+    let rejected = 0;
+    for (const r of results) if (r.status === 'rejected') rejected++;
+    if (o.mode === 'all-or-nothing' && rejected) {
+      throw new AppException('INVALID_GEOMETRY', `${rejected} of ${results.length} feature(s) rejected; nothing was imported (mode all-or-nothing)`, {
         field: 'body.features',
         results,
       });
     }
-    const accepted = candidates.filter((c) => byIndex.get(c.i)!.status !== 'rejected').map((c) => ({ ...c, repair: byIndex.get(c.i)!.status === 'repaired' }));
+    const accepted: Candidate[] = [];
+    for (const c of candidates) {
+      const status = results[c.i].status;
+      if (status === 'rejected') continue;
+      c.repair = status === 'repaired';
+      accepted.push(c);
+    }
     if (!accepted.length) throw new AppException('INVALID_GEOMETRY', 'every feature was rejected; nothing was imported', { field: 'body.features', results });
     return accepted;
   }
