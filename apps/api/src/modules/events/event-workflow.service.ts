@@ -198,7 +198,9 @@ export class EventWorkflowService {
     await this.audit.write(tx, p, action, 'event', before.id, toSummary(before), summary, { requestId: r.requestId, areaPath: after.areaPath });
     const legal = p ? actionsFor(p, after.state, after.departmentId) : [];
     const detail = toDetail(after, await this.log.timeline(tx, before.id), await this.summons.forEvent(tx, before.id), legal);
-    await this.feed.append(tx, { type: r.changeType, entityId: before.id, areaPath: after.areaPath, payload: summary });
+    // Stamped with the departments that may see the case now, and the one it was taken from (a re-dispatch): its staff see it leave.
+    const from = before.departmentId !== null && before.departmentId !== after.departmentId ? [before.departmentId] : [];
+    await this.feed.append(tx, { type: r.changeType, entityId: before.id, areaPath: after.areaPath, payload: summary, caseId: before.id, alsoDepartments: from });
     return detail;
   }
 }
