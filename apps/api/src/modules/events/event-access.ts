@@ -28,9 +28,4 @@ export function actionsFor(p: Principal, state: EventState, caseDepartmentId: nu
   return actions.slice();
 }
 
-/** Is the area path inside the caller's jurisdiction? (ltree `<@` in TypeScript, for a path we already hold) */
-export function pathInScope(scopePath: string | null, path: string | null): boolean {
-  if (scopePath === null) return true;
-  if (path === null) return false;
-  return path === scopePath || path.startsWith(`${scopePath}.`);
-}
+export { pathInScope } from '../auth/scope';
