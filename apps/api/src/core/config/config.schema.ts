@@ -37,6 +37,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
     RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
+    // Exact-match lookups of people by ID or phone number, per account per rolling hour (issue 16).
+    PII_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
     // Events: escalation sweep period in seconds (0 = off); duplicate suspicion radius (metres) and window (hours).
     ESCALATION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),
     DUPLICATE_RADIUS_M: z.coerce.number().min(0).max(5000).default(50),

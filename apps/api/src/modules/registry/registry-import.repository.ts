@@ -218,11 +218,19 @@ export class RegistryImportRepository {
     return new Set(rows.map((r: { external_id: string }) => r.external_id));
   }
 
-  /** Values of a unique column already held by rows with another external id (ID-number hashes, credit codes). */
-  async takenBy(db: EntityManager, entity: 'person' | 'organization', column: 'id_number_hmac' | 'uscc', values: string[]) {
-    if (!values.length) return new Map<string, string | null>();
-    const rows = await db.query(`SELECT ${column} AS v, external_id AS e FROM ${ENTITY_TABLE[entity]} WHERE ${column} = ANY($1::text[])`, [values]);
-    return new Map<string, string | null>(rows.map((r: { v: string; e: string | null }) => [r.v, r.e]));
+  /**
+   * The records already holding these values of a unique column (ID-number hashes, credit codes),
+   * each with its external id and whether it lies inside `scope` (null: everything is).
+   */
+  async takenBy(db: EntityManager, entity: 'person' | 'organization', column: 'id_number_hmac' | 'uscc', values: string[], scope: string | null = null) {
+    const out = new Map<string, { externalId: string | null; visible: boolean }[]>();
+    if (!values.length) return out;
+    const rows: { v: string; e: string | null; visible: boolean }[] = await db.query(
+      `SELECT ${column} AS v, external_id AS e, ${inScope('area_path', '$2')} AS visible FROM ${ENTITY_TABLE[entity]} WHERE ${column} = ANY($1::text[])`,
+      [values, scope],
+    );
+    for (const r of rows) out.set(r.v, [...(out.get(r.v) ?? []), { externalId: r.e, visible: r.visible }]);
+    return out;
   }
 
   /**
