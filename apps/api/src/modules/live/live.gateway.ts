@@ -164,7 +164,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     try {
       const rooms = viewerRooms(viewerOf(socket.data.principal).departmentId, await this.changes.roomsFor(socket.data.principal, parsed.data.areas));
       // Leave and join in the same tick: the in-memory adapter is synchronous, so no message slips between.
-      for (const r of socket.rooms) if (areaRoomOf(r) !== null && !rooms.includes(r)) void socket.leave(r);
+      for (const r of [...socket.rooms]) if (areaRoomOf(r) !== null && !rooms.includes(r)) void socket.leave(r);
       void socket.join(rooms);
       return { ok: true, rooms: this.areaRooms(socket) };
     } catch (e) {
