@@ -128,7 +128,7 @@ export class EventIntakeService implements OnModuleDestroy {
     const request = { route: opts.route ?? 'POST /api/events', input };
     const idempotency = opts.idempotencyKey ? { principal: this.idempotency.principalOf(p), key: opts.idempotencyKey, hash: this.idempotency.hash(request) } : null;
     const attachments = input.attachments ?? [];
-    await this.attachmentFiles.checkCitable(p, attachments); // no query unless one of ours is cited
+    if (attachments.length) await this.attachmentFiles.checkCitable(p, attachments); // a query only when one of ours is cited
     const out = await this.batches.submit({
       title: input.title,
       description: input.description ?? null,
