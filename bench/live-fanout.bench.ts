@@ -45,10 +45,16 @@ function message(seq: number): LiveMessage {
   };
 }
 
-/** The gateway's room rule (apps/api/src/modules/live/live-rooms.ts), inlined to keep the bench standalone. */
-function roomsForChange(areaPath: string): string[] {
+/**
+ * The gateway's room rule (apps/api/src/modules/live/live-rooms.ts, LiveGateway.deliver), inlined
+ * to keep the bench standalone: every ancestor area's room, the same rooms of each department
+ * stamped on the change (department staff sit in `dept:<id>|area:<path>`), except the sockets
+ * whose roles may not read that kind of record.
+ */
+function roomsForChange(areaPath: string, departments: number[]): string[] {
   const labels = areaPath.split('.');
-  return ['area:*', ...labels.map((_, i) => `area:${labels.slice(0, i + 1).join('.')}`)];
+  const rooms = ['area:*', ...labels.map((_, i) => `area:${labels.slice(0, i + 1).join('.')}`)];
+  return [...rooms, ...departments.flatMap((d) => rooms.map((r) => `dept:${d}|${r}`))];
 }
 
 // ---------- server side (child process) ----------
@@ -57,10 +63,14 @@ function serve(mode: Mode): void {
   let broadcast: (m: LiveMessage) => void;
   if (mode === 'socket.io') {
     const nsp = new IoServer(http, { serveClient: false, transports: ['websocket'] }).of('/live');
-    // Half the screens watch the whole territory, half a district: every message reaches all of them.
+    // Of ten screens, five watch the whole territory, four a district, one is a department's
+    // (its case): every message reaches all of them, as with the ws peer.
     let n = 0;
-    nsp.on('connection', (s) => void s.join(n++ % 2 ? 'area:*' : 'area:320104'));
-    broadcast = (m) => nsp.to(roomsForChange(m.areaPath!)).emit(m.type, m);
+    nsp.on('connection', (s) => {
+      const i = n++ % 10;
+      void s.join(i === 9 ? 'dept:7|area:320104' : i % 2 ? 'area:*' : 'area:320104');
+    });
+    broadcast = (m) => nsp.to(roomsForChange(m.areaPath!, [7])).except('lacks:events:read').emit(m.type, m);
   } else {
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
     broadcast = (m) => {

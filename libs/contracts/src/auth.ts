@@ -9,6 +9,7 @@ export const PERMISSIONS = [
   'registry:write',
   'pii:unmask', // see ID and phone numbers in clear (each read audited with a purpose)
   'pii:tags', // see special-group tags (elderly alone, community correction, …)
+  'pii:lookup', // find people by exact ID or phone number (each lookup audited with a purpose, a budget per account)
   'people:points', // receive individual people as points on the map
   'events:read',
   'events:create',
@@ -28,7 +29,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   analyst: ['areas:read', 'areas:write', 'registry:read', 'events:read', 'changes:read'],
   supervisor: ['areas:read', 'registry:read', 'events:read', 'events:act', 'events:supervise', 'changes:read'],
   department: ['areas:read', 'events:read', 'events:act', 'changes:read'],
-  grid_worker: ['areas:read', 'registry:read', 'registry:write', 'pii:tags', 'events:read', 'events:create', 'events:act', 'changes:read'],
+  grid_worker: ['areas:read', 'registry:read', 'registry:write', 'pii:tags', 'pii:lookup', 'events:read', 'events:create', 'events:act', 'changes:read'],
   auditor: ['audit:read'],
   api_client: ['areas:read', 'events:read', 'events:create'],
 };

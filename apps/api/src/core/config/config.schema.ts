@@ -52,6 +52,8 @@ export const configSchema = z
     LOGIN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
     LOGIN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
     RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
+    // Exact-match lookups of people by ID or phone number, per account per rolling hour (issue 16).
+    PII_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
     // Events: escalation sweep period in seconds (0 = off); duplicate suspicion radius (metres) and window (hours).
     ESCALATION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),
     DUPLICATE_RADIUS_M: z.coerce.number().min(0).max(5000).default(50),

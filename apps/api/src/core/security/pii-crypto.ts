@@ -40,6 +40,15 @@ export function maskId(value: string | null | undefined): string | null {
   return value.slice(0, 4) + '*'.repeat(value.length - 8) + value.slice(-4);
 }
 
+/**
+ * Mask a birth date (YYYY-MM-DD) to its year: with the clear date a masked ID number
+ * (3201**********059X) leaves a handful of candidates, since the hidden digits are mostly the date.
+ */
+export function maskBirthDate(value: string | null | undefined): string | null {
+  if (!value) return value ?? null;
+  return `${value.slice(0, 4)}-**-**`;
+}
+
 /** Mask a phone number: keep the first 3 and last 4. */
 export function maskPhone(value: string | null | undefined): string | null {
   if (!value) return value ?? null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AreaLevel, AreaRef } from '@gc/contracts';
+import { inScope } from '../auth/scope';
 
 export interface LocatedArea {
   id: number;
@@ -63,7 +64,7 @@ export class AreaLookupRepository {
   }
 
   /** The nearest current area of the deepest level, for "outside every grid" answers. */
-  async nearest(db: EntityManager, lon: number, lat: number, at: Date | null = null): Promise<(LocatedArea & { distanceM: number }) | undefined> {
+  async nearest(db: EntityManager, lon: number, lat: number, at: Date | null = null, scope: string | null = null): Promise<(LocatedArea & { distanceM: number }) | undefined> {
     const rows = await db.query(
       `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId",
               ST_Distance(a.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS "distanceM"
@@ -71,9 +72,10 @@ export class AreaLookupRepository {
         WHERE a.valid_from IS NOT NULL
           AND a.valid_from <= coalesce($3::timestamptz, now())
           AND (a.valid_to IS NULL OR a.valid_to > coalesce($3::timestamptz, now()))
+          AND ${inScope('a.path', '$4')}
         ORDER BY nlevel(a.path) DESC, a.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
         LIMIT 1`,
-      [lon, lat, at],
+      [lon, lat, at, scope],
     );
     return rows[0];
   }

@@ -20,7 +20,8 @@ export class AreaLookupService {
     return (await this.repo.locateWithChain(tx, lon, lat, at)) ?? null;
   }
 
-  nearest(tx: EntityManager, lon: number, lat: number, at: Date | null = null) {
-    return this.repo.nearest(tx, lon, lat, at);
+  /** The nearest area of the deepest level (within `scope`, null: anywhere). */
+  nearest(tx: EntityManager, lon: number, lat: number, at: Date | null = null, scope: string | null = null) {
+    return this.repo.nearest(tx, lon, lat, at, scope);
   }
 }

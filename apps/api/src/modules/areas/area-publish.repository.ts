@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { inScope } from '../auth/scope';
 import type { AttributedTable } from './attributed-tables';
 
 @Injectable()
@@ -7,6 +8,13 @@ export class AreaPublishRepository {
   async lockVersion(tx: EntityManager, id: number): Promise<{ status: string; level: string } | undefined> {
     const [row] = await tx.query(`SELECT status, level FROM area_version WHERE id = $1 FOR UPDATE`, [id]);
     return row;
+  }
+
+  /** Whether a caller with this jurisdiction (null: everywhere, always true) sees any area of the version. */
+  async versionHasAreasIn(db: EntityManager, id: number, scope: string | null): Promise<boolean> {
+    if (scope === null) return true;
+    const rows = await db.query(`SELECT 1 FROM area WHERE version_id = $1 AND ${inScope('path', '$2')} LIMIT 1`, [id, scope]);
+    return rows.length > 0;
   }
 
   /**

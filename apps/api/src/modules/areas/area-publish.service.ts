@@ -5,6 +5,7 @@ import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
+import { scopeParam } from '../auth/scope';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { attributedTables } from './attributed-tables';
 import { AreaPublishRepository } from './area-publish.repository';
@@ -20,8 +21,8 @@ export class AreaPublishService {
     private readonly audit: AuditService,
   ) {}
 
-  async report(db: EntityManager, versionId: number): Promise<TopologyReport> {
-    const checks = await this.topology.check(db, versionId);
+  async report(db: EntityManager, versionId: number, scope: string | null = null): Promise<TopologyReport> {
+    const checks = await this.topology.check(db, versionId, scope);
     const summary = {
       blocking: checks.overlaps.features.length > 0 || checks.duplicateCodes.length > 0,
       needsGapAcknowledgement: checks.gaps.features.length > 0,
@@ -35,10 +36,14 @@ export class AreaPublishService {
     return { versionId, summary, ...checks };
   }
 
-  async topologyOf(versionId: number): Promise<TopologyReport> {
+  /** The topology report of a version as the caller may see it: only areas in their jurisdiction; a version with none there is a 404. */
+  async topologyOf(p: Principal, versionId: number): Promise<TopologyReport> {
+    const scope = scopeParam(p);
     return this.tx.run(async (tx) => {
-      if (!(await this.repo.lockVersion(tx, versionId))) throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
-      return this.report(tx, versionId);
+      if (!(await this.repo.lockVersion(tx, versionId)) || !(await this.repo.versionHasAreasIn(tx, versionId, scope))) {
+        throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
+      }
+      return this.report(tx, versionId, scope);
     });
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TopologyReport } from '@gc/contracts';
+import { inScope } from '../auth/scope';
 
 /** Pieces below this many m² are digitising noise, not a real overlap or gap (they show up as slivers). */
 export const NOISE_M2 = 1;
@@ -17,10 +18,12 @@ export class AreaTopologyRepository {
    * Every check of a draft in ONE statement inside PostGIS. Areas in m² via geography.
    * Siblings share a parent code (roots are siblings of each other). A parent is the draft's
    * own row with that code, else the current one. Overlap = interiors intersect ('2********').
+   * `scope` (the caller's jurisdiction, null: everywhere): only areas under it are checked and
+   * shown, and gaps only of parents under it, so nothing outside is revealed.
    */
-  async check(db: EntityManager, versionId: number): Promise<Omit<TopologyReport, 'summary' | 'versionId'>> {
+  async check(db: EntityManager, versionId: number, scope: string | null = null): Promise<Omit<TopologyReport, 'summary' | 'versionId'>> {
     const [row] = await db.query(
-      `WITH d AS (SELECT id, code, parent_code, geom FROM area WHERE version_id = $1),
+      `WITH d AS (SELECT id, code, parent_code, geom FROM area WHERE version_id = $1 AND ${inScope('path', '$2')}),
        -- Pairs come from the area table itself, not from d: a join of the materialised CTE with
        -- itself has no index and tests every pair (quadratic: minutes at 100k cells); here each
        -- row probes the GiST index for its neighbours (bench/areas-publish.bench.ts).
@@ -29,13 +32,13 @@ export class AreaTopologyRepository {
            FROM area a JOIN area b ON b.version_id = $1 AND a.id < b.id AND a.parent_code IS NOT DISTINCT FROM b.parent_code
                                   AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
           CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS g) x
-          WHERE a.version_id = $1
+          WHERE a.version_id = $1 AND ${inScope('a.path', '$2')} AND ${inScope('b.path', '$2')}
        ),
        par AS (
          SELECT DISTINCT ON (p.code) p.code, p.geom
            FROM area p
           WHERE p.code IN (SELECT parent_code FROM d WHERE parent_code IS NOT NULL)
-            AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL))
+            AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL)) AND ${inScope('p.path', '$2')}
           ORDER BY p.code, (p.version_id = $1) DESC
        ),
        gap AS (
@@ -63,7 +66,7 @@ export class AreaTopologyRepository {
          ${collection(`SELECT jsonb_agg(${feature('g', `jsonb_build_object('code', code, 'areaM2', round(m2::numeric, 2))`)}) FROM sliver`)} AS slivers,
          coalesce((SELECT jsonb_agg(jsonb_build_object('code', code, 'count', n)) FROM (SELECT code, count(*)::int AS n FROM d GROUP BY code HAVING count(*) > 1) x), '[]'::jsonb) AS "duplicateCodes",
          ${collection(`SELECT jsonb_agg(${feature('geom', `jsonb_build_object('code', code, 'parts', ST_NumGeometries(geom))`)}) FROM d WHERE ST_NumGeometries(geom) > 1`)} AS "nonContiguous"`,
-      [versionId],
+      [versionId, scope],
     );
     return row;
   }

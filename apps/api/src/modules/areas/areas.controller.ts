@@ -112,8 +112,8 @@ export class AreasController {
   /** Overlaps, gaps, children outside their parent, slivers, duplicate codes, non-contiguous areas (GeoJSON). */
   @Get('versions/:versionId/topology')
   @Requires('areas:read')
-  topology(@ZParams(versionParams) { versionId }: z.output<typeof versionParams>) {
-    return this.publisher.topologyOf(versionId);
+  topology(@CurrentPrincipal() p: Principal, @ZParams(versionParams) { versionId }: z.output<typeof versionParams>) {
+    return this.publisher.topologyOf(p, versionId);
   }
 
   @Post('versions/:versionId/publish')
@@ -124,11 +124,11 @@ export class AreasController {
     return this.publisher.publish(p, versionId, body.acknowledgeGaps);
   }
 
-  /** The grid at a point (the version valid at `at`, default now) and its chain of parents. */
+  /** The grid at a point (the version valid at `at`, default now) and its chain of parents, inside the caller's jurisdiction. */
   @Get('locate')
   @Requires('areas:read')
-  locate(@ZQuery(locateQuery) q: z.output<typeof locateQuery>) {
-    return this.areas.locate(q.lon, q.lat, q.at ?? null);
+  locate(@CurrentPrincipal() p: Principal, @ZQuery(locateQuery) q: z.output<typeof locateQuery>) {
+    return this.areas.locate(p, q.lon, q.lat, q.at ?? null);
   }
 
   /** One level of one version (default: the current areas) as a GeoJSON FeatureCollection. */

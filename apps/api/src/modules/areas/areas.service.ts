@@ -4,7 +4,7 @@ import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
-import { scopeParam } from '../auth/scope';
+import { pathInScope, scopeParam } from '../auth/scope';
 import { AreaLookupService } from './area-lookup.service';
 import { AreasRepository } from './areas.repository';
 
@@ -17,13 +17,19 @@ export class AreasService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The grid at a point and its parents; outside every area: 404 naming the nearest one. */
-  async locate(lon: number, lat: number, at: Date | null): Promise<LocateResponse> {
+  /**
+   * The grid at a point and its parents; outside every area: 404 naming the nearest one. Only
+   * areas of the caller's jurisdiction: a point in a grid outside it is answered like a point
+   * outside the territory, and the nearest area named is one of theirs.
+   */
+  async locate(p: Principal, lon: number, lat: number, at: Date | null): Promise<LocateResponse> {
     const db = this.tx.manager;
-    const hit = await this.lookup.locateWithChain(db, lon, lat, at);
+    const scope = scopeParam(p);
+    const found = await this.lookup.locateWithChain(db, lon, lat, at);
+    const hit = found && pathInScope(scope, found.path) ? found : null;
     if (!hit) {
-      const near = await this.lookup.nearest(db, lon, lat, at);
-      throw new AppException('NOT_IN_ANY_GRID', near ? `no grid at ${lon},${lat}; nearest is ${near.code} ${Math.round(near.distanceM)} m away` : `no grid at ${lon},${lat}`, {
+      const near = await this.lookup.nearest(db, lon, lat, at, scope);
+      throw new AppException('NOT_IN_ANY_GRID', near ? `no grid of yours at ${lon},${lat}; nearest is ${near.code} ${Math.round(near.distanceM)} m away` : `no grid of yours at ${lon},${lat}`, {
         lon,
         lat,
         nearest: near ? { code: near.code, name: near.name, level: near.level } : null,

@@ -61,6 +61,20 @@ export class AuditRepository {
     );
   }
 
+  /**
+   * Serialise one actor's entries of `action` (a transaction-scoped advisory lock, so parallel
+   * requests cannot both pass a budget) and count those since `since`. The count runs after the
+   * lock, as its own statement, so it sees every earlier request that committed.
+   */
+  async lockAndCountSince(tx: EntityManager, actor: { kind: string; id: number }, action: string, since: Date): Promise<number> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2::int)`, [`audit:${action}:${actor.kind}`, actor.id]);
+    const [row] = await tx.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND actor_kind = $2 AND actor_id = $3 AND at >= $4`,
+      [action, actor.kind, actor.id, since],
+    );
+    return row.n;
+  }
+
   async list(db: EntityManager, q: AuditQuery): Promise<Record<string, unknown>[]> {
     return db.query(
       `SELECT id::int, at, actor_kind AS "actorKind", actor_id::int AS "actorId", actor_name AS "actorName", action, entity,

@@ -14,6 +14,15 @@ function scrub(value: unknown): unknown {
   );
 }
 
+/**
+ * The audit action reporting a person registered with an ID number that a record outside the
+ * registering caller's jurisdiction holds too: for someone who sees both (audit:read) to merge.
+ */
+export const DUPLICATE_ID_ACTION = 'duplicate_id_number';
+
+/** The audit action of an exact-match lookup by ID or phone number (its rows are also the per-account budget). */
+export const PII_LOOKUP_ACTION = 'lookup_pii';
+
 @Injectable()
 export class AuditService {
   constructor(private readonly repo: AuditRepository) {}
@@ -41,6 +50,29 @@ export class AuditService {
       requestId: extra.requestId,
       areaPath: extra.areaPath,
     });
+  }
+
+  /**
+   * Record an exact-match lookup of personal data (by ID or phone number) with its stated
+   * purpose: which field was searched and which records matched, never the value searched for.
+   */
+  async piiLookup(tx: EntityManager, actor: Principal, entity: string, by: string, matched: number[], purpose: string, requestId?: string): Promise<void> {
+    await this.repo.insert(tx, {
+      actorKind: actor.kind,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: PII_LOOKUP_ACTION,
+      entity,
+      entityId: matched.length === 1 ? String(matched[0]) : null,
+      after: { by, matched },
+      purpose,
+      requestId,
+    });
+  }
+
+  /** How many exact-match lookups this actor made since `since`, holding the actor's lookup lock until the transaction ends. */
+  lookupsSince(tx: EntityManager, actor: Principal, since: Date): Promise<number> {
+    return this.repo.lockAndCountSince(tx, { kind: actor.kind, id: actor.id }, PII_LOOKUP_ACTION, since);
   }
 
   /** Record an unmasked read of personal data with its stated purpose. */

@@ -13,3 +13,10 @@ export function scopeParam(p: Principal | null): string | null {
 export function inScope(column: string, param: string): string {
   return `(${param}::ltree IS NULL OR ${column} <@ ${param}::ltree)`;
 }
+
+/** Is the area path inside the caller's jurisdiction? (ltree `<@` in TypeScript, for a path we already hold) */
+export function pathInScope(scopePath: string | null, path: string | null): boolean {
+  if (scopePath === null) return true;
+  if (path === null) return false;
+  return path === scopePath || path.startsWith(`${scopePath}.`);
+}

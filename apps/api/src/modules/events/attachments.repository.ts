@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { inScope } from '../auth/scope';
+import { caseVisibleSql, type Viewer } from '../auth/visibility';
 
 export interface NewAttachment {
   id: string;
@@ -34,19 +34,43 @@ export class AttachmentsRepository {
   }
 
   /**
-   * The attachment if this caller may read it: they uploaded it, or a case inside their
-   * jurisdiction cites it (`$4` = its URL as cited). Undefined otherwise (also when it does not exist).
+   * The attachment if this caller may read it (`readableSql`). Undefined otherwise (also when it does not exist).
    */
-  async readable(db: EntityManager, id: string, who: { kind: string; id: number; scopePath: string | null }, url: string): Promise<(AttachmentMeta & { data: Buffer }) | undefined> {
+  async readable(db: EntityManager, id: string, who: AttachmentReader): Promise<(AttachmentMeta & { data: Buffer }) | undefined> {
     const [row] = await db.query(
       `SELECT a.id::text, a.content_type AS "contentType", a.size_bytes AS size, a.sha256, a.name, a.uploaded_at AS "uploadedAt", a.data
          FROM attachment a
-        WHERE a.id = $1
-          AND ((a.uploaded_by_kind = $2 AND a.uploaded_by_id = $3)
-               OR EXISTS (SELECT 1 FROM event_transition t JOIN event e ON e.id = t.event_id
-                           WHERE t.attachments <> '[]'::jsonb AND t.attachments @> jsonb_build_array(jsonb_build_object('url', $4::text)) AND ${inScope('e.area_path', '$5')}))`,
-      [id, who.kind, who.id, url, who.scopePath],
+        WHERE a.id = $1 AND ${readableSql('a', '$2', '$3', '$4', '$5')}`,
+      [id, who.kind, who.id, who.scopePath, who.departmentId],
     );
     return row;
   }
+
+  /** Of these attachment ids, the ones this caller may NOT read (unknown ids included): citing them would grant access. */
+  async unreadable(db: EntityManager, ids: string[], who: AttachmentReader): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows: { id: string }[] = await db.query(
+      `SELECT x.id::text FROM unnest($1::uuid[]) AS x(id)
+        WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.id = x.id AND ${readableSql('a', '$2', '$3', '$4', '$5')})`,
+      [ids, who.kind, who.id, who.scopePath, who.departmentId],
+    );
+    return rows.map((r) => r.id);
+  }
+}
+
+/** The caller as attachment reads see them: who they are (the uploader reads their own) and what cases they may see. */
+export interface AttachmentReader extends Viewer {
+  kind: string;
+  id: number;
+}
+
+/**
+ * Who may read attachment `a` (SQL): its uploader, or whoever may see a case that cites it (by
+ * the case rule of auth/visibility.ts: jurisdiction and department), the citation being its URL.
+ */
+function readableSql(a: string, kind: string, id: string, scope: string, dept: string): string {
+  return `((${a}.uploaded_by_kind = ${kind} AND ${a}.uploaded_by_id = ${id})
+    OR EXISTS (SELECT 1 FROM event_transition t JOIN event e ON e.id = t.event_id
+                WHERE t.attachments <> '[]'::jsonb AND t.attachments @> jsonb_build_array(jsonb_build_object('url', '/api/attachments/' || ${a}.id::text))
+                  AND ${caseVisibleSql('e', scope, dept)}))`;
 }

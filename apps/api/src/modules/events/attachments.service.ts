@@ -4,6 +4,7 @@ import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
+import { viewerOf } from '../auth/visibility';
 import { AttachmentsRepository, type AttachmentMeta } from './attachments.repository';
 
 /** A field photo is a few MB; a scanned document a little more. */
@@ -55,9 +56,32 @@ export class AttachmentsService {
 
   /** The bytes, for the uploader or anyone who may see a case that cites the attachment; 404 otherwise (existence is not revealed). */
   async read(p: Principal, id: string): Promise<AttachmentView & { data: Buffer }> {
-    const row = await this.repo.readable(this.tx.manager, id, { kind: p.kind, id: p.id, scopePath: p.scopePath }, ATTACHMENT_URL(id));
+    const row = await this.repo.readable(this.tx.manager, id, { kind: p.kind, id: p.id, ...viewerOf(p) });
     if (!row) throw new AppException('NOT_FOUND', `attachment ${id} not found`, { attachment: id });
     return { ...view(row), data: row.data };
+  }
+
+  /**
+   * The attachments of ours (`/api/attachments/<id>`) in a report or transition must be the caller's
+   * own or already readable to them: citing an id in one's own case would otherwise make it readable
+   * (whoever sees a citing case may read it). A link elsewhere is not checked. A 400 naming the
+   * first one, the same for an unknown id and one of somebody else's (existence is not revealed).
+   */
+  async checkCitable(p: Principal, attachments: readonly unknown[] | undefined): Promise<void> {
+    if (!attachments?.length) return;
+    const ids: { id: string; i: number }[] = [];
+    attachments.forEach((a, i) => {
+      const url = (a as { url?: unknown }).url;
+      if (typeof url === 'string' && ATTACHMENT_URL_PATTERN.test(url)) ids.push({ id: url.slice(ATTACHMENT_URL('').length), i });
+    });
+    if (!ids.length) return;
+    const bad = new Set(await this.repo.unreadable(this.tx.manager, ids.map((x) => x.id), { kind: p.kind, id: p.id, ...viewerOf(p) }));
+    const first = ids.find((x) => bad.has(x.id));
+    if (first) {
+      throw new AppException('VALIDATION_FAILED', `attachments[${first.i}]: no attachment ${first.id} that you uploaded or may see`, [
+        { field: `body.attachments.${first.i}.url`, message: 'not an attachment you uploaded or may see' },
+      ]);
+    }
   }
 }
 

@@ -1,16 +1,10 @@
 import type { EventState } from '@gc/contracts';
 import type { Principal } from '../auth/principal';
-import type { Viewer } from './events.repository';
+import { departmentOnly } from '../auth/visibility';
 import { legalActions, type EventAction, type Rule } from './event-workflow.rules';
 
-/** Department staff (and nobody with command-centre powers) see and act only on their department's cases. */
-export function departmentOnly(p: Principal): boolean {
-  return p.roles.includes('department') && p.departmentId !== null && !p.permissions.has('events:command') && !p.permissions.has('events:supervise');
-}
-
-export function viewerOf(p: Principal): Viewer {
-  return { scopePath: p.scopePath, departmentId: departmentOnly(p) ? p.departmentId : null };
-}
+// Who may SEE a case is decided in one place for every channel: auth/visibility.ts.
+export { departmentOnly, viewerOf } from '../auth/visibility';
 
 /** Whether this caller may apply this rule to a case of that department. */
 export function mayApply(p: Principal, rule: Rule, caseDepartmentId: number | null): boolean {
@@ -34,9 +28,4 @@ export function actionsFor(p: Principal, state: EventState, caseDepartmentId: nu
   return actions.slice();
 }
 
-/** Is the area path inside the caller's jurisdiction? (ltree `<@` in TypeScript, for a path we already hold) */
-export function pathInScope(scopePath: string | null, path: string | null): boolean {
-  if (scopePath === null) return true;
-  if (path === null) return false;
-  return path === scopePath || path.startsWith(`${scopePath}.`);
-}
+export { pathInScope } from '../auth/scope';

@@ -14,6 +14,7 @@ import { AreaLookupService } from '../areas/area-lookup.service';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { LiveTailer } from '../live/live-tailer.service';
+import { AttachmentsService } from './attachments.service';
 import { actionsFor, pathInScope } from './event-access';
 import { EventCatalogService } from './event-catalog.service';
 import { EventIdempotencyService } from './event-idempotency.service';
@@ -96,6 +97,7 @@ export class EventIntakeService implements OnModuleDestroy {
     private readonly idempotency: EventIdempotencyService,
     private readonly query: EventQueryService,
     private readonly tailer: LiveTailer,
+    private readonly attachmentFiles: AttachmentsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const dup = config.DUPLICATE_RADIUS_M > 0 ? { metres: config.DUPLICATE_RADIUS_M, hours: config.DUPLICATE_WINDOW_HOURS } : null;
@@ -126,6 +128,7 @@ export class EventIntakeService implements OnModuleDestroy {
     const request = { route: opts.route ?? 'POST /api/events', input };
     const idempotency = opts.idempotencyKey ? { principal: this.idempotency.principalOf(p), key: opts.idempotencyKey, hash: this.idempotency.hash(request) } : null;
     const attachments = input.attachments ?? [];
+    if (attachments.length) await this.attachmentFiles.checkCitable(p, attachments); // a query only when one of ours is cited
     const out = await this.batches.submit({
       title: input.title,
       description: input.description ?? null,
@@ -149,7 +152,8 @@ export class EventIntakeService implements OnModuleDestroy {
     });
     // A caller with a limited jurisdiction may not file a located event outside it (grid workers report in their own grids).
     if (!out.allowed) {
-      throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction, grid: out.locatedGrid });
+      // The grid there is not named: the caller may not see it.
+      throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction });
     }
     if (!out.event) return this.replay(p, idempotency!, out.prior);
     this.tailer.committedLocally();
@@ -186,6 +190,7 @@ export class EventIntakeService implements OnModuleDestroy {
 
   /** Insert a historical case with its original times (bulk import for analysis); no outbox row per record. */
   async createHistorical(tx: EntityManager, p: Principal, input: HistoricalInput): Promise<number> {
+    await this.attachmentFiles.checkCitable(p, input.attachments);
     const category = await this.catalog.category(input.category);
     const urgency = input.urgency ?? 'normal';
     const located = input.lon !== undefined && input.lat !== undefined;
@@ -193,7 +198,7 @@ export class EventIntakeService implements OnModuleDestroy {
     // The grid that owned the place on that day; when the territory was not drawn yet, today's grid.
     const grid = lon !== null && lat !== null ? ((await this.areas.attribute(tx, lon, lat, input.reportedAt)) ?? (await this.areas.attribute(tx, lon, lat))) : null;
     if (located && !pathInScope(p.scopePath, grid?.path ?? null)) {
-      throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction, grid: grid?.code ?? null });
+      throw new AppException('FORBIDDEN', 'this location is outside your jurisdiction', { field: 'body.lon', jurisdiction: p.jurisdiction });
     }
     const state: EventState = input.state ?? (input.closedAt ? 'closed' : grid ? 'reported' : 'unplaced');
     const deadline = grid && state === 'reported' ? this.catalog.deadline(category, urgency, 'accept', input.reportedAt) : null;

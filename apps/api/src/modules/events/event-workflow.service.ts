@@ -8,6 +8,7 @@ import { AreaLookupService } from '../areas/area-lookup.service';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
+import { AttachmentsService } from './attachments.service';
 import { actionsFor, mayApply, pathInScope, viewerOf } from './event-access';
 import { EventCatalogService } from './event-catalog.service';
 import { EventIdempotencyService } from './event-idempotency.service';
@@ -52,9 +53,11 @@ export class EventWorkflowService {
     private readonly audit: AuditService,
     private readonly feed: ChangeFeedRepository,
     private readonly idempotency: EventIdempotencyService,
+    private readonly attachmentFiles: AttachmentsService,
   ) {}
 
   async transition(p: Principal, id: number, action: EventAction, input: TransitionInput = {}, opts: { idempotencyKey?: string; requestId?: string } = {}): Promise<EventDetail> {
+    await this.attachmentFiles.checkCitable(p, input.attachments);
     return this.tx.run((tx) =>
       this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${id}/transitions`, action, input }, () => this.apply(tx, p, id, action, input, opts.requestId)),
     );
@@ -198,7 +201,9 @@ export class EventWorkflowService {
     await this.audit.write(tx, p, action, 'event', before.id, toSummary(before), summary, { requestId: r.requestId, areaPath: after.areaPath });
     const legal = p ? actionsFor(p, after.state, after.departmentId) : [];
     const detail = toDetail(after, await this.log.timeline(tx, before.id), await this.summons.forEvent(tx, before.id), legal);
-    await this.feed.append(tx, { type: r.changeType, entityId: before.id, areaPath: after.areaPath, payload: summary });
+    // Stamped with the departments that may see the case now, and the one it was taken from (a re-dispatch): its staff see it leave.
+    const from = before.departmentId !== null && before.departmentId !== after.departmentId ? [before.departmentId] : [];
+    await this.feed.append(tx, { type: r.changeType, entityId: before.id, areaPath: after.areaPath, payload: summary, caseId: before.id, alsoDepartments: from });
     return detail;
   }
 }

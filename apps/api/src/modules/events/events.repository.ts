@@ -4,7 +4,7 @@ import type { EventSource, EventState, Urgency } from '@gc/contracts';
 import { queryPrepared, type PinnedSession } from '../../core/database/prepared-query';
 import { deepestAreaAt } from '../areas/area-lookup.repository';
 import { auditInsertFrom } from '../audit/audit.repository';
-import { inScope } from '../auth/scope';
+import { caseVisibleSql, type Viewer } from '../auth/visibility';
 import { changeInsertFrom } from '../live/change-feed.repository';
 import { timelineJsonFor, type TimelineEntry } from './event-log.repository';
 import { summonsFromJson, summonsJsonFor, type SummonsRow } from './summons.repository';
@@ -110,11 +110,7 @@ export interface EventPatch {
   closedAt?: Date;
 }
 
-export interface Viewer {
-  scopePath: string | null;
-  /** set for department staff: they see cases sent or summoned to their department */
-  departmentId: number | null;
-}
+export type { Viewer } from '../auth/visibility';
 
 export interface EventFilter {
   states?: EventState[];
@@ -142,12 +138,11 @@ const COLUMNS = `e.id::int, e.title, e.description, e.category_code AS category,
   e.reported_at AS "reportedAt", e.created_at AS "createdAt", e.updated_at AS "updatedAt", e.closed_at AS "closedAt"`;
 const FROM = `event e JOIN event_category c ON c.code = e.category_code
   LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id`;
-/** Department staff see what was sent to them or what they were summoned to. $2 = department id (NULL: no restriction). */
-const DEPT_FILTER = `($2::bigint IS NULL OR e.department_id = $2 OR EXISTS (
-  SELECT 1 FROM summons s JOIN summons_department sd ON sd.summons_id = s.id WHERE s.event_id = e.id AND sd.department_id = $2))`;
+/** The case rule (auth/visibility.ts): $1 = scope path, $2 = department id of department staff (NULL: no restriction). */
+const VISIBLE = caseVisibleSql('e', '$1', '$2');
 
 /** One event by id ($3) as a viewer sees it (EventsRepository.get). */
-const GET_SQL = `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}`;
+const GET_SQL = `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${VISIBLE}`;
 
 /**
  * A case as GET /api/events/{id} shows it, in ONE statement (named, prepared): the event as the
@@ -446,7 +441,7 @@ export class EventsRepository {
   async list(db: EntityManager, v: Viewer, f: EventFilter): Promise<EventRow[]> {
     return db.query(
       `SELECT ${COLUMNS} FROM ${FROM}
-        WHERE ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}
+        WHERE ${VISIBLE}
           AND ($3::text[] IS NULL OR e.state = ANY($3))
           AND ($4::text IS NULL OR e.area_path ~ ('*.' || $4 || '.*')::lquery)
           AND ($5::text[] IS NULL OR e.category_code = ANY($5) OR c.parent_code = ANY($5))
@@ -515,7 +510,7 @@ export class EventsRepository {
               count(*) FILTER (WHERE e.handled_on_time = false)::int AS late,
               count(*) FILTER (WHERE e.handled_on_time IS NULL AND e.state = ANY($3) AND e.due_at < now())::int AS "openOverdue"
          FROM event e
-        WHERE ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER} AND ($4::timestamptz IS NULL OR e.created_at >= $4)`,
+        WHERE ${VISIBLE} AND ($4::timestamptz IS NULL OR e.created_at >= $4)`,
       [v.scopePath, v.departmentId, OPEN_STATES, since],
     );
     return row;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import type { ChangeType, LiveMessage } from '@gc/contracts';
+import { caseDepartmentsSql, changeVisibleSql, type Viewer } from '../auth/visibility';
 
 export interface NewChange {
   type: ChangeType;
@@ -8,6 +9,20 @@ export interface NewChange {
   /** ltree path of the grid (or area) the change belongs to; null: visible to every operator */
   areaPath: string | null;
   payload: unknown;
+  /**
+   * The case this change is about (event.* and summons.*): the row is stamped with the departments
+   * that may see that case after the change (auth/visibility.ts), plus `alsoDepartments` (the one
+   * it was taken from, so its staff learn that it left them). Omitted: no department sees it.
+   */
+  caseId?: number;
+  alsoDepartments?: number[];
+}
+
+/** A change as the tailer reads it: the message, and who beyond the jurisdiction may receive it. */
+export interface TailedChange {
+  message: LiveMessage;
+  /** departments whose staff may receive it (null: none) */
+  departments: number[] | null;
 }
 
 /** Marker on the writing transaction's query runner: "this transaction appended to the outbox" (read by LiveCommitSubscriber). */
@@ -28,6 +43,7 @@ interface ChangeRow {
   at: Date;
   areaPath: string | null;
   data: unknown;
+  departments?: number[] | null;
 }
 
 const toMessage = (r: ChangeRow): LiveMessage => ({ seq: r.seq, type: r.type, id: r.id, at: r.at.toISOString(), areaPath: r.areaPath, data: r.data });
@@ -53,8 +69,12 @@ export class ChangeFeedRepository {
    */
   async append(tx: EntityManager, c: NewChange): Promise<{ outboxId: number }> {
     const [row] = await tx.query(
-      `INSERT INTO change (type, entity_id, area_path, payload) VALUES ($1, $2, $3::ltree, $4::jsonb) RETURNING id`,
-      [c.type, c.entityId === null ? null : String(c.entityId), c.areaPath, JSON.stringify(c.payload ?? {})],
+      `INSERT INTO change (type, entity_id, area_path, payload, departments)
+       VALUES ($1, $2, $3::ltree, $4::jsonb,
+               CASE WHEN $5::bigint IS NULL THEN NULL
+                    ELSE ARRAY(SELECT DISTINCT x FROM unnest(${caseDepartmentsSql('$5::bigint')} || $6::bigint[]) x ORDER BY x) END)
+       RETURNING id`,
+      [c.type, c.entityId === null ? null : String(c.entityId), c.areaPath, JSON.stringify(c.payload ?? {}), c.caseId ?? null, c.alsoDepartments ?? []],
     );
     if (tx.queryRunner) tx.queryRunner.data = { ...tx.queryRunner.data, [APPENDED_MARK]: true };
     return { outboxId: Number(row.id) };
@@ -72,18 +92,32 @@ export class ChangeFeedRepository {
     return row.n;
   }
 
-  /** Changes after `since`, in seq order, limited to a scope path (null = everything; changes with no area only reach the whole-territory scope). Rows not yet numbered are not visible here. */
-  /** `subtrees`: only changes inside one of these paths (a narrowed socket), null: no narrowing. */
-  async since(db: EntityManager, since: number, limit: number, scopePath: string | null, subtrees: string[] | null = null): Promise<LiveMessage[]> {
+  /**
+   * Changes after `since` that this viewer may see (auth/visibility.ts: jurisdiction, change types
+   * of their permissions, department), in seq order; changes with no area reach only the
+   * whole-territory scope. `subtrees`: only changes inside one of these paths (a narrowed
+   * socket), null: no narrowing. Rows not yet numbered are not visible here.
+   */
+  async since(db: EntityManager, since: number, limit: number, viewer: Viewer & { types: readonly ChangeType[] }, subtrees: string[] | null = null): Promise<LiveMessage[]> {
     const rows: ChangeRow[] = await db.query(
       `SELECT seq::int, type, entity_id AS id, at, area_path::text AS "areaPath", payload AS data
-         FROM change
-        WHERE seq > $1 AND ($3::ltree IS NULL OR area_path <@ $3::ltree)
+         FROM change c
+        WHERE seq > $1 AND ${changeVisibleSql('c', '$3', '$5', '$6')}
           AND ($4::ltree[] IS NULL OR area_path <@ $4::ltree[])
-        ORDER BY change.seq LIMIT $2`,
-      [since, limit, scopePath, subtrees],
+        ORDER BY c.seq LIMIT $2`,
+      [since, limit, viewer.scopePath, subtrees, viewer.departmentId, viewer.types],
     );
     return rows.map(toMessage);
+  }
+
+  /** Every change after `since`, for the live tailer, with the departments that may receive each (`TailedChange`). */
+  async tail(db: EntityManager, since: number, limit: number): Promise<TailedChange[]> {
+    const rows: ChangeRow[] = await db.query(
+      `SELECT seq::int, type, entity_id AS id, at, area_path::text AS "areaPath", payload AS data, departments::int[] AS departments
+         FROM change WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [since, limit],
+    );
+    return rows.map((r) => ({ message: toMessage(r), departments: r.departments ?? null }));
   }
 
   /** The highest seq handed out: the counter moves in the same transaction that numbers rows, so every seq up to it is visible. */

@@ -4,6 +4,7 @@ import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
+import { changeTypesFor, viewerOf } from '../auth/visibility';
 import { ChangeFeedRepository } from './change-feed.repository';
 import { pathOfRoom, roomOfScope, WHOLE_TERRITORY_ROOM } from './live-rooms';
 
@@ -19,18 +20,17 @@ export class ChangesService {
   ) {}
 
   /**
-   * What a client missed: changes after `since` inside the caller's jurisdiction, in seq order.
+   * What a client missed: changes after `since` that the caller may see (auth/visibility.ts: the
+   * same rule as the REST read of each record: jurisdiction, department, role), in seq order.
+   * `rooms` (a socket's area rooms) narrows them to what that socket is sent live: the whole
+   * territory, or the subtrees of its subscribed areas.
    * `latest` (the sequencer's counter: every seq up to it is visible) is read after the page, so it
    * is never below the last seq returned; a page shorter than `limit` means the client is caught up.
    * Rows still waiting for their seq are not part of any page yet; they come with a later seq.
    */
-  /**
-   * Changes after `since` that the caller may see; `rooms` (a socket's area rooms) narrows them to
-   * what that socket is sent live: the whole territory, or the subtrees of its subscribed areas.
-   */
   async since(p: Principal, since: number, limit: number, rooms?: string[]): Promise<ChangesResponse> {
     const subtrees = rooms === undefined || rooms.includes(WHOLE_TERRITORY_ROOM) ? null : rooms.map(pathOfRoom);
-    const changes = await this.repo.since(this.db.manager, since, limit, scopeParam(p), subtrees);
+    const changes = await this.repo.since(this.db.manager, since, limit, { ...viewerOf(p), types: changeTypesFor(p) }, subtrees);
     return { changes, latest: await this.repo.latest(this.db.manager) };
   }
 

@@ -27,8 +27,8 @@ export const COALESCE_MS = 8;
 export const PASS_GAP_MS = 25;
 
 export interface LiveSink {
-  /** Deliver one change to the local sockets that may see it (called in seq order). */
-  deliver(message: LiveMessage): void;
+  /** Deliver one change to the local sockets that may see it (called in seq order); `departments`: whose staff may (null: none). */
+  deliver(message: LiveMessage, departments: number[] | null): void;
   /** Whether any socket is connected here (none: the tailer only moves its cursor). */
   listening(): boolean;
 }
@@ -129,10 +129,10 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
             continue;
           }
         }
-        const batch = await this.repo.since(this.dataSource.manager, this.lastSeen, TAIL_BATCH, null);
-        for (const m of batch) {
-          this.lastSeen = m.seq;
-          this.sink?.deliver(m);
+        const batch = await this.repo.tail(this.dataSource.manager, this.lastSeen, TAIL_BATCH);
+        for (const c of batch) {
+          this.lastSeen = c.message.seq;
+          this.sink?.deliver(c.message, c.departments);
         }
         backlog = batch.length === TAIL_BATCH;
       } while (backlog);

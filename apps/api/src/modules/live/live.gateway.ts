@@ -14,8 +14,9 @@ import { LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type L
 import { AppException } from '../../core/http/app-exception';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
+import { CHANGE_PERMISSIONS, CHANGE_READ_PERMISSION, viewerOf } from '../auth/visibility';
 import { ChangesService, MAX_CHANGES_PAGE, MAX_SUBSCRIBE_AREAS } from './changes.service';
-import { roomOfScope, roomsForChange } from './live-rooms';
+import { areaRoomOf, lacksRoom, roomOfScope, roomsForChange, viewerRooms } from './live-rooms';
 import { LiveTailer, type LiveSink } from './live-tailer.service';
 
 interface SocketData {
@@ -92,8 +93,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
   }
 
   async handleConnection(socket: LiveSocket): Promise<void> {
-    const room = roomOfScope(socket.data.principal.scopePath);
-    await socket.join(room);
+    const p = socket.data.principal;
+    const room = roomOfScope(p.scopePath);
+    // Who may see what (auth/visibility.ts): department staff sit in their department's room of
+    // the area; a role that lacks a permission reading some kind of change is kept out of it.
+    await socket.join([...viewerRooms(viewerOf(p).departmentId, [room]), ...CHANGE_PERMISSIONS.filter((x) => !p.permissions.has(x)).map(lacksRoom)]);
     // Join first, then read `latest`: any seq above it commits after this point, so the
     // tailer emits it after the join and this socket receives it. Nothing falls in between.
     try {
@@ -136,11 +140,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     if (ended.size || revokedKeys.size) this.close((d) => (d.family !== undefined && ended.has(d.family)) || (d.apiKey !== undefined && revokedKeys.has(d.apiKey)));
   }
 
-  /** Called by the tailer in seq order: every ancestor area's room plus the whole territory (one copy per socket). */
-  deliver(m: LiveMessage): void {
+  /**
+   * Called by the tailer in seq order: every ancestor area's room plus the whole territory, the
+   * same rooms of the departments stamped on the change, except the sockets whose roles may not
+   * read that kind of record (one copy per socket). The catch-up applies the same rule in SQL.
+   */
+  deliver(m: LiveMessage, departments: number[] | null = null): void {
     // socket.io encodes a message before it looks for receivers: with no socket here, skip it.
     if (!this.listening()) return;
-    this.nsp!.to(roomsForChange(m.areaPath)).emit(m.type, m);
+    const permission = CHANGE_READ_PERMISSION[m.type];
+    if (!permission) return; // a kind of change nobody was granted: fail closed
+    this.nsp!.to(roomsForChange(m.areaPath, departments)).except(lacksRoom(permission)).emit(m.type, m);
   }
 
   listening(): boolean {
@@ -152,9 +162,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     const parsed = subscribeRequest.safeParse(body);
     if (!parsed.success) return { ok: false, rooms: this.areaRooms(socket), error: problem(parsed.error) };
     try {
-      const rooms = await this.changes.roomsFor(socket.data.principal, parsed.data.areas);
+      const rooms = viewerRooms(viewerOf(socket.data.principal).departmentId, await this.changes.roomsFor(socket.data.principal, parsed.data.areas));
       // Leave and join in the same tick: the in-memory adapter is synchronous, so no message slips between.
-      for (const r of this.areaRooms(socket)) if (!rooms.includes(r)) void socket.leave(r);
+      for (const r of [...socket.rooms]) if (areaRoomOf(r) !== null && !rooms.includes(r)) void socket.leave(r);
       void socket.join(rooms);
       return { ok: true, rooms: this.areaRooms(socket) };
     } catch (e) {
@@ -201,8 +211,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     }
   }
 
+  /** The areas a socket watches, as area rooms (also for department staff's `dept:<id>|area:…` rooms). */
   private areaRooms(socket: LiveSocket): string[] {
-    return [...socket.rooms].filter((r) => r.startsWith('area:'));
+    return [...socket.rooms].map(areaRoomOf).filter((r): r is string => r !== null);
   }
 
   private message(e: unknown): string {

@@ -196,7 +196,7 @@ describe('live push: /live socket and GET /api/changes (real PostGIS, real socke
   });
 
   it('with no socket connected the tailer only moves its cursor (reads no rows); a socket that connects then misses nothing', async () => {
-    const since = jest.spyOn(feed, 'since');
+    const since = jest.spyOn(feed, 'tail');
     try {
       const quiet = [await append({ areaPath: A.gridPath, entityId: 201 }), await append({ areaPath: B.gridPath, entityId: 202 })];
       await new Promise((r) => setTimeout(r, 400)); // past a pass and a poll

@@ -21,7 +21,11 @@ export class PeopleController {
     return this.people.create(p, body);
   }
 
-  /** List people; ID and phone numbers masked unless `unmask=true&purpose=…` with pii:unmask; `idNumber=` finds by keyed hash. */
+  /**
+   * List people; ID and phone numbers masked (birth date: the year) unless `unmask=true&purpose=…`
+   * with pii:unmask. `idNumber=` / `phone=` find by exact number (keyed hash): a sensitive read that
+   * needs pii:lookup and a `purpose`, audited, PII_LOOKUPS_PER_HOUR per account (429 beyond).
+   */
   @Get()
   @Requires('registry:read')
   list(@CurrentPrincipal() p: Principal, @ZQuery(listPeopleSchema) q: z.output<typeof listPeopleSchema>) {

@@ -131,10 +131,14 @@ export class PeopleRepository {
     );
   }
 
-  /** Whether another person already holds this ID number (by keyed hash); checked before writing so no failing INSERT is logged. */
-  async idNumberTaken(db: EntityManager, hmac: string, exceptId: number | null): Promise<boolean> {
-    const rows = await db.query(`SELECT 1 FROM person WHERE id_number_hmac = $1 AND id IS DISTINCT FROM $2::bigint LIMIT 1`, [hmac, exceptId]);
-    return rows.length > 0;
+  /**
+   * The other people holding this ID number (by keyed hash), each with whether it lies inside
+   * `scope`, after taking the number's lock until the transaction ends (two registrations of one
+   * number cannot both pass the check: there is no unique index, see people.service).
+   */
+  async idNumberHolders(tx: EntityManager, hmac: string, exceptId: number | null, scope: string | null): Promise<{ id: number; visible: boolean }[]> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 16))`, [`person.id_number:${hmac}`]);
+    return tx.query(`SELECT id::int, ${inScope('area_path', '$3')} AS visible FROM person WHERE id_number_hmac = $1 AND id IS DISTINCT FROM $2::bigint`, [hmac, exceptId, scope]);
   }
 
   async externalIdTaken(db: EntityManager, externalId: string): Promise<boolean> {

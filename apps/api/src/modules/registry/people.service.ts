@@ -3,13 +3,15 @@ import type { EntityManager } from 'typeorm';
 import { residentIdBirthDate, residentIdGender } from '@gc/contracts';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException, notFound } from '../../core/http/app-exception';
-import { AuditService } from '../audit/audit.service';
+import { maskBirthDate } from '../../core/security/pii-crypto';
+import { AuditService, DUPLICATE_ID_ACTION } from '../audit/audit.service';
 import { can, type Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { PeopleRepository, type PersonRow, type PersonWrite } from './people.repository';
 import type { CreatePerson, GetPersonQuery, ListPeople, UpdatePerson } from './people.schemas';
 import { fieldError as field } from './registry-errors';
 import { RegistryLocationService } from './registry-location.service';
+import { RegistryLookupService } from './registry-lookup.service';
 import { RegistryPiiService, unmaskWanted } from './registry-pii.service';
 
 const WHAT = 'a person';
@@ -27,6 +29,7 @@ export class PeopleService {
     private readonly location: RegistryLocationService,
     private readonly pii: RegistryPiiService,
     private readonly audit: AuditService,
+    private readonly lookup: RegistryLookupService,
   ) {}
 
   async json(p: Principal, r: PersonRow, unmasked = false) {
@@ -38,7 +41,8 @@ export class PeopleService {
       phone: await this.pii.showPhone(r.phoneEnc, unmasked),
       masked: !unmasked,
       gender: r.gender,
-      birthDate: r.birthDate,
+      // the masked view carries the year only: with the clear date the masked ID number leaves a handful of candidates
+      birthDate: unmasked ? r.birthDate : maskBirthDate(r.birthDate),
       householdNo: r.householdNo,
       householdRole: r.householdRole,
       registration: r.registration,
@@ -76,10 +80,11 @@ export class PeopleService {
         ownLocation: v.lon != null,
       };
       if (w.externalId && (await this.repo.externalIdTaken(tx, w.externalId))) throw field('externalId', 'already used by another person', 'DUPLICATE');
-      await this.checkIdFree(tx, w.idNumberHmac, null);
+      const elsewhere = await this.checkIdFree(tx, p, w.idNumberHmac, null);
       const newId = await this.unique(() => this.repo.insert(tx, w, a));
       const after = await this.json(p, (await this.repo.get(tx, newId, null))!);
       await this.audit.write(tx, p, 'create', 'person', newId, null, after, { areaPath: a.areaPath });
+      await this.reportDuplicate(tx, p, newId, elsewhere, a.areaPath);
       return after;
     });
   }
@@ -119,19 +124,22 @@ export class PeopleService {
         tags,
         ownLocation,
       };
-      await this.checkIdFree(tx, w.idNumberHmac, id);
+      const elsewhere = v.idNumber !== undefined ? await this.checkIdFree(tx, p, w.idNumberHmac, id) : [];
       await this.unique(() => this.repo.update(tx, id, w, a));
       await this.location.recordMoveIfMoved(tx, p, 'person', id, old, a);
       const after = await this.json(p, (await this.repo.get(tx, id, null))!);
       await this.audit.write(tx, p, 'update', 'person', id, before, after, { areaPath: after.areaPath });
+      await this.reportDuplicate(tx, p, id, elsewhere, after.areaPath);
       return after;
     });
   }
 
   async list(p: Principal, q: ListPeople) {
     const unmask = unmaskWanted(p, q);
+    const lookupBy = this.lookup.wanted(p, q);
     if (q.tag && !can(p, 'pii:tags')) throw new AppException('FORBIDDEN', 'tag: your role does not allow special-group tags (needs pii:tags)', { permission: 'pii:tags' });
     return this.tx.run(async (tx) => {
+      if (lookupBy) await this.lookup.admit(tx, p);
       const rows = await this.repo.list(tx, {
         scope: scopeParam(p),
         areaPath: await this.location.areaFilter(tx, q.area),
@@ -145,6 +153,7 @@ export class PeopleService {
         afterId: q.afterId ?? 0,
         limit: q.limit,
       });
+      if (lookupBy) await this.lookup.record(tx, p, lookupBy, rows.map((r) => r.id), q.purpose!);
       if (unmask) for (const r of rows) await this.audit.unmaskedRead(tx, p, 'person', r.id, q.purpose!);
       const items = [];
       for (const r of rows) items.push(await this.json(p, r, unmask));
@@ -164,8 +173,22 @@ export class PeopleService {
     return [...new Set(tags)];
   }
 
-  private async checkIdFree(tx: EntityManager, hmac: string | null, exceptId: number | null) {
-    if (hmac && (await this.repo.idNumberTaken(tx, hmac, exceptId))) throw field('idNumber', 'a person with this ID number is already registered', 'DUPLICATE');
+  /**
+   * An ID number is unique within what the caller sees: one held by a person in their
+   * jurisdiction is a 409. One held only outside it is registered all the same, exactly as a new
+   * number (a refusal would confirm that the number exists elsewhere: an oracle across
+   * jurisdictions), and the pair is reported in the audit log for someone who sees both to
+   * merge. Returns the ids of those outside holders.
+   */
+  private async checkIdFree(tx: EntityManager, p: Principal, hmac: string | null, exceptId: number | null): Promise<number[]> {
+    if (!hmac) return [];
+    const holders = await this.repo.idNumberHolders(tx, hmac, exceptId, scopeParam(p));
+    if (holders.some((h) => h.visible)) throw field('idNumber', 'a person with this ID number is already registered', 'DUPLICATE');
+    return holders.map((h) => h.id);
+  }
+
+  private async reportDuplicate(tx: EntityManager, p: Principal, id: number, others: number[], areaPath: string): Promise<void> {
+    if (others.length) await this.audit.write(tx, p, DUPLICATE_ID_ACTION, 'person', id, null, { samePersonAs: others }, { areaPath });
   }
 
   private async unique<T>(work: () => Promise<T>): Promise<T> {
@@ -173,7 +196,6 @@ export class PeopleService {
       return await work();
     } catch (e) {
       const c = (e as { driverError?: { constraint?: string }; constraint?: string }).driverError?.constraint ?? (e as { constraint?: string }).constraint;
-      if (c === 'person_id_number_uq') throw field('idNumber', 'a person with this ID number is already registered', 'DUPLICATE');
       if (c === 'person_external_id_key') throw field('externalId', 'already used by another person', 'DUPLICATE');
       throw e;
     }

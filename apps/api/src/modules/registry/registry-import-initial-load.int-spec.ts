@@ -96,7 +96,7 @@ describe('registry: an initial load into an empty table (COPY) keeps every impor
       { grid_code: 'G2', tags: [], own_location: true, born: '1990-01-01', household_no: 'H0' },
       { grid_code: 'G1', tags: ['elderly_alone', 'disabled'], own_location: false, born: '1990-06-06', household_no: 'H5' },
     ]);
-    const found = (await t.app.inject({ method: 'GET', url: `/api/people?idNumber=${ids[7]}`, headers: admin })).json().items;
+    const found = (await t.app.inject({ method: 'GET', url: `/api/people?idNumber=${ids[7]}&purpose=import%20check`, headers: admin })).json().items;
     expect(found.map((x: { externalId: string }) => x.externalId)).toEqual(['R7']);
     expect(await sql(`SELECT grid_code, people, registered, floating, households FROM registry_grid_count ORDER BY 1`)).toEqual(
       await sql(`SELECT grid_code, count(*)::int AS people, count(*) FILTER (WHERE registration = 'registered')::int AS registered,

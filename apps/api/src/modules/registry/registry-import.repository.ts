@@ -42,6 +42,12 @@ export interface Located {
   areaPath: string | null;
 }
 
+/**
+ * Indexes an initial load keeps current row by row: each chunk probes them (`takenBy`: ID numbers
+ * already registered), which without them would read the whole table once per chunk.
+ */
+const KEPT_DURING_LOAD = ['person_id_number_idx'];
+
 @Injectable()
 export class RegistryImportRepository {
   /** Whether copyNew may stream COPY FROM STDIN (a server; the single-session embedded database takes the upsert). */
@@ -92,7 +98,8 @@ export class RegistryImportRepository {
    * An initial load: when the table holds fewer than `below` rows, drop its secondary indexes in
    * the import's transaction and return their definitions (rebuildIndexes builds them again after
    * the rows are in, one sorted build each instead of a million single inserts). Not the primary
-   * key, not indexes behind a constraint or unique ones (ON CONFLICT and uniqueness need them).
+   * key, not indexes behind a constraint or unique ones (ON CONFLICT and uniqueness need them),
+   * not KEPT_DURING_LOAD.
    * Dropping takes the table's ACCESS EXCLUSIVE lock until the import commits: readers of this
    * table wait, which is why this is only for a table that is (nearly) empty. The count is taken
    * again under the lock; if the table filled meanwhile, the lock is let go (savepoint) and null
@@ -115,8 +122,9 @@ export class RegistryImportRepository {
          FROM pg_index i
         WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+          AND i.indexrelid::regclass::text <> ALL ($2::text[])
         ORDER BY 1`,
-      [table],
+      [table, KEPT_DURING_LOAD],
     );
     for (const r of rows) await tx.query(`DROP INDEX ${r.name}`);
     await tx.query(`RELEASE SAVEPOINT initial_load`);
@@ -218,11 +226,19 @@ export class RegistryImportRepository {
     return new Set(rows.map((r: { external_id: string }) => r.external_id));
   }
 
-  /** Values of a unique column already held by rows with another external id (ID-number hashes, credit codes). */
-  async takenBy(db: EntityManager, entity: 'person' | 'organization', column: 'id_number_hmac' | 'uscc', values: string[]) {
-    if (!values.length) return new Map<string, string | null>();
-    const rows = await db.query(`SELECT ${column} AS v, external_id AS e FROM ${ENTITY_TABLE[entity]} WHERE ${column} = ANY($1::text[])`, [values]);
-    return new Map<string, string | null>(rows.map((r: { v: string; e: string | null }) => [r.v, r.e]));
+  /**
+   * The records already holding these values of a unique column (ID-number hashes, credit codes),
+   * each with its external id and whether it lies inside `scope` (null: everything is).
+   */
+  async takenBy(db: EntityManager, entity: 'person' | 'organization', column: 'id_number_hmac' | 'uscc', values: string[], scope: string | null = null) {
+    const out = new Map<string, { externalId: string | null; visible: boolean }[]>();
+    if (!values.length) return out;
+    const rows: { v: string; e: string | null; visible: boolean }[] = await db.query(
+      `SELECT ${column} AS v, external_id AS e, ${inScope('area_path', '$2')} AS visible FROM ${ENTITY_TABLE[entity]} WHERE ${column} = ANY($1::text[])`,
+      [values, scope],
+    );
+    for (const r of rows) out.set(r.v, [...(out.get(r.v) ?? []), { externalId: r.e, visible: r.visible }]);
+    return out;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { ZodType } from 'zod';
 import { residentIdBirthDate, residentIdGender } from '@gc/contracts';
 import { TransactionRunner } from '../../core/database/transaction-runner';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, DUPLICATE_ID_ACTION } from '../audit/audit.service';
 import { can, type Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { createObjectSchema, createOrgSchema } from './objects-orgs.schemas';
@@ -194,6 +194,8 @@ export class RegistryImportService {
       await this.repo.ensureBuckets(tx);
     }
     const hmacs = new Map<string, number>();
+    /** externalIds of written rows whose ID number a record outside the caller's jurisdiction holds too */
+    const outside: string[] = [];
     const attribute = (part: Pending[]) => {
       const pts = part.filter((x) => x.v.lon != null).map((x) => ({ i: x.row, lon: x.v.lon as number, lat: x.v.lat as number }));
       const got = pts.length ? this.repo.attributeAll(attributor, pts) : Promise.resolve([]);
@@ -225,7 +227,7 @@ export class RegistryImportService {
       const points = new Map((await located).map((l) => [l.i, l]));
       const ctx = await this.contextOf(tx, entity, scope, part, hmacs, fail, copy);
       const { out, lineOf } = await this.rowsOf(ctx, part, points);
-      await this.uniqueness(tx, entity, out, lineOf, fail);
+      await this.uniqueness(tx, p, entity, out, lineOf, fail, outside);
       if (mode === 'all-or-nothing' && bad.size) continue;
       const good = out.filter((_, j) => !bad.has(lineOf[j]));
       if (!good.length) continue;
@@ -246,6 +248,10 @@ export class RegistryImportService {
     if (load) await this.repo.rebuildIndexes(tx, load.indexes);
     else await this.repo.flushGin(tx, entity);
     await this.audit.write(tx, p, 'import', entity, null, null, { mode, total, inserted: n.inserted, updated: n.updated, rejected: bad.size, externalIds: written });
+    // Reported for someone who sees both records (audit:read) to merge; the importer is told nothing.
+    const wroteIds = new Set(written);
+    const reported = outside.filter((e) => wroteIds.has(e));
+    if (reported.length) await this.audit.write(tx, p, DUPLICATE_ID_ACTION, entity, null, null, { externalIds: reported });
     return { ...report, ...n, committed: true };
   }
 
@@ -345,21 +351,31 @@ export class RegistryImportService {
     return { out, lineOf };
   }
 
-  /** ID numbers and credit codes held by a record with another externalId are row errors, not a failed statement. */
+  /**
+   * ID numbers and credit codes held by a record with another externalId are row errors, not a
+   * failed statement. An ID number is unique within what the caller sees (see people.service):
+   * one held only outside their jurisdiction is not an error (the answer would confirm that it
+   * exists there); the row is written and its externalId returned in `outside` to be reported.
+   */
   private async uniqueness(
     tx: Parameters<RegistryImportRepository['takenBy']>[0],
+    p: Principal,
     entity: RegistryEntity,
     out: Record<string, unknown>[],
     lineOf: number[],
     fail: (row: number, field: string, reason: string) => void,
+    outside: string[],
   ) {
     if (entity !== 'person' && entity !== 'organization') return;
     const [column, fieldName] = entity === 'person' ? (['id_number_hmac', 'idNumber'] as const) : (['uscc', 'uscc'] as const);
     const values = out.map((r) => r[column] as string | null).filter((v): v is string => !!v);
-    const taken = await this.repo.takenBy(tx, entity, column, values);
+    // credit codes are public (the national enterprise register): unique across the territory
+    const taken = await this.repo.takenBy(tx, entity, column, values, entity === 'person' ? scopeParam(p) : null);
     out.forEach((r, k) => {
       const v = r[column] as string | null;
-      if (v && taken.has(v) && taken.get(v) !== r.external_id) fail(lineOf[k], fieldName, 'already registered on another record');
+      const others = (v && taken.get(v)?.filter((h) => h.externalId !== r.external_id)) || [];
+      if (others.some((h) => h.visible)) fail(lineOf[k], fieldName, 'already registered on another record');
+      else if (others.length) outside.push(r.external_id as string);
     });
   }
 }

@@ -22,13 +22,14 @@ import { PlacesRepository } from './places.repository';
 import { PlacesService } from './places.service';
 import { RegistryLocationRepository } from './registry-location.repository';
 import { RegistryLocationService } from './registry-location.service';
+import { RegistryLookupService } from './registry-lookup.service';
 import { RegistryPiiService } from './registry-pii.service';
 
 /** The registries inside the grids: places, people and their households, objects (city components), organizations. */
 @Module({
   controllers: [PlacesController, PeopleController, HouseholdsController, ObjectsController, OrganizationsController, RegistryCountsController, RegistryImportController],
   providers: [
-    RegistryLocationRepository, RegistryLocationService, RegistryPiiService, PlacesRepository, PlacesService, PeopleRepository, PeopleService, HouseholdsRepository, HouseholdsService,
+    RegistryLocationRepository, RegistryLocationService, RegistryPiiService, RegistryLookupService, PlacesRepository, PlacesService, PeopleRepository, PeopleService, HouseholdsRepository, HouseholdsService,
     ObjectsRepository, ObjectsService, OrganizationsRepository, OrganizationsService, RegistryCountsRepository,
     RegistryImportRepository, RegistryImportService,
   ],

@@ -66,7 +66,7 @@ export const listQueryBase = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 };
 
-/** `?unmask=true&purpose=…`: clear personal data for callers with pii:unmask, each read audited. */
+/** `?unmask=true&purpose=…`: clear personal data for callers with pii:unmask, each read audited; `purpose` also states why an exact-match lookup (people `idNumber=` / `phone=`) is made. */
 export const unmaskQuery = {
   unmask: zBoolString.optional(),
   purpose: z.string().trim().min(4, 'state why you need the clear value (at least 4 characters)').max(500).optional(),
