@@ -66,7 +66,9 @@ export class AreaPublishRepository {
            FROM ext
            JOIN area_part p ON p.geom && ext.e
            JOIN area a ON a.id = p.area_id AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
-           JOIN (SELECT ctid AS tid, geom FROM ${t.table} WHERE ${open}) r ON r.geom && p.geom AND ST_Covers(p.geom, r.geom)
+           -- only points inside the changed extent: a big area's piece (a city's) reaches far beyond
+           -- it, and a point out there would otherwise be matched by that piece alone and lose its grid
+           JOIN (SELECT ctid AS tid, geom FROM ${t.table} WHERE ${open}) r ON r.geom && ext.e AND r.geom && p.geom AND ST_Covers(p.geom, r.geom)
           ORDER BY r.tid, nlevel(a.path) DESC, a.code
        ), u AS (
          UPDATE ${t.table} x SET grid_id = best.id, grid_code = best.code, area_path = best.path

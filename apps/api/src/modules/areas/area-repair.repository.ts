@@ -5,10 +5,17 @@ import { NOISE_M2, SLIVER_M2 } from './area-topology.repository';
 
 /** A polygonal, valid MultiPolygon out of whatever an overlay left (lines and points of collapsed pieces dropped). */
 const clean = (g: string) => `ST_Multi(ST_CollectionExtract(ST_MakeValid(${g}), 3))`;
+/**
+ * Every overlay snap-rounds to this grid (1e-7° ≈ 1 cm): fixed-precision overlay (GEOS OverlayNG)
+ * needs no fallback for nearly coincident edges, and the embedded PostGIS (WebAssembly) cannot
+ * take the exception GEOS throws on its way to that fallback.
+ */
+export const GRID = 1e-7;
 /** ~0.1 m: wide enough to catch a border that coincides with a piece's edge up to rounding. */
 const EPS_DEG = 1e-6;
+
 /** Length in metres of area `c`'s border that runs along the piece `g` (the border they share). */
-const shared = (c: string, g: string) => `ST_Length(ST_Intersection(ST_Boundary(${c}), ST_Buffer(${g}, ${EPS_DEG}))::geography)`;
+const shared = (c: string, g: string) => `ST_Length(ST_Intersection(ST_Boundary(${c}), ST_Buffer(${g}, ${EPS_DEG}), ${GRID})::geography)`;
 
 export const RULES = {
   overlap: 'an overlap goes to the neighbour it shares the longer border with (the border between the piece and the rest of that neighbour); ties: the lower code',
@@ -41,6 +48,16 @@ export class AreaRepairRepository {
     return tx.query(REPORT(action, rule));
   }
 
+  /** Put every vertex of the draft on the grid the overlays use (moves nothing by more than ~1 cm). */
+  async snap(tx: EntityManager, versionId: number): Promise<void> {
+    await tx.query(
+      `UPDATE area SET geom = g, area_m2 = ST_Area(g::geography)
+         FROM (SELECT id AS gid, ${clean(`ST_ReducePrecision(geom, ${GRID})`)} AS g FROM area WHERE version_id = $1) x
+        WHERE id = x.gid AND NOT ST_IsEmpty(x.g) AND NOT ST_Equals(geom, x.g)`,
+      [versionId],
+    );
+  }
+
   /** Parent of each draft row: the draft's own row with that code, else the current one (as the topology check). */
   private par = `SELECT DISTINCT ON (p.code) p.code, p.geom FROM area p
                   WHERE p.code IN (SELECT parent_code FROM area WHERE version_id = $1 AND parent_code IS NOT NULL)
@@ -51,7 +68,7 @@ export class AreaRepairRepository {
     await this.pieces(
       tx,
       `WITH par AS (${this.par})
-       SELECT d.id, NULL::text AS "to", d.code AS "from", ${clean('ST_Difference(d.geom, par.geom)')} AS g, ${clean('ST_Intersection(d.geom, par.geom)')} AS keep
+       SELECT d.id, NULL::text AS "to", d.code AS "from", ${clean(`ST_Difference(d.geom, par.geom, ${GRID})`)} AS g, ${clean(`ST_Intersection(d.geom, par.geom, ${GRID})`)} AS keep
          FROM area d JOIN par ON par.code = d.parent_code
         WHERE d.version_id = $1 AND d.level <> 'city' AND NOT ST_CoveredBy(d.geom, par.geom)`,
       [versionId],
@@ -70,7 +87,7 @@ export class AreaRepairRepository {
     await this.pieces(
       tx,
       `WITH ov AS (
-         SELECT a.id AS aid, a.code AS ac, a.geom AS ag, b.id AS bid, b.code AS bc, b.geom AS bg, ${clean('ST_Intersection(a.geom, b.geom)')} AS g
+         SELECT a.id AS aid, a.code AS ac, a.geom AS ag, b.id AS bid, b.code AS bc, b.geom AS bg, ${clean(`ST_Intersection(a.geom, b.geom, ${GRID})`)} AS g
            FROM area a JOIN area b ON b.version_id = $1 AND a.id < b.id AND a.parent_code IS NOT DISTINCT FROM b.parent_code
                                   AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
           WHERE a.version_id = $1
@@ -79,14 +96,17 @@ export class AreaRepairRepository {
          SELECT *, ${shared('bg', 'g')} AS la, ${shared('ag', 'g')} AS lb FROM ov WHERE NOT ST_IsEmpty(g)
        )
        SELECT CASE WHEN la > lb OR (la = lb AND ac < bc) THEN bid ELSE aid END AS loser,
+              CASE WHEN la > lb OR (la = lb AND ac < bc) THEN aid ELSE bid END AS winner,
               CASE WHEN la > lb OR (la = lb AND ac < bc) THEN ac ELSE bc END AS "to",
               CASE WHEN la > lb OR (la = lb AND ac < bc) THEN bc ELSE ac END AS "from", g
          FROM scored`,
       [versionId],
     );
+    // loser minus the winner (= minus their common piece). Not minus the piece itself: that piece's
+    // edges lie exactly on the loser's, and GEOS 3.14 (embedded PostGIS 3.6) failed on it.
     await tx.query(
-      `WITH lost AS (SELECT loser, ST_Union(g) AS g FROM repair_piece GROUP BY loser),
-            nu AS (SELECT d.id, ${clean('ST_Difference(d.geom, lost.g)')} AS geom FROM area d JOIN lost ON lost.loser = d.id)
+      `WITH lost AS (SELECT r.loser, ST_Union(w.geom, ${GRID}) AS g FROM repair_piece r JOIN area w ON w.id = r.winner GROUP BY r.loser),
+            nu AS (SELECT d.id, ${clean(`ST_Difference(d.geom, lost.g, ${GRID})`)} AS geom FROM area d JOIN lost ON lost.loser = d.id)
        UPDATE area d SET geom = nu.geom, area_m2 = ST_Area(nu.geom::geography) FROM nu WHERE d.id = nu.id AND NOT ST_IsEmpty(nu.geom)`,
     );
     await tx.query(`DELETE FROM repair_piece WHERE ST_Area(g::geography) < ${NOISE_M2}`);
@@ -102,11 +122,11 @@ export class AreaRepairRepository {
       tx,
       `WITH par AS (${this.par}),
        holes AS (
-         SELECT (ST_Dump(ST_Difference(par.geom, ST_Union(c.geom)))).geom AS g
+         SELECT (ST_Dump(ST_Difference(par.geom, ST_Union(c.geom, ${GRID}), ${GRID}))).geom AS g
            FROM par JOIN area c ON c.version_id = $1 AND c.parent_code = par.code GROUP BY par.code, par.geom
          UNION ALL
          SELECT rg.geom FROM (
-           SELECT ST_Union(geom) AS u FROM area
+           SELECT ST_Union(geom, ${GRID}) AS u FROM area
             WHERE version_id = $1 AND (parent_code IS NULL OR parent_code NOT IN (SELECT code FROM par))
             GROUP BY parent_code) x
           CROSS JOIN LATERAL ST_Dump(x.u) p CROSS JOIN LATERAL ST_DumpRings(p.geom) rg
@@ -123,8 +143,8 @@ export class AreaRepairRepository {
       [versionId, maxGapM2],
     );
     await tx.query(
-      `WITH given AS (SELECT "to", ST_Union(g) AS g FROM repair_piece WHERE "to" IS NOT NULL GROUP BY "to"),
-            nu AS (SELECT d.id, ${clean('ST_Union(d.geom, given.g)')} AS geom FROM area d JOIN given ON given."to" = d.code WHERE d.version_id = $1)
+      `WITH given AS (SELECT "to", ST_Union(g, ${GRID}) AS g FROM repair_piece WHERE "to" IS NOT NULL GROUP BY "to"),
+            nu AS (SELECT d.id, ${clean(`ST_Union(d.geom, given.g, ${GRID})`)} AS geom FROM area d JOIN given ON given."to" = d.code WHERE d.version_id = $1)
        UPDATE area d SET geom = nu.geom, area_m2 = ST_Area(nu.geom::geography) FROM nu WHERE d.id = nu.id`,
       [versionId],
     );
@@ -153,14 +173,19 @@ export class AreaRepairRepository {
             ORDER BY 2 DESC, c.code LIMIT 1) best ON best.len > 0`,
       [versionId],
     );
+    // the loser keeps its other parts (collected again, no overlay: the parts are disjoint already)
     await tx.query(
-      `WITH lost AS (SELECT loser, ST_Union(g) AS g FROM repair_piece GROUP BY loser),
-            nu AS (SELECT d.id, ${clean('ST_Difference(d.geom, lost.g)')} AS geom FROM area d JOIN lost ON lost.loser = d.id)
+      `WITH nu AS (
+         SELECT d.id, ST_Multi(ST_Collect(x.geom)) AS geom
+           FROM area d CROSS JOIN LATERAL ST_Dump(d.geom) x
+          WHERE d.id IN (SELECT loser FROM repair_piece)
+            AND NOT EXISTS (SELECT 1 FROM repair_piece r WHERE r.loser = d.id AND ST_Equals(r.g, x.geom))
+          GROUP BY d.id)
        UPDATE area d SET geom = nu.geom, area_m2 = ST_Area(nu.geom::geography) FROM nu WHERE d.id = nu.id AND NOT ST_IsEmpty(nu.geom)`,
     );
     await tx.query(
-      `WITH given AS (SELECT "to", ST_Union(g) AS g FROM repair_piece GROUP BY "to"),
-            nu AS (SELECT d.id, ${clean('ST_Union(d.geom, given.g)')} AS geom FROM area d JOIN given ON given."to" = d.code WHERE d.version_id = $1)
+      `WITH given AS (SELECT "to", ST_Union(g, ${GRID}) AS g FROM repair_piece GROUP BY "to"),
+            nu AS (SELECT d.id, ${clean(`ST_Union(d.geom, given.g, ${GRID})`)} AS geom FROM area d JOIN given ON given."to" = d.code WHERE d.version_id = $1)
        UPDATE area d SET geom = nu.geom, area_m2 = ST_Area(nu.geom::geography) FROM nu WHERE d.id = nu.id`,
       [versionId],
     );

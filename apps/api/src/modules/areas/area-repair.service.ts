@@ -36,12 +36,20 @@ export class AreaRepairService {
       await this.studio.draftFor(tx, p, versionId);
       const before = (await this.publisher.report(tx, versionId)).summary;
       await tx.query('SAVEPOINT area_repair');
+      await this.repo.snap(tx, versionId);
       const changes = [
         ...(await this.repo.clipToParent(tx, versionId)),
         ...(await this.repo.resolveOverlaps(tx, versionId)),
         ...(await this.repo.fillGaps(tx, versionId, o.maxGapM2)),
         ...(await this.repo.absorbSlivers(tx, versionId)),
       ];
+      // Filling a gap along borders that were themselves cut by overlays can leave a few m² of new
+      // overlap (rounding of the shared edges): another pass resolves them by the same rule.
+      for (let pass = 0; pass < 3; pass++) {
+        const more = await this.repo.resolveOverlaps(tx, versionId);
+        if (!more.length) break;
+        changes.push(...more);
+      }
       await this.drafts.refreshParts(tx, await this.repo.draftIds(tx, versionId));
       const after = (await this.publisher.report(tx, versionId)).summary;
       if (!o.apply) {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
+import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent, VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
@@ -48,6 +48,8 @@ interface Props {
   selectedId: number | null;
   layers: LayerVisibility;
   flyTo: FlyTarget | null;
+  /** bumped when an area version is published: the grid tiles are fetched again */
+  areasKey?: number;
   onSelect(id: number): void;
   onError(message: string): void;
 }
@@ -138,6 +140,15 @@ export function WallMap(props: Props) {
     };
   }, [style, fontReady]);
 
+  // a new area version: TileJSON again (its tile URLs carry the version key), then the case colours on the new tiles
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || !props.areasKey) return;
+    (map.getSource(AREAS_SOURCE) as VectorTileSource).setUrl(`${location.origin}/api/areas/tiles.json`);
+    gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
+    gridSync.current.apply(propsRef.current.gridCounts);
+  }, [ready, props.areasKey]);
+
   // events: one source, a diff of the changed ids per live batch (never a full setData per message)
   useEffect(() => {
     if (ready) eventsSync.current?.apply(props.drawn);
@@ -208,5 +219,5 @@ export function WallMap(props: Props) {
     else if (t.center) map.flyTo({ center: t.center, zoom: 15 });
   }, [ready, props.flyTo]);
 
-  return <div ref={container} className="map" data-testid="map" />;
+  return <div ref={container} className="map" data-testid="map" data-areas-key={props.areasKey ?? 0} />;
 }
