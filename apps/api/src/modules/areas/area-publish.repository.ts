@@ -35,6 +35,16 @@ export class AreaPublishRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Where a version's change is news: the deepest area that holds all its rows (a community whose
+   * grids are redrawn), so every screen whose jurisdiction covers that area hears of it. Roots: null
+   * (whole-territory screens only).
+   */
+  async changeScope(tx: EntityManager, versionId: number): Promise<string | null> {
+    const [row] = await tx.query(`SELECT nullif(lca(array_agg(path))::text, '') AS p FROM area WHERE version_id = $1`, [versionId]);
+    return row?.p ?? null;
+  }
+
   async activate(tx: EntityManager, versionId: number, by: string, gapsAcknowledged: boolean): Promise<{ added: number; publishedAt: string }> {
     const [{ n }] = await tx.query(
       `WITH u AS (UPDATE area SET valid_from = now() WHERE version_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM u`,

@@ -74,7 +74,8 @@ export class AreaPublishService {
       for (const t of attributedTables()) reattributed[t.table] = await this.repo.reattribute(tx, t, versionId, closed);
       const result: PublishResponse = { versionId, publishedAt, added, closed: closed.length, reattributed };
       await this.audit.write(tx, p, 'publish', 'area_version', versionId, { status: 'draft' }, { status: 'published', ...result, level: v.level });
-      await this.changes.append(tx, { type: 'area.version.published', entityId: versionId, areaPath: null, payload: { ...result, level: v.level } });
+      const areaPath = await this.repo.changeScope(tx, versionId);
+      await this.changes.append(tx, { type: 'area.version.published', entityId: versionId, areaPath, payload: { ...result, level: v.level } });
       return result;
     });
   }

@@ -27,9 +27,9 @@ export class AreaRepairService {
   ) {}
 
   /**
-   * Clip to the parent, resolve overlaps, fill small gaps, absorb slivers, in that order (each
-   * step can leave work for the next: an overlap of three leaves a small gap), in one
-   * transaction. A preview (apply false) rolls back to a savepoint after measuring.
+   * Rebuild the draft as a coverage (overlaps assigned, small gaps filled, parts outside the
+   * parent cut off), then absorb detached slivers, in one transaction. A preview (apply false)
+   * rolls back to a savepoint after measuring.
    */
   async repair(p: Principal, versionId: number, o: RepairOptions): Promise<RepairReport> {
     return this.tx.run(async (tx) => {
@@ -37,19 +37,7 @@ export class AreaRepairService {
       const before = (await this.publisher.report(tx, versionId)).summary;
       await tx.query('SAVEPOINT area_repair');
       await this.repo.snap(tx, versionId);
-      const changes = [
-        ...(await this.repo.clipToParent(tx, versionId)),
-        ...(await this.repo.resolveOverlaps(tx, versionId)),
-        ...(await this.repo.fillGaps(tx, versionId, o.maxGapM2)),
-        ...(await this.repo.absorbSlivers(tx, versionId)),
-      ];
-      // Filling a gap along borders that were themselves cut by overlays can leave a few m² of new
-      // overlap (rounding of the shared edges): another pass resolves them by the same rule.
-      for (let pass = 0; pass < 3; pass++) {
-        const more = await this.repo.resolveOverlaps(tx, versionId);
-        if (!more.length) break;
-        changes.push(...more);
-      }
+      const changes = [...(await this.repo.rebuild(tx, versionId, o.maxGapM2)), ...(await this.repo.absorbSlivers(tx, versionId))];
       await this.drafts.refreshParts(tx, await this.repo.draftIds(tx, versionId));
       const after = (await this.publisher.report(tx, versionId)).summary;
       if (!o.apply) {

@@ -120,8 +120,10 @@ describe('grid studio API on the demo city (real PostGIS)', () => {
     for (const table of ['person', 'place', 'city_object', 'organization']) expect(i.moves[table]).toBe(moved[table]);
     expect(i.moves.event).toBe(moved.event);
     // the wall's live message went out with the publish
-    const change = (await sql.query(`SELECT payload FROM change WHERE type = 'area.version.published' AND entity_id = $1`, [String(p.versionId)])).rows;
-    expect(change).toHaveLength(1);
+    // addressed to the redrawn community, so every screen whose jurisdiction holds it hears of it
+    const change = (await sql.query(`SELECT area_path::text AS path FROM change WHERE type = 'area.version.published' AND entity_id = $1`, [String(p.versionId)])).rows;
+    const [{ path }] = (await sql.query(`SELECT path::text FROM area WHERE code = $1 AND valid_to IS NULL AND valid_from IS NOT NULL`, [code])).rows;
+    expect(change).toEqual([{ path }]);
   });
 
   it('refuses to publish a draft copied before another publish of the same community, saying what changed', async () => {

@@ -11,7 +11,9 @@ export const studioApi = {
   propose: (parentCode: string, grids: number) => api<ProposalResponse>('POST', '/api/areas/proposals', { parentCode, grids }),
   async load(versionId: number, parentCode: string): Promise<DraftState> {
     const fc = await api<FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>>('GET', `/api/areas/export?version=${versionId}`);
-    return { parentCode, areas: fc.features.map((f): DraftArea => ({ code: f.properties.code, name: f.properties.name, geometry: f.geometry })) };
+    // one-part MultiPolygons (as areas are stored) become Polygons, which the vertex editor takes
+    const simple = (g: Polygon | MultiPolygon): Polygon | MultiPolygon => (g.type === 'MultiPolygon' && g.coordinates.length === 1 ? { type: 'Polygon', coordinates: g.coordinates[0] } : g);
+    return { parentCode, areas: fc.features.map((f): DraftArea => ({ code: f.properties.code, name: f.properties.name, geometry: simple(f.geometry) })) };
   },
   save: (versionId: number, s: DraftState) =>
     api<DraftFeaturesResponse>('PUT', `/api/areas/versions/${versionId}/features`, {

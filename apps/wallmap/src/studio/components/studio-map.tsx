@@ -71,7 +71,8 @@ export function StudioMap(p: Props) {
   const selectedRef = useRef<string[]>([]);
 
   useEffect(() => {
-    const map = new maplibregl.Map({ container: container.current!, style: studioStyle(location.origin, worldLand()), center: [118.79, 32.05], zoom: 11, transformRequest, attributionControl: false });
+    // no box zoom: Shift+click adds a grid to the selection (to merge)
+    const map = new maplibregl.Map({ container: container.current!, style: studioStyle(location.origin, worldLand()), center: [118.79, 32.05], zoom: 11, transformRequest, attributionControl: false, boxZoom: false });
     mapRef.current = map;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
@@ -118,7 +119,10 @@ export function StudioMap(p: Props) {
   }, []);
 
   useEffect(() => {
-    if (ready) void (mapRef.current!.getSource(DRAFT) as GeoJSONSource).setData(p.draft);
+    if (!ready) return;
+    void (mapRef.current!.getSource(DRAFT) as GeoJSONSource).setData(p.draft);
+    // whole geometries for tests and scripts (the map's own features are cut at tile edges)
+    (window as unknown as { __studio: { draft?: FeatureCollection } }).__studio.draft = p.draft;
   }, [ready, p.draft]);
   useEffect(() => {
     if (ready) void (mapRef.current!.getSource(PROBLEMS) as GeoJSONSource).setData(p.problems);
@@ -137,7 +141,11 @@ export function StudioMap(p: Props) {
     selectedRef.current = p.selected;
   }, [ready, p.selected, p.draft]);
   useEffect(() => {
-    if (ready && p.fit) mapRef.current!.fitBounds(p.fit, { padding: 60, duration: 0 });
+    const map = mapRef.current;
+    if (!ready || !map || !p.fit) return;
+    // the side panels cover the map's edges: fit into the middle
+    const side = Math.min(440, map.getContainer().clientWidth * 0.27);
+    map.fitBounds(p.fit, { padding: { top: 80, bottom: 40, left: side, right: side }, duration: 0 });
   }, [ready, p.fit]);
 
   // the tool decides terra-draw's mode; reshape puts the one grid into terra-draw, selected
