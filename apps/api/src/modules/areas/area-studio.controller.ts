@@ -81,6 +81,19 @@ export class AreaStudioController {
     return this.studio.balance(p, versionId, q);
   }
 
+  /**
+   * The basemap under the maps: Nanjing's OSM water and land use are served offline from
+   * /basemap; a deployment with internet may add an online raster basemap (e.g. 天地图 with its
+   * key) with BASEMAP_TILE_URL (an {z}/{x}/{y} template) and BASEMAP_ATTRIBUTION.
+   */
+  @Get('basemap')
+  @Requires('areas:read')
+  basemap() {
+    const url = process.env.BASEMAP_TILE_URL?.trim();
+    const online = url && /^https:\/\/[^\s]+\{z\}[^\s]*$/.test(url) ? { tiles: [url], attribution: process.env.BASEMAP_ATTRIBUTION?.trim() || url.split('/')[2] } : null;
+    return { offline: { water: '/basemap/nanjing-water.geojson', landuse: '/basemap/nanjing-landuse.geojson', attribution: '© OpenStreetMap contributors' }, online };
+  }
+
   /** What publishing a draft would change: records that move grid, staff who lose or keep reshaped grids, added/removed/reshaped areas. */
   @Get('versions/:versionId/impact')
   @Requires('areas:write')

@@ -5,7 +5,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
 import type { EventSummary } from '@gc/contracts';
-import { getSession } from '../../auth/api/http';
+import { api, getSession } from '../../auth/api/http';
+import { addOnlineBasemap, type OnlineBasemap } from '../state/basemap';
 import { worldLand } from '../state/land';
 import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE, POINT_KINDS, type PointKind } from '../state/map-style';
 import { peopleFill, peopleStops } from '../state/people-scale';
@@ -99,12 +100,15 @@ export function WallMap(props: Props) {
     gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL)' }), 'bottom-right');
+    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL) · © OpenStreetMap contributors' }), 'bottom-right');
     // with a listener MapLibre does not print errors itself; the app shows them
     map.on('error', (e) => propsRef.current.onError(e.error?.message ?? 'map error'));
     // sources and layers exist once the style is in: data goes to the worker from then on, while the
     // first tiles are still being drawn, rather than after the first full frame ('load')
-    map.once('style.load', () => setReady(true));
+    map.once('style.load', () => {
+      setReady(true);
+      void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap')).catch(() => undefined);
+    });
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;
       if (f?.id !== undefined) propsRef.current.onSelect(Number(f.id));

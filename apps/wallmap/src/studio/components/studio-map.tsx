@@ -6,7 +6,8 @@ import { TerraDraw, TerraDrawLineStringMode, TerraDrawPolygonMode, TerraDrawSele
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import { nearestPointOnLine, polygonToLine } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson';
-import { getSession } from '../../auth/api/http';
+import { api, getSession } from '../../auth/api/http';
+import { addOnlineBasemap, type OnlineBasemap } from '../../map/state/basemap';
 import { worldLand } from '../../map/state/land';
 import { DRAFT, OVERLAY, PARENT, PROBLEMS, studioStyle } from '../state/studio-style';
 
@@ -83,6 +84,7 @@ export function StudioMap(p: Props) {
       propsRef.current.onPick(code ?? null, e.originalEvent.shiftKey);
     });
     map.once('load', () => {
+      void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap')).catch(() => undefined);
       const snap = (ev: { lng: number; lat: number; containerX: number; containerY: number }) => snapToParent(map, propsRef.current.parent)(ev);
       const draw = new TerraDraw({
         adapter: new TerraDrawMapLibreGLAdapter({ map }),

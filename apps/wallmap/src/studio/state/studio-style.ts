@@ -1,6 +1,7 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { FONT } from '../../map/state/map-style';
+import { basemapLayers, basemapSources, type OnlineBasemap } from '../../map/state/basemap';
 
 export const DRAFT = 'draft';
 export const PROBLEMS = 'problems';
@@ -13,12 +14,13 @@ const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
  * parent's outline, the draft's grids coloured by the chosen metric (property `v`, 0–1), the
  * server's topology findings and an overlay for repair pieces or the impact diff.
  */
-export function studioStyle(origin: string, land: FeatureCollection): StyleSpecification {
+export function studioStyle(origin: string, land: FeatureCollection, online: OnlineBasemap | null = null): StyleSpecification {
   return {
     version: 8,
     glyphs: `${origin}/glyphs/{fontstack}/{range}.pbf`,
     sources: {
       land: { type: 'geojson', data: land, maxzoom: 6 },
+      ...basemapSources(origin, online),
       [PARENT]: { type: 'geojson', data: EMPTY },
       [DRAFT]: { type: 'geojson', data: EMPTY, promoteId: 'code' },
       [PROBLEMS]: { type: 'geojson', data: EMPTY },
@@ -27,6 +29,7 @@ export function studioStyle(origin: string, land: FeatureCollection): StyleSpeci
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#06101c' } },
       { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#0d1b2a' } },
+      ...basemapLayers(online),
       { id: 'parent-fill', type: 'fill', source: PARENT, paint: { 'fill-color': '#102a44', 'fill-opacity': 0.5 } },
       {
         id: 'draft-fill',
@@ -34,7 +37,7 @@ export function studioStyle(origin: string, land: FeatureCollection): StyleSpeci
         source: DRAFT,
         paint: {
           'fill-color': ['interpolate', ['linear'], ['coalesce', ['get', 'v'], 0], 0, '#1d4f7a', 0.5, '#3f8fc4', 1, '#f0b429'],
-          'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.85, 0.55],
+          'fill-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 0.8, 0.45],
         },
       },
       { id: 'draft-line', type: 'line', source: DRAFT, paint: { 'line-color': '#cfe8ff', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 1.2] } },
