@@ -175,7 +175,7 @@ export class AreaStudioRepository {
          SELECT d.code, 'added' AS change, d.geom FROM d WHERE d.code NOT IN (SELECT code FROM rep)
          UNION ALL SELECT rep.code, 'removed', rep.geom FROM rep WHERE rep.code NOT IN (SELECT code FROM d)
          -- same shape to ~10 cm (a draft saved from the studio comes back rounded to 7 decimals)
-         UNION ALL SELECT d.code, CASE WHEN ST_AsGeoJSON(d.geom, 6) = ST_AsGeoJSON(rep.geom, 6) THEN 'unchanged' ELSE 'reshaped' END, d.geom FROM d JOIN rep ON rep.code = d.code
+         UNION ALL SELECT d.code, CASE WHEN ST_NPoints(d.geom) = ST_NPoints(rep.geom) AND ST_HausdorffDistance(d.geom, rep.geom) < 1e-6 THEN 'unchanged' ELSE 'reshaped' END, d.geom FROM d JOIN rep ON rep.code = d.code
        )
        SELECT coalesce((SELECT jsonb_object_agg(change, codes) FROM (SELECT change, jsonb_agg(code ORDER BY code) AS codes FROM ch GROUP BY change) x), '{}'::jsonb) AS lists,
               jsonb_build_object('type', 'FeatureCollection', 'features', coalesce((SELECT jsonb_agg(jsonb_build_object('type', 'Feature',
