@@ -13,17 +13,17 @@ describe('proposal planning: a cut that balances households without cutting a co
     expect(cut.c).toBeLessThan(p([118.002, 32]));
   });
 
-  it('never places the cut inside a compound whose buildings straddle it', () => {
-    // b's building reaches past c: the even split a|b,c,d... is impossible without cutting b
-    const units = [unit('a', 118.0, 32, 3), unit('b', 118.001, 32, 3, [[118.0025, 32]]), unit('c', 118.002, 32, 3), unit('d', 118.003, 32, 3)];
-    const cut = bestCutAt(units, 0.5, 0, 32)!;
-    expect(cut.low).not.toEqual(['a', 'b']);
+  it('prefers a cut that leaves compounds whole, and says how many it cuts when it must', () => {
     const p = projector(32).along(0);
-    for (const u of units) {
-      const ps = [u.rep, ...u.members].map(p);
-      const low = cut.low.includes(u.id);
-      for (const x of ps) expect(low ? x < cut.c : x > cut.c).toBe(true);
-    }
+    // clean: c's building lies on c's side, and the even split a,b | c,d is clean
+    const clean = [unit('a', 118.0, 32, 3), unit('b', 118.001, 32, 3), unit('c', 118.002, 32, 3, [[118.0022, 32]]), unit('d', 118.003, 32, 3)];
+    const c1 = bestCutAt(clean, 0.5, 0, 32)!;
+    expect(c1).toMatchObject({ straddles: 0, error: 0 });
+    for (const u of clean) for (const x of [u.rep, ...u.members].map(p)) expect(c1.low.includes(u.id) ? x < c1.c : x > c1.c).toBe(true);
+    // b's building reaches past c: the only even split cuts b, a clean one would leave 3 against 9
+    const dense = [unit('a', 118.0, 32, 3), unit('b', 118.001, 32, 3, [[118.0025, 32]]), unit('c', 118.002, 32, 3), unit('d', 118.003, 32, 3)];
+    const c2 = bestCutAt(dense, 0.5, 0, 32)!;
+    expect(c2).toMatchObject({ straddles: 1, error: 0 });
   });
 
   it('makes a half-plane polygon holding exactly the low side', () => {

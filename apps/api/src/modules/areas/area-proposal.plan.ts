@@ -26,9 +26,13 @@ export interface Cut {
   low: string[];
   /** |share of households on the low side − wanted share| */
   error: number;
+  /** compounds whose places lie on both sides of the line (0 unless no clean cut exists at this angle) */
+  straddles: number;
 }
 
 export const ANGLES = Array.from({ length: 12 }, (_, i) => i * 15);
+/** What cutting one compound costs against household balance (a share of all households). */
+export const STRADDLE_COST = 0.02;
 
 export const projector = (lat0: number) => {
   const k = Math.cos((lat0 * Math.PI) / 180);
@@ -43,39 +47,50 @@ export const projector = (lat0: number) => {
 };
 
 /**
- * The best cut at one angle: units sorted along the direction; a split after the j-th unit is
- * allowed only when no unit's members straddle it (so a compound stays whole). Households decide
- * first, the filler points (area) break ties so that sides also get a fair share of ground.
+ * The best cut at one angle: units sorted along the direction by their representative point; a
+ * split after the j-th unit is clean when no unit's places straddle it (so a compound stays
+ * whole). Clean splits are preferred; where compounds are so dense that no clean split exists at
+ * this angle, the one cutting fewest compounds is offered (its `straddles` says how many).
+ * Households decide first, the filler points (area) break ties so that sides also get ground.
  */
 export function bestCutAt(units: Unit[], share: number, angle: number, lat0: number): Cut | null {
   const proj = projector(lat0).along(angle);
   const rows = units
     .map((u) => {
-      const ps = u.members.map(proj);
-      return { u, rep: proj(u.rep), lo: Math.min(...ps, proj(u.rep)), hi: Math.max(...ps, proj(u.rep)) };
+      const r = proj(u.rep);
+      let lo = r;
+      let hi = r;
+      for (const m of u.members) {
+        const p = proj(m);
+        if (p < lo) lo = p;
+        if (p > hi) hi = p;
+      }
+      return { u, rep: r, lo, hi };
     })
     .sort((a, b) => a.rep - b.rep);
   const W = rows.reduce((s, r) => s + r.u.w, 0);
   const A = rows.reduce((s, r) => s + r.u.a, 0);
-  // suffix minimum of lo: the lowest point of everything after j
-  const sufLo = new Array<number>(rows.length + 1).fill(Infinity);
-  for (let i = rows.length - 1; i >= 0; i--) sufLo[i] = Math.min(sufLo[i + 1], rows[i].lo);
   let best: Cut | null = null;
   let bestScore = Infinity;
   let w = 0;
   let a = 0;
-  let maxHi = -Infinity;
   for (let j = 0; j < rows.length - 1; j++) {
     w += rows[j].u.w;
     a += rows[j].u.a;
-    maxHi = Math.max(maxHi, rows[j].hi);
-    if (!(maxHi < sufLo[j + 1])) continue;
+    const c = (rows[j].rep + rows[j + 1].rep) / 2;
+    if (c === rows[j].rep) continue;
     const ew = W > 0 ? Math.abs(w / W - share) : 0;
     const ea = A > 0 ? Math.abs(a / A - share) : 0;
     const score = W > 0 ? ew + 0.25 * ea : ea;
-    if (score < bestScore) {
-      bestScore = score;
-      best = { angle, c: (maxHi + sufLo[j + 1]) / 2, low: rows.slice(0, j + 1).map((r) => r.u.id), error: ew };
+    // a cheap bound first: counting straddles is linear, so only for splits that could win
+    if (score >= bestScore) continue;
+    let straddles = 0;
+    for (const r of rows) if (r.lo < c && r.hi > c) straddles++;
+    // a cut compound costs as much as 2 % of the households out of balance
+    const total = score + STRADDLE_COST * straddles;
+    if (total < bestScore) {
+      bestScore = total;
+      best = { angle, c, low: rows.slice(0, j + 1).map((r) => r.u.id), error: ew, straddles };
     }
   }
   return best;

@@ -83,15 +83,15 @@ export class AreaProposalService {
     const scored = pieces
       .map((pc, i) => ({ pc, cut: cuts[i] }))
       .filter((x): x is { pc: { low: Piece; high: Piece }; cut: (typeof cuts)[number] } => !!x.pc)
-      .map(({ pc }) => {
+      .map(({ pc, cut }) => {
         const w = pc.low.units.reduce((s, id) => s + (byId.get(id)?.w ?? 0), 0);
-        return { pc, error: W > 0 ? Math.abs(w / W - share) : 0, contiguous: pc.low.parts === 1 && pc.high.parts === 1, compact: Math.min(pc.low.compactness, pc.high.compactness) };
+        return { pc, straddles: cut.straddles, error: W > 0 ? Math.abs(w / W - share) : 0, contiguous: pc.low.parts === 1 && pc.high.parts === 1, compact: Math.min(pc.low.compactness, pc.high.compactness) };
       });
     if (!scored.length) return [{ geom }];
     const bestError = Math.min(...scored.map((s) => s.error));
     const pick = scored
       .filter((s) => s.error <= bestError + BALANCE_SLACK)
-      .sort((a, b) => Number(b.contiguous) - Number(a.contiguous) || b.compact - a.compact)[0];
+      .sort((a, b) => Number(b.contiguous) - Number(a.contiguous) || a.straddles - b.straddles || b.compact - a.compact)[0];
     const low = new Set(pick.pc.low.units);
     const [lowUnits, highUnits] = [units.filter((u) => low.has(u.id)), units.filter((u) => !low.has(u.id))];
     return [...(await this.divide(tx, pick.pc.low.geom, lowUnits, k1, centre)), ...(await this.divide(tx, pick.pc.high.geom, highUnits, k - k1, centre))];

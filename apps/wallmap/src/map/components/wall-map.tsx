@@ -6,7 +6,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
 import type { EventSummary } from '@gc/contracts';
 import { api, getSession } from '../../auth/api/http';
-import { addOnlineBasemap, type OnlineBasemap } from '../state/basemap';
+import { addOfflineBasemapWhenNear, addOnlineBasemap, type OnlineBasemap } from '../state/basemap';
 import { worldLand } from '../state/land';
 import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE, POINT_KINDS, type PointKind } from '../state/map-style';
 import { peopleFill, peopleStops } from '../state/people-scale';
@@ -107,7 +107,10 @@ export function WallMap(props: Props) {
     // first tiles are still being drawn, rather than after the first full frame ('load')
     map.once('style.load', () => {
       setReady(true);
-      void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap')).catch(() => undefined);
+      // Nanjing's OSM water and land use once the wall looks at it closely; an online basemap when the deployment has one
+      const near = () => addOfflineBasemapWhenNear(map, location.origin, 'areas-fill') && map.off('moveend', near);
+      map.on('moveend', near);
+      void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap'), 'areas-fill').catch(() => undefined);
     });
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;

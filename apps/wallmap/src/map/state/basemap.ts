@@ -43,9 +43,36 @@ export function basemapLayers(online: OnlineBasemap | null): LayerSpecification[
  * Adds the deployment's online basemap under everything when the server names one
  * (GET /api/areas/basemap); without one (or offline) the maps keep the OSM layers only.
  */
-export async function addOnlineBasemap(map: { addSource(id: string, s: SourceSpecification): unknown; addLayer(l: LayerSpecification, before?: string): unknown; getSource(id: string): unknown }, fetchBasemap: () => Promise<{ online: OnlineBasemap | null }>): Promise<void> {
+export async function addOnlineBasemap(
+  map: { addSource(id: string, s: SourceSpecification): unknown; addLayer(l: LayerSpecification, before?: string): unknown; getSource(id: string): unknown },
+  fetchBasemap: () => Promise<{ online: OnlineBasemap | null }>,
+  beforeId: string,
+): Promise<void> {
   const { online } = await fetchBasemap();
   if (!online || map.getSource('online')) return;
   map.addSource('online', basemapSources('', online).online);
-  map.addLayer(basemapLayers(online)[0], 'osm-landuse');
+  map.addLayer(basemapLayers(online)[0], beforeId);
+}
+
+/** Where the offline OSM layers have data (Nanjing municipality). */
+export const OSM_EXTENT: [number, number, number, number] = [118.35, 31.22, 119.24, 32.61];
+
+/**
+ * The wall adds the offline OSM layers only once it looks at Nanjing closely (zoom ≥ 11 inside
+ * their extent): they are ~5 MB of GeoJSON, which a wall showing another city, or the whole
+ * city at a glance, has no use for. Returns true when they are (now) on the map.
+ */
+export function addOfflineBasemapWhenNear(
+  map: { getZoom(): number; getCenter(): { lng: number; lat: number }; getSource(id: string): unknown; addSource(id: string, s: SourceSpecification): unknown; addLayer(l: LayerSpecification, before?: string): unknown },
+  origin: string,
+  beforeId: string,
+): boolean {
+  if (map.getSource('osm-water')) return true;
+  const c = map.getCenter();
+  const [x0, y0, x1, y1] = OSM_EXTENT;
+  if (map.getZoom() < 11 || c.lng < x0 || c.lng > x1 || c.lat < y0 || c.lat > y1) return false;
+  const sources = basemapSources(origin, null);
+  for (const id of ['osm-landuse', 'osm-water']) map.addSource(id, sources[id]);
+  for (const l of basemapLayers(null)) map.addLayer(l, beforeId);
+  return true;
 }

@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { STATUS_COLORS as C } from '../../events/state/event-colors';
-import { basemapLayers, basemapSources, type OnlineBasemap } from './basemap';
+import type { OnlineBasemap } from './basemap';
 
 export const FONT = ['Noto Sans Regular'];
 export const EVENTS_SOURCE = 'events';
@@ -43,7 +43,7 @@ export function buildStyle(origin: string, land: FeatureCollection, online: Onli
     sources: {
       // Natural Earth 1:50m is coarse: tiles to z6 hold all its detail, and a city view needs one tile, not a dozen
       land: { type: 'geojson', data: land, maxzoom: 6 },
-      ...basemapSources(origin, online),
+      ...(online ? { online: { type: 'raster' as const, tiles: online.tiles, tileSize: 256, attribution: online.attribution } } : {}),
       [AREAS_SOURCE]: { type: 'vector', url: `${origin}/api/areas/tiles.json`, promoteId: 'code' },
       [LABELS_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       ...Object.fromEntries(POINT_KINDS.map((k) => [k, { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] }, promoteId: 'id' }])),
@@ -61,7 +61,7 @@ export function buildStyle(origin: string, land: FeatureCollection, online: Onli
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#06101c' } },
       { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#0d1b2a', 'fill-outline-color': '#1b324a' } },
-      ...basemapLayers(online),
+      ...(online ? [{ id: 'online-basemap', type: 'raster', source: 'online', paint: { 'raster-opacity': 0.55 } } as LayerSpecification] : []),
       {
         id: 'areas-fill',
         type: 'fill',

@@ -84,7 +84,7 @@ export function StudioMap(p: Props) {
       propsRef.current.onPick(code ?? null, e.originalEvent.shiftKey);
     });
     map.once('load', () => {
-      void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap')).catch(() => undefined);
+      void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap'), 'osm-landuse').catch(() => undefined);
       const snap = (ev: { lng: number; lat: number; containerX: number; containerY: number }) => snapToParent(map, propsRef.current.parent)(ev);
       const draw = new TerraDraw({
         adapter: new TerraDrawMapLibreGLAdapter({ map }),
