@@ -170,4 +170,5 @@ test('an analyst splits, undoes, merges, previews and publishes in the studio; t
   expect(problems).toEqual([]);
   await ctx.close();
   await wallCtx.close();
-});
+  // two browsers and a demo city on a shared two-core machine: a generous limit, not a speed check
+}, 420_000);

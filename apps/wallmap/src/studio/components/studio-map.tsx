@@ -145,9 +145,15 @@ export function StudioMap(p: Props) {
   useEffect(() => {
     const map = mapRef.current;
     if (!ready || !map || !p.fit) return;
-    // the side panels cover the map's edges: fit into the middle
-    const side = Math.min(440, map.getContainer().clientWidth * 0.27);
-    map.fitBounds(p.fit, { padding: { top: 80, bottom: 40, left: side, right: side }, duration: 0 });
+    const b = p.fit;
+    // the side panels cover the map's edges: fit into the middle (again when the window changes size)
+    const fit = () => {
+      const side = Math.min(440, map.getContainer().clientWidth * 0.27);
+      map.fitBounds(b, { padding: { top: 80, bottom: 40, left: side, right: side }, duration: 0 });
+    };
+    fit();
+    map.on('resize', fit);
+    return () => void map.off('resize', fit);
   }, [ready, p.fit]);
 
   // the tool decides terra-draw's mode; reshape puts the one grid into terra-draw, selected

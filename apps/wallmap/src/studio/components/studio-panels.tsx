@@ -101,6 +101,11 @@ export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairRepor
   return (
     <section className="panel studio-repair" data-testid="studio-repair">
       <h2>{t('studio.repair')}</h2>
+      <p className="muted" data-testid="studio-repair-summary">
+        {V_KEYS.filter((k) => report.before[k] || report.after[k])
+          .map((k) => `${t(`studio.v.${k}`)} ${report.before[k]} → ${report.after[k]}`)
+          .join(' · ')}
+      </p>
       {report.changes.length === 0 ? (
         <p>{t('studio.repair.none')}</p>
       ) : (
