@@ -108,7 +108,8 @@ export function WallMap(props: Props) {
     map.once('style.load', () => {
       setReady(true);
       // Nanjing's OSM water and land use once the wall looks at it closely; an online basemap when the deployment has one
-      const near = () => addOfflineBasemapWhenNear(map, location.origin, 'areas-fill') && map.off('moveend', near);
+      // above the fills of streets and communities (stacked, they hide anything under them), under the grids' case colours
+      const near = () => addOfflineBasemapWhenNear(map, location.origin, 'grids-cases') && map.off('moveend', near);
       map.on('moveend', near);
       void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap'), 'areas-fill').catch(() => undefined);
     });
