@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   TOPOLOGY_BLOCKED: 409,
   GAPS_NOT_ACKNOWLEDGED: 409,
   VERSION_NOT_DRAFT: 409,
+  VERSION_OUTDATED: 409,
   INVALID_GEOMETRY: 422,
   /** A configured limit (nesting depth, vertices, rings) was exceeded; details name the limit. */
   TOO_COMPLEX: 422,

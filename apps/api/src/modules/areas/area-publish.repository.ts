@@ -43,6 +43,16 @@ export class AreaPublishRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Where a version's change is news: the deepest area that holds all its rows (a community whose
+   * grids are redrawn), so every screen whose jurisdiction covers that area hears of it. Roots: null
+   * (whole-territory screens only).
+   */
+  async changeScope(tx: EntityManager, versionId: number): Promise<string | null> {
+    const [row] = await tx.query(`SELECT nullif(lca(array_agg(path))::text, '') AS p FROM area WHERE version_id = $1`, [versionId]);
+    return row?.p ?? null;
+  }
+
   async activate(tx: EntityManager, versionId: number, by: string, gapsAcknowledged: boolean): Promise<{ added: number; publishedAt: string }> {
     const [{ n }] = await tx.query(
       `WITH u AS (UPDATE area SET valid_from = now() WHERE version_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM u`,
@@ -74,7 +84,9 @@ export class AreaPublishRepository {
            FROM ext
            JOIN area_part p ON p.geom && ext.e
            JOIN area a ON a.id = p.area_id AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
-           JOIN (SELECT ctid AS tid, geom FROM ${t.table} WHERE ${open}) r ON r.geom && p.geom AND ST_Covers(p.geom, r.geom)
+           -- only points inside the changed extent: a big area's piece (a city's) reaches far beyond
+           -- it, and a point out there would otherwise be matched by that piece alone and lose its grid
+           JOIN (SELECT ctid AS tid, geom FROM ${t.table} WHERE ${open}) r ON r.geom && ext.e AND r.geom && p.geom AND ST_Covers(p.geom, r.geom)
           ORDER BY r.tid, nlevel(a.path) DESC, a.code
        ), u AS (
          UPDATE ${t.table} x SET grid_id = best.id, grid_code = best.code, area_path = best.path

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { PublishResponse, TopologyReport } from '@gc/contracts';
+import type { OutdatedDetails, PublishResponse, TopologyReport } from '@gc/contracts';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import { AuditService } from '../audit/audit.service';
@@ -9,6 +9,7 @@ import { scopeParam } from '../auth/scope';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { attributedTables } from './attributed-tables';
 import { AreaPublishRepository } from './area-publish.repository';
+import { AreaStudioRepository } from './area-studio.repository';
 import { AreaTopologyRepository } from './area-topology.repository';
 
 @Injectable()
@@ -19,6 +20,7 @@ export class AreaPublishService {
     private readonly topology: AreaTopologyRepository,
     private readonly changes: ChangeFeedRepository,
     private readonly audit: AuditService,
+    private readonly drafts: AreaStudioRepository,
   ) {}
 
   async report(db: EntityManager, versionId: number, scope: string | null = null): Promise<TopologyReport> {
@@ -57,6 +59,7 @@ export class AreaPublishService {
       const v = await this.repo.lockVersion(tx, versionId);
       if (!v) throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
       if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${versionId} is ${v.status}, not a draft`, { versionId, status: v.status });
+      await this.assertCurrent(tx, versionId);
       const r = await this.report(tx, versionId);
       if (r.summary.blocking) {
         throw new AppException('TOPOLOGY_BLOCKED', `version ${versionId} has ${r.summary.overlaps} overlap(s) and ${r.summary.duplicateCodes} duplicate code(s)`, {
@@ -76,8 +79,30 @@ export class AreaPublishService {
       for (const t of attributedTables()) reattributed[t.table] = await this.repo.reattribute(tx, t, versionId, closed);
       const result: PublishResponse = { versionId, publishedAt, added, closed: closed.length, reattributed };
       await this.audit.write(tx, p, 'publish', 'area_version', versionId, { status: 'draft' }, { status: 'published', ...result, level: v.level });
-      await this.changes.append(tx, { type: 'area.version.published', entityId: versionId, areaPath: null, payload: { ...result, level: v.level } });
+      const areaPath = await this.repo.changeScope(tx, versionId);
+      await this.changes.append(tx, { type: 'area.version.published', entityId: versionId, areaPath, payload: { ...result, level: v.level } });
       return result;
     });
+  }
+
+  /**
+   * A draft copied from a parent's children (studio, proposal) is refused when those children
+   * changed since (another draft was published over them), saying what changed. Publishes of the
+   * same parent queue on an advisory lock, so two drafts of one parent cannot both pass this check.
+   */
+  private async assertCurrent(tx: EntityManager, versionId: number): Promise<void> {
+    const v = await this.drafts.version(tx, versionId);
+    const parentCode = v?.source?.parentCode;
+    if (!v || !parentCode || !v.source.baseIds) return;
+    await this.drafts.lockParent(tx, parentCode);
+    const changed = await this.drafts.changedSince(tx, parentCode, v.level, v.source.baseIds);
+    if (changed.added.length || changed.removed.length || changed.reshaped.length) {
+      const details: OutdatedDetails = { versionId, parentCode, ...changed };
+      throw new AppException(
+        'VERSION_OUTDATED',
+        `version ${versionId} was copied from ${parentCode}'s areas as they were; since then ${changed.added.length} were added, ${changed.removed.length} removed and ${changed.reshaped.length} reshaped: start a new draft`,
+        details,
+      );
+    }
   }
 }

@@ -6,6 +6,13 @@ import { AreaLookupRepository } from './area-lookup.repository';
 import { AreaLookupService } from './area-lookup.service';
 import { AreaPublishRepository } from './area-publish.repository';
 import { AreaPublishService } from './area-publish.service';
+import { AreaProposalRepository } from './area-proposal.repository';
+import { AreaProposalService } from './area-proposal.service';
+import { AreaRepairRepository } from './area-repair.repository';
+import { AreaRepairService } from './area-repair.service';
+import { AreaStudioController } from './area-studio.controller';
+import { AreaStudioRepository } from './area-studio.repository';
+import { AreaStudioService } from './area-studio.service';
 import { AreaTilesController } from './area-tiles.controller';
 import { AreaTilesRepository } from './area-tiles.repository';
 import { AreaTilesService } from './area-tiles.service';
@@ -21,7 +28,7 @@ import { AreasService } from './areas.service';
  */
 @Global()
 @Module({
-  controllers: [AreasController, AreaTilesController],
+  controllers: [AreaStudioController, AreasController, AreaTilesController],
   providers: [
     AreaLookupRepository,
     AreaLookupService,
@@ -35,6 +42,12 @@ import { AreasService } from './areas.service';
     AreaPublishService,
     AreaTilesRepository,
     AreaTilesService,
+    AreaStudioRepository,
+    AreaStudioService,
+    AreaRepairRepository,
+    AreaRepairService,
+    AreaProposalRepository,
+    AreaProposalService,
   ],
   exports: [AreaLookupService],
 })

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
+import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent, VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
 import type { EventSummary } from '@gc/contracts';
-import { getSession } from '../../auth/api/http';
+import { api, getSession } from '../../auth/api/http';
+import { addOfflineBasemapWhenNear, addOnlineBasemap, type OnlineBasemap } from '../state/basemap';
 import { worldLand } from '../state/land';
 import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE, POINT_KINDS, type PointKind } from '../state/map-style';
 import { peopleFill, peopleStops } from '../state/people-scale';
@@ -48,6 +49,8 @@ interface Props {
   selectedId: number | null;
   layers: LayerVisibility;
   flyTo: FlyTarget | null;
+  /** bumped when an area version is published: the grid tiles are fetched again */
+  areasKey?: number;
   onSelect(id: number): void;
   onError(message: string): void;
 }
@@ -97,12 +100,19 @@ export function WallMap(props: Props) {
     gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL)' }), 'bottom-right');
+    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL) · © OpenStreetMap contributors' }), 'bottom-right');
     // with a listener MapLibre does not print errors itself; the app shows them
     map.on('error', (e) => propsRef.current.onError(e.error?.message ?? 'map error'));
     // sources and layers exist once the style is in: data goes to the worker from then on, while the
     // first tiles are still being drawn, rather than after the first full frame ('load')
-    map.once('style.load', () => setReady(true));
+    map.once('style.load', () => {
+      setReady(true);
+      // Nanjing's OSM water and land use once the wall looks at it closely; an online basemap when the deployment has one
+      // above the fills of streets and communities (stacked, they hide anything under them), under the grids' case colours
+      const near = () => addOfflineBasemapWhenNear(map, location.origin, 'grids-cases') && map.off('moveend', near);
+      map.on('moveend', near);
+      void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap'), 'areas-fill').catch(() => undefined);
+    });
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;
       if (f?.id !== undefined) propsRef.current.onSelect(Number(f.id));
@@ -137,6 +147,15 @@ export function WallMap(props: Props) {
       gridSync.current = null;
     };
   }, [style, fontReady]);
+
+  // a new area version: TileJSON again (its tile URLs carry the version key), then the case colours on the new tiles
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || !props.areasKey) return;
+    (map.getSource(AREAS_SOURCE) as VectorTileSource).setUrl(`${location.origin}/api/areas/tiles.json`);
+    gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
+    gridSync.current.apply(propsRef.current.gridCounts);
+  }, [ready, props.areasKey]);
 
   // events: one source, a diff of the changed ids per live batch (never a full setData per message)
   useEffect(() => {
@@ -208,5 +227,5 @@ export function WallMap(props: Props) {
     else if (t.center) map.flyTo({ center: t.center, zoom: 15 });
   }, [ready, props.flyTo]);
 
-  return <div ref={container} className="map" data-testid="map" />;
+  return <div ref={container} className="map" data-testid="map" data-areas-key={props.areasKey ?? 0} />;
 }

@@ -1,6 +1,7 @@
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { STATUS_COLORS as C } from '../../events/state/event-colors';
+import type { OnlineBasemap } from './basemap';
 
 export const FONT = ['Noto Sans Regular'];
 export const EVENTS_SOURCE = 'events';
@@ -34,7 +35,7 @@ export const eventColor: ExpressionSpecification = [
  * The whole wall style, built once per origin (memoised by the caller). Everything is
  * local: glyphs from /glyphs, land from the bundled world-atlas, our areas as vector tiles.
  */
-export function buildStyle(origin: string, land: FeatureCollection): StyleSpecification {
+export function buildStyle(origin: string, land: FeatureCollection, online: OnlineBasemap | null = null): StyleSpecification {
   return {
     version: 8,
     name: 'command-wall-dark',
@@ -42,6 +43,7 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
     sources: {
       // Natural Earth 1:50m is coarse: tiles to z6 hold all its detail, and a city view needs one tile, not a dozen
       land: { type: 'geojson', data: land, maxzoom: 6 },
+      ...(online ? { online: { type: 'raster' as const, tiles: online.tiles, tileSize: 256, attribution: online.attribution } } : {}),
       [AREAS_SOURCE]: { type: 'vector', url: `${origin}/api/areas/tiles.json`, promoteId: 'code' },
       [LABELS_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       ...Object.fromEntries(POINT_KINDS.map((k) => [k, { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] }, promoteId: 'id' }])),
@@ -59,6 +61,7 @@ export function buildStyle(origin: string, land: FeatureCollection): StyleSpecif
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#06101c' } },
       { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#0d1b2a', 'fill-outline-color': '#1b324a' } },
+      ...(online ? [{ id: 'online-basemap', type: 'raster', source: 'online', paint: { 'raster-opacity': 0.55 } } as LayerSpecification] : []),
       {
         id: 'areas-fill',
         type: 'fill',

@@ -54,7 +54,13 @@ export function Wall({ session }: { session: Session }) {
     setErrors((e) => [m, ...e.filter((x) => x !== m)].slice(0, 3));
   }, []);
 
-  const apply = useCallback((messages: LiveMessage[]) => dispatch({ type: 'live', messages, receivedAt: Date.now() }), []);
+  // a published area version redraws grids: the map reloads its tiles and the wall reloads what is
+  // attributed to grids (open cases' grids, people per grid, labels), with no page reload
+  const [areasKey, setAreasKey] = useState(0);
+  const apply = useCallback((messages: LiveMessage[]) => {
+    dispatch({ type: 'live', messages, receivedAt: Date.now() });
+    if (messages.some((m) => m.type === 'area.version.published')) setAreasKey((k) => k + 1);
+  }, []);
   const status = useLive(true, () => stateRef.current.lastSeq, apply);
 
   // first load: open cases, then the live stream catches up from the seq it started at
@@ -87,6 +93,25 @@ export function Wall({ session }: { session: Session }) {
       alive = false;
     };
   }, [note]);
+
+  useEffect(() => {
+    if (areasKey === 0) return;
+    let alive = true;
+    void (async () => {
+      try {
+        const latest = (await api<{ latest: number }>('GET', '/api/changes?since=0&limit=1')).latest;
+        const events = await fetchOpenEvents();
+        if (alive) dispatch({ type: 'snapshot', events, latest });
+      } catch (e) {
+        if (alive) note(e instanceof Error ? e.message : String(e));
+      }
+    })();
+    void fetchPeopleCounts().then((p) => alive && setPeople(p));
+    void fetchAreaLabels().then((l) => alive && setLabels(l));
+    return () => {
+      alive = false;
+    };
+  }, [areasKey, note]);
 
   // server statistics when offered; refreshed with the clock
   useEffect(() => {
@@ -152,6 +177,7 @@ export function Wall({ session }: { session: Session }) {
         selectedId={selected}
         layers={layers}
         flyTo={flyTo}
+        areasKey={areasKey}
         onSelect={setSelected}
         onError={note}
       />

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { GridMetrics } from '@gc/contracts';
+import { inScope } from '../auth/scope';
+import type { AttributedTable } from './attributed-tables';
+
+/** Where a draft came from (area_version.source): the parent whose children it redraws and the rows it was copied from. */
+export interface DraftSource {
+  kind: 'copy' | 'proposal' | 'import';
+  parentCode?: string;
+  /** ids of the current children when the draft was made; publishing checks they are still current */
+  baseIds?: number[];
+}
+
+export interface VersionRow {
+  id: number;
+  status: string;
+  level: string;
+  source: DraftSource;
+}
+
+const CURRENT = (a: string) => `${a}.valid_from IS NOT NULL AND ${a}.valid_to IS NULL`;
+
+/**
+ * Current rows a draft replaces when published, as AreaPublishRepository.closeReplaced picks them:
+ * same level and code, or same level under a parent the draft redraws. `$1` is the draft's id.
+ */
+const REPLACED = `
+  SELECT c.* FROM area c
+   WHERE ${CURRENT('c')} AND c.version_id <> $1
+     AND (EXISTS (SELECT 1 FROM area d WHERE d.version_id = $1 AND d.code = c.code AND d.level = c.level)
+       OR EXISTS (SELECT 1 FROM area d WHERE d.version_id = $1 AND d.parent_code = c.parent_code AND d.level = c.level))`;
+
+/** Polsby–Popper on the spheroid, 0 when degenerate. */
+const PP = (g: string) => `coalesce(4 * pi() * ST_Area(${g}::geography) / nullif(ST_Perimeter(${g}::geography) ^ 2, 0), 0)`;
+
+@Injectable()
+export class AreaStudioRepository {
+  async version(db: EntityManager, id: number, lock = false): Promise<VersionRow | undefined> {
+    const [row] = await db.query(`SELECT id::int, status, level, source FROM area_version WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return row;
+  }
+
+  /** Every row of the version, and the parent it redraws, lie within the scope (NULL = everywhere). */
+  async versionInScope(db: EntityManager, id: number, parentCode: string | null, scope: string | null): Promise<boolean> {
+    if (scope === null) return true;
+    const [row] = await db.query(
+      `SELECT NOT EXISTS (SELECT 1 FROM area a WHERE a.version_id = $1 AND NOT ${inScope('a.path', '$2')})
+              AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM area p WHERE p.code = $3 AND ${CURRENT('p')} AND ${inScope('p.path', '$2')})) AS ok`,
+      [id, scope, parentCode],
+    );
+    return row.ok;
+  }
+
+  /** The current area with that code within the scope, with the level of its current children (if any). */
+  async parent(db: EntityManager, code: string, scope: string | null): Promise<{ id: number; code: string; name: string; level: string; path: string; childLevel: string | null } | undefined> {
+    const [row] = await db.query(
+      `SELECT p.id::int, p.code, p.name, p.level, p.path::text AS path,
+              (SELECT c.level FROM area c WHERE c.parent_code = p.code AND ${CURRENT('c')} LIMIT 1) AS "childLevel"
+         FROM area p WHERE p.code = $1 AND ${CURRENT('p')} AND ${inScope('p.path', '$2')}`,
+      [code, scope],
+    );
+    return row;
+  }
+
+  /** Publishes that redraw one parent run one at a time (held to the end of the transaction). */
+  async lockParent(tx: EntityManager, parentCode: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('area-redraw:' || $1))`, [parentCode]);
+  }
+
+  async currentChildIds(db: EntityManager, parentCode: string, level: string): Promise<number[]> {
+    const rows: { id: number }[] = await db.query(`SELECT id::int FROM area c WHERE c.parent_code = $1 AND c.level = $2 AND ${CURRENT('c')} ORDER BY id`, [parentCode, level]);
+    return rows.map((r) => r.id);
+  }
+
+  async createDraft(tx: EntityManager, level: string, label: string, source: DraftSource, by: string): Promise<number> {
+    const [row] = await tx.query(`INSERT INTO area_version (level, label, source, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id::int`, [level, label, JSON.stringify(source), by]);
+    return row.id;
+  }
+
+  /** Copy the given (current) rows into the draft, with their subdivided pieces. */
+  async copyRows(tx: EntityManager, versionId: number, ids: number[]): Promise<number> {
+    const rows: { id: number }[] = await tx.query(
+      `INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated, properties)
+       SELECT $1, code, name, level, parent_code, path, geom, area_m2, generated, properties FROM area WHERE id = ANY($2::bigint[]) ORDER BY code
+       RETURNING id::int`,
+      [versionId, ids],
+    );
+    await this.refreshParts(tx, rows.map((r) => r.id));
+    return rows.length;
+  }
+
+  async refreshParts(tx: EntityManager, ids: number[]): Promise<void> {
+    await tx.query(`DELETE FROM area_part WHERE area_id = ANY($1::bigint[])`, [ids]);
+    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async clearDraft(tx: EntityManager, versionId: number): Promise<void> {
+    await tx.query(`DELETE FROM area WHERE version_id = $1`, [versionId]);
+  }
+
+  /**
+   * Since the draft was copied: which of the parent's children were added, removed or reshaped
+   * (compared by code and geometry with the rows it was copied from). Empty lists: still current.
+   */
+  async changedSince(db: EntityManager, parentCode: string, level: string, baseIds: number[]): Promise<{ added: string[]; removed: string[]; reshaped: string[] }> {
+    const [row] = await db.query(
+      `WITH base AS (SELECT code, geom FROM area WHERE id = ANY($3::bigint[])),
+            cur AS (SELECT id, code, geom FROM area c WHERE c.parent_code = $1 AND c.level = $2 AND ${CURRENT('c')})
+       SELECT coalesce((SELECT array_agg(code ORDER BY code) FROM cur WHERE code NOT IN (SELECT code FROM base)), '{}') AS added,
+              coalesce((SELECT array_agg(code ORDER BY code) FROM base WHERE code NOT IN (SELECT code FROM cur)), '{}') AS removed,
+              coalesce((SELECT array_agg(cur.code ORDER BY cur.code) FROM cur JOIN base ON base.code = cur.code
+                         WHERE cur.id <> ALL($3::bigint[]) AND NOT ST_Equals(cur.geom, base.geom)), '{}') AS reshaped`,
+      [parentCode, level, baseIds],
+    );
+    return row;
+  }
+
+  /**
+   * Per-row metrics of a version, counted by location against the draft geometry (the
+   * records are attributed to current grids, not to a draft): households through their place.
+   * Events: reported in the last 90 days.
+   */
+  async metrics(db: EntityManager, versionId: number): Promise<Omit<GridMetrics, 'outlier'>[]> {
+    return db.query(
+      `SELECT d.code, d.name,
+              (SELECT count(*)::int FROM place p JOIN household h ON h.place_id = p.id WHERE p.geom && d.geom AND ST_Covers(d.geom, p.geom)) AS households,
+              (SELECT count(*)::int FROM person x WHERE x.geom && d.geom AND ST_Covers(d.geom, x.geom)) AS people,
+              (SELECT count(*)::int FROM place x WHERE x.geom && d.geom AND ST_Covers(d.geom, x.geom)) AS places,
+              (SELECT count(*)::int FROM city_object x WHERE x.geom && d.geom AND ST_Covers(d.geom, x.geom)) AS components,
+              (SELECT count(*)::int FROM organization x WHERE x.geom && d.geom AND ST_Covers(d.geom, x.geom)) AS organizations,
+              (SELECT count(*)::int FROM event x WHERE x.geom && d.geom AND x.reported_at > now() - interval '90 days' AND ST_Covers(d.geom, x.geom)) AS "events90d",
+              round(ST_Area(d.geom::geography)::numeric, 1)::float8 AS "areaM2",
+              round(${PP('d.geom')}::numeric, 3)::float8 AS compactness,
+              ST_NumGeometries(d.geom) AS parts
+         FROM area d WHERE d.version_id = $1 ORDER BY d.code`,
+      [versionId],
+    );
+  }
+
+  /**
+   * How many rows of one registered table publishing would move to another grid: the grid each
+   * row would get (the deepest covering area among the current rows the draft leaves and the
+   * draft's rows; ties: lowest code, as re-attribution decides) against the grid it has now.
+   * Only rows inside the extent of the draft and the rows it replaces can move.
+   */
+  async moves(db: EntityManager, t: AttributedTable, versionId: number): Promise<number> {
+    const open = t.openOnly ? `(${t.openOnly})` : 'true';
+    const [{ n }] = await db.query(
+      `WITH rep AS (${REPLACED}),
+       ext AS (SELECT ST_Extent(geom)::geometry AS e FROM (SELECT geom FROM area WHERE version_id = $1 UNION ALL SELECT geom FROM rep) x),
+       cand AS (
+         SELECT a.id, a.code, a.path FROM ext JOIN area a ON a.geom && ext.e
+          WHERE (${CURRENT('a')} AND a.id NOT IN (SELECT id FROM rep)) OR a.version_id = $1
+       ),
+       r AS (SELECT x.ctid AS tid, x.geom, x.grid_code, x.grid_id FROM ext JOIN ${t.table} x ON x.geom && ext.e WHERE ${open}),
+       best AS (
+         SELECT DISTINCT ON (r.tid) r.tid, r.grid_code AS old, c.code AS new
+           FROM r JOIN area_part p ON p.geom && r.geom AND ST_Covers(p.geom, r.geom)
+           JOIN cand c ON c.id = p.area_id
+          ORDER BY r.tid, nlevel(c.path) DESC, c.code
+       )
+       SELECT ((SELECT count(*) FROM best WHERE old IS DISTINCT FROM new)
+             + (SELECT count(*) FROM r WHERE r.grid_id IN (SELECT id FROM rep) AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = r.tid)))::int AS n`,
+      [versionId],
+    );
+    return n;
+  }
+
+  /** Draft rows against the rows they replace, by code: added, removed, reshaped, unchanged; the changed ones as GeoJSON. */
+  async diff(db: EntityManager, versionId: number) {
+    const [row] = await db.query(
+      `WITH rep AS (${REPLACED}), d AS (SELECT code, geom FROM area WHERE version_id = $1),
+       ch AS (
+         SELECT d.code, 'added' AS change, d.geom FROM d WHERE d.code NOT IN (SELECT code FROM rep)
+         UNION ALL SELECT rep.code, 'removed', rep.geom FROM rep WHERE rep.code NOT IN (SELECT code FROM d)
+         -- same shape to ~10 cm (a draft saved from the studio comes back rounded to 7 decimals)
+         UNION ALL SELECT d.code, CASE WHEN ST_NPoints(d.geom) = ST_NPoints(rep.geom) AND ST_HausdorffDistance(d.geom, rep.geom) < 1e-6 THEN 'unchanged' ELSE 'reshaped' END, d.geom FROM d JOIN rep ON rep.code = d.code
+       )
+       SELECT coalesce((SELECT jsonb_object_agg(change, codes) FROM (SELECT change, jsonb_agg(code ORDER BY code) AS codes FROM ch GROUP BY change) x), '{}'::jsonb) AS lists,
+              jsonb_build_object('type', 'FeatureCollection', 'features', coalesce((SELECT jsonb_agg(jsonb_build_object('type', 'Feature',
+                'geometry', ST_AsGeoJSON(geom, 7)::jsonb, 'properties', jsonb_build_object('code', code, 'change', change))) FROM ch WHERE change <> 'unchanged'), '[]'::jsonb)) AS diff`,
+      [versionId],
+    );
+    const l = row.lists as Record<string, string[]>;
+    return { areas: { added: l.added ?? [], removed: l.removed ?? [], reshaped: l.reshaped ?? [], unchanged: l.unchanged ?? [] }, diff: row.diff };
+  }
+
+  /** Current staff of the given grid codes. */
+  async staffOf(db: EntityManager, codes: string[]): Promise<{ name: string; role: string; code: string }[]> {
+    return db.query(
+      `SELECT name, role, area_code AS code FROM grid_staff WHERE area_code = ANY($1::text[]) AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now()) ORDER BY area_code, role`,
+      [codes],
+    );
+  }
+}
