@@ -11,7 +11,8 @@ import { attributedTables } from './attributed-tables';
 import { AreaImportRepository } from './area-import.repository';
 import { AreaPublishService } from './area-publish.service';
 import { AreaStudioRepository, type VersionRow } from './area-studio.repository';
-import { asCode, checkPolygonal, type FeatureCollectionInput } from './geojson-check';
+import { geometryOverLimits, inputLimits } from '../../core/http/input-limits';
+import { asCode, checkPolygonal, featureProblem, type FeatureCollectionInput, type FeatureInput } from './geojson-check';
 
 const NEXT_LEVEL: Record<string, string> = { city: 'district', district: 'street', street: 'community', community: 'grid', grid: 'microgrid' };
 
@@ -77,17 +78,26 @@ export class AreaStudioService {
       const v = await this.draftFor(tx, p, id);
       const parentCode = v.source?.parentCode ?? null;
       const seen = new Set<string>();
-      const candidates = fc.features.map((f, i) => {
+      const candidates = fc.features.map((raw, i) => {
+        const fail = (reason: string, code: string | null = null) => new AppException('INVALID_GEOMETRY', `feature ${i}: ${reason}`, { field: `body.features.${i}`, index: i, code });
+        const problem = featureProblem(raw);
+        if (problem) throw fail(problem);
+        const f = raw as FeatureInput;
         const props = f.properties ?? {};
         const code = asCode(props.code);
-        const fail = (reason: string) => new AppException('INVALID_GEOMETRY', `feature ${i}: ${reason}`, { field: `body.features.${i}`, index: i, code });
         if (!code) throw fail('properties.code is missing or not a code (letters, digits, underscore)');
-        if (seen.has(code)) throw fail(`duplicate code ${code}`);
+        // The same size limits as an import (a drawn grid never comes near them; a pasted one may).
+        const over = geometryOverLimits(f.geometry, inputLimits.area);
+        if (over) throw fail(over.message, code);
+        if (seen.has(code)) throw fail(`duplicate code ${code}`, code);
         seen.add(code);
         const shape = checkPolygonal(f.geometry);
-        if (!shape.ok) throw fail(shape.reason);
+        if (!shape.ok) throw fail(shape.reason, code);
         const name = typeof props.name === 'string' && props.name.trim() ? props.name.trim().slice(0, 200) : code;
-        return { i, code, name, parent: parentCode ?? asCode(props.parent_code), geom: geometryToWgs84({ type: 'MultiPolygon' as const, coordinates: shape.polygons }, 'wgs84'), properties: {} };
+        let vertices = 0;
+        for (const poly of shape.polygons) for (const ring of poly) vertices += ring.length;
+        const geom = JSON.stringify(geometryToWgs84({ type: 'MultiPolygon' as const, coordinates: shape.polygons }, 'wgs84'));
+        return { i, code, name, parent: parentCode ?? asCode(props.parent_code), geom, vertices, properties: {} };
       });
       if (candidates.length) {
         const bad = (await this.importer.validate(tx, candidates, false)).find((r) => !r.valid);
