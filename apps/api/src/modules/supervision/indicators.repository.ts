@@ -22,11 +22,15 @@ export interface GroupQuery {
 
 export type GroupRow = { key: string } & Record<string, number | string>;
 
-/** Which rows of the contributions (sv_daily or computed per case) answer a grouping; $1 depths, $4 scope. */
-function groupFilter(g: Grouping, kindParam: string): string {
+/**
+ * Which rows of the contributions (sv_daily or computed per case) answer a grouping: $1 depths
+ * (areas), $4 scope, $5 kind. Areas: every node of that depth inside the scope. A dimension: its
+ * rows at the viewer's own node (the whole territory: the roots, depth 1).
+ */
+function groupFilter(g: Grouping): string {
   return g.kind === 'area'
-    ? `kind = 'area' AND lvl = ANY($1::int[]) AND ${inScope('node', '$4')}`
-    : `kind = ${kindParam} AND CASE WHEN $4::ltree IS NULL THEN lvl = 1 ELSE node = $4::ltree END`;
+    ? `kind = $5 AND lvl = ANY($1::int[]) AND ${inScope('node', '$4')}`
+    : `kind = $5 AND cardinality($1::int[]) = 0 AND CASE WHEN $4::ltree IS NULL THEN lvl = 1 ELSE node = $4::ltree END`;
 }
 
 @Injectable()
@@ -49,7 +53,7 @@ export class IndicatorsRepository {
     const key = q.grouping.kind === 'area' ? 'node::text' : 'key';
     return db.query(
       `SELECT ${key} AS key, ${SUM_MEASURES} FROM sv_daily
-        WHERE day BETWEEN $2::date AND $3::date AND ${groupFilter(q.grouping, '$5')}
+        WHERE day BETWEEN $2::date AND $3::date AND ${groupFilter(q.grouping)}
         GROUP BY 1`,
       [q.grouping.kind === 'area' ? q.grouping.depths : [], q.from, q.to, q.scopePath, q.grouping.kind],
     );
@@ -75,7 +79,7 @@ export class IndicatorsRepository {
                            AND ($6::int IS NULL OR c.department_id = $6 OR c.summons @> jsonb_build_array(jsonb_build_object('d', $6::int)))) c
           WHERE path IS NOT NULL AND ${inScope('path', '$4')}),
        x AS (${contributionsSql('r', '1')})
-       SELECT ${key} AS key, ${SUM_MEASURES} FROM x WHERE ${groupFilter(q.grouping, '$5')} GROUP BY 1`,
+       SELECT ${key} AS key, ${SUM_MEASURES} FROM x WHERE ${groupFilter(q.grouping)} GROUP BY 1`,
       [q.grouping.kind === 'area' ? q.grouping.depths : [], q.from, q.to, q.scopePath, q.grouping.kind, q.departmentId],
     );
   }

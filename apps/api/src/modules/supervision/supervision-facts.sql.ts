@@ -54,7 +54,7 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
          (e.handled_on_time IS NOT NULL)::int AS handled,
          (e.handled_on_time IS TRUE)::int AS handled_on_time,
          (e.handled_on_time IS FALSE)::int AS handled_late,
-         (e.handled_on_time IS NULL AND e.state = ANY(${OPEN_STATES_SQL}) AND e.due_at < ${asOf})::int AS open_overdue,
+         coalesce(e.handled_on_time IS NULL AND e.state = ANY(${OPEN_STATES_SQL}) AND e.due_at < ${asOf}, false)::int AS open_overdue,
          (e.state IN ('closed', 'evaluated'))::int AS closed,
          (e.state IN ('closed', 'evaluated') AND e.handled_on_time IS TRUE)::int AS closed_on_time,
          (e.rework_count > 0)::int AS rework,
@@ -63,8 +63,8 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
          t.escalations::int AS escalations,
          coalesce(e.satisfaction, 0)::int AS sat_sum,
          (e.satisfaction IS NOT NULL)::int AS sat_n,
-         (e.satisfaction >= 4)::int AS sat_good,
-         (e.state IN ('closed', 'evaluated') AND NOT t.dispatched AND s.n = 0)::int AS in_grid,
+         coalesce(e.satisfaction >= 4, false)::int AS sat_good,
+         coalesce(e.state IN ('closed', 'evaluated') AND NOT t.dispatched AND s.n = 0, false)::int AS in_grid,
          t.self_handled::int AS self_handled,
          s.due::int AS summons_due, s.on_time::int AS summons_on_time, s.late::int AS summons_late, s.late_minutes AS summons_late_minutes,
          EXISTS (SELECT 1 FROM event p
@@ -89,7 +89,7 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
        FROM (SELECT sd.department_id::int AS d,
                     (sd.reported_at IS NOT NULL OR sm.due_at < ${asOf})::int AS due,
                     (sd.reported_at IS NOT NULL AND sd.reported_at <= sm.due_at)::int AS on_time,
-                    (sd.reported_at > sm.due_at OR (sd.reported_at IS NULL AND sm.due_at < ${asOf}))::int AS late,
+                    coalesce(sd.reported_at > sm.due_at OR (sd.reported_at IS NULL AND sm.due_at < ${asOf}), false)::int AS late,
                     CASE WHEN sd.reported_at > sm.due_at THEN extract(epoch FROM sd.reported_at - sm.due_at) / 60 ELSE 0 END::float8 AS lm
                FROM summons sm JOIN summons_department sd ON sd.summons_id = sm.id WHERE sm.event_id = e.id) y) s`;
 }
