@@ -6,6 +6,8 @@ import { SupervisionFactsRepository } from './supervision-facts.repository';
 
 /** Cases re-derived per transaction: a few ms of SQL each, so interactive requests wait little (STYLE §21). */
 const BATCH = 200;
+/** Pause between passes while a backlog lasts: the worker takes at most budget / (budget + pause) of the database. */
+const BACKLOG_PAUSE_MS = 250;
 
 export interface FactsPass {
   cases: number;
@@ -37,17 +39,22 @@ export class SupervisionFactsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const seconds = this.config.SUPERVISION_FACTS_SECONDS;
     if (seconds <= 0) return;
-    const tick = () => {
+    // With a backlog (a fresh database's history, a burst) the next pass comes sooner, still one budget at a time.
+    const tick = (delayMs: number) => {
       this.timer = setTimeout(() => {
-        this.pass(this.config.SUPERVISION_FACTS_BUDGET_MS)
-          .catch((e) => this.logger.error(`facts pass failed: ${(e as Error).message}`))
-          .finally(() => {
-            if (!this.stopped) tick();
+        void this.pass(this.config.SUPERVISION_FACTS_BUDGET_MS)
+          .then((r) => (r.done ? seconds * 1000 : BACKLOG_PAUSE_MS))
+          .catch((e) => {
+            this.logger.error(`facts pass failed: ${(e as Error).message}`);
+            return seconds * 1000;
+          })
+          .then((next) => {
+            if (!this.stopped) tick(next);
           });
-      }, seconds * 1000);
+      }, delayMs);
       this.timer.unref();
     };
-    tick();
+    tick(seconds * 1000);
   }
 
   onModuleDestroy(): void {

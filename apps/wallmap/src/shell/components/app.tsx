@@ -4,6 +4,7 @@ import { refreshDelay } from '../../auth/state/session';
 import { SignIn } from '../../auth/components/sign-in';
 import { I18nProvider } from '../../i18n/i18n-context';
 import { Wall } from './wall';
+import { SupervisionPage } from '../../supervision/components/supervision-page';
 
 export function App() {
   const [session, setSessionState] = useState(getSession);
@@ -14,5 +15,7 @@ export function App() {
     const h = setTimeout(() => void refreshSession(), refreshDelay(session, Date.now()));
     return () => clearTimeout(h);
   }, [session]);
-  return <I18nProvider>{session ? <Wall session={session} /> : <SignIn />}</I18nProvider>;
+  // issue 19: /supervision for supervisors and administrators (the coordinator moves this into the route table of issue 17)
+  const supervision = window.location.pathname === '/supervision' && session?.user.roles.some((r) => r === 'supervisor' || r === 'admin');
+  return <I18nProvider>{session ? supervision ? <SupervisionPage session={session} /> : <Wall session={session} /> : <SignIn />}</I18nProvider>;
 }
