@@ -72,7 +72,10 @@ export class IndicatorsRepository {
              WHERE e.id = c.event_id ORDER BY nlevel(a.path) DESC, a.code LIMIT 1)`
         : 'c.path_then';
     const key = q.grouping.kind === 'area' ? 'node::text' : 'key';
-    return db.query(
+    // the planner's estimates for the per-case contributions are loose; JIT would cost more than the query
+    return db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL jit = off`);
+      return tx.query(
       `WITH r AS (
          SELECT * FROM (SELECT c.*, ${path} AS path FROM sv_case c
                          WHERE c.day BETWEEN $2::date AND $3::date
@@ -81,7 +84,8 @@ export class IndicatorsRepository {
        x AS (${contributionsSql('r', '1')})
        SELECT ${key} AS key, ${SUM_MEASURES} FROM x WHERE ${groupFilter(q.grouping)} GROUP BY 1`,
       [q.grouping.kind === 'area' ? q.grouping.depths : [], q.from, q.to, q.scopePath, q.grouping.kind, q.departmentId],
-    );
+      );
+    });
   }
 
   /** When the facts worker last read every source to its end (facts are that fresh). */
