@@ -37,8 +37,14 @@ const VISIBLE = `(${inScope('w.area_path', '$1')} OR ($1::ltree IS NULL AND w.ar
 
 @Injectable()
 export class WarningsRepository {
-  /** Evaluate every rule over the daily facts (and, for places, the recent per-case facts) as of Shanghai day $1. */
-  async evaluate(db: EntityManager, today: string, streetDepths: number[], r: WarningRules): Promise<Candidate[]> {
+    async exists(db: EntityManager, c: Candidate): Promise<boolean> {
+    const rows: unknown[] = await db.query(`SELECT 1 FROM sv_warning WHERE kind = $1 AND subject = $2`, [c.kind, c.subject]);
+    return rows.length > 0;
+  }
+
+  /** Spikes per district and per street and category; overdue per street; repeats per ~50 m cell; report-in per department. */
+  async evaluate(db: EntityManager, today: string, depths: { street: number[]; district: number[] }, r: WarningRules): Promise<Candidate[]> {
+    const streetDepths = depths.street;
     const spikes: Candidate[] = await db.query(
       `WITH d AS (
          SELECT node, key, sum(reported) FILTER (WHERE day = $1::date) AS today,
@@ -50,7 +56,7 @@ export class WarningsRepository {
                                  'baselineDays', $3::int, 'factor', $4::float8, 'min', $5::int) AS figures
          FROM d LEFT JOIN event_category c ON c.code = d.key
         WHERE d.today >= $5 AND d.today >= $4 * coalesce(d.mean, 0)`,
-      [today, streetDepths, r.baselineDays, r.spikeFactor, r.spikeMin],
+      [today, [...depths.district, ...depths.street], r.baselineDays, r.spikeFactor, r.spikeMin],
     );
     const repeats: Candidate[] = await db.query(
       `SELECT 'repeat_place' AS kind,

@@ -10,7 +10,7 @@ import { departmentOnly } from '../events/event-access';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { IndicatorsRepository } from './indicators.repository';
 import { shanghaiToday } from './indicators.service';
-import { WarningsRepository, type WarningRules } from './warnings.repository';
+import { WarningsRepository, type Candidate, type WarningRules } from './warnings.repository';
 
 /** The thresholds behind each warning (every warning repeats the ones that raised it in its figures). */
 export const WARNING_RULES: WarningRules = {
@@ -23,6 +23,23 @@ export const WARNING_RULES: WarningRules = {
   recentDays: 7,
   reportInMinDue: 3,
 };
+
+const MAX_NEW = 20;
+
+/** How far above its threshold a candidate is (for ordering). */
+function severity(c: Candidate): number {
+  const f = c.figures as Record<string, number>;
+  switch (c.kind) {
+    case 'spike':
+      return f.today / Math.max(f.baselinePerDay * f.factor, f.min);
+    case 'repeat_place':
+      return f.repeats / f.min;
+    case 'overdue':
+      return f.openOverdue / f.threshold;
+    case 'report_in_drop':
+      return (f.baselineRate - f.recentRate) / f.drop;
+  }
+}
 
 /**
  * Early warning (预警监测): evaluated every WARNINGS_SECONDS over the daily facts (a few
@@ -62,12 +79,16 @@ export class WarningsService implements OnModuleInit, OnModuleDestroy {
     if (this.running) return { raised: 0, updated: 0 };
     this.running = true;
     try {
-      const depths = await this.indicators.depthsOf(this.tx.manager, 'street');
-      const found = await this.repo.evaluate(this.tx.manager, shanghaiToday(now.getTime()), depths, rules);
+      const db = this.tx.manager;
+      const depths = { street: await this.indicators.depthsOf(db, 'street'), district: await this.indicators.depthsOf(db, 'district') };
+      // the strongest first, and at most MAX_NEW new ones a pass: a burst (a simulator far above the history) must not bury the list
+      const found = (await this.repo.evaluate(db, shanghaiToday(now.getTime()), depths, rules)).sort((a, b) => severity(b) - severity(a));
+      let fresh = 0;
       let raised = 0;
       let updated = 0;
       // one short transaction per warning: the row and its outbox message commit together
       for (const c of found) {
+        if (fresh >= MAX_NEW && !(await this.repo.exists(db, c))) continue;
         await this.tx.run(async (tx) => {
           const r = await this.repo.upsert(tx, c);
           if (!r) return;
@@ -75,6 +96,7 @@ export class WarningsService implements OnModuleInit, OnModuleDestroy {
           await this.feed.append(tx, { type: r.inserted ? 'warning.raised' : 'warning.updated', entityId: w.id, areaPath: w.areaPath, payload: w });
           if (r.inserted) raised++;
           else updated++;
+          if (r.inserted) fresh++;
         });
       }
       return { raised, updated };

@@ -34,15 +34,16 @@ export function IndicatorMap({ period, attribution, indicator }: Props) {
     let alive = true;
     void (async () => {
       try {
+        // start where there is something to compare: the first level with two areas or more
+        let last: Level | null = null;
         for (const l of LEVELS) {
           const fc = await fetchAreaShapes(l);
           if (!alive) return;
           setShapes((x) => ({ ...x, [l]: fc }));
-          if (fc.features.length) {
-            setLevel(l);
-            return;
-          }
+          if (fc.features.length) last = l;
+          if (fc.features.length > 1) break;
         }
+        setLevel(last);
       } catch (e) {
         if (alive) setError(e instanceof Error ? e.message : String(e));
       }
