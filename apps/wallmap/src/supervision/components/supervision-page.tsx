@@ -51,7 +51,7 @@ export function SupervisionPage({ session }: { session: Session }) {
   useEffect(() => {
     let alive = true;
     setReports({});
-    for (const [g] of [...RANKED, ['community', 'sv.level.community'] as const]) {
+    for (const g of [...RANKED.map(([x]) => x), 'district', 'community'] as const) {
       fetchIndicators(g, period, attribution)
         .then((r) => alive && setReports((x) => ({ ...x, [g]: r })))
         .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)));
@@ -153,6 +153,7 @@ export function SupervisionPage({ session }: { session: Session }) {
             <ReportPage
               scope={scopeName}
               reports={[
+                { title: s('sv.level.district'), report: reports.district ?? null },
                 { title: s('sv.rank.street'), report: reports.street ?? null },
                 { title: s('sv.level.community'), report: reports.community ?? null },
                 { title: s('sv.rank.department'), report: reports.department ?? null },
