@@ -33,6 +33,20 @@ const APPLY_SQL = `
     RETURNING 1)
   SELECT (SELECT count(*) FROM ins)::int AS cases, (SELECT count(*) FROM up)::int AS rows`;
 
+/**
+ * Every case's facts and the daily sums from scratch, in two set-based statements (the same
+ * definitions as APPLY_SQL from an empty start). For the benchmark and an operator's one-off
+ * initial load of a large history; it runs long, so the worker never calls it.
+ */
+const BUILD_CASES_SQL = `
+  INSERT INTO sv_case (${CASE_COLUMNS.join(', ')}, derived_at)
+  SELECT ${CASE_COLUMNS.join(', ')}, now() FROM (${caseFactsSql('(SELECT id FROM event WHERE area_path IS NOT NULL)', '$1::timestamptz', (e) => `${e}.area_path`)}) f`;
+const BUILD_DAILY_SQL = `
+  INSERT INTO sv_daily (kind, node, key, day, lvl, ${MEASURES.join(', ')})
+  SELECT kind, node, key, day, lvl, ${MEASURES.map((m) => `sum(${m})`).join(', ')}
+    FROM (${contributionsSql('(SELECT *, path_then AS path FROM sv_case)', '1')}) x
+   GROUP BY kind, node, key, day, lvl`;
+
 export interface Cursors {
   outbox: number;
   eventId: number;
@@ -94,6 +108,22 @@ export class SupervisionFactsRepository {
       [from, to, limit],
     );
     return rows.map((r) => Number(r.id));
+  }
+
+  /** Build sv_case and sv_daily from every case when both are empty; the cursors move to now. */
+  async buildAll(tx: EntityManager, asOf: Date): Promise<{ cases: number; rows: number }> {
+    const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM sv_case LIMIT 1) x`);
+    if (n > 0) throw new Error('buildAll needs an empty sv_case (the worker keeps it up to date afterwards)');
+    await tx.query(`DELETE FROM sv_daily`);
+    await tx.query(BUILD_CASES_SQL, [asOf]);
+    await tx.query(BUILD_DAILY_SQL);
+    await tx.query(
+      `UPDATE sv_cursor SET num = CASE name WHEN 'outbox' THEN (SELECT seq FROM change_counter) WHEN 'event_id' THEN (SELECT coalesce(max(id), 0) FROM event) ELSE num END,
+                            at = CASE name WHEN 'deadline' THEN $1::timestamptz ELSE at END`,
+      [asOf],
+    );
+    const [r] = await tx.query(`SELECT (SELECT count(*) FROM sv_case)::int AS cases, (SELECT count(*) FROM sv_daily)::int AS rows`);
+    return r;
   }
 
   async apply(tx: EntityManager, ids: number[], asOf: Date): Promise<{ cases: number; rows: number }> {

@@ -58,7 +58,7 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
          (e.state IN ('closed', 'evaluated'))::int AS closed,
          (e.state IN ('closed', 'evaluated') AND e.handled_on_time IS TRUE)::int AS closed_on_time,
          (e.rework_count > 0)::int AS rework,
-         CASE WHEN e.state IN ('closed', 'evaluated') AND e.closed_at IS NOT NULL THEN sv_working_minutes(e.reported_at, e.closed_at) ELSE 0 END AS handle_minutes,
+         CASE WHEN e.state IN ('closed', 'evaluated') AND e.closed_at IS NOT NULL THEN coalesce(sv_working_minutes(e.reported_at, e.closed_at), 0) ELSE 0 END AS handle_minutes,
          (e.state IN ('closed', 'evaluated') AND e.closed_at IS NOT NULL)::int AS handle_n,
          t.escalations::int AS escalations,
          coalesce(e.satisfaction, 0)::int AS sat_sum,

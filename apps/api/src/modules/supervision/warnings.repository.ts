@@ -52,7 +52,7 @@ export class WarningsRepository {
            FROM sv_daily WHERE kind = 'category' AND lvl = ANY($2::int[]) AND day BETWEEN $1::date - $3::int AND $1::date
           GROUP BY node, key)
        SELECT 'spike' AS kind, d.node::text || ':' || d.key || ':' || $1 AS subject, d.node::text AS "areaPath", NULL::int AS "departmentId",
-              jsonb_build_object('category', d.key, 'categoryName', c.name, 'today', d.today, 'baselinePerDay', round(coalesce(d.mean, 0)::numeric, 2),
+              jsonb_build_object('category', d.key, 'categoryName', c.name, 'categoryNameEn', c.name_en, 'today', d.today, 'baselinePerDay', round(coalesce(d.mean, 0)::numeric, 2),
                                  'baselineDays', $3::int, 'factor', $4::float8, 'min', $5::int) AS figures
          FROM d LEFT JOIN event_category c ON c.code = d.key
         WHERE d.today >= $5 AND d.today >= $4 * coalesce(d.mean, 0)`,
@@ -62,7 +62,7 @@ export class WarningsRepository {
       `SELECT 'repeat_place' AS kind,
               c.category || ':' || ST_X(ST_SnapToGrid(e.geom, 0.0005))::text || ',' || ST_Y(ST_SnapToGrid(e.geom, 0.0005))::text || ':' || to_char($1::date, 'YYYY-MM') AS subject,
               (array_agg(c.path_then::text ORDER BY c.day DESC))[1] AS "areaPath", NULL::int AS "departmentId",
-              jsonb_build_object('category', c.category, 'categoryName', min(cat.name), 'repeats', count(*), 'cases', array_agg(c.event_id ORDER BY c.event_id),
+              jsonb_build_object('category', c.category, 'categoryName', min(cat.name), 'categoryNameEn', min(cat.name_en), 'repeats', count(*), 'cases', array_agg(c.event_id ORDER BY c.event_id),
                                  'withinMetres', 50, 'days', 30, 'min', $2::int,
                                  'lon', round(ST_X(ST_SnapToGrid(e.geom, 0.0005))::numeric, 4), 'lat', round(ST_Y(ST_SnapToGrid(e.geom, 0.0005))::numeric, 4)) AS figures
          FROM sv_case c JOIN event e ON e.id = c.event_id LEFT JOIN event_category cat ON cat.code = c.category

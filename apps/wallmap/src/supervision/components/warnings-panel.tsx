@@ -14,7 +14,7 @@ const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(0)}%` 
 /** Why a warning was raised, from its figures, in the screen's language. */
 export function warningWhy(lang: 'zh' | 'en', w: SupervisionWarning): string {
   const f = w.figures as Record<string, string | number>;
-  const category = String((lang === 'en' ? f.category : f.categoryName) ?? f.category ?? '');
+  const category = String((lang === 'en' ? (f.categoryNameEn ?? f.categoryName) : f.categoryName) ?? '');
   switch (w.kind) {
     case 'spike':
       return svText(lang, 'sv.warn.why.spike', { category, today: f.today, baseline: f.baselinePerDay, days: f.baselineDays, factor: f.factor, min: f.min });
