@@ -201,7 +201,7 @@ run(async () => {
       const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
       const { rows: dd } = await c.query(`SELECT DISTINCT nlevel(path)::int AS d FROM area WHERE level = 'district'`);
       const cpu0 = (await c.query(`SELECT 1`)) && process.cpuUsage();
-      const ev = await timed(5, () => wr.evaluate(tx, today, { street: depths, district: dd.map((r) => r.d) }, WARNING_RULES));
+      const ev = await timed(5, (): Promise<unknown[]> => wr.evaluate(tx, today, { street: depths, district: dd.map((r) => r.d) }, WARNING_RULES));
       const nodeCpu = process.cpuUsage(cpu0);
       const share = ev.ms / 60_000;
       console.log(`warnings evaluation: ${ev.ms.toFixed(0)} ms wall (median of 5; node CPU ${((nodeCpu.user + nodeCpu.system) / 5000).toFixed(1)} ms a run), found ${ev.last.length}; once a minute ≤ ${(share * 100).toFixed(2)} % of one core (wall time as the upper bound of database CPU)`);
