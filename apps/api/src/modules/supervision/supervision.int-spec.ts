@@ -4,6 +4,7 @@ import { sql } from '@test/support/event-territory';
 import { insertBandTerritory } from '@test/support/factories';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { workingTimeBetween } from '../events/working-time';
+import { calendarJoins, workingMinutesSql } from './supervision-facts.sql';
 import { IndicatorsRepository, type Grouping } from './indicators.repository';
 import { SupervisionFactsService } from './supervision-facts.service';
 import { WARNING_RULES, WarningsService } from './warnings.service';
@@ -365,7 +366,7 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
       pairs.push([new Date(a), new Date(a + rnd() * (i % 3 === 0 ? 40 : 3) * 86400_000)]);
     }
     pairs.push([new Date('2026-09-30T08:00:00Z'), new Date('2026-10-09T03:00:00Z')]); // across the National Day holiday
-    const rows = await sql<{ m: number }>(t.url, `SELECT sv_working_minutes(a, b) AS m FROM unnest($1::timestamptz[], $2::timestamptz[]) x(a, b)`, [
+    const rows = await sql<{ m: number }>(t.url, `SELECT ${workingMinutesSql('x.a', 'x.b', 'ca', 'cb')} AS m FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY x(a, b, i) ${calendarJoins('x.a', 'x.b')} ORDER BY x.i`, [
       pairs.map((p) => p[0].toISOString()),
       pairs.map((p) => p[1].toISOString()),
     ]);
