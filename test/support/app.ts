@@ -30,6 +30,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PII_KEY: 'a'.repeat(64),
     RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
     ESCALATION_SWEEP_SECONDS: '0', // tests call the sweep directly
+    SUPERVISION_FACTS_SECONDS: '0', // supervision tests call the facts worker and the warnings evaluation directly
+    WARNINGS_SECONDS: '0',
     ...(embeddedTestDatabase() ? { DB_POOL_SIZE: '1' } : {}),
     ...env,
   });

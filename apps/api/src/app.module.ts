@@ -13,6 +13,7 @@ import { EventsModule } from './modules/events/events.module';
 import { Open311Module } from './modules/open311/open311.module';
 import { RegistryModule } from './modules/registry/registry.module';
 import { DemoModule } from './modules/demo/demo.module';
+import { SupervisionModule } from './modules/supervision/supervision.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         Open311Module,
         RegistryModule,
         DemoModule,
+        SupervisionModule,
       ],
     };
   }

@@ -14,6 +14,9 @@ export const CHANGE_TYPES = [
   'summons.answered',
   'area.version.published',
   'registry.changed',
+  // supervision early warnings (data: SupervisionWarning): raised, or its figures / status changed
+  'warning.raised',
+  'warning.updated',
 ] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 

@@ -134,6 +134,8 @@ export const zh = {
   'change.summons.created': '召集部门',
   'change.summons.answered': '部门响应',
   'change.area.version.published': '网格发布',
+  'change.warning.raised': '预警',
+  'change.warning.updated': '预警已处理',
   'change.registry.changed': '台账变更',
 } as const;
 
@@ -273,6 +275,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   'change.summons.answered': 'Department answered',
   'change.area.version.published': 'Grids published',
   'change.registry.changed': 'Registry changed',
+  'change.warning.raised': 'Warning',
+  'change.warning.updated': 'Warning handled',
 };
 
 export type Lang = 'zh' | 'en';

@@ -116,6 +116,9 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
   const wallmap = resolve(config.WALLMAP_DIR);
   if (existsSync(resolve(wallmap, 'index.html'))) {
     await app.register(fastifyStatic as any, { root: wallmap, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+    // The wall map's own screens (issue 19: /supervision) load the same page; the app picks the screen by path.
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.get('/supervision', (_req: unknown, reply: { sendFile(f: string): unknown }) => reply.sendFile('index.html'));
   } else {
     new Logger('Boot').warn(`wall map not built (${wallmap}/index.html missing): run npm run build`);
   }

@@ -58,6 +58,10 @@ export const configSchema = z
     ESCALATION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),
     DUPLICATE_RADIUS_M: z.coerce.number().min(0).max(5000).default(50),
     DUPLICATE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+    // Supervision (issue 19): facts worker period in seconds (0 = off) and its time budget per pass in ms; warnings evaluation period (0 = off).
+    SUPERVISION_FACTS_SECONDS: z.coerce.number().min(0).max(3600).default(2),
+    SUPERVISION_FACTS_BUDGET_MS: z.coerce.number().int().min(10).max(60000).default(150),
+    WARNINGS_SECONDS: z.coerce.number().min(0).max(86400).default(60),
     // Live intake group commit: batches in the database at once, and the most events per batch.
     INTAKE_BATCH_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
     INTAKE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),

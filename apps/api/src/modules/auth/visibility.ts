@@ -71,6 +71,9 @@ export const CHANGE_READ_PERMISSION: Record<ChangeType, Permission> = {
   'summons.answered': 'events:read',
   'area.version.published': 'areas:read',
   'registry.changed': 'registry:read',
+  // early warnings follow the REST rule of GET /api/warnings: area in scope; department staff only their department's (stamped)
+  'warning.raised': 'events:read',
+  'warning.updated': 'events:read',
 };
 
 /** The change types this caller may receive (by the permissions of their roles). */

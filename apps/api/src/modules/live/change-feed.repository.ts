@@ -13,6 +13,7 @@ export interface NewChange {
    * The case this change is about (event.* and summons.*): the row is stamped with the departments
    * that may see that case after the change (auth/visibility.ts), plus `alsoDepartments` (the one
    * it was taken from, so its staff learn that it left them). Omitted: no department sees it.
+   * `alsoDepartments` alone (no case) stamps a change that is a department's own (a warning about it).
    */
   caseId?: number;
   alsoDepartments?: number[];
@@ -71,7 +72,7 @@ export class ChangeFeedRepository {
     const [row] = await tx.query(
       `INSERT INTO change (type, entity_id, area_path, payload, departments)
        VALUES ($1, $2, $3::ltree, $4::jsonb,
-               CASE WHEN $5::bigint IS NULL THEN NULL
+               CASE WHEN $5::bigint IS NULL AND cardinality($6::bigint[]) = 0 THEN NULL
                     ELSE ARRAY(SELECT DISTINCT x FROM unnest(${caseDepartmentsSql('$5::bigint')} || $6::bigint[]) x ORDER BY x) END)
        RETURNING id`,
       [c.type, c.entityId === null ? null : String(c.entityId), c.areaPath, JSON.stringify(c.payload ?? {}), c.caseId ?? null, c.alsoDepartments ?? []],

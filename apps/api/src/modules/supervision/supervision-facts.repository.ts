@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { caseFactsSql, contributionsSql, MEASURES, OPEN_STATES_SQL } from './supervision-facts.sql';
+
+const CASE_COLUMNS = ['event_id', 'day', 'path_then', 'department_id', 'worker', 'category', 'source', ...MEASURES, 'summons'];
+
+/** One facts worker at a time across processes: the deltas must not interleave. */
+const FACTS_LOCK = 0x5f19_0001;
+
+/**
+ * Re-derive the facts of these events ($1) as of $2 and move sv_daily by (new − old), in ONE
+ * statement: the old rows come from the statement's snapshot, the new ones replace them by upsert,
+ * and both sets of contributions are summed per sv_daily key before one upsert (a row may be
+ * touched only once per statement). `path_then` keeps the first path a case was seen with.
+ */
+const APPLY_SQL = `
+  WITH ids AS (SELECT DISTINCT unnest($1::bigint[]) AS id),
+  old AS (SELECT c.*, c.path_then AS path FROM sv_case c JOIN ids ON ids.id = c.event_id),
+  src AS (${caseFactsSql('ids', '$2::timestamptz', (e) => `coalesce(o.path_then, ${e}.area_path)`, 'LEFT JOIN old o ON o.event_id = e.id')}),
+  ins AS (
+    INSERT INTO sv_case (${CASE_COLUMNS.join(', ')}, derived_at)
+    SELECT ${CASE_COLUMNS.join(', ')}, now() FROM src WHERE path_then IS NOT NULL
+    ON CONFLICT (event_id) DO UPDATE SET ${CASE_COLUMNS.filter((c) => c !== 'event_id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ')}, derived_at = excluded.derived_at
+    RETURNING *, path_then AS path),
+  delta AS (${contributionsSql('old', '-1')} UNION ALL ${contributionsSql('ins', '1')}),
+  agg AS (SELECT kind, node, key, day, lvl, ${MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM delta GROUP BY kind, node, key, day, lvl),
+  up AS (
+    INSERT INTO sv_daily (kind, node, key, day, lvl, ${MEASURES.join(', ')})
+    SELECT kind, node, key, day, lvl, ${MEASURES.join(', ')} FROM agg
+    ON CONFLICT (kind, node, key, day) DO UPDATE SET ${MEASURES.map((m) => `${m} = sv_daily.${m} + excluded.${m}`).join(', ')}
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM ins)::int AS cases, (SELECT count(*) FROM up)::int AS rows`;
+
+/**
+ * Every case's facts and the daily sums from scratch, in two set-based statements (the same
+ * definitions as APPLY_SQL from an empty start). For the benchmark and an operator's one-off
+ * initial load of a large history; it runs long, so the worker never calls it.
+ */
+const BUILD_CASES_SQL = `
+  INSERT INTO sv_case (${CASE_COLUMNS.join(', ')}, derived_at)
+  SELECT ${CASE_COLUMNS.join(', ')}, now() FROM (${caseFactsSql('(SELECT id FROM event WHERE area_path IS NOT NULL)', '$1::timestamptz', (e) => `${e}.area_path`)}) f`;
+const BUILD_DAILY_SQL = `
+  INSERT INTO sv_daily (kind, node, key, day, lvl, ${MEASURES.join(', ')})
+  SELECT kind, node, key, day, lvl, ${MEASURES.map((m) => `sum(${m})`).join(', ')}
+    FROM (${contributionsSql('(SELECT *, path_then AS path FROM sv_case)', '1')}) x
+   GROUP BY kind, node, key, day, lvl`;
+
+export interface Cursors {
+  outbox: number;
+  eventId: number;
+  deadline: Date;
+}
+
+@Injectable()
+export class SupervisionFactsRepository {
+  /** Take the worker lock for this transaction; false when another process holds it. */
+  async lock(tx: EntityManager): Promise<boolean> {
+    const [r] = await tx.query(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [FACTS_LOCK]);
+    return r.ok;
+  }
+
+  async cursors(tx: EntityManager): Promise<Cursors> {
+    const rows: { name: string; num: string | null; at: Date | null }[] = await tx.query(`SELECT name, num, at FROM sv_cursor`);
+    const get = (n: string) => rows.find((r) => r.name === n)!;
+    return { outbox: Number(get('outbox').num), eventId: Number(get('event_id').num), deadline: new Date(get('deadline').at!) };
+  }
+
+  async setCursors(tx: EntityManager, c: Cursors): Promise<void> {
+    await tx.query(
+      `UPDATE sv_cursor SET num = CASE name WHEN 'outbox' THEN $1::bigint WHEN 'event_id' THEN $2::bigint ELSE num END,
+                            at = CASE name WHEN 'deadline' THEN $3::timestamptz ELSE at END`,
+      [c.outbox, c.eventId, c.deadline],
+    );
+  }
+
+  /** Events changed after outbox seq `since` (up to `limit` changes); returns their ids and the last seq read. */
+  async changedSince(tx: EntityManager, since: number, limit: number): Promise<{ ids: number[]; last: number }> {
+    const rows: { seq: string; id: string | null }[] = await tx.query(
+      `SELECT seq, entity_id AS id FROM change
+        WHERE seq > $1 AND type IN ('event.created', 'event.transitioned', 'event.updated', 'event.escalated', 'summons.created', 'summons.answered')
+        ORDER BY seq LIMIT $2`,
+      [since, limit],
+    );
+    const ids = rows.map((r) => Number(r.id)).filter((n) => Number.isSafeInteger(n) && n > 0);
+    // Nothing relevant in a long stretch of other changes: still move past what we scanned.
+    if (rows.length < limit) {
+      const [m] = await tx.query(`SELECT coalesce(max(seq), $1) AS m FROM change WHERE seq > $1 AND seq <= (SELECT seq FROM change_counter)`, [since]);
+      return { ids, last: Math.max(rows.length ? Number(rows[rows.length - 1].seq) : since, Number(m.m)) };
+    }
+    return { ids, last: Number(rows[rows.length - 1].seq) };
+  }
+
+  /** Events created after id `since` (also those written without an outbox row: history imports, the demo's year). */
+  async newSince(tx: EntityManager, since: number, limit: number): Promise<number[]> {
+    const rows: { id: string }[] = await tx.query(`SELECT id FROM event WHERE id > $1 ORDER BY id LIMIT $2`, [since, limit]);
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Open cases and summonses whose deadline passed in (from, to]: their overdue facts change with no log entry. */
+  async deadlinesPassed(tx: EntityManager, from: Date, to: Date, limit: number): Promise<number[]> {
+    const rows: { id: string }[] = await tx.query(
+      `(SELECT id FROM event WHERE state = ANY(${OPEN_STATES_SQL}) AND due_at > $1 AND due_at <= $2 ORDER BY due_at LIMIT $3)
+       UNION
+       (SELECT s.event_id FROM summons s WHERE s.due_at > $1 AND s.due_at <= $2
+           AND EXISTS (SELECT 1 FROM summons_department sd WHERE sd.summons_id = s.id AND sd.reported_at IS NULL) LIMIT $3)`,
+      [from, to, limit],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Build sv_case and sv_daily from every case when both are empty; the cursors move to now. */
+  async buildAll(tx: EntityManager, asOf: Date): Promise<{ cases: number; rows: number }> {
+    const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM sv_case LIMIT 1) x`);
+    if (n > 0) throw new Error('buildAll needs an empty sv_case (the worker keeps it up to date afterwards)');
+    await tx.query(`DELETE FROM sv_daily`);
+    await tx.query(BUILD_CASES_SQL, [asOf]);
+    await tx.query(BUILD_DAILY_SQL);
+    await tx.query(
+      `UPDATE sv_cursor SET num = CASE name WHEN 'outbox' THEN (SELECT seq FROM change_counter) WHEN 'event_id' THEN (SELECT coalesce(max(id), 0) FROM event) ELSE num END,
+                            at = CASE name WHEN 'deadline' THEN $1::timestamptz ELSE at END`,
+      [asOf],
+    );
+    const [r] = await tx.query(`SELECT (SELECT count(*) FROM sv_case)::int AS cases, (SELECT count(*) FROM sv_daily)::int AS rows`);
+    return r;
+  }
+
+  async apply(tx: EntityManager, ids: number[], asOf: Date): Promise<{ cases: number; rows: number }> {
+    if (!ids.length) return { cases: 0, rows: 0 };
+    // A few hundred rows each way: JIT compilation (on by default on a server) would cost more than the statement.
+    await tx.query(`SET LOCAL jit = off`);
+    const [r] = await tx.query(APPLY_SQL, [ids, asOf]);
+    return r;
+  }
+}

@@ -1,0 +1,116 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../../core/config/config.module';
+import type { AppConfig } from '../../core/config/config.schema';
+import { TransactionRunner } from '../../core/database/transaction-runner';
+import { SupervisionFactsRepository } from './supervision-facts.repository';
+
+/** Cases re-derived per transaction: a few ms of SQL each, so interactive requests wait little (STYLE §21). */
+const BATCH = 200;
+/** Pause between passes while a backlog lasts: the worker takes at most budget / (budget + pause) of the database. */
+const BACKLOG_PAUSE_MS = 250;
+
+export interface FactsPass {
+  cases: number;
+  /** true when every source was read to its end (nothing left for now) */
+  done: boolean;
+}
+
+/**
+ * Keeps sv_case / sv_daily up to date, incrementally, away from the event intake (whose one
+ * statement stays as it is): each pass reads what changed since its cursors — the outbox
+ * (event.* and summons.*), event ids (rows written without an outbox row: history imports, the
+ * demo's year) and deadlines that passed (overdue is a fact that changes with no log entry) — and
+ * re-derives those cases in small transactions, each holding the worker lock, moving its cursor
+ * in the same transaction, until the pass's time budget is spent. It then yields until the next tick.
+ */
+@Injectable()
+export class SupervisionFactsService implements OnModuleInit, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<FactsPass> | null = null;
+  private stopped = false;
+  private readonly logger = new Logger('SupervisionFacts');
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: SupervisionFactsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const seconds = this.config.SUPERVISION_FACTS_SECONDS;
+    if (seconds <= 0) return;
+    // With a backlog (a fresh database's history, a burst) the next pass comes sooner, still one budget at a time.
+    const tick = (delayMs: number) => {
+      this.timer = setTimeout(() => {
+        void this.pass(this.config.SUPERVISION_FACTS_BUDGET_MS)
+          .then((r) => (r.done ? seconds * 1000 : BACKLOG_PAUSE_MS))
+          .catch((e) => {
+            this.logger.error(`facts pass failed: ${(e as Error).message}`);
+            return seconds * 1000;
+          })
+          .then((next) => {
+            if (!this.stopped) tick(next);
+          });
+      }, delayMs);
+      this.timer.unref();
+    };
+    tick(seconds * 1000);
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** One pass of at most `budgetMs` (a batch started within the budget runs to its end). Concurrent callers share the pass. */
+  pass(budgetMs: number): Promise<FactsPass> {
+    this.running ??= this.run(budgetMs).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /** Passes until nothing is left (tests, benchmarks, a fresh database's backfill). */
+  async catchUp(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const r = await this.pass(2000);
+      total += r.cases;
+      if (r.done) return total;
+    }
+  }
+
+  private async run(budgetMs: number): Promise<FactsPass> {
+    const until = Date.now() + budgetMs;
+    let cases = 0;
+    for (;;) {
+      const step = await this.tx.run(async (tx) => {
+        if (!(await this.repo.lock(tx))) return { cases: 0, more: false };
+        const c = await this.repo.cursors(tx);
+        // 1. the outbox
+        const changed = await this.repo.changedSince(tx, c.outbox, BATCH);
+        if (changed.last > c.outbox) {
+          const r = await this.repo.apply(tx, [...new Set(changed.ids)], new Date());
+          await this.repo.setCursors(tx, { ...c, outbox: changed.last });
+          return { cases: r.cases, more: true };
+        }
+        // 2. events that came without an outbox row
+        const fresh = await this.repo.newSince(tx, c.eventId, BATCH);
+        if (fresh.length) {
+          const r = await this.repo.apply(tx, fresh, new Date());
+          await this.repo.setCursors(tx, { ...c, eventId: fresh[fresh.length - 1] });
+          return { cases: r.cases, more: true };
+        }
+        // 3. deadlines that passed since the last check (the window is a pass interval: a handful of cases)
+        const now = new Date();
+        const due = await this.repo.deadlinesPassed(tx, c.deadline, now, 50_000);
+        for (let i = 0; i < due.length; i += BATCH) cases += (await this.repo.apply(tx, due.slice(i, i + BATCH), now)).cases;
+        await this.repo.setCursors(tx, { ...c, deadline: now });
+        return { cases: 0, more: false };
+      });
+      cases += step.cases;
+      if (!step.more) return { cases, done: true };
+      if (Date.now() >= until || this.stopped) return { cases, done: false };
+      // yield to requests waiting for the connection (one session on the embedded database)
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}

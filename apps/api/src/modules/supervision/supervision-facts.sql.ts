@@ -1,0 +1,149 @@
+/**
+ * The facts behind every indicator, defined ONCE in SQL text and used by the facts worker
+ * (derive → sv_case, delta → sv_daily), by the per-case path ("as now", department staff) and by
+ * the benchmark's raw GROUP BY peer. Column names come from code, never from a request.
+ */
+export const MEASURES = [
+  'reported',
+  'registered',
+  'dispatched',
+  'handled',
+  'handled_on_time',
+  'handled_late',
+  'open_overdue',
+  'closed',
+  'closed_on_time',
+  'rework',
+  'handle_minutes',
+  'handle_n',
+  'escalations',
+  'sat_sum',
+  'sat_n',
+  'sat_good',
+  'in_grid',
+  'self_handled',
+  'summons_due',
+  'summons_on_time',
+  'summons_late',
+  'summons_late_minutes',
+  'repeat',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+export type Measures = Record<Measure, number>;
+
+/** Summons measures belong to the SUMMONED departments: the lead department's row carries none of them. */
+const SUMMONS_MEASURES: readonly Measure[] = ['summons_due', 'summons_on_time', 'summons_late', 'summons_late_minutes'];
+
+export const OPEN_STATES_SQL = `ARRAY['reported','unplaced','accepted','registered','dispatched','in_progress','handled','verified','returned','rework','extension_requested','deferred','on_account']`;
+
+const local = (t: string) => `((${t} AT TIME ZONE 'UTC') + interval '8 hours')`;
+const dayMinutes = (t: string) => `sv_day_minutes(extract(epoch FROM ${local(t)} - ${local(t)}::date) / 60)`;
+
+/**
+ * Working minutes between instants `a` and `b` (SQL expressions) as working-time.ts counts them,
+ * in O(1): the rest of a's day, the start of b's day, 420 for every working day strictly between
+ * (from the cumulative count of sv_calendar_day rows `ca`, `cb`: a's and b's Shanghai days; Shanghai
+ * is UTC+8 with no daylight saving). A plain expression, no function call per case (a SQL
+ * function with a query inside ran as its own plan per call: ~170 µs a case). NULL outside the calendar.
+ */
+export function workingMinutesSql(a: string, b: string, ca: string, cb: string): string {
+  return `CASE WHEN ${b} <= ${a} THEN 0::float8
+    WHEN ${ca}.day = ${cb}.day THEN CASE WHEN ${ca}.workday THEN ${dayMinutes(b)} - ${dayMinutes(a)} ELSE 0 END
+    ELSE (CASE WHEN ${ca}.workday THEN 420 - ${dayMinutes(a)} ELSE 0 END) + (CASE WHEN ${cb}.workday THEN ${dayMinutes(b)} ELSE 0 END)
+         + 420 * (${cb}.cum - ${cb}.workday::int - ${ca}.cum) END`;
+}
+
+/** The calendar rows of two instants' Shanghai days, as `ca` and `cb` (LEFT JOINs: NULL outside 2015–2035). */
+export function calendarJoins(a: string, b: string): string {
+  return `LEFT JOIN sv_calendar_day ca ON ca.day = ${local(a)}::date LEFT JOIN sv_calendar_day cb ON cb.day = ${local(b)}::date`;
+}
+
+/**
+ * One row of facts per event of `ids` (a SQL relation with column `id`), as of the instant `asOf`
+ * (a SQL expression: open cases past their deadline then, summonses past due then).
+ * `pathThen`: SQL expression for the case's "as then" path (the worker keeps the first one seen).
+ * Columns: event_id, day, path_then, department_id, worker, category, source, every measure, summons.
+ */
+export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) => string, extraJoin = ''): string {
+  return `
+  SELECT e.id AS event_id,
+         ((e.reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date AS day,
+         ${pathThen('e')} AS path_then,
+         e.department_id, coalesce(e.assignee_name, t.self_actor) AS worker, e.category_code AS category, e.source,
+         1 AS reported,
+         t.registered::int AS registered,
+         t.dispatched::int AS dispatched,
+         (e.handled_on_time IS NOT NULL)::int AS handled,
+         (e.handled_on_time IS TRUE)::int AS handled_on_time,
+         (e.handled_on_time IS FALSE)::int AS handled_late,
+         coalesce(e.handled_on_time IS NULL AND e.state = ANY(${OPEN_STATES_SQL}) AND e.due_at < ${asOf}, false)::int AS open_overdue,
+         (e.state IN ('closed', 'evaluated'))::int AS closed,
+         (e.state IN ('closed', 'evaluated') AND e.handled_on_time IS TRUE)::int AS closed_on_time,
+         (e.rework_count > 0)::int AS rework,
+         CASE WHEN e.state IN ('closed', 'evaluated') AND e.closed_at IS NOT NULL THEN coalesce(${workingMinutesSql('e.reported_at', 'e.closed_at', 'ca', 'cb')}, 0) ELSE 0 END AS handle_minutes,
+         (e.state IN ('closed', 'evaluated') AND e.closed_at IS NOT NULL)::int AS handle_n,
+         t.escalations::int AS escalations,
+         coalesce(e.satisfaction, 0)::int AS sat_sum,
+         (e.satisfaction IS NOT NULL)::int AS sat_n,
+         coalesce(e.satisfaction >= 4, false)::int AS sat_good,
+         coalesce(e.state IN ('closed', 'evaluated') AND NOT t.dispatched AND s.n = 0, false)::int AS in_grid,
+         t.self_handled::int AS self_handled,
+         s.due::int AS summons_due, s.on_time::int AS summons_on_time, s.late::int AS summons_late, s.late_minutes AS summons_late_minutes,
+         EXISTS (SELECT 1 FROM event p
+                  WHERE p.geom && ST_Expand(e.geom, 0.001) AND p.category_code = e.category_code AND p.id <> e.id
+                    AND p.reported_at < e.reported_at AND p.reported_at >= e.reported_at - interval '30 days'
+                    AND ST_DWithin(p.geom::geography, e.geom::geography, 50))::int AS repeat,
+         s.list AS summons
+    FROM ${ids} ids
+    JOIN event e ON e.id = ids.id
+    ${calendarJoins('e.reported_at', 'e.closed_at')}
+    ${extraJoin}
+   CROSS JOIN LATERAL (
+     SELECT coalesce(bool_or(x.action = 'register'), false) AS registered,
+            coalesce(bool_or(x.action = 'dispatch'), false) AS dispatched,
+            coalesce(bool_or(x.action = 'self_handle'), false) AS self_handled,
+            count(*) FILTER (WHERE x.action = 'escalate') AS escalations,
+            max(x.actor_name) FILTER (WHERE x.action = 'self_handle') AS self_actor
+       FROM event_transition x WHERE x.event_id = e.id) t
+   CROSS JOIN LATERAL (
+     SELECT count(*) AS n, coalesce(sum(y.due), 0) AS due, coalesce(sum(y.on_time), 0) AS on_time, coalesce(sum(y.late), 0) AS late,
+            coalesce(sum(y.lm), 0)::float8 AS late_minutes,
+            coalesce(jsonb_agg(jsonb_build_object('d', y.d, 'due', y.due, 'on', y.on_time, 'late', y.late, 'lm', y.lm) ORDER BY y.d), '[]'::jsonb) AS list
+       FROM (SELECT sd.department_id::int AS d,
+                    (sd.reported_at IS NOT NULL OR sm.due_at < ${asOf})::int AS due,
+                    (sd.reported_at IS NOT NULL AND sd.reported_at <= sm.due_at)::int AS on_time,
+                    coalesce(sd.reported_at > sm.due_at OR (sd.reported_at IS NULL AND sm.due_at < ${asOf}), false)::int AS late,
+                    CASE WHEN sd.reported_at > sm.due_at THEN extract(epoch FROM sd.reported_at - sm.due_at) / 60 ELSE 0 END::float8 AS lm
+               FROM summons sm JOIN summons_department sd ON sd.summons_id = sm.id WHERE sm.event_id = e.id) y) s`;
+}
+
+/**
+ * What one case row contributes to sv_daily: one `area` row per node of its path (the area and
+ * each ancestor), and per node one row per dimension (department, worker, category, source) plus
+ * one `department` row per summoned department carrying only the summons measures.
+ * `src` is a relation with sv_case's columns and a `path` column; `sign` a SQL number (±1).
+ */
+export function contributionsSql(src: string, sign: string): string {
+  const area = MEASURES.map((m) => `${sign} * r.${m} AS ${m}`).join(', ');
+  const dim = MEASURES.map((m) => (SUMMONS_MEASURES.includes(m) ? `CASE WHEN d.kind = 'department' THEN 0 ELSE ${sign} * r.${m} END AS ${m}` : `${sign} * r.${m} AS ${m}`)).join(', ');
+  const summonsRow = MEASURES.map((m) => {
+    const key = { summons_due: 'due', summons_on_time: 'on', summons_late: 'late', summons_late_minutes: 'lm' }[m as string];
+    return key ? `${sign} * (x.j->>'${key}')::float8 AS ${m}` : `0 AS ${m}`;
+  }).join(', ');
+  // The area and each ancestor. A VALUES list, not generate_series: the planner takes an SRF for 1000
+  // rows, and the ~10^6-fold estimates it built made PostgreSQL spend seconds JIT-compiling a 100 ms statement.
+  // Paths are at most 6 deep (city … microgrid); 8 leaves room.
+  const nodes = `CROSS JOIN LATERAL (SELECT subpath(r.path, 0, lv.i) AS node FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8)) lv(i) WHERE lv.i <= nlevel(r.path)) k`;
+  return `
+    SELECT 'area'::text AS kind, k.node, ''::text AS key, r.day, nlevel(k.node)::smallint AS lvl, ${area} FROM ${src} r ${nodes}
+    UNION ALL
+    SELECT d.kind, k.node, d.key, r.day, nlevel(k.node)::smallint, ${dim} FROM ${src} r ${nodes}
+     CROSS JOIN LATERAL (VALUES ('department'::text, r.department_id::text), ('worker', r.worker), ('category', r.category), ('source', r.source)) d(kind, key)
+     WHERE d.key IS NOT NULL
+    UNION ALL
+    SELECT 'department', k.node, x.j->>'d', r.day, nlevel(k.node)::smallint, ${summonsRow} FROM ${src} r ${nodes}
+     CROSS JOIN LATERAL jsonb_array_elements(r.summons) x(j)`;
+}
+
+/** Σ of every measure (for a GROUP BY), named as the measures. */
+export const SUM_MEASURES = MEASURES.map((m) => `sum(${m})::float8 AS ${m}`).join(', ');
