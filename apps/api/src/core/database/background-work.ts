@@ -9,8 +9,12 @@ import { Injectable } from '@nestjs/common';
  */
 const jobs = new AsyncLocalStorage<{ job: string }>();
 
+/** Marks the work of a transaction (after its connection is taken), to recognise a second connection asked for inside it. */
+export const inTransaction = new AsyncLocalStorage<true>();
+
+/** Run `work` as background job `job`; started from inside a transaction, it is not part of that transaction. */
 export function asBackground<T>(job: string, work: () => Promise<T>): Promise<T> {
-  return jobs.run({ job }, work);
+  return inTransaction.exit(() => jobs.run({ job }, work));
 }
 
 /** The background job of the current call chain, or null (interactive). */

@@ -34,6 +34,7 @@ export class DatabaseModule {
             const gate = new SessionGate(info.poolSize);
             const pool = (ds.driver as unknown as { master?: Pool }).master;
             if (pool) gate.install(pool);
+            gate.watchTransactions(ds);
             return gate;
           },
         },

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppException } from '../http/app-exception';
-import { backgroundJob } from './background-work';
+import { backgroundJob, inTransaction } from './background-work';
 
 /**
  * Most statements a background job may run on one connection before giving it back (one
@@ -78,7 +79,14 @@ export interface GateCounters {
   interactiveBehindOverBudget: number;
   /** a background job got a connection while an interactive request was waiting for one */
   backgroundBeforeInteractive: number;
+  /**
+   * a connection asked for from inside a transaction's work (beside the transaction's own): on a
+   * pool of one it would wait for itself, so it fails at once there
+   */
+  nestedInTransaction: number;
 }
+
+
 
 const HOLD = Symbol('gc.gate.hold');
 const COUNTED = Symbol('gc.gate.counted');
@@ -117,6 +125,7 @@ export class SessionGate {
     interactiveBehindBackground: 0,
     interactiveBehindOverBudget: 0,
     backgroundBeforeInteractive: 0,
+    nestedInTransaction: 0,
   };
   private readonly jobs = new Map<string, JobHolds>();
 
@@ -147,6 +156,17 @@ export class SessionGate {
         (e: Error) => cb(e),
       );
       return undefined;
+    };
+  }
+
+  /** Mark the work of every `dataSource.transaction(…)` (see nestedInTransaction). */
+  watchTransactions(ds: DataSource): void {
+    const transaction = ds.transaction.bind(ds) as (...a: unknown[]) => Promise<unknown>;
+    (ds as unknown as { transaction: unknown }).transaction = (...args: unknown[]) => {
+      const k = args.findIndex((a) => typeof a === 'function');
+      const work = args[k] as (tx: EntityManager) => Promise<unknown>;
+      args[k] = (tx: EntityManager) => inTransaction.run(true, () => work(tx));
+      return transaction(...args);
     };
   }
 
@@ -200,6 +220,14 @@ export class SessionGate {
   private acquire(job: string | null): Promise<Hold> {
     const lane: Lane = this.keptDepth > 0 ? 'kept' : job ? 'background' : 'interactive';
     const name = job ?? lane;
+    if (inTransaction.getStore()) {
+      this.counters.nestedInTransaction++;
+      if (this.size === 1) {
+        return Promise.reject(
+          new Error(`${name}: a second database connection was asked for inside a transaction; on a pool of one it would wait for the transaction's own (use the transaction's manager)`),
+        );
+      }
+    }
     if (this.canGrant(lane)) return Promise.resolve(this.grant(lane, name, 0));
     return new Promise<Hold>((resolve, reject) => {
       const at = Date.now();

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ROLE_PERMISSIONS, type EventSource, type Role, type Urgency } from '@gc/contracts';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
+import { bootStep } from '../../core/boot/boot-steps';
 import { asBackground, BackgroundWorkers } from '../../core/database/background-work';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
 import { SessionGate } from '../../core/database/session-gate';
@@ -118,6 +119,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async start(): Promise<void> {
+    const t0 = Date.now();
     const db = this.dataSource.manager;
     const city = await this.repo.cityPath(db);
     if (!city) {
@@ -138,7 +140,8 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
       if (steps.length) this.live.push({ id: c.id, steps, next: 0, at: Date.now() + steps[0].delayMs, department: c.department, worker: null });
     }
     this.last = Date.now();
-    this.logger.log(`simulator on: ${this.config.SIMULATOR_RATE} events/s on average, ${this.anchors.length} locations, ${this.live.length} open cases resumed`);
+    bootStep(`simulator started (${this.config.SIMULATOR_RATE} events/s, ${this.live.length} open cases resumed)`, Date.now() - t0);
+    this.logger.debug(`simulator on: ${this.config.SIMULATOR_RATE} events/s on average, ${this.anchors.length} locations, ${this.live.length} open cases resumed`);
     this.schedule();
   }
 
