@@ -38,7 +38,7 @@ export class SourceRetry {
       this.timer = null;
       const src = this.map.getSource(this.sourceId) as VectorTileSource | undefined;
       if (src?.url) src.setUrl(src.url);
-      else src?.load();
+      else if (src) void src.load();
     }, wait);
   }
 
