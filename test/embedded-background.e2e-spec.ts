@@ -101,9 +101,11 @@ test('with the simulator at a high rate, interactive reads never wait behind a b
   // every read answered
   const failed = [...statuses].filter(([k]) => !k.endsWith(' 200'));
   expect(failed).toEqual([]);
-  // the simulator worked hard meanwhile (hundreds of cases and transitions), and the sweep ran
-  expect(Number(sim.created) - Number(before.background.find((w) => w.name === 'simulator')!.detail!.created)).toBeGreaterThan(100);
-  expect(Number(sim.transitioned)).toBeGreaterThan(100);
+  // the simulator worked meanwhile (new cases and many transitions: it yields, so how many depends
+  // on the machine; these floors only prove it ran), and the sweep ran
+  const was = before.background.find((w) => w.name === 'simulator')!.detail!;
+  expect(Number(sim.created) - Number(was.created)).toBeGreaterThan(20);
+  expect(Number(sim.transitioned) - Number(was.transitioned)).toBeGreaterThan(100);
   expect(Number(after.background.find((w) => w.name === 'escalation')!.detail!.sweeps)).toBeGreaterThan(5);
   // there was contention: requests did wait behind background holds…
   expect(c.interactiveBehindBackground).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../core/config/config.schema';
 import { bootStep } from '../../core/boot/boot-steps';
 import { asBackground, BackgroundWorkers } from '../../core/database/background-work';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
+import { AppException } from '../../core/http/app-exception';
 import { SessionGate } from '../../core/database/session-gate';
 import type { Principal } from '../auth/principal';
 import { EventIntakeService } from '../events/event-intake.service';
@@ -280,6 +281,9 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     this.stats.failed++;
     // Codes only: never the payload (it may hold synthetic-but-personal-looking data).
     const code = (err as { code?: string }).code ?? (err as Error).message;
-    if (this.stats.failed % 100 === 1) this.logger.warn(`simulator ${what} failed (${this.stats.failed} so far): ${code}`);
+    // A refusal by the rules (a person acted on the case meanwhile, a spot outside the actor's grid) is
+    // part of a live demo: debug. Anything else (the database) is worth a warning, now and then.
+    if (err instanceof AppException) this.logger.debug(`simulator ${what} refused: ${code}`);
+    else if (this.stats.failed % 100 === 1) this.logger.warn(`simulator ${what} failed (${this.stats.failed} so far): ${code}`);
   }
 }
