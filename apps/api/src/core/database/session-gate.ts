@@ -14,7 +14,7 @@ export const BACKGROUND_TIME_BUDGET_MS = 100;
 /** An interactive request waiting this long for a connection gets a 503 (the database is saturated). */
 export const INTERACTIVE_WAIT_LIMIT_MS = 15_000;
 /** A background job waits longer before it fails (it has no one waiting on it). */
-export const BACKGROUND_WAIT_LIMIT_MS = 120_000;
+export const BACKGROUND_WAIT_LIMIT_MS = 600_000;
 /** Window of the wait and hold figures reported by /api/health. */
 export const WINDOW_MS = 60_000;
 /** An interactive wait longer than this makes background jobs back off for BACKOFF_MS. */
