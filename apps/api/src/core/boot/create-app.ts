@@ -18,6 +18,7 @@ import { registerJsonParser } from '../http/json-body';
 import { applyInputLimits } from '../http/input-limits';
 import { LiveIoAdapter } from '../../modules/live/live-io.adapter';
 import { prepareDatabase } from './preflight';
+import { QuietLogger } from './quiet-logger';
 import type { EmbeddedDatabase } from '../database/embedded-postgis';
 import type { DatabaseInfo } from '../database/database.tokens';
 
@@ -51,7 +52,7 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, info), adapter, {
-      logger: LEVELS[config.LOG_LEVEL],
+      logger: new QuietLogger({ logLevels: LEVELS[config.LOG_LEVEL] }),
       abortOnError: false,
     });
   } catch (e) {

@@ -1,9 +1,12 @@
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { BootError } from './boot-error';
 import type { AppConfig } from '../config/config.schema';
 import { startEmbeddedPostgis, type EmbeddedDatabase } from '../database/embedded-postgis';
 import type { DatabaseInfo } from '../database/database.tokens';
+import { restoreSnapshot } from '../database/demo-snapshot';
+import { bootStep } from './boot-steps';
 
 /** Fail early, with one line, when the port is taken. */
 export async function assertPortFree(host: string, port: number): Promise<void> {
@@ -34,8 +37,16 @@ function redact(url: string): string {
 export async function prepareDatabase(config: AppConfig): Promise<{ info: DatabaseInfo; embedded?: EmbeddedDatabase }> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.DATABASE_URL;
+  let restoredFromSnapshot = false;
   if (!url) {
+    if (config.demoSnapshotDir) {
+      const t = Date.now();
+      restoredFromSnapshot = restoreSnapshot(config.demoSnapshotDir, resolve(config.DATA_DIR, 'pg'));
+      if (restoredFromSnapshot) bootStep('demo snapshot copied', Date.now() - t);
+    }
+    const t = Date.now();
     embedded = await startEmbeddedPostgis(config.DATA_DIR);
+    bootStep('embedded database opened', Date.now() - t);
     url = embedded.url;
   }
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 10000 });
@@ -85,6 +96,8 @@ export async function prepareDatabase(config: AppConfig): Promise<{ info: Databa
         mvt,
         postgisVersion,
         serverVersion,
+        pgDir: embedded?.dir,
+        restoredFromSnapshot,
       },
       embedded,
     };

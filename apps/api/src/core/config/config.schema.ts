@@ -15,6 +15,8 @@ export const configSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     DATA_DIR: z.string().min(1).default('.data'),
+    // Embedded demo: where the generated demo database is kept for later fresh starts ('off': never).
+    DEMO_SNAPSHOT_DIR: z.string().min(1).default('node_modules/.cache/grid-command'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     DEMO: onOff.optional(),
@@ -80,4 +82,6 @@ export interface AppConfig extends RawConfig {
   corsOrigins: string[];
   /** TRUST_PROXY split into addresses/CIDRs; empty = trust no proxy. */
   trustedProxies: string[];
+  /** where the embedded demo snapshot is kept and looked for; null: not used (see demo-snapshot.ts) */
+  demoSnapshotDir: string | null;
 }

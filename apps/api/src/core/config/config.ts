@@ -26,5 +26,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     simulator: (raw.SIMULATOR ?? (demo ? 'on' : 'off')) === 'on',
     corsOrigins: raw.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     trustedProxies,
+    // Only for the embedded demo with a generated PII key (the snapshot's personal data is encrypted with it).
+    demoSnapshotDir: databaseMode === 'embedded' && demo && !raw.PII_KEY && raw.DEMO_SNAPSHOT_DIR !== 'off' ? raw.DEMO_SNAPSHOT_DIR : null,
   };
 }

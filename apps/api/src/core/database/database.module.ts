@@ -1,5 +1,9 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { BackgroundWorkers } from './background-work';
+import { SessionGate } from './session-gate';
 import { dataSourceOptions } from './data-source-options';
 import { DATABASE_INFO, type DatabaseInfo } from './database.tokens';
 import { MigrationRunner } from './migration-runner';
@@ -20,8 +24,25 @@ export class DatabaseModule {
           retryAttempts: 0,
         }),
       ],
-      providers: [{ provide: DATABASE_INFO, useValue: info }, MigrationRunner, TransactionRunner],
-      exports: [DATABASE_INFO, MigrationRunner, TransactionRunner],
+      providers: [
+        { provide: DATABASE_INFO, useValue: info },
+        {
+          // Every connection the pool lends goes through the gate: interactive requests first (see SessionGate).
+          provide: SessionGate,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => {
+            const gate = new SessionGate(info.poolSize);
+            const pool = (ds.driver as unknown as { master?: Pool }).master;
+            if (pool) gate.install(pool);
+            gate.watchTransactions(ds);
+            return gate;
+          },
+        },
+        BackgroundWorkers,
+        MigrationRunner,
+        TransactionRunner,
+      ],
+      exports: [DATABASE_INFO, SessionGate, BackgroundWorkers, MigrationRunner, TransactionRunner],
     };
   }
 }

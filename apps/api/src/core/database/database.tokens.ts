@@ -12,5 +12,9 @@ export interface DatabaseInfo {
   /** ST_AsMVT works (false in the embedded PostGIS, which lacks protobuf-c). */
   mvt: boolean;
   postgisVersion: string;
+  /** embedded: the database folder (PGlite's data directory) */
+  pgDir?: string;
+  /** embedded: this start copied the demo snapshot into an empty data directory (see demo-snapshot.ts) */
+  restoredFromSnapshot: boolean;
   serverVersion: string;
 }

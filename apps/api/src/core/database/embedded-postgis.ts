@@ -13,6 +13,8 @@ const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof im
 
 export interface EmbeddedDatabase {
   url: string;
+  /** the database folder */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startEmbeddedPostgis(dataDir: string, port = 0): Promise<E
   const actualPort = address?.port ?? port;
   return {
     url: `postgres://postgres@127.0.0.1:${actualPort}/postgres`,
+    dir,
     async stop() {
       await server.stop();
       await db.close();

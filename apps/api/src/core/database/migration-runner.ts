@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { bootStep } from '../boot/boot-steps';
 
 /** Cluster-wide lock id so that two API processes booting together do not both migrate. */
 const MIGRATION_LOCK = 732104;
@@ -10,6 +11,7 @@ export class MigrationRunner implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
+    const t0 = Date.now();
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -18,7 +20,8 @@ export class MigrationRunner implements OnModuleInit {
       const executor = new MigrationExecutor(this.dataSource, runner);
       executor.transaction = 'each';
       const ran = await executor.executePendingMigrations();
-      if (ran.length) this.logger.log(`applied ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
+      if (ran.length) this.logger.debug(`applied ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
+      bootStep(ran.length ? `${ran.length} migration(s) applied` : 'schema up to date', Date.now() - t0);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
       await runner.release();

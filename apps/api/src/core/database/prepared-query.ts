@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Pool, PoolClient } from 'pg';
+import { gateOf } from './session-gate';
 
 /** What pg keeps per connection about the statements it has prepared there. */
 type Tracked = PoolClient & { connection?: { parsedStatements?: Record<string, string> } };
@@ -97,7 +98,9 @@ export class PinnedSession {
     const pool = poolOf(db);
     if (this.closed || !namedStatements || !pool) return queryPrepared<T>(db, name, text, params);
     // an idle kept connection is used at once, in this tick (see above)
-    const client = this.idle.pop() ?? this.keep((await pool.connect()) as Tracked);
+    // marked as kept for the session gate: in use, but not a hold it measures (idle between statements)
+    const gate = gateOf(pool);
+    const client = this.idle.pop() ?? this.keep((await (gate ? gate.keep(() => pool.connect()) : pool.connect())) as Tracked);
     return runThen<T>(client, name, text, params, (broken) => {
       if (broken || this.closed) this.giveBack(client, broken);
       else this.idle.push(client);

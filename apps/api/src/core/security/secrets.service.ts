@@ -27,6 +27,12 @@ export class SecretsService {
     return this.get('pii', this.config.PII_KEY ? Buffer.from(this.config.PII_KEY, 'hex') : undefined);
   }
 
+  /** Forget a generated key (a database copied from another installation): the next use generates a new one. */
+  async renew(name: 'jwt'): Promise<void> {
+    await this.dataSource.query(`DELETE FROM app_secret WHERE name = $1`, [name]);
+    this.cache.delete(name);
+  }
+
   private async get(name: string, fromEnv: Buffer | undefined): Promise<Buffer> {
     if (fromEnv) return fromEnv;
     const cached = this.cache.get(name);

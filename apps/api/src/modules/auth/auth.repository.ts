@@ -72,6 +72,11 @@ export class AuthRepository {
     return row.id;
   }
 
+  /** Every account but the demo ones gets `hash` (a password nobody knows); for a database copied from the demo snapshot. */
+  async lockOutCopiedAccounts(db: EntityManager, hash: string): Promise<void> {
+    await db.query(`UPDATE app_user SET password_hash = $1 WHERE NOT demo`, [hash]);
+  }
+
   async setPassword(db: EntityManager, id: number, hash: string): Promise<void> {
     await db.query(`UPDATE app_user SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`, [id, hash]);
   }

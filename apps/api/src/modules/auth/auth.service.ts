@@ -6,6 +6,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { permissionsOf, type LoginResponse, type MeResponse, type Role } from '@gc/contracts';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
+import { setOneTimeAdmin } from '../../core/boot/boot-steps';
+import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
 import { AppException } from '../../core/http/app-exception';
 import { SecretsService } from '../../core/security/secrets.service';
 import { AuditService } from '../audit/audit.service';
@@ -43,11 +45,13 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly secrets: SecretsService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_INFO) private readonly db: DatabaseInfo,
   ) {}
 
   /** The first administrator: from ADMIN_USERNAME/ADMIN_PASSWORD, or a random password printed once. */
   async onApplicationBootstrap(): Promise<void> {
     const db = this.dataSource.manager;
+    if (this.db.restoredFromSnapshot) await this.renewCopiedInstallation(db);
     if (this.config.ADMIN_USERNAME && this.config.ADMIN_PASSWORD) {
       const existing = await this.repo.findUserByName(db, this.config.ADMIN_USERNAME);
       const hash = await argon2.hash(this.config.ADMIN_PASSWORD);
@@ -60,13 +64,29 @@ export class AuthService implements OnApplicationBootstrap {
       }
       return;
     }
-    if ((await this.repo.countAdmins(db)) === 0) {
+    const copiedAdmin = this.db.restoredFromSnapshot ? await this.repo.findUserByName(db, 'admin') : undefined;
+    if (copiedAdmin) {
+      // the copy's first administrator, with a password of this installation (printed once, like a new one)
+      const password = randomBytes(12).toString('base64url');
+      await this.repo.setPassword(db, copiedAdmin.id, await argon2.hash(password));
+      setOneTimeAdmin('admin', password);
+    } else if ((await this.repo.countAdmins(db)) === 0) {
       const password = randomBytes(12).toString('base64url');
       const created = await this.repo.insertUserIfAbsent(db, { username: 'admin', displayName: '系统管理员', passwordHash: await argon2.hash(password), roles: ['admin'], jurisdictionCode: '*', departmentId: null });
-      // Printed once, to the console only: there is no default password.
-      // eslint-disable-next-line no-console
-      if (created) console.log(`grid-command: first administrator created: username "admin", password "${password}" (shown once; set ADMIN_USERNAME/ADMIN_PASSWORD to choose)`);
+      // Printed once, to the console only (main.ts, in a box when the server is ready): there is no default password.
+      if (created) setOneTimeAdmin('admin', password);
     }
+  }
+
+  /**
+   * This database was copied from the demo snapshot made by another start (demo-snapshot.ts):
+   * what belongs to that installation is renewed. The token signing key is generated anew, and
+   * every account but the published demo ones gets a password nobody knows (the first
+   * administrator then gets a new one-time password, or the configured one).
+   */
+  private async renewCopiedInstallation(db: EntityManager): Promise<void> {
+    await this.secrets.renew('jwt');
+    await this.repo.lockOutCopiedAccounts(db, await argon2.hash(randomBytes(32).toString('base64url')));
   }
 
   async hashPassword(password: string): Promise<string> {

@@ -36,6 +36,31 @@ export class DemoPeopleRepository {
     return row?.id ?? 0;
   }
 
+  /** What the demo accounts look like now (username, password hash, role, jurisdiction, department), for the boot's fingerprint. */
+  async demoAccountState(db: EntityManager, usernames: string[]): Promise<{ username: string; hash: string; roles: string[]; jurisdiction: string; department: string | null }[]> {
+    return db.query(
+      `SELECT u.username, u.password_hash AS hash, u.roles, u.jurisdiction_code AS jurisdiction, d.code AS department
+         FROM app_user u LEFT JOIN department d ON d.id = u.department_id
+        WHERE u.username = ANY($1::text[]) AND u.demo ORDER BY u.username`,
+      [usernames],
+    );
+  }
+
+  /** A lockout from failed sign-ins never outlives a restart for the published demo accounts. */
+  async unlockDemoUsers(db: EntityManager): Promise<void> {
+    await db.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE demo AND (failed_logins > 0 OR locked_until IS NOT NULL)`);
+  }
+
+  /** The fingerprint of the accounts as last asserted (kept beside the generated secrets). */
+  async accountsMark(db: EntityManager): Promise<string | null> {
+    const [row] = await db.query(`SELECT value FROM app_secret WHERE name = 'demo_accounts'`);
+    return row?.value ?? null;
+  }
+
+  async setAccountsMark(db: EntityManager, value: string): Promise<void> {
+    await db.query(`INSERT INTO app_secret (name, value) VALUES ('demo_accounts', $1) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`, [value]);
+  }
+
   /** The grid worker account is also that grid's grid worker (grid_staff.user_id). */
   async linkStaffUser(db: EntityManager, gridCode: string, userId: number, name: string): Promise<void> {
     await db.query(

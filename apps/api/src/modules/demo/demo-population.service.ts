@@ -63,7 +63,7 @@ export class DemoPopulationService {
     lap('objects');
     counts.organizations = await this.repo.insertOrganizations(tx, orgs);
     lap('organizations');
-    this.logger.log(`demo population: ${JSON.stringify(counts)} (ms: ${JSON.stringify(ms)})`);
+    this.logger.debug(`demo population: ${JSON.stringify(counts)} (ms: ${JSON.stringify(ms)})`);
     return counts;
   }
 }

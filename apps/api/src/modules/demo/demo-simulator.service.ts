@@ -3,7 +3,11 @@ import { DataSource } from 'typeorm';
 import { ROLE_PERMISSIONS, type EventSource, type Role, type Urgency } from '@gc/contracts';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
+import { bootStep } from '../../core/boot/boot-steps';
+import { asBackground, BackgroundWorkers } from '../../core/database/background-work';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
+import { AppException } from '../../core/http/app-exception';
+import { SessionGate } from '../../core/database/session-gate';
 import type { Principal } from '../auth/principal';
 import { EventIntakeService } from '../events/event-intake.service';
 import { EventWorkflowService, type TransitionInput } from '../events/event-workflow.service';
@@ -67,7 +71,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
    */
   private readonly maxInFlight: number;
   private last = Date.now();
-  readonly stats = { created: 0, transitioned: 0, failed: 0, skipped: 0 };
+  readonly stats = { created: 0, transitioned: 0, failed: 0, skipped: 0, deferred: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -77,8 +81,23 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     private readonly demo: DemoService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_INFO) db: DatabaseInfo,
+    private readonly gate: SessionGate,
+    workers: BackgroundWorkers,
   ) {
     this.maxInFlight = Math.max(1, Math.floor(db.poolSize / 2));
+    workers.register('simulator', () => ({
+      name: 'simulator',
+      lagMs: this.lagMs(),
+      limitMs: 60_000,
+      detail: { running: this.running ? 'yes' : 'no', rate: this.config.SIMULATOR_RATE, open: this.live.length, ...this.stats },
+    }));
+  }
+
+  /** How late the most overdue planned step is (ms). */
+  private lagMs(now = Date.now()): number {
+    let oldest = now;
+    for (const c of this.live) if (c.at < oldest) oldest = c.at;
+    return now - oldest;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,7 +105,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     // After the demo city has been loaded (DemoService's bootstrap runs beside this one).
     await this.demo.ready;
     if (this.stopped) return;
-    await this.start();
+    await asBackground('simulator', () => this.start());
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -101,6 +120,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
   }
 
   private async start(): Promise<void> {
+    const t0 = Date.now();
     const db = this.dataSource.manager;
     const city = await this.repo.cityPath(db);
     if (!city) {
@@ -121,14 +141,16 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
       if (steps.length) this.live.push({ id: c.id, steps, next: 0, at: Date.now() + steps[0].delayMs, department: c.department, worker: null });
     }
     this.last = Date.now();
-    this.logger.log(`simulator on: ${this.config.SIMULATOR_RATE} events/s on average, ${this.anchors.length} locations, ${this.live.length} open cases resumed`);
+    bootStep(`simulator started (${this.config.SIMULATOR_RATE} events/s, ${this.live.length} open cases resumed)`, Date.now() - t0);
+    this.logger.debug(`simulator on: ${this.config.SIMULATOR_RATE} events/s on average, ${this.anchors.length} locations, ${this.live.length} open cases resumed`);
     this.schedule();
   }
 
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.tick();
+      // the simulator is background work: its statements wait behind interactive requests
+      void asBackground('simulator', async () => this.tick());
       this.schedule();
     }, TICK_MS);
   }
@@ -142,6 +164,13 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     const now = Date.now();
     const dt = (now - this.last) / 1000;
     this.last = now;
+    // People are waiting for the database (or just waited): this tick starts nothing new. Due
+    // steps stay due (health reports the lag); new cases owed meanwhile are still created, later.
+    if (this.gate.pressure(now)) {
+      this.stats.deferred++;
+      this.debt += this.config.SIMULATOR_RATE * hourlyRhythm(new Date(now)) * dt;
+      return;
+    }
     // Cases whose next step is due come first (a burst of new cases must not starve the workflow).
     const due = this.live.filter((c) => c.at <= now);
     if (due.length) this.live = this.live.filter((c) => c.at > now);
@@ -252,6 +281,9 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     this.stats.failed++;
     // Codes only: never the payload (it may hold synthetic-but-personal-looking data).
     const code = (err as { code?: string }).code ?? (err as Error).message;
-    if (this.stats.failed % 100 === 1) this.logger.warn(`simulator ${what} failed (${this.stats.failed} so far): ${code}`);
+    // A refusal by the rules (a person acted on the case meanwhile, a spot outside the actor's grid) is
+    // part of a live demo: debug. Anything else (the database) is worth a warning, now and then.
+    if (err instanceof AppException) this.logger.debug(`simulator ${what} refused: ${code}`);
+    else if (this.stats.failed % 100 === 1) this.logger.warn(`simulator ${what} failed (${this.stats.failed} so far): ${code}`);
   }
 }

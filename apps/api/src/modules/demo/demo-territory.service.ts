@@ -63,7 +63,7 @@ export class DemoTerritoryService {
     counts.grid = await this.repo.generateChildren(tx, v.community, v.grid, 'grid', grids, 3);
     const versionIds = [v.city, v.district, v.street, v.community, v.grid];
     await this.repo.publish(tx, versionIds);
-    this.logger.log(`demo territory: ${counts.district} districts, ${counts.street} streets, ${counts.community} communities, ${counts.grid} grids`);
+    this.logger.debug(`demo territory: ${counts.district} districts, ${counts.street} streets, ${counts.community} communities, ${counts.grid} grids`);
     return { versionIds, counts };
   }
 }

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
 import * as argon2 from 'argon2';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
+import { bootStep } from '../../core/boot/boot-steps';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
+import { saveSnapshot } from '../../core/database/demo-snapshot';
 import { AppException } from '../../core/http/app-exception';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { DemoPeopleRepository } from './demo-people.repository';
@@ -82,17 +85,36 @@ export class DemoService implements OnApplicationBootstrap {
       // The embedded database (one WASM thread) gets a thinner history so the first boot stays within a minute.
       const perDay = this.db.mode === 'embedded' ? DEMO_HISTORY_EMBEDDED_PER_DAY : DEMO_HISTORY.perDay;
       const history = await this.history.load(tx, { ...DEMO_HISTORY, perDay, now: new Date() });
-      this.logger.log(`demo history: ${history.events} events, ${history.transitions} transitions in ${Date.now() - t2} ms`);
-      this.logger.log(`demo data written in ${Date.now() - t0} ms, committing`);
+      this.logger.debug(`demo history: ${history.events} events, ${history.transitions} transitions in ${Date.now() - t2} ms`);
+      this.logger.debug(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
     });
+    if (loaded) bootStep('demo city generated', Date.now() - t0);
     const t1 = Date.now();
     // Accounts are (re)asserted on every demo boot so the listed passwords always work.
     await this.seedAccounts();
-    this.logger.log(`demo accounts in ${Date.now() - t1} ms`);
+    bootStep('demo accounts checked', Date.now() - t1);
     if (loaded) {
       this.lastLoadMs = Date.now() - t0;
-      this.logger.log(`demo city loaded in ${(this.lastLoadMs / 1000).toFixed(1)} s`);
+      this.logger.debug(`demo city loaded in ${(this.lastLoadMs / 1000).toFixed(1)} s`);
+      if (this.config.demoSnapshotDir && this.db.pgDir) await this.saveSnapshot(this.config.demoSnapshotDir, this.db.pgDir);
+    }
+  }
+
+  /** Keep the freshly generated demo for later fresh starts (demo-snapshot.ts); a failure only costs those starts time. */
+  private async saveSnapshot(dir: string, pgDir: string): Promise<void> {
+    const t = Date.now();
+    const qr = this.dataSource.createQueryRunner();
+    try {
+      await qr.connect();
+      await qr.query('CHECKPOINT');
+      // holding the only connection, nothing else reaches the database during the copy
+      saveSnapshot(dir, pgDir);
+      bootStep('demo snapshot saved for later fresh starts', Date.now() - t);
+    } catch (e) {
+      this.logger.warn(`demo snapshot not saved (${(e as Error).message}): later fresh starts generate the demo again`);
+    } finally {
+      await qr.release();
     }
   }
 
@@ -113,23 +135,37 @@ export class DemoService implements OnApplicationBootstrap {
     return this.gridAccount;
   }
 
+  /**
+   * The listed accounts with their listed passwords. Hashing nine passwords with argon2 took 2–9 s
+   * of every boot, so the accounts as asserted last are fingerprinted (each one's password hash
+   * bound to its listed password, role and jurisdiction); a boot that finds the same fingerprint
+   * has nothing to do. A changed or missing account is hashed again, outside any transaction.
+   */
   private async seedAccounts(): Promise<void> {
     const grid = await this.gridForAccount();
-    for (const a of DEMO_ACCOUNTS) {
-      const jurisdiction = a.jurisdiction === '@grid' ? grid?.code : a.jurisdiction;
-      if (!jurisdiction) continue;
-      await this.dataSource.transaction(async (tx) => {
-        const id = await this.people.upsertDemoUser(tx, {
-          username: a.username,
-          displayName: a.displayName,
-          passwordHash: await argon2.hash(a.password),
-          role: a.role,
-          jurisdiction,
-          department: a.department ?? null,
-        });
-        if (id && a.role === 'grid_worker') await this.people.linkStaffUser(tx, jurisdiction, id, a.displayName);
-      });
-    }
+    const db = this.dataSource.manager;
+    const wanted = DEMO_ACCOUNTS.map((a) => ({ ...a, jurisdiction: a.jurisdiction === '@grid' ? grid?.code : a.jurisdiction })).filter(
+      (a): a is typeof a & { jurisdiction: string } => !!a.jurisdiction,
+    );
+    const fingerprint = (rows: { username: string; hash: string; roles: string[]; jurisdiction: string; department: string | null }[]) => {
+      const h = createHash('sha256');
+      for (const a of wanted) {
+        const r = rows.find((x) => x.username === a.username);
+        h.update(JSON.stringify([a.username, a.password, r?.hash ?? null, r?.roles ?? null, r?.jurisdiction ?? null, r?.department ?? null, a.role, a.jurisdiction, a.department ?? null]));
+      }
+      return h.digest('hex');
+    };
+    const usernames = wanted.map((a) => a.username);
+    await this.people.unlockDemoUsers(db);
+    if ((await this.people.accountsMark(db)) === fingerprint(await this.people.demoAccountState(db, usernames))) return;
+    const hashes = await Promise.all(wanted.map((a) => argon2.hash(a.password)));
+    await this.dataSource.transaction(async (tx) => {
+      for (const [k, a] of wanted.entries()) {
+        const id = await this.people.upsertDemoUser(tx, { username: a.username, displayName: a.displayName, passwordHash: hashes[k], role: a.role, jurisdiction: a.jurisdiction, department: a.department ?? null });
+        if (id && a.role === 'grid_worker') await this.people.linkStaffUser(tx, a.jurisdiction, id, a.displayName);
+      }
+      await this.people.setAccountsMark(tx, fingerprint(await this.people.demoAccountState(tx, usernames)));
+    });
   }
 
   /** The sign-in screen's 演示账号 list: only in demo mode (404 otherwise, as if the route did not exist). */

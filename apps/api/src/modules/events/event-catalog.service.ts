@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Urgency } from '@gc/contracts';
 import { AppException } from '../../core/http/app-exception';
+import { asBackground } from '../../core/database/background-work';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { EventCatalogRepository, type CategoryRow, type DepartmentRow } from './event-catalog.repository';
 import type { Stage } from './event-workflow.rules';
@@ -23,6 +24,7 @@ export interface Deadline {
 @Injectable()
 export class EventCatalogService {
   private cache: { at: number; byCode: Map<string, CategoryRow> } | null = null;
+  private refreshing: Promise<unknown> | null = null;
 
   constructor(
     private readonly repo: EventCatalogRepository,
@@ -43,12 +45,27 @@ export class EventCatalogService {
     return (await this.byCode()).get(code);
   }
 
+  /**
+   * The categories, read once and then refreshed in the background when older than CACHE_MS (the
+   * stale map is answered meanwhile). Why not wait for the refresh: callers are often inside a
+   * transaction, and the refresh needs a connection of its own; on the embedded database (a pool
+   * of one) that connection is the one the caller holds, so the caller waited for itself until
+   * the pool gave up (15 s), and every request behind it waited too (issue #15).
+   */
   private async byCode(): Promise<Map<string, CategoryRow>> {
-    if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
-      const rows = await this.repo.categories(this.tx.manager);
-      this.cache = { at: Date.now(), byCode: new Map(rows.map((r) => [r.code, r])) };
+    if (!this.cache) return (await this.reload()).byCode;
+    if (Date.now() - this.cache.at > CACHE_MS && !this.refreshing) {
+      this.refreshing = asBackground('catalog-refresh', () => this.reload())
+        .catch(() => undefined) // the stale map stays; the next call tries again
+        .finally(() => (this.refreshing = null));
     }
     return this.cache.byCode;
+  }
+
+  private async reload(): Promise<{ at: number; byCode: Map<string, CategoryRow> }> {
+    const rows = await this.repo.categories(this.tx.manager);
+    this.cache = { at: Date.now(), byCode: new Map(rows.map((r) => [r.code, r])) };
+    return this.cache;
   }
 
   /** Departments by code, all of them or a 400 naming the unknown ones. */

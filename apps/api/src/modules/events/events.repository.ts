@@ -494,12 +494,13 @@ export class EventsRepository {
   }
 
   /** Open cases past their deadline, oldest first, locked for the escalation sweep (skip ones being transitioned). */
-  async overdueForUpdate(tx: EntityManager, limit: number, maxLevel: number): Promise<EventRow[]> {
+  /** `seen`: ids an earlier chunk of the same sweep already looked at (the sweep goes in small transactions). */
+  async overdueForUpdate(tx: EntityManager, limit: number, maxLevel: number, seen: number[] = []): Promise<EventRow[]> {
     return tx.query(
       `SELECT ${COLUMNS} FROM ${FROM}
-        WHERE e.due_at < now() AND e.state = ANY($1) AND e.escalation_level < $2
+        WHERE e.due_at < now() AND e.state = ANY($1) AND e.escalation_level < $2 AND NOT (e.id = ANY($4::bigint[]))
         ORDER BY e.due_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED`,
-      [OPEN_STATES, maxLevel, limit],
+      [OPEN_STATES, maxLevel, limit, seen],
     );
   }
 

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LiveMessage } from '@gc/contracts';
+import { asBackground, BackgroundWorkers } from '../../core/database/background-work';
+import { SessionGate } from '../../core/database/session-gate';
 import { ChangeFeedRepository } from './change-feed.repository';
 import { LiveSequencer } from './live-sequencer.service';
 import { LiveWakeBus } from './live-wake-bus';
@@ -63,13 +65,25 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
   private failing = false;
   private retry?: NodeJS.Timeout;
   private lastPassAt = 0;
+  /** when the oldest wake-up not yet covered by a finished pass came (null: none), for health's lag */
+  private pendingSince: number | null = null;
+  readonly stats = { passes: 0, delivered: 0, failures: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly repo: ChangeFeedRepository,
     private readonly sequencer: LiveSequencer,
     private readonly bus: LiveWakeBus,
-  ) {}
+    private readonly gate: SessionGate,
+    workers: BackgroundWorkers,
+  ) {
+    workers.register('live-tailer', () => ({
+      name: 'live-tailer',
+      lagMs: this.pendingSince === null ? 0 : Date.now() - this.pendingSince,
+      limitMs: 5_000,
+      detail: { lastSeen: this.lastSeen, ...this.stats },
+    }));
+  }
 
   attach(sink: LiveSink): void {
     this.sink = sink;
@@ -98,20 +112,24 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
   /** Coalescing: at most one pass + read runs; a wake-up during it asks for one more. */
   wake(): void {
     if (this.lastSeen === null) return;
+    this.pendingSince ??= Date.now();
     if (this.draining) {
       this.again = true;
       return;
     }
     this.draining = true;
-    setTimeout(() => void this.drain(), Math.max(COALESCE_MS, this.lastPassAt + PASS_GAP_MS - Date.now())).unref();
+    // background work: its statements wait behind interactive requests (SessionGate)
+    setTimeout(() => void asBackground('live-tailer', () => this.drain()), Math.max(COALESCE_MS, this.lastPassAt + PASS_GAP_MS - Date.now())).unref();
   }
 
   private async drain(): Promise<void> {
+    const started = Date.now();
     try {
       let backlog: boolean;
       do {
         this.again = false; // what woke us before this pass is covered by it
         this.lastPassAt = Date.now();
+        this.stats.passes++;
         if (this.lastSeen === null || !this.dataSource.isInitialized) return;
         const pass = await this.sequencer.pass();
         // New seqs are visible now: the other processes may read them.
@@ -134,14 +152,19 @@ export class LiveTailer implements OnApplicationBootstrap, OnModuleDestroy {
           this.lastSeen = c.message.seq;
           this.sink?.deliver(c.message, c.departments);
         }
+        this.stats.delivered += batch.length;
         backlog = batch.length === TAIL_BATCH;
+        // a backlog is read in pages; people asking the database go first between pages
+        if (backlog) await this.gate.yieldToInteractive(1_000);
       } while (backlog);
       if (this.failing) this.logger.log('outbox readable again');
       this.failing = false;
+      if (this.pendingSince !== null && this.pendingSince <= started) this.pendingSince = null;
     } catch (e) {
       // The next wake-up or poll retries from the same lastSeen: nothing is lost.
       if (this.lastSeen === null) return; // shutting down: the pool may already be closing
-      if (!this.failing) this.logger.error(`cannot sequence or read the outbox: ${(e as Error).message}`);
+      this.stats.failures++;
+      if (!this.failing) this.logger.warn(`cannot sequence or read the outbox (will retry): ${(e as Error).message}`);
       this.failing = true;
     } finally {
       this.draining = false;

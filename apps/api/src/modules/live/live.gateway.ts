@@ -11,6 +11,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type LiveMessage, type ServerToClientEvents } from '@gc/contracts';
+import { asBackground } from '../../core/database/background-work';
 import { AppException } from '../../core/http/app-exception';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
@@ -76,7 +77,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     this.stopListening = this.auth.onSessionEnded((ended) =>
       this.close((d) => ('family' in ended ? d.family === ended.family : d.principal.kind === 'user' && d.principal.id === ended.userId)),
     );
-    this.recheck = setInterval(() => void this.recheckSessions(), SESSION_RECHECK_MS);
+    this.recheck = setInterval(() => void asBackground('session-recheck', () => this.recheckSessions()), SESSION_RECHECK_MS);
     this.recheck.unref();
     nsp.use((socket, next) => {
       this.authenticate(socket).then(

@@ -92,11 +92,76 @@ export function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
-/** A JSON request with the bearer token; one refresh-and-retry on 401. */
+/**
+ * What is wrong with the server right now, for a message on screen (null: nothing). `busy`: 503 or
+ * 429 (the server asks to come back), `error`: another 5xx, `offline`: no answer at all.
+ * `retryAt`: when the next attempt goes out (ms since epoch).
+ */
+export interface ApiTrouble {
+  kind: 'busy' | 'error' | 'offline';
+  status: number | null;
+  retryAt: number;
+}
+let trouble: ApiTrouble | null = null;
+const troubleListeners = new Set<(t: ApiTrouble | null) => void>();
+export const apiTrouble = () => trouble;
+export function onApiTrouble(l: (t: ApiTrouble | null) => void): () => void {
+  troubleListeners.add(l);
+  return () => troubleListeners.delete(l);
+}
+/** Tell the screens (also used by the map for its tile requests). */
+export function reportTrouble(t: ApiTrouble | null): void {
+  if (t === trouble || (!t && !trouble)) return;
+  trouble = t;
+  for (const l of troubleListeners) l(t);
+}
+export const troubleOf = (status: number | null, retryAt: number): ApiTrouble => ({
+  kind: status === null ? 'offline' : status === 503 || status === 429 ? 'busy' : 'error',
+  status,
+  retryAt,
+});
+
+/** Delays before the retries of a GET that failed for a reason a retry can cure (ms; jittered ±25 %). */
+export const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+const retriable = (status: number) => status === 429 || status >= 500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const jitter = (ms: number) => Math.round(ms * (0.75 + Math.random() * 0.5));
+
+/**
+ * `raw`, and for a GET (safe to repeat) retries with back-off while the server answers 429/5xx or
+ * does not answer at all, telling the screens meanwhile (apiTrouble). Other methods are sent once:
+ * a write that reached the server must not be made twice.
+ */
+async function rawWithRetry(method: string, url: string, body: unknown, token: string | undefined): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    let res: Response | null = null;
+    try {
+      res = await raw(method, url, body, token);
+    } catch (e) {
+      if (method !== 'GET' || attempt >= RETRY_DELAYS_MS.length) {
+        reportTrouble(troubleOf(null, Date.now()));
+        throw e;
+      }
+    }
+    if (res && !retriable(res.status)) {
+      reportTrouble(null);
+      return res;
+    }
+    if (res && (method !== 'GET' || attempt >= RETRY_DELAYS_MS.length)) {
+      reportTrouble(troubleOf(res.status, Date.now()));
+      return res;
+    }
+    const wait = jitter(RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]);
+    reportTrouble(troubleOf(res?.status ?? null, Date.now() + wait));
+    await sleep(wait);
+  }
+}
+
+/** A JSON request with the bearer token; GETs retried with back-off on 429/5xx/no answer; one refresh-and-retry on 401. */
 export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   const of = signIn;
-  let res = await raw(method, url, body, current?.accessToken);
-  if (res.status === 401 && current && (await refreshSession())) res = await raw(method, url, body, current?.accessToken);
+  let res = await rawWithRetry(method, url, body, current?.accessToken);
+  if (res.status === 401 && current && (await refreshSession())) res = await rawWithRetry(method, url, body, current?.accessToken);
   if (res.status === 401 && url !== '/api/auth/login') endSession(of);
   const data = await parse(res);
   if (!res.ok) {
@@ -108,8 +173,8 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
 
 /** A file the API serves behind sign-in (an attachment), as a Blob for an object URL. */
 export async function fetchBlob(url: string): Promise<Blob> {
-  let res = await raw('GET', url, undefined, current?.accessToken);
-  if (res.status === 401 && current && (await refreshSession())) res = await raw('GET', url, undefined, current?.accessToken);
+  let res = await rawWithRetry('GET', url, undefined, current?.accessToken);
+  if (res.status === 401 && current && (await refreshSession())) res = await rawWithRetry('GET', url, undefined, current?.accessToken);
   if (!res.ok) throw new ApiError(res.status, String(res.status), res.statusText, null);
   return res.blob();
 }

@@ -13,6 +13,8 @@ import { peopleFill, peopleStops } from '../state/people-scale';
 import type { GridCount } from '../state/grid-counts';
 import { EventsSync, GridCountsSync } from '../state/map-sync';
 import { WALL_MAP_OPTIONS } from '../state/map-options';
+import { SourceRetry } from '../state/source-retry';
+import { ApiTroubleNotice } from './api-trouble';
 import type { PersistentMap } from '../../events/state/persistent-map';
 
 // The worker ships beside the bundle (no blob from a CDN): CSP worker-src 'self'.
@@ -101,8 +103,18 @@ export function WallMap(props: Props) {
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
     map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL) · © OpenStreetMap contributors' }), 'bottom-right');
-    // with a listener MapLibre does not print errors itself; the app shows them
-    map.on('error', (e) => propsRef.current.onError(e.error?.message ?? 'map error'));
+    // with a listener MapLibre does not print errors itself; the app shows them. A failed tiles.json
+    // or tile of the grids is requested again with back-off (the notice says so meanwhile).
+    const areasRetry = new SourceRetry(map, AREAS_SOURCE);
+    map.on('error', (e) => {
+      const err = e.error as (Error & { status?: number; url?: string }) | undefined;
+      const url = err?.url ?? '';
+      if ((e as { sourceId?: string }).sourceId === AREAS_SOURCE || url.includes('/api/areas/tiles.json') || url.includes('/api/tiles/areas/')) {
+        areasRetry.failed(typeof err?.status === 'number' && err.status > 0 ? err.status : null);
+        return;
+      }
+      propsRef.current.onError(err?.message ?? 'map error');
+    });
     // sources and layers exist once the style is in: data goes to the worker from then on, while the
     // first tiles are still being drawn, rather than after the first full frame ('load')
     map.once('style.load', () => {
@@ -141,6 +153,7 @@ export function WallMap(props: Props) {
     (window as unknown as { __wallmap?: maplibregl.Map }).__wallmap = map;
     return () => {
       clearInterval(pulse);
+      areasRetry.stop();
       map.remove();
       mapRef.current = null;
       eventsSync.current = null;
@@ -227,5 +240,10 @@ export function WallMap(props: Props) {
     else if (t.center) map.flyTo({ center: t.center, zoom: 15 });
   }, [ready, props.flyTo]);
 
-  return <div ref={container} className="map" data-testid="map" data-areas-key={props.areasKey ?? 0} />;
+  return (
+    <>
+      <div ref={container} className="map" data-testid="map" data-areas-key={props.areasKey ?? 0} />
+      <ApiTroubleNotice />
+    </>
+  );
 }
