@@ -146,6 +146,12 @@ const FROM = `event e JOIN event_category c ON c.code = e.category_code
 const DEPT_FILTER = `($2::bigint IS NULL OR e.department_id = $2 OR EXISTS (
   SELECT 1 FROM summons s JOIN summons_department sd ON sd.summons_id = s.id WHERE s.event_id = e.id AND sd.department_id = $2))`;
 
+/**
+ * The one visibility rule for cases ($1 scope path, $2 department id; alias `e` = event, `c` = its
+ * category): every read of cases (one, lists, nearby candidates, the summons board) filters with it.
+ */
+export const EVENT_VISIBLE = `${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}`;
+
 /** One event by id ($3) as a viewer sees it (EventsRepository.get). */
 const GET_SQL = `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${inScope('e.area_path', '$1')} AND ${DEPT_FILTER}`;
 
@@ -509,6 +515,24 @@ export class EventsRepository {
   }
 
   /** Counts behind the on-time rate, in the viewer's scope: finished on time, finished late, still open and overdue. */
+  /**
+   * Open cases within `radiusM` metres of a point (duplicate candidates for a report being taken),
+   * nearest first; the same category first when one is given. GiST box on the geometry, then the
+   * exact geography distance.
+   */
+  async nearby(db: EntityManager, v: Viewer, q: { lon: number; lat: number; radiusM: number; category?: string; limit: number }): Promise<(EventRow & { distanceM: number })[]> {
+    return db.query(
+      `SELECT ${COLUMNS}, round(ST_Distance(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography))::int AS "distanceM"
+         FROM ${FROM}
+        WHERE ${EVENT_VISIBLE} AND e.state = ANY($6)
+          AND e.geom && ST_Expand(ST_SetSRID(ST_MakePoint($3, $4), 4326), $5 / 111320.0 / greatest(cos(radians($4)), 0.01))
+          AND ST_DWithin(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5)
+        ORDER BY (e.category_code = $7) DESC NULLS LAST, ST_Distance(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography), e.id DESC
+        LIMIT $8`,
+      [v.scopePath, v.departmentId, q.lon, q.lat, q.radiusM, OPEN_STATES, q.category ?? null, q.limit],
+    );
+  }
+
   async onTimeCounts(db: EntityManager, v: Viewer, since: Date | null): Promise<{ onTime: number; late: number; openOverdue: number }> {
     const [row] = await db.query(
       `SELECT count(*) FILTER (WHERE e.handled_on_time)::int AS "onTime",
