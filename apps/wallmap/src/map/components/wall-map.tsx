@@ -49,6 +49,10 @@ interface Props {
   layers: LayerVisibility;
   flyTo: FlyTarget | null;
   onSelect(id: number): void;
+  /** a click on the map (not on a case) picks a place, while a form wants one */
+  onPick?(lngLat: [number, number]): void;
+  /** the picked place, drawn as a marker */
+  pick?: [number, number] | null;
   onError(message: string): void;
 }
 
@@ -106,6 +110,12 @@ export function WallMap(props: Props) {
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;
       if (f?.id !== undefined) propsRef.current.onSelect(Number(f.id));
+    });
+    map.on('click', (e) => {
+      const pick = propsRef.current.onPick;
+      if (!pick) return;
+      const onCase = map.queryRenderedFeatures(e.point, { layers: ['event-points', 'event-clusters'] }).length > 0;
+      if (!onCase) pick([e.lngLat.lng, e.lngLat.lat]);
     });
     map.on('click', 'event-clusters', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0];
@@ -207,6 +217,20 @@ export function WallMap(props: Props) {
     if (t.bbox) map.fitBounds(t.bbox, { padding: { top: 70, bottom: 70, left: side, right: side }, maxZoom: 16, duration: t.instant ? 0 : 1500 });
     else if (t.center) map.flyTo({ center: t.center, zoom: 15 });
   }, [ready, props.flyTo]);
+
+  // the picked place: one marker, moved or removed as the pick changes
+  const marker = useRef<maplibregl.Marker | null>(null);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    if (!props.pick) {
+      marker.current?.remove();
+      marker.current = null;
+      return;
+    }
+    marker.current ??= new maplibregl.Marker({ color: '#ffb020' }).setLngLat(props.pick).addTo(map);
+    marker.current.setLngLat(props.pick);
+  }, [ready, props.pick]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -3,7 +3,7 @@ import { getSession, onSession, refreshSession } from '../../auth/api/http';
 import { refreshDelay } from '../../auth/state/session';
 import { SignIn } from '../../auth/components/sign-in';
 import { I18nProvider } from '../../i18n/i18n-context';
-import { Wall } from './wall';
+import { Shell } from './shell';
 
 export function App() {
   const [session, setSessionState] = useState(getSession);
@@ -14,5 +14,5 @@ export function App() {
     const h = setTimeout(() => void refreshSession(), refreshDelay(session, Date.now()));
     return () => clearTimeout(h);
   }, [session]);
-  return <I18nProvider>{session ? <Wall session={session} /> : <SignIn />}</I18nProvider>;
+  return <I18nProvider>{session ? <Shell session={session} /> : <SignIn />}</I18nProvider>;
 }

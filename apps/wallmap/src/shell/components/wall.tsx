@@ -1,7 +1,12 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { AreaDetail, AreaSummary, EventSummary, LiveMessage } from '@gc/contracts';
-import { api, signOut } from '../../auth/api/http';
-import type { Session } from '../../auth/state/session';
+import { api } from '../../auth/api/http';
+import { useCatalog } from '../../catalog/hooks/use-catalog';
+import { errorText } from '../../i18n/error-text';
+import type { ScreenProps } from '../routes';
+import { CaseQueue } from '../../console/components/case-queue';
+import { IntakeForm } from '../../console/components/intake-form';
+import { OpenSummonsList } from '../../console/components/open-summonses';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
 import { eventsReducer, initialEventsState } from '../../events/state/events-store';
@@ -24,15 +29,23 @@ import { bboxOf } from '@gc/geo';
 import { ReplayBar } from '../../replay/components/replay-bar';
 import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
-import { TopBar } from './top-bar';
 
 /** The grid fill classes in the legend, calm to overdue (colours and labels share the key). */
 const GRID_LEGEND = ['gridCalm', 'gridOpen', 'gridBusy', 'gridOverdue'] as const;
 
 const FRESH_MS = 30_000;
 
-export function Wall({ session }: { session: Session }) {
+/**
+ * The wall (`/`, watch) and, with `console`, the operator's console: the case queue and the open
+ * summonses beside the same live map, and the intake form for a phone or walk-in report.
+ */
+export function Wall({ session, onStatus, console: isConsole = false }: ScreenProps & { console?: boolean }) {
   const { t } = useI18n();
+  const catalog = useCatalog();
+  const [intake, setIntake] = useState(false);
+  const [pick, setPick] = useState<[number, number] | null>(null);
+  const [leftTab, setLeftTab] = useState<'queue' | 'summons'>('queue');
+  const [summonsTick, setSummonsTick] = useState(0);
   const [state, dispatch] = useReducer(eventsReducer, initialEventsState);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -54,8 +67,13 @@ export function Wall({ session }: { session: Session }) {
     setErrors((e) => [m, ...e.filter((x) => x !== m)].slice(0, 3));
   }, []);
 
-  const apply = useCallback((messages: LiveMessage[]) => dispatch({ type: 'live', messages, receivedAt: Date.now() }), []);
+  const apply = useCallback((messages: LiveMessage[]) => {
+    dispatch({ type: 'live', messages, receivedAt: Date.now() });
+    if (messages.some((m) => m.type.startsWith('summons.'))) setSummonsTick((n) => n + 1);
+  }, []);
   const status = useLive(true, () => stateRef.current.lastSeq, apply);
+  useEffect(() => onStatus(status), [status, onStatus]);
+  useEffect(() => () => onStatus(null), [onStatus]);
 
   // first load: open cases, then the live stream catches up from the seq it started at
   useEffect(() => {
@@ -66,7 +84,7 @@ export function Wall({ session }: { session: Session }) {
         const events = await fetchOpenEvents();
         if (alive) dispatch({ type: 'snapshot', events, latest });
       } catch (e) {
-        if (alive) note(e instanceof Error ? e.message : String(e));
+        if (alive) note(errorText(t, e).text);
       }
     })();
     void fetchPeopleCounts().then((p) => alive && setPeople(p));
@@ -86,6 +104,7 @@ export function Wall({ session }: { session: Session }) {
     return () => {
       alive = false;
     };
+    // t: the first load's error text only
   }, [note]);
 
   // server statistics when offered; refreshed with the clock
@@ -114,6 +133,17 @@ export function Wall({ session }: { session: Session }) {
   const { drawn, gridCounts, counts, categories, departments } = views;
   const loaded = shown.events.size;
   const onLoaded = useCallback((e: EventSummary) => dispatch({ type: 'event-loaded', event: e }), []);
+  // the map's own messages are English and technical: the log keeps them, the screen says it in its language
+  const mapError = useCallback((m: string) => {
+    console.warn(`wallmap map: ${m}`);
+    note(t('error.map'));
+  }, [note, t]);
+  // a case chosen in the queue or the summons list: selected on the map too, and brought into view
+  const selectCase = useCallback((id: number) => {
+    setSelected(id);
+    const e = stateRef.current.events.get(id);
+    if (e && e.lon !== null && e.lat !== null) setFlyTo({ center: [e.lon, e.lat], key: Date.now() });
+  }, []);
   const peopleCounts = useMemo(() => people ?? {}, [people]);
   const peopleRange = useMemo(() => peopleStops(peopleCounts), [peopleCounts]);
 
@@ -126,11 +156,11 @@ export function Wall({ session }: { session: Session }) {
         (layer) => setPoints((p) => ({ ...p, [k]: layer })),
         (e: unknown) => {
           setPoints((p) => ({ ...p, [k]: 'failed' }));
-          note(`${k}: ${e instanceof Error ? e.message : String(e)}`);
+          note(`${t(`layers.${k}`)}：${errorText(t, e).text}`);
         },
       );
     }
-  }, [layers, points, note]);
+  }, [layers, points, note, t]);
   const pointData = useMemo(() => {
     const out: Partial<Record<PointKind, FeatureCollection>> = {};
     for (const k of POINT_KINDS) {
@@ -152,26 +182,80 @@ export function Wall({ session }: { session: Session }) {
         selectedId={selected}
         layers={layers}
         flyTo={flyTo}
-        onSelect={setSelected}
-        onError={note}
+        onSelect={selectCase}
+        onPick={intake ? setPick : undefined}
+        pick={intake ? pick : null}
+        onError={mapError}
       />
-      <TopBar status={status} user={session.user.displayName ?? session.user.username} onSignOut={() => void signOut()} />
       <aside className="side left">
-        <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
-        <FeedPanel feed={shown.feed} onSelect={setSelected} />
+        {isConsole ? (
+          <>
+            <div className="tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={leftTab === 'queue'} className={leftTab === 'queue' ? 'on' : ''} onClick={() => setLeftTab('queue')} data-testid="tab-queue">
+                {t('queue.title')}
+              </button>
+              <button type="button" role="tab" aria-selected={leftTab === 'summons'} className={leftTab === 'summons' ? 'on' : ''} onClick={() => setLeftTab('summons')} data-testid="tab-summons">
+                {t('summons.board')}
+              </button>
+              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => setIntake(true)}>
+                + {t('intake.open')}
+              </button>
+            </div>
+            {leftTab === 'queue' ? (
+              <CaseQueue events={shown.events} catalog={catalog} selectedId={selected} onSelect={selectCase} title={t('queue.title')} now={now} />
+            ) : (
+              <OpenSummonsList tick={summonsTick} catalog={catalog} onSelect={selectCase} />
+            )}
+          </>
+        ) : (
+          <>
+            <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
+            <FeedPanel feed={shown.feed} onSelect={setSelected} />
+          </>
+        )}
       </aside>
       <aside className="side right">
         <AreaSearch onFly={(bbox) => setFlyTo({ bbox, key: Date.now() })} />
-        {selected !== null ? (
-          <EventDetailPanel id={selected} summary={state.events.get(selected)} onClose={() => setSelected(null)} onLoaded={onLoaded} />
+        {intake ? (
+          <IntakeForm
+            catalog={catalog}
+            pick={pick}
+            onPickClear={() => setPick(null)}
+            onFly={(center) => setFlyTo({ center, key: Date.now() })}
+            onClose={() => {
+              setIntake(false);
+              setPick(null);
+            }}
+            onOpenCase={(id) => {
+              setIntake(false);
+              setPick(null);
+              setSelected(id);
+            }}
+          />
+        ) : selected !== null ? (
+          <EventDetailPanel
+            id={selected}
+            summary={state.events.get(selected)}
+            version={state.eventSeq.get(selected)}
+            permissions={session.user.permissions}
+            myDepartment={session.user.department}
+            catalog={catalog}
+            onClose={() => setSelected(null)}
+            onLoaded={onLoaded}
+          />
         ) : (
           <section className="panel detail empty">
             <h2>{t('detail.title')}</h2>
             <p className="muted">{t('detail.none')}</p>
           </section>
         )}
-        <FiltersBar filters={filters} categories={categories} departments={departments} onChange={setFilters} />
-        <LayerSwitches layers={layers} peopleAvailable={people !== null} points={points} onChange={setLayers} />
+        <details className="panel fold" open>
+          <summary>
+            {t('filters.title')} · {t('layers.title')}
+          </summary>
+          <FiltersBar filters={filters} categories={categories} departments={departments} deptName={catalog.deptName} onChange={setFilters} />
+          <LayerSwitches layers={layers} peopleAvailable={people !== null} points={points} onChange={setLayers} />
+        </details>
       </aside>
       <footer className="bottom">
         <ReplayBar at={replayAt} changes={replayChanges} onLoad={setReplayChanges} onScrub={setReplayAt} />
