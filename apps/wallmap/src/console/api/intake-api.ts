@@ -5,8 +5,8 @@ export interface PlaceHit {
   id: number;
   name: string;
   address: string | null;
-  lon: number;
-  lat: number;
+  location: { lon: number; lat: number };
+  grid: { code: string; name: string } | null;
 }
 
 export const searchPlaces = (q: string) => api<{ items: PlaceHit[] }>('GET', `/api/places?q=${encodeURIComponent(q)}&limit=8`).then((r) => r.items);

@@ -11,6 +11,8 @@ import { bboxOf } from '@gc/geo';
 import { api } from '../../auth/api/http';
 
 interface Props {
+  /** kept mounted but off screen while the operator looks at a case: the draft survives */
+  hidden?: boolean;
   catalog: Catalog;
   /** a place picked on the map */
   pick: [number, number] | null;
@@ -21,7 +23,7 @@ interface Props {
 }
 
 /** A phone or walk-in report: caller, place, category (with its routing), urgency, description, attachments; duplicates first. */
-export function IntakeForm({ catalog, pick, onPickClear, onFly, onClose, onOpenCase }: Props) {
+export function IntakeForm({ hidden = false, catalog, pick, onPickClear, onFly, onClose, onOpenCase }: Props) {
   const { t, lang } = useI18n();
   const [d, setD] = useState<IntakeDraft>(EMPTY_DRAFT);
   const [q, setQ] = useState('');
@@ -83,7 +85,7 @@ export function IntakeForm({ catalog, pick, onPickClear, onFly, onClose, onOpenC
   if (saved) {
     const number = saved.merged ?? saved.id;
     return (
-      <section className="panel intake" data-testid="intake-saved" data-event-id={saved.id}>
+      <section className="panel intake" data-testid="intake-saved" data-event-id={saved.id} hidden={hidden}>
         <h2>{t('intake.title')}</h2>
         <p className="ok">{saved.merged ? t('intake.merged', { id: saved.merged }) : t('intake.saved')}</p>
         <p className="readback">
@@ -108,7 +110,7 @@ export function IntakeForm({ catalog, pick, onPickClear, onFly, onClose, onOpenC
     );
   }
   return (
-    <section className="panel intake" data-testid="intake">
+    <section className="panel intake" data-testid="intake" hidden={hidden}>
       <header>
         <h2>{t('intake.title')}</h2>
         <button type="button" onClick={onClose} aria-label={t('detail.close')}>
@@ -167,12 +169,12 @@ export function IntakeForm({ catalog, pick, onPickClear, onFly, onClose, onOpenC
                     type="button"
                     data-place-id={p.id}
                     onClick={() => {
-                      setD((x) => ({ ...x, lon: p.lon, lat: p.lat, address: p.address ?? p.name }));
-                      onFly([p.lon, p.lat]);
+                      setD((x) => ({ ...x, lon: p.location.lon, lat: p.location.lat, address: p.address ?? p.name }));
+                      onFly([p.location.lon, p.location.lat]);
                       setHits(null);
                     }}
                   >
-                    {p.name} <span className="muted small">{p.address ?? ''}</span>
+                    {p.name} <span className="muted small">{p.address ?? ''} {p.grid?.name ?? ''}</span>
                   </button>
                 </li>
               ))}
@@ -226,9 +228,10 @@ export function IntakeForm({ catalog, pick, onPickClear, onFly, onClose, onOpenC
           </div>
           <input name="title" placeholder={t('intake.titleHint')} value={d.title} onChange={(e) => set('title', e.target.value)} maxLength={200} />
           <textarea name="description" rows={3} placeholder={t('intake.description')} value={d.description} onChange={(e) => set('description', e.target.value)} maxLength={4000} />
-          <label className="file">
-            {t('intake.attachments')}
+          <label className="file-button">
+            {t('intake.attachments')} <span className="button-like">{t('intake.attach')}</span>
             <input
+              hidden
               type="file"
               accept="image/jpeg,image/png,image/webp,application/pdf"
               onChange={(e) => {

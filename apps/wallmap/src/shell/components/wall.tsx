@@ -42,7 +42,9 @@ const FRESH_MS = 30_000;
 export function Wall({ session, onStatus, console: isConsole = false }: ScreenProps & { console?: boolean }) {
   const { t } = useI18n();
   const catalog = useCatalog();
+  // the intake form stays mounted (its draft kept) while the operator looks at a case; `intakeShown` is whether it is on screen
   const [intake, setIntake] = useState(false);
+  const [intakeShown, setIntakeShown] = useState(false);
   const [pick, setPick] = useState<[number, number] | null>(null);
   const [leftTab, setLeftTab] = useState<'queue' | 'summons'>('queue');
   const [summonsTick, setSummonsTick] = useState(0);
@@ -141,6 +143,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   // a case chosen in the queue or the summons list: selected on the map too, and brought into view
   const selectCase = useCallback((id: number) => {
     setSelected(id);
+    setIntakeShown(false);
     const e = stateRef.current.events.get(id);
     if (e && e.lon !== null && e.lat !== null) setFlyTo({ center: [e.lon, e.lat], key: Date.now() });
   }, []);
@@ -183,8 +186,8 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         layers={layers}
         flyTo={flyTo}
         onSelect={selectCase}
-        onPick={intake ? setPick : undefined}
-        pick={intake ? pick : null}
+        onPick={intakeShown ? setPick : undefined}
+        pick={intakeShown ? pick : null}
         onError={mapError}
       />
       <aside className="side left">
@@ -197,7 +200,11 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
               <button type="button" role="tab" aria-selected={leftTab === 'summons'} className={leftTab === 'summons' ? 'on' : ''} onClick={() => setLeftTab('summons')} data-testid="tab-summons">
                 {t('summons.board')}
               </button>
-              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => setIntake(true)}>
+              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => {
+                  setIntake(true);
+                  setIntakeShown(true);
+                }}
+              >
                 + {t('intake.open')}
               </button>
             </div>
@@ -216,23 +223,26 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
       </aside>
       <aside className="side right">
         <AreaSearch onFly={(bbox) => setFlyTo({ bbox, key: Date.now() })} />
-        {intake ? (
+        {intake && (
           <IntakeForm
+            hidden={!intakeShown}
             catalog={catalog}
             pick={pick}
             onPickClear={() => setPick(null)}
             onFly={(center) => setFlyTo({ center, key: Date.now() })}
             onClose={() => {
               setIntake(false);
+              setIntakeShown(false);
               setPick(null);
             }}
             onOpenCase={(id) => {
               setIntake(false);
               setPick(null);
-              setSelected(id);
+              selectCase(id);
             }}
           />
-        ) : selected !== null ? (
+        )}
+        {intakeShown ? null : selected !== null ? (
           <EventDetailPanel
             id={selected}
             summary={state.events.get(selected)}
@@ -249,7 +259,8 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
             <p className="muted">{t('detail.none')}</p>
           </section>
         )}
-        <details className="panel fold" open>
+        {/* folded while a case or the intake form needs the height; the user can open it */}
+        <details className="panel fold" key={intakeShown || selected !== null ? 'busy' : 'idle'} open={!(intakeShown || selected !== null)}>
           <summary>
             {t('filters.title')} · {t('layers.title')}
           </summary>
