@@ -176,8 +176,9 @@ test('the operator takes a phone report, dispatches and summons by name; the boa
 
   // summon two departments by name
   await a.page.click('[data-testid=actions] button[data-action=summon]');
-  await a.page.getByLabel('住房和城乡建设局').check();
-  expect(await a.page.getByLabel('城市管理局').isChecked()).toBe(true); // suggested by the category
+  const who = a.page.getByTestId('summon-departments');
+  await who.getByRole('checkbox', { name: '住房和城乡建设局' }).check();
+  expect(await who.getByRole('checkbox', { name: /^城市管理局/ }).isChecked()).toBe(true); // suggested by the category
   await a.page.click('[data-testid=action-confirm]');
   for (const s of [a, b]) {
     await s.page.waitForSelector('[data-testid=summons-board] tr[data-department=city_management][data-status=pending]', { timeout: 10000 });

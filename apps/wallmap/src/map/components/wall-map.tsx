@@ -6,6 +6,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
 import type { EventSummary } from '@gc/contracts';
 import { getSession } from '../../auth/api/http';
+import { useI18n } from '../../i18n/i18n-context';
 import { worldLand } from '../state/land';
 import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE, POINT_KINDS, type PointKind } from '../state/map-style';
 import { peopleFill, peopleStops } from '../state/people-scale';
@@ -67,7 +68,13 @@ function transformRequest(url: string) {
   return { url };
 }
 
+/** MapLibre's UI strings the wall's controls show (NavigationControl without compass, AttributionControl, ScaleControl). */
+const MAP_UI_KEYS = ['NavigationControl.ZoomIn', 'NavigationControl.ZoomOut', 'NavigationControl.ResetBearing', 'AttributionControl.ToggleAttribution', 'AttributionControl.MapFeedback', 'ScaleControl.Meters', 'ScaleControl.Kilometers', 'Map.Title'];
+
 export function WallMap(props: Props) {
+  const { t } = useI18n();
+  const tRef = useRef(t);
+  tRef.current = t;
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [ready, setReady] = useState(false);
@@ -95,7 +102,9 @@ export function WallMap(props: Props) {
 
   useEffect(() => {
     if (!fontReady) return;
-    const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: container.current!, style, center: [118.79, 32.05], zoom: 9, transformRequest });
+    // MapLibre's own control titles in the screen's language (read when the map is made)
+    const locale = Object.fromEntries(MAP_UI_KEYS.map((k) => [k, tRef.current(`map.${k}`)]));
+    const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: container.current!, style, center: [118.79, 32.05], zoom: 9, transformRequest, locale });
     mapRef.current = map;
     eventsSync.current = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
     gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
