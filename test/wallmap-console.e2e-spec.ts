@@ -228,7 +228,15 @@ test('the operator takes a phone report, dispatches and summons by name; the boa
   await au.page.selectOption('select[name=entity]', 'event');
   await au.page.fill('input[name=entityId]', String(id));
   await au.page.click('[data-testid=audit-submit]');
-  await au.page.waitForFunction((eid) => document.querySelectorAll(`[data-testid=audit-rows] tr[data-entity-id="${eid}"]`).length >= 5, id, { timeout: 10000 });
+  // the search answers with this case's entries only (the screen opened on the newest entries of all records)
+  await au.page.waitForFunction(
+    (eid) => {
+      const rows = Array.from(document.querySelectorAll('[data-testid=audit-rows] tbody tr'));
+      return rows.length >= 5 && rows.every((r) => r.getAttribute('data-entity-id') === String(eid));
+    },
+    id,
+    { timeout: 10000 },
+  );
   const rows = await au.page.$$eval('[data-testid=audit-rows] tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-entity-id')));
   expect(new Set(rows)).toEqual(new Set([String(id)]));
   await expect(au.page.textContent('[data-testid=audit-rows]')).resolves.toContain('派遣');

@@ -122,7 +122,8 @@ export function AuditScreen({ onStatus }: ScreenProps) {
               {rows.map((r) => (
                 <tr key={r.id} data-audit-id={r.id} data-entity={r.entity} data-entity-id={r.entityId ?? ''}>
                   <td>{new Date(r.at).toLocaleString(locale, { hour12: false })}</td>
-                  <td title={`${t('audit.username')}: ${r.actorName}`}>{r.actorDisplayName ?? (r.actorKind === 'system' ? t('audit.system') : r.actorKind === 'api_key' ? t('audit.apiKey') : t('audit.noName'))}</td>
+                  {/* the display name: the account name is a search term and in the export, not on screen */}
+                  <td>{r.actorDisplayName ?? (r.actorKind === 'system' ? t('audit.system') : r.actorKind === 'api_key' ? t('audit.apiKey') : t('audit.noName'))}</td>
                   <td>{label('action', r.action)}</td>
                   <td>{label('entity', r.entity)}</td>
                   <td>{r.entityId ?? '—'}</td>

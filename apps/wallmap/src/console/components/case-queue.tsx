@@ -19,10 +19,12 @@ interface Props {
   title: string;
   /** the clock that re-derives overdue marks */
   now: Date;
+  /** the first full load has arrived: the list takes it in order (what came before it was only a live head start) */
+  ready: boolean;
 }
 
 /** The sortable, filterable case list: stable under live updates, keyboard navigable, linked both ways with the map. */
-export function CaseQueue({ events, catalog, selectedId, onSelect, title, now }: Props) {
+export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, ready }: Props) {
   const { t, lang } = useI18n();
   const [filters, setFilters] = useState<QueueFilters>(NO_QUEUE_FILTERS);
   const [sort, setSort] = useState<QueueSort>('due');
@@ -31,7 +33,7 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now }:
   const desiredRef = useRef(desired);
   desiredRef.current = desired;
   useEffect(() => dispatch({ type: 'sync', desired }), [desired]);
-  useEffect(() => dispatch({ type: 'reorder', desired: desiredRef.current }), [filters, sort]);
+  useEffect(() => dispatch({ type: 'reorder', desired: desiredRef.current }), [filters, sort, ready]);
   const listRef = useRef<HTMLOListElement>(null);
   // the map selected a case: bring its row into view
   useEffect(() => {

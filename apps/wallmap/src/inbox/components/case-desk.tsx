@@ -17,7 +17,7 @@ export function CaseDesk({ session, onStatus, title, hint, showSummons }: Screen
   const { t } = useI18n();
   const catalog = useCatalog();
   const [error, setError] = useState<string | null>(null);
-  const { state, status, summonsTick, dispatch } = useCases((e) => setError(errorText(t, e).text));
+  const { state, status, summonsTick, dispatch, loaded } = useCases((e) => setError(errorText(t, e).text));
   const [selected, setSelected] = useState<number | null>(null);
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
@@ -32,7 +32,7 @@ export function CaseDesk({ session, onStatus, title, hint, showSummons }: Screen
       <div className="desk-list">
         <p className="muted small desk-hint">{hint}</p>
         {error && <p className="error">{error}</p>}
-        <CaseQueue events={state.events} catalog={catalog} selectedId={selected} onSelect={setSelected} title={title} now={now} />
+        <CaseQueue events={state.events} catalog={catalog} selectedId={selected} onSelect={setSelected} title={title} now={now} ready={loaded} />
       </div>
       <div className="desk-detail">
         {selected !== null ? (

@@ -29,11 +29,12 @@ export function useCases(onError: (e: unknown) => void) {
       try {
         const latest = (await api<{ latest: number }>('GET', '/api/changes?since=0&limit=1')).latest;
         const events = await fetchOpenEvents();
-        if (alive) dispatch({ type: 'snapshot', events, latest });
+        if (alive) {
+          dispatch({ type: 'snapshot', events, latest });
+          setLoaded(true);
+        }
       } catch (e) {
         if (alive) errRef.current(e);
-      } finally {
-        if (alive) setLoaded(true);
       }
     })();
     return () => {

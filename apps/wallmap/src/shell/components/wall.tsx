@@ -48,6 +48,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   const [pick, setPick] = useState<[number, number] | null>(null);
   const [leftTab, setLeftTab] = useState<'queue' | 'summons'>('queue');
   const [summonsTick, setSummonsTick] = useState(0);
+  const [snapshotLoaded, setSnapshotLoaded] = useState(false);
   const [state, dispatch] = useReducer(eventsReducer, initialEventsState);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -84,7 +85,10 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
       try {
         const latest = (await api<{ latest: number }>('GET', '/api/changes?since=0&limit=1')).latest;
         const events = await fetchOpenEvents();
-        if (alive) dispatch({ type: 'snapshot', events, latest });
+        if (alive) {
+          dispatch({ type: 'snapshot', events, latest });
+          setSnapshotLoaded(true);
+        }
       } catch (e) {
         if (alive) note(errorText(t, e).text);
       }
@@ -209,7 +213,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
               </button>
             </div>
             {leftTab === 'queue' ? (
-              <CaseQueue events={shown.events} catalog={catalog} selectedId={selected} onSelect={selectCase} title={t('queue.title')} now={now} />
+              <CaseQueue events={shown.events} catalog={catalog} selectedId={selected} onSelect={selectCase} title={t('queue.title')} now={now} ready={snapshotLoaded} />
             ) : (
               <OpenSummonsList tick={summonsTick} catalog={catalog} onSelect={selectCase} />
             )}
