@@ -42,6 +42,7 @@ const FRESH_MS = 30_000;
 export function Wall({ session, onStatus, console: isConsole = false }: ScreenProps & { console?: boolean }) {
   const { t } = useI18n();
   const catalog = useCatalog();
+  const canRegistry = session.user.permissions.includes('registry:read');
   // the intake form stays mounted (its draft kept) while the operator looks at a case; `intakeShown` is whether it is on screen
   const [intake, setIntake] = useState(false);
   const [intakeShown, setIntakeShown] = useState(false);
@@ -93,7 +94,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         if (alive) note(errorText(t, e).text);
       }
     })();
-    void fetchPeopleCounts().then((p) => alive && setPeople(p));
+    if (canRegistry) void fetchPeopleCounts().then((p) => alive && setPeople(p));
     void fetchAreaLabels().then((l) => alive && setLabels(l));
     // start on our territory: the first root area's extent
     void (async () => {
@@ -110,8 +111,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     return () => {
       alive = false;
     };
-    // t: the first load's error text only
-  }, [note]);
+  }, [note, canRegistry]);
 
   // server statistics when offered; refreshed with the clock
   useEffect(() => {
@@ -269,7 +269,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
             {t('filters.title')} · {t('layers.title')}
           </summary>
           <FiltersBar filters={filters} categories={categories} departments={departments} deptName={catalog.deptName} onChange={setFilters} />
-          <LayerSwitches layers={layers} peopleAvailable={people !== null} points={points} onChange={setLayers} />
+          <LayerSwitches layers={layers} peopleAvailable={people !== null} registry={canRegistry} points={points} onChange={setLayers} />
         </details>
       </aside>
       <footer className="bottom">
