@@ -104,6 +104,11 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
           {t('queue.new', { n: q.pending.length })}
         </button>
       )}
+      {ready && !q.order.length && (
+        <p className="muted" data-testid="queue-empty">
+          {Object.values(filters).some(Boolean) ? t('queue.noMatch') : t('queue.empty')}
+        </p>
+      )}
       <ol className="queue-list" ref={listRef} tabIndex={0} onKeyDown={onKey} role="listbox" aria-label={title} data-testid="queue-list">
         {rows.map((id) => {
           const e = events.get(id);
