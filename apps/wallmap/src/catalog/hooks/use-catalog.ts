@@ -5,9 +5,9 @@ import { fetchCategories, fetchDepartments, type Category, type Department } fro
 export interface Catalog {
   departments: Department[];
   categories: Category[];
-  /** a department's name in the screen's language (its code only while the table loads) */
-  deptName(code: string | null | undefined): string;
-  categoryName(code: string | null | undefined): string;
+  /** a department's name in the screen's language (`fallback`, else an ellipsis, while the table loads) */
+  deptName(code: string | null | undefined, fallback?: string | null): string;
+  categoryName(code: string | null | undefined, fallback?: string | null): string;
 }
 
 let cache: Promise<{ departments: Department[]; categories: Category[] }> | null = null;
@@ -33,15 +33,15 @@ export function useCatalog(): Catalog {
   const byCat = new Map(data.categories.map((c) => [c.code, c]));
   return {
     ...data,
-    deptName: (code) => {
+    deptName: (code, fallback) => {
       if (!code) return '—';
       const d = byDept.get(code);
-      return d ? (lang === 'en' ? d.nameEn : d.name) : '…';
+      return d ? (lang === 'en' ? d.nameEn : d.name) : (fallback ?? '…');
     },
-    categoryName: (code) => {
+    categoryName: (code, fallback) => {
       if (!code) return '—';
       const c = byCat.get(code);
-      return c ? (lang === 'en' ? c.nameEn : c.name) : '…';
+      return c ? (lang === 'en' ? c.nameEn : c.name) : (fallback ?? '…');
     },
   };
 }

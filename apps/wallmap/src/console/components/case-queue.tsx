@@ -130,7 +130,7 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
               </span>
               <span className="queue-line muted small">
                 <span>#{id}</span>
-                <span>{e.categoryName || catalog.categoryName(e.category)}</span>
+                <span>{catalog.categoryName(e.category, e.categoryName)}</span>
                 <span className="queue-grid">{e.grid?.name ?? t('queue.unplaced')}</span>
                 {e.department && <span>{catalog.deptName(e.department)}</span>}
                 <span className={overdue ? 'due overdue' : 'due'}>

@@ -60,7 +60,7 @@ export function OpenSummonsList({ tick, catalog, onSelect }: Props) {
               <span className="queue-line small">
                 {s.departments.map((d) => (
                   <span key={d.code} className={`summons-status st-${d.status}`} data-department={d.code} data-status={d.status}>
-                    {catalog.deptName(d.code) === '…' ? d.name : catalog.deptName(d.code)} · {t(`summons.status.${d.status}`)}
+                    {catalog.deptName(d.code, d.name)} · {t(`summons.status.${d.status}`)}
                   </span>
                 ))}
               </span>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Permission } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
 import { errorText } from '../../i18n/error-text';
@@ -12,10 +12,13 @@ interface Props {
   catalog: Catalog;
   open: boolean;
   onDone(): void;
+  /** placing a case: the point picked on the map, and a way to ask for (or stop) a pick; absent where there is no map */
+  pick?: [number, number] | null;
+  onPickMode?(on: boolean): void;
 }
 
 /** One control per legal action, each with the input it needs; a disabled control says why. */
-export function EventActions({ detail, permissions, catalog, open, onDone }: Props) {
+export function EventActions({ detail, permissions, catalog, open, onDone, pick = null, onPickMode }: Props) {
   const { t, lang } = useI18n();
   const [active, setActive] = useState<ActionSpec | null>(null);
   const [note, setNote] = useState('');
@@ -27,7 +30,12 @@ export function EventActions({ detail, permissions, catalog, open, onDone }: Pro
   const [satisfaction, setSatisfaction] = useState(5);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; code?: string | null; legal: string[] } | null>(null);
-  const controls = actionControls(permissions, detail?.legalActions, open);
+  const controls = actionControls(permissions, detail?.legalActions, open).filter((c) => c.spec.input !== 'point' || onPickMode);
+  // the map picks a point only while the place form is open
+  useEffect(() => {
+    onPickMode?.(active?.input === 'point');
+  }, [active, onPickMode]);
+  useEffect(() => () => onPickMode?.(false), [onPickMode]);
   const suggested = catalog.categories.find((c) => c.code === detail?.category)?.departments ?? [];
   const dname = (code: string) => {
     const d = catalog.departments.find((x) => x.code === code);
@@ -57,6 +65,7 @@ export function EventActions({ detail, permissions, catalog, open, onDone }: Pro
         if (spec.input === 'into') body.into = Number(into);
         if (spec.input === 'passed') body.passed = passed;
         if (spec.input === 'satisfaction') body.satisfaction = satisfaction;
+        if (spec.input === 'point' && pick) Object.assign(body, { lon: pick[0], lat: pick[1] });
         await transition(detail.id, body);
       }
       setResult({ ok: true, text: `${t(`action.${spec.action}`)} · ${t('detail.done')}`, legal: [] });
@@ -70,7 +79,7 @@ export function EventActions({ detail, permissions, catalog, open, onDone }: Pro
     }
   };
 
-  const ready = active && !(active.needsNote && !note.trim()) && !(active.input === 'department' && !dept) && !(active.input === 'departments' && !depts.length) && !(active.input === 'into' && !/^\d+$/.test(into));
+  const ready = active && !(active.needsNote && !note.trim()) && !(active.input === 'department' && !dept) && !(active.input === 'departments' && !depts.length) && !(active.input === 'into' && !/^\d+$/.test(into)) && !(active.input === 'point' && !pick);
   return (
     <div className="event-actions">
       <div className="actions" data-testid="actions">
@@ -133,6 +142,11 @@ export function EventActions({ detail, permissions, catalog, open, onDone }: Pro
               {active.input === 'departments' ? t('action.reportWithin') : t('action.extensionMinutes')}
               <input type="number" min={1} max={10080} value={minutes} onChange={(e) => setMinutes(Number(e.target.value) || 1)} data-testid="action-minutes" />
             </label>
+          )}
+          {active.input === 'point' && (
+            <p className="muted small" data-testid="place-point">
+              {pick ? t('intake.located', { lon: pick[0].toFixed(5), lat: pick[1].toFixed(5) }) : t('action.pickOnMap')}
+            </p>
           )}
           {active.input === 'into' && (
             <label>

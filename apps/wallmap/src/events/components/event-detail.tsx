@@ -20,6 +20,9 @@ interface Props {
   catalog: Catalog;
   onClose(): void;
   onLoaded(e: EventSummary): void;
+  /** the map's pick, for placing an unplaced case (the console; screens without a map leave these out) */
+  pick?: [number, number] | null;
+  onPickMode?(on: boolean): void;
 }
 
 /** The entry's note in the screen's language when the server's facts allow (system notes), else as written. */
@@ -30,7 +33,7 @@ function noteOf(s: TimelineEntry, t: (k: string, v?: Record<string, string | num
   return s.note ?? '';
 }
 
-export function EventDetailPanel({ summary, id, version, permissions, myDepartment, catalog, onClose, onLoaded }: Props) {
+export function EventDetailPanel({ summary, id, version, permissions, myDepartment, catalog, onClose, onLoaded, pick, onPickMode }: Props) {
   const { t, lang } = useI18n();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -98,7 +101,7 @@ export function EventDetailPanel({ summary, id, version, permissions, myDepartme
               {e.overdue && <span className="badge overdue">{t('detail.overdue')}</span>}
             </dd>
             <dt>{t('detail.category')}</dt>
-            <dd>{e.categoryName || catalog.categoryName(e.category)}</dd>
+            <dd>{catalog.categoryName(e.category, e.categoryName)}</dd>
             <dt>{t('detail.urgency')}</dt>
             <dd>
               {t(`urgency.${e.urgency}`)} · {t(`source.${e.source}`)}
@@ -119,14 +122,14 @@ export function EventDetailPanel({ summary, id, version, permissions, myDepartme
             <dd>{e.dueAt ? time(e.dueAt) : '—'}</dd>
           </dl>
           <h4>{t('detail.actions')}</h4>
-          <EventActions detail={current} permissions={permissions} catalog={catalog} open={!FINAL_STATES.has(e.state)} onDone={() => setReload((n) => n + 1)} />
+          <EventActions detail={current} permissions={permissions} catalog={catalog} open={!FINAL_STATES.has(e.state)} onDone={() => setReload((n) => n + 1)} pick={pick} onPickMode={onPickMode} />
           <SummonsCard eventId={id} summons={current?.summons ?? []} catalog={catalog} myDepartment={myDepartment} onDone={() => setReload((n) => n + 1)} />
           <h4>{t('detail.timeline')}</h4>
           <ol className="timeline" data-testid="timeline">
             {timeline.map((s, i) => (
               <li key={i}>
                 <time>{time(s.at)}</time> <b>{t(`action.${s.action}`)}</b> <span className="muted">→ {t(`state.${s.to}`)}</span> {s.actorName ?? s.actor}{' '}
-                {s.department ? (s.departmentName ?? catalog.deptName(s.department)) : ''} {noteOf(s, t)}
+                {s.department ? catalog.deptName(s.department, s.departmentName) : ''} {noteOf(s, t)}
                 {s.attachments?.length ? <Attachments items={s.attachments} /> : null}
               </li>
             ))}

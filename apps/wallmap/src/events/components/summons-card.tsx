@@ -31,7 +31,7 @@ export function SummonsCard({ eventId, summons, catalog, myDepartment, onDone }:
           <tbody>
             {s.departments.map((d) => (
               <tr key={d.code} data-department={d.code} data-status={d.status}>
-                <td>{catalog.deptName(d.code) === '…' ? d.name : catalog.deptName(d.code)}</td>
+                <td>{catalog.deptName(d.code, d.name)}</td>
                 <td>
                   <span className={`summons-status st-${d.status}`}>{t(`summons.status.${d.status}`)}</span>
                 </td>

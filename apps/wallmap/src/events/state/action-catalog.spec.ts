@@ -1,9 +1,9 @@
 import { ACTION_SPECS, actionControls } from './action-catalog';
 
 describe('action controls', () => {
-  it('has a control for every workflow action but place (which is a map pick)', () => {
+  it('has a control for every workflow action', () => {
     const actions = ACTION_SPECS.map((s) => s.action);
-    for (const a of ['request_extension', 'approve_extension', 'deny_extension', 'defer', 'put_on_account', 'resume', 'merge', 'return', 'verify', 'evaluate', 'self_handle']) expect(actions).toContain(a);
+    for (const a of ['place', 'request_extension', 'approve_extension', 'deny_extension', 'defer', 'put_on_account', 'resume', 'merge', 'return', 'verify', 'evaluate', 'self_handle']) expect(actions).toContain(a);
   });
 
   it('shows only what the permissions allow, enables what the server says is legal, and says why the rest is not', () => {

@@ -1,7 +1,7 @@
 import type { Permission } from '@gc/contracts';
 
 /** What a control needs before it can be sent. */
-export type ActionInput = 'none' | 'note' | 'department' | 'departments' | 'minutes' | 'into' | 'passed' | 'satisfaction';
+export type ActionInput = 'none' | 'note' | 'department' | 'departments' | 'minutes' | 'into' | 'passed' | 'satisfaction' | 'point';
 
 export interface ActionSpec {
   action: string;
@@ -17,6 +17,7 @@ export interface ActionSpec {
  * say which apply now). `summon` and `report_in` are their own resources, not transitions.
  */
 export const ACTION_SPECS: ActionSpec[] = [
+  { action: 'place', permission: 'events:command', input: 'point' },
   { action: 'accept', permission: 'events:command', input: 'none' },
   { action: 'register', permission: 'events:command', input: 'none' },
   { action: 'dispatch', permission: 'events:command', input: 'department' },

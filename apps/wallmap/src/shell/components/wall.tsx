@@ -47,6 +47,9 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   const [intake, setIntake] = useState(false);
   const [intakeShown, setIntakeShown] = useState(false);
   const [pick, setPick] = useState<[number, number] | null>(null);
+  // a case being placed also takes a map pick
+  const [placing, setPlacing] = useState(false);
+  const picking = intakeShown || placing;
   const [leftTab, setLeftTab] = useState<'queue' | 'summons'>('queue');
   const [summonsTick, setSummonsTick] = useState(0);
   const [snapshotLoaded, setSnapshotLoaded] = useState(false);
@@ -144,6 +147,10 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     console.warn(`wallmap map: ${m}`);
     note(t('error.map'));
   }, [note, t]);
+  const onPlacing = useCallback((on: boolean) => {
+    setPlacing(on);
+    if (on) setPick(null);
+  }, []);
   // a case chosen in the queue or the summons list: selected on the map too, and brought into view
   const selectCase = useCallback((id: number) => {
     setSelected(id);
@@ -190,8 +197,8 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         layers={layers}
         flyTo={flyTo}
         onSelect={selectCase}
-        onPick={intakeShown ? setPick : undefined}
-        pick={intakeShown ? pick : null}
+        onPick={picking ? setPick : undefined}
+        pick={picking ? pick : null}
         onError={mapError}
       />
       <aside className="side left">
@@ -256,6 +263,8 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
             catalog={catalog}
             onClose={() => setSelected(null)}
             onLoaded={onLoaded}
+            pick={placing ? pick : null}
+            onPickMode={onPlacing}
           />
         ) : (
           <section className="panel detail empty">
