@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { APP_SCREENS } from '@gc/contracts';
 import { startTestApp, type TestApp } from '@test/support/app';
 import { insertEventTerritory } from '@test/support/event-territory';
 
@@ -45,6 +48,17 @@ describe('console reads: departments, nearby, summons board, timeline names, aud
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  // the app is served only once built (npm test builds first)
+  (existsSync(resolve(__dirname, '../../../../../dist/wallmap/index.html')) ? it : it.skip)('answers every screen path with the app, so a reload or a link opens the screen', async () => {
+    for (const path of APP_SCREENS) {
+      const res = await t.app.inject({ method: 'GET', url: path });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body).toContain('<div id="root">');
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/not-a-screen' })).statusCode).toBe(404);
   });
 
   it('lists departments with their Chinese names', async () => {
