@@ -251,7 +251,10 @@ const INTAKE_SQL = `WITH inp AS (
   -- the sequence by a constant (a regclass resolved when the statement is prepared).
   ok AS (
     SELECT l.*, CASE WHEN l.allowed THEN nextval('event_id_seq'::regclass) END AS new_id FROM (
-      SELECT inp.*, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
+      -- area_path: the grid's; a case with no grid yet (no location, or outside the territory)
+      -- belongs to the jurisdiction of whoever reported it until it is placed (a city's hotline
+      -- report: the city's operators see it to place it), so the one visibility rule shows it.
+      SELECT inp.*, loc.id AS grid_id, loc.code AS grid_code, coalesce(loc.path, inp.scope_path) AS area_path,
              (inp.g IS NULL OR inp.scope_path IS NULL OR coalesce(loc.path <@ inp.scope_path, false)) AS allowed
         FROM inp LEFT JOIN LATERAL (SELECT a.id, a.code, a.path FROM ${deepestAreaAt('inp.g', 'now()')}) loc ON true) l),
   claim AS (

@@ -21,14 +21,15 @@ export const createEvent = (body: Record<string, unknown>) => api<EventSummary>(
 
 /** A photo or document for the report (POST /api/attachments, multipart); one refresh-and-retry on 401. */
 export async function uploadAttachment(file: File): Promise<{ url: string; name?: string; type?: string }> {
+  let token: string | undefined;
   const send = () => {
     const form = new FormData();
     form.append('file', file);
-    const token = getSession()?.accessToken;
+    token = getSession()?.accessToken;
     return fetch('/api/attachments', { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
   };
   let res = await send();
-  if (res.status === 401 && (await refreshSession())) res = await send();
+  if (res.status === 401 && (await refreshSession(token ?? ''))) res = await send();
   const body = (await res.json().catch(() => ({}))) as { url?: string; name?: string; type?: string; code?: string; message?: string; details?: unknown };
   if (!res.ok || !body.url) throw new ApiError(res.status, body.code ?? String(res.status), body.message ?? res.statusText, body.details ?? null);
   return { url: body.url, name: file.name, type: file.type };
