@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
+import { png } from './support/png';
 import { startServer, REPO_ROOT, type ServerProcess } from './support/server-process';
 
 /**
@@ -18,8 +19,8 @@ import { startServer, REPO_ROOT, type ServerProcess } from './support/server-pro
 const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
 const WALL = { width: 1920, height: 1080 };
 const LAPTOP = { width: 1366, height: 768 };
-/** Latin words allowed in the Chinese UI: the language switch, a file format, map attribution. */
-const LATIN_OK = new Set(['English', 'CSV', 'Natural', 'Earth', 'Noto', 'Sans', 'OFL', 'MapLibre']);
+/** Latin words allowed in the Chinese UI: the language switch, a file format, map attribution, the extension of an attached file's own name. */
+const LATIN_OK = new Set(['English', 'CSV', 'Natural', 'Earth', 'Noto', 'Sans', 'OFL', 'MapLibre', 'png']);
 
 let server: ServerProcess;
 let browser: Browser;
@@ -250,3 +251,109 @@ test('the operator takes a phone report, dispatches and summons by name; the boa
 
   for (const s of [a, b, d, au]) expect(s.problems).toEqual([]);
 }, 400_000);
+
+test('the operator sees the hotline’s case without a location, reaches it with the keyboard and places it by a map pick; a photo goes in with a phone report; the map’s controls follow the language', async () => {
+  // the 12345 hotline (an API client of 南京市) reports without coordinates: the case is the city's to place
+  const hotline = await login({ username: 'demo_api', password: 'demo-api-client-2025' });
+  const phoned = await call<{ id: number; state: string }>(hotline, 'POST', '/api/events', { title: '来电：小区路灯不亮（未说明位置）', category: 'exposed_rubbish', source: 'hotline' });
+  expect(phoned.status).toBe(201);
+  expect(phoned.body.state).toBe('unplaced');
+  const opToken = await login(OPERATOR);
+  const places = await call<{ items: { id: number; name: string; location: { lon: number; lat: number } }[] }>(opToken, 'GET', '/api/places?area=320102&limit=20');
+  const [spot, reported] = places.body.items.filter((p) => p.name.length >= 3);
+  expect(reported).toBeDefined();
+
+  const a = await open(OPERATOR, WALL);
+  const page = a.page;
+  await page.waitForURL(/\/console$/);
+  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
+  await page.waitForSelector(`[data-testid=queue-list] .queue-row[data-event-id="${phoned.body.id}"]`, { timeout: 60000 });
+  await page.selectOption('[data-testid=queue-sort]', 'newest');
+  await expect(page.textContent(`[data-testid=queue-list] .queue-row[data-event-id="${phoned.body.id}"]`)).resolves.toContain('待定位');
+
+  // the keyboard: arrows move through the queue without opening what they pass, Enter opens the case
+  const rows = await page.$$eval('[data-testid=queue-list] .queue-row', (els) => els.slice(0, 3).map((e) => Number(e.getAttribute('data-event-id'))));
+  expect(rows[0]).toBe(phoned.body.id); // the newest
+  const cursor = () => page.$eval('[data-testid=queue-list] .queue-row.cursor', (e) => Number(e.getAttribute('data-event-id')));
+  await page.focus('[data-testid=queue-list]');
+  await page.keyboard.press('ArrowDown');
+  expect(await cursor()).toBe(rows[0]);
+  await page.keyboard.press('ArrowDown');
+  expect(await cursor()).toBe(rows[1]);
+  expect(await page.$('[data-testid=event-detail]')).toBeNull(); // moving does not open
+  await page.keyboard.press('ArrowUp');
+  expect(await cursor()).toBe(rows[0]);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`[data-testid=event-detail][data-event-id="${phoned.body.id}"][data-state=unplaced]`, { timeout: 10000 });
+  expect(await page.getAttribute(`[data-testid=queue-list] .queue-row[data-event-id="${phoned.body.id}"]`, 'aria-selected')).toBe('true');
+
+  // place it by a pick on the map: a spot in a grid with no case drawn on it
+  await page.click('[data-testid=actions] button[data-action=place]');
+  await page.waitForSelector('[data-testid=form-place]');
+  await page.evaluate((c) => (window as any).__wallmap.jumpTo({ center: [c.lon, c.lat], zoom: 16 }), spot.location);
+  await page.waitForFunction(() => (window as any).__wallmap.areTilesLoaded() && !(window as any).__wallmap.isMoving() && (window as any).__wallmap.queryRenderedFeatures({ layers: ['grids-cases'] }).length > 0, null, { timeout: 30000 });
+  const target = await page.evaluate(() => {
+    const m = (window as any).__wallmap;
+    const canvas = m.getCanvas() as HTMLCanvasElement;
+    const r = canvas.getBoundingClientRect();
+    const [w, h] = [canvas.clientWidth, canvas.clientHeight];
+    for (let ring = 0; ring < 8; ring++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        for (let dy = -ring; dy <= ring; dy++) {
+          const x = w / 2 + dx * 40;
+          const y = h / 2 + dy * 40;
+          const near = m.queryRenderedFeatures([[x - 12, y - 12], [x + 12, y + 12]], { layers: ['event-points', 'event-clusters'] });
+          const grid = m.queryRenderedFeatures([x, y], { layers: ['grids-cases'] })[0];
+          if (!near.length && grid) return { x: r.left + x, y: r.top + y, grid: grid.properties.code as string };
+        }
+      }
+    }
+    return null;
+  });
+  expect(target).not.toBeNull();
+  await page.mouse.click(target!.x, target!.y);
+  await expect(page.textContent('[data-testid=place-point]')).resolves.toMatch(/\d+\.\d{5}/);
+  await page.click('[data-testid=action-confirm]');
+  await page.waitForSelector(`[data-testid=event-detail][data-event-id="${phoned.body.id}"][data-state=reported]`, { timeout: 10000 });
+  const placed = await call<{ state: string; grid: { code: string } | null }>(opToken, 'GET', `/api/events/${phoned.body.id}`);
+  expect(placed.body).toMatchObject({ state: 'reported', grid: { code: target!.grid } });
+  await shoot(page, 'placed');
+  await page.setViewportSize(WALL);
+
+  // a phone report with a photo chosen in the form
+  await page.click('[data-testid=intake-open]');
+  await page.fill('input[name=placeSearch]', reported.name);
+  await page.click('[data-testid=place-search]');
+  await page.click(`[data-testid=place-hits] button[data-place-id="${reported.id}"]`);
+  await page.fill('textarea[name=description]', '来电反映：路口井盖松动，附现场照片。');
+  const nearby = page.waitForResponse((r) => r.url().includes('/api/events/nearby') && r.url().includes('category=manhole_cover_missing'));
+  await page.selectOption('[data-testid=intake-category]', 'manhole_cover_missing');
+  if (((await (await nearby).json()) as { events: unknown[] }).events.length) await page.click('[data-testid=not-duplicate]');
+  const photo = png(120, 90, (x) => (x < 60 ? [220, 40, 40] : [40, 80, 220]));
+  const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/attachments') && r.request().method() === 'POST');
+  await page.setInputFiles('.intake input[type=file]', { name: '现场.png', mimeType: 'image/png', buffer: photo });
+  expect((await uploaded).status()).toBe(201);
+  await expect(page.textContent('[data-testid=intake-attachments]')).resolves.toContain('现场.png');
+  await page.click('[data-testid=intake-save]');
+  const id = Number(await page.textContent('[data-testid=case-number]', { timeout: 10000 }));
+  const created = await call<{ timeline: { attachments: { url: string; type: string }[] }[] }>(opToken, 'GET', `/api/events/${id}`);
+  expect(created.body.timeline[0].attachments).toEqual([expect.objectContaining({ type: 'image/png', url: expect.stringMatching(/^\/api\/attachments\//) })]);
+  await page.click('[data-testid=intake-saved] button.primary');
+  const img = await page.waitForSelector(`[data-testid=event-detail][data-event-id="${id}"] [data-testid=timeline] [data-testid=attachment] img`, { timeout: 10000 });
+  await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, img);
+  expect(await img.evaluate((el) => [(el as HTMLImageElement).naturalWidth, (el as HTMLImageElement).naturalHeight])).toEqual([120, 90]);
+  await shoot(page, 'intake-photo');
+  await page.setViewportSize(WALL);
+
+  // the map's control titles follow the language switch (MapLibre reads them when a control is made)
+  const titles = () => page.evaluate(() => [document.querySelector('.maplibregl-ctrl-zoom-in')?.getAttribute('title'), document.querySelector('.maplibregl-ctrl-attrib-button')?.getAttribute('title')]);
+  expect(await titles()).toEqual(['放大', '数据来源']);
+  await page.click('.top-bar .lang-switch');
+  await page.waitForFunction(() => document.querySelector('.maplibregl-ctrl-zoom-in')?.getAttribute('title') === 'Zoom in');
+  expect(await titles()).toEqual(['Zoom in', 'Toggle attribution']);
+  expect(await page.$$('.maplibregl-ctrl-zoom-in')).toHaveLength(1); // titled again, not added twice
+  await page.click('.top-bar .lang-switch');
+  await page.waitForFunction(() => document.querySelector('.maplibregl-ctrl-zoom-in')?.getAttribute('title') === '放大');
+  expect(await untranslated(page)).toEqual([]);
+  expect(a.problems).toEqual([]);
+}, 300_000);

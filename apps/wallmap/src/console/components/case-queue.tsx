@@ -35,17 +35,27 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
   useEffect(() => dispatch({ type: 'sync', desired }), [desired]);
   useEffect(() => dispatch({ type: 'reorder', desired: desiredRef.current }), [filters, sort, ready]);
   const listRef = useRef<HTMLOListElement>(null);
+  // The keyboard's row: arrow keys move it, Enter opens its case (moving through the list does not
+  // load every case it passes). It starts at, and follows, the case that is open.
+  const [cursor, setCursor] = useState<number | null>(selectedId);
+  useEffect(() => setCursor(selectedId), [selectedId]);
+  const reveal = (id: number) => listRef.current?.querySelector(`[data-event-id="${id}"]`)?.scrollIntoView({ block: 'nearest' });
   // the map selected a case: bring its row into view
   useEffect(() => {
-    if (selectedId === null) return;
-    listRef.current?.querySelector(`[data-event-id="${selectedId}"]`)?.scrollIntoView({ block: 'nearest' });
+    if (selectedId !== null) reveal(selectedId);
   }, [selectedId]);
   const set = (k: keyof QueueFilters, v: string) => setFilters((f) => ({ ...f, [k]: v }));
   const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter') {
+      if (cursor !== null) onSelect(cursor);
+      return;
+    }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
-    const next = step(q.order.slice(0, SHOWN), selectedId, e.key === 'ArrowDown' ? 1 : -1);
-    if (next !== null) onSelect(next);
+    const next = step(q.order.slice(0, SHOWN), cursor, e.key === 'ArrowDown' ? 1 : -1);
+    if (next === null) return;
+    setCursor(next);
+    reveal(next);
   };
   const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
   const rows = q.order.slice(0, SHOWN);
@@ -109,7 +119,16 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
           {Object.values(filters).some(Boolean) ? t('queue.noMatch') : t('queue.empty')}
         </p>
       )}
-      <ol className="queue-list" ref={listRef} tabIndex={0} onKeyDown={onKey} role="listbox" aria-label={title} data-testid="queue-list">
+      <ol
+        className="queue-list"
+        ref={listRef}
+        tabIndex={0}
+        onKeyDown={onKey}
+        role="listbox"
+        aria-label={title}
+        aria-activedescendant={cursor !== null && rows.includes(cursor) ? `queue-row-${cursor}` : undefined}
+        data-testid="queue-list"
+      >
         {rows.map((id) => {
           const e = events.get(id);
           if (!e) return null;
@@ -117,9 +136,10 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
           return (
             <li
               key={id}
+              id={`queue-row-${id}`}
               role="option"
               aria-selected={id === selectedId}
-              className={`queue-row${id === selectedId ? ' selected' : ''}${overdue ? ' overdue' : ''}`}
+              className={`queue-row${id === selectedId ? ' selected' : ''}${id === cursor ? ' cursor' : ''}${overdue ? ' overdue' : ''}`}
               data-event-id={id}
               onClick={() => onSelect(id)}
             >

@@ -245,7 +245,11 @@ export function IntakeForm({ hidden = false, catalog, pick, onPickClear, onFly, 
               }}
             />
           </label>
-          {d.attachments.length > 0 && <p className="muted small">{d.attachments.map((a) => a.name).join('、')}</p>}
+          {d.attachments.length > 0 && (
+            <p className="muted small" data-testid="intake-attachments">
+              {d.attachments.map((a) => a.name).join('、')}
+            </p>
+          )}
         </fieldset>
         {nearby && nearby.length > 0 && (
           <div className={`duplicates${declined ? ' declined' : ''}`} data-testid="duplicates">

@@ -71,8 +71,25 @@ function transformRequest(url: string) {
 /** MapLibre's UI strings the wall's controls show (NavigationControl without compass, AttributionControl, ScaleControl). */
 const MAP_UI_KEYS = ['NavigationControl.ZoomIn', 'NavigationControl.ZoomOut', 'NavigationControl.ResetBearing', 'AttributionControl.ToggleAttribution', 'AttributionControl.MapFeedback', 'ScaleControl.Meters', 'ScaleControl.Kilometers', 'Map.Title'];
 
+/** MapLibre's UI strings in the screen's language. */
+const mapLocale = (t: (k: string) => string) => Object.fromEntries(MAP_UI_KEYS.map((k) => [k, t(`map.${k}`)]));
+
+/**
+ * The wall's map controls. MapLibre reads a control's titles when the control is added, so a
+ * change of language adds them again after the map's locale is patched.
+ */
+function addControls(map: maplibregl.Map): maplibregl.IControl[] {
+  const controls = [
+    new maplibregl.NavigationControl({ showCompass: false }),
+    new maplibregl.ScaleControl({ unit: 'metric' }),
+    new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL)' }),
+  ];
+  for (const c of controls) map.addControl(c, 'bottom-right');
+  return controls;
+}
+
 export function WallMap(props: Props) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const tRef = useRef(t);
   tRef.current = t;
   const container = useRef<HTMLDivElement>(null);
@@ -85,6 +102,11 @@ export function WallMap(props: Props) {
   const pointsRef = useRef<Partial<Record<PointKind, FeatureCollection>>>({});
   const propsRef = useRef(props);
   propsRef.current = props;
+  const langRef = useRef(lang);
+  langRef.current = lang;
+  const controlsRef = useRef<maplibregl.IControl[]>([]);
+  /** the language the map's controls were titled in */
+  const localeLang = useRef(lang);
   const style = useMemo(() => buildStyle(location.origin, worldLand()), []);
 
   // MapLibre rasterises CJK labels with the page font: load it first, or labels fall back for good
@@ -102,15 +124,13 @@ export function WallMap(props: Props) {
 
   useEffect(() => {
     if (!fontReady) return;
-    // MapLibre's own control titles in the screen's language (read when the map is made)
-    const locale = Object.fromEntries(MAP_UI_KEYS.map((k) => [k, tRef.current(`map.${k}`)]));
-    const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: container.current!, style, center: [118.79, 32.05], zoom: 9, transformRequest, locale });
+    // MapLibre's own control titles in the screen's language (see the language effect below)
+    const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: container.current!, style, center: [118.79, 32.05], zoom: 9, transformRequest, locale: mapLocale(tRef.current) });
     mapRef.current = map;
     eventsSync.current = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
     gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
-    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL)' }), 'bottom-right');
+    controlsRef.current = addControls(map);
+    localeLang.current = langRef.current;
     // with a listener MapLibre does not print errors itself; the app shows them
     map.on('error', (e) => propsRef.current.onError(e.error?.message ?? 'map error'));
     // sources and layers exist once the style is in: data goes to the worker from then on, while the
@@ -156,6 +176,17 @@ export function WallMap(props: Props) {
       gridSync.current = null;
     };
   }, [style, fontReady]);
+
+  // the language changed: patch the map's UI strings and title its controls again
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || localeLang.current === lang) return;
+    localeLang.current = lang;
+    map._locale = { ...map._locale, ...mapLocale(t) };
+    map.getCanvas().setAttribute('aria-label', map._getUIString('Map.Title'));
+    for (const c of controlsRef.current) map.removeControl(c);
+    controlsRef.current = addControls(map);
+  }, [lang, t]);
 
   // events: one source, a diff of the changed ids per live batch (never a full setData per message)
   useEffect(() => {
