@@ -18,7 +18,7 @@ export function pathOfRoom(room: string): string {
 
 export function roomsForChange(areaPath: string | null): string[] {
   const rooms = [WHOLE_TERRITORY_ROOM];
-  if (!areaPath) return rooms; // unplaced changes reach only whole-territory sockets
+  if (!areaPath) return rooms; // no area (a whole-territory reporter's unplaced case): whole-territory sockets only
   const labels = areaPath.split('.');
   for (let i = 1; i <= labels.length; i++) rooms.push(`area:${labels.slice(0, i).join('.')}`);
   return rooms;
