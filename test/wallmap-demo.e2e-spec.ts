@@ -41,6 +41,10 @@ test('the demo city on the wall: sign in from the demo list, Nanjing with its di
   await page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-demo-signin.png') });
   await page.click('.demo-accounts button[data-username=demo_operator]');
   await page.click('button[type=submit]');
+  // the operator lands on the console; the wall is one step away in the navigation
+  await page.waitForURL(/\/console$/);
+  await page.click('.app-nav a[data-nav="/"]');
+  await page.waitForURL(/\/$/);
   await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
 
   const map = () => page.waitForFunction(() => (window as any).__wallmap?.isStyleLoaded() && (window as any).__wallmap.areTilesLoaded() && !(window as any).__wallmap.isMoving(), null, { timeout: 60000 });

@@ -37,7 +37,9 @@ async function seenLive(page: Page, title: string) {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer({ env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_S) } });
+  // The API's own limit on sign-ins and refreshes per address (20 a minute), not the test servers' raised one:
+  // the wall must live within it.
+  server = await startServer({ env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_S), RATE_LIMIT_LOGIN_PER_MINUTE: '20' } });
   token = (await call<{ accessToken: string }>('POST', '/api/auth/login', TEST_ADMIN)).body.accessToken;
   browser = await launchChromium();
 });
@@ -60,6 +62,28 @@ test('the socket outlives its access token: the server ends it at expiry and the
   await seenLive(page, '令牌过期之后');
   await page.close();
 }, 90000);
+
+test('the session outlives several access-token lifetimes: its refreshes are spaced and every one is answered', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+  // Every refresh the wall makes, with its answer. Refreshing every second (a short lifetime read as
+  // "a minute before expiry") ran into the API's per-address limit: 429s, then the session ended.
+  const refreshes: number[] = [];
+  page.on('response', (r) => {
+    if (r.url().endsWith('/api/auth/refresh')) refreshes.push(r.status());
+  });
+  await signIn(page);
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, 3 * TTL_S * 1000 + 2000));
+  const elapsed = Date.now() - started;
+  expect(await page.$('input[name=username]')).toBeNull(); // still signed in
+  await page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 15000 });
+  await seenLive(page, '三个令牌之后');
+  expect(refreshes.length).toBeGreaterThanOrEqual(3); // it did renew, once per lifetime…
+  expect(refreshes.filter((s) => s !== 200)).toEqual([]); // …and none was refused or rate-limited
+  // …at most one per 80% of a lifetime (the socket's reconnects at expiry reuse the timer's fresh token)
+  expect(refreshes.length).toBeLessThanOrEqual(Math.ceil(elapsed / (0.8 * TTL_S * 1000)) + 1);
+  await page.close();
+}, 150000);
 
 test('signing the session out elsewhere closes the wall’s socket and brings back the sign-in screen; signing out on the wall ends the session on the server', async () => {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();

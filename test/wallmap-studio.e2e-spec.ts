@@ -93,7 +93,7 @@ test('an analyst splits, undoes, merges, previews and publishes in the studio; t
   const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await ctx.newPage();
   watch(page, 'studio');
-  await signIn(page, '/#/studio', 'demo_analyst', 'demo-analyst-2025');
+  await signIn(page, '/studio', 'demo_analyst', 'demo-analyst-2025');
   await page.waitForSelector('[data-testid=studio-map][data-ready="1"]', { timeout: 30000 });
   await page.fill('[data-testid=studio-search]', '大影壁');
   await page.click(`[data-testid=studio-open-${COMMUNITY}]`);

@@ -195,17 +195,22 @@ test('the wall draws the grids and events, fills its panels and follows live cha
   // select it on both screens; the operator moves it through to dispatch from the panel
   for (const p of [a.page, b.page]) await p.click(`[data-testid=feed] li[data-event-id="${live.body.id}"] button`);
   await a.page.waitForSelector(`[data-testid=event-detail][data-event-id="${live.body.id}"][data-state=reported]`);
-  // an action the workflow does not allow here shows the server's reason
-  await a.page.click('[data-testid=event-detail] button[data-action=close]');
-  await expect(a.page.textContent('[data-testid=action-result]')).resolves.toContain('ILLEGAL_TRANSITION');
+  // an action the workflow does not allow here is disabled and says why, in the screen's language
+  await a.page.waitForSelector('[data-testid=event-detail] button[data-action=accept]:not([disabled])');
+  expect(await a.page.isDisabled('[data-testid=event-detail] button[data-action=close]')).toBe(true);
+  await expect(a.page.getAttribute('[data-testid=event-detail] button[data-action=close]', 'title')).resolves.toBe('当前状态「上报」不能执行此操作');
   for (const [action, state] of [
     ['accept', 'accepted'],
     ['register', 'registered'],
-    ['dispatch', 'dispatched'],
   ] as const) {
     await a.page.click(`[data-testid=event-detail] button[data-action=${action}]`);
     await a.page.waitForSelector(`[data-testid=event-detail][data-state=${state}]`, { timeout: 10000 });
   }
+  // dispatch by department name, the category's department suggested
+  await a.page.click('[data-testid=event-detail] button[data-action=dispatch]');
+  await a.page.selectOption('[data-testid=dispatch-department]', { label: '城市管理局 (按类别建议)' });
+  await a.page.click('[data-testid=action-confirm]');
+  await a.page.waitForSelector('[data-testid=event-detail][data-state=dispatched]', { timeout: 10000 });
   expect((await call<{ state: string }>('GET', `/api/events/${live.body.id}`)).body.state).toBe('dispatched');
   await b.page.waitForSelector(`[data-testid=event-detail][data-event-id="${live.body.id}"][data-state=dispatched]`, { timeout: 10000 });
 
@@ -216,10 +221,10 @@ test('the wall draws the grids and events, fills its panels and follows live cha
   await expect(b.page.textContent('.top-bar h1')).resolves.toBe('Grid Governance Command Centre');
   await b.page.screenshot({ path: resolve(ARTIFACTS, 'wallmap-english.png') });
 
-  // the one refusal the test asked for (close on a reported case), nothing else
-  expect(a.problems).toEqual([`http 409 ${server.url}/api/events/${live.body.id}/transitions`]);
+  expect(a.problems).toEqual([]);
   expect(b.problems).toEqual([]);
-});
+  // two screens and three action round trips: on the shared CI machine this ran 160 s of the default 180
+}, 300_000);
 
 test('after a dropped connection the wall catches up by seq: every missed event once, no reload, back to 在线', async () => {
   const { page, problems } = await openPage();

@@ -64,3 +64,9 @@ export interface MeResponse {
   permissions: Permission[];
   demo: boolean;
 }
+
+/**
+ * The web app's screens (History API paths): the API answers each with the app's index.html, so
+ * a reload or a link opens the screen. `/` is the wall. The app's route table uses only these.
+ */
+export const APP_SCREENS = ['/console', '/inbox', '/tasks', '/audit', '/studio', '/supervision', '/field'] as const;

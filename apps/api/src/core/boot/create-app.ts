@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import { APP_SCREENS } from '@gc/contracts';
 import { AppModule } from '../../app.module';
 import type { AppConfig } from '../config/config.schema';
 import { ErrorFilter } from '../http/error.filter';
@@ -117,9 +118,9 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
   const wallmap = resolve(config.WALLMAP_DIR);
   if (existsSync(resolve(wallmap, 'index.html'))) {
     await app.register(fastifyStatic as any, { root: wallmap, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
-    // The wall map's own screens (issue 19: /supervision) load the same page; the app picks the screen by path.
+    // the app's screens are History API paths: a reload or a link gets the app, which shows the screen
     const fastify = app.getHttpAdapter().getInstance();
-    fastify.get('/supervision', (_req: unknown, reply: { sendFile(f: string): unknown }) => reply.sendFile('index.html'));
+    for (const screen of APP_SCREENS) fastify.get(screen, (_req: unknown, reply: { sendFile(f: string): unknown }) => reply.sendFile('index.html'));
   } else {
     new Logger('Boot').warn(`wall map not built (${wallmap}/index.html missing): run npm run build`);
   }

@@ -77,12 +77,14 @@ export class AuditRepository {
 
   async list(db: EntityManager, q: AuditQuery): Promise<Record<string, unknown>[]> {
     return db.query(
-      `SELECT id::int, at, actor_kind AS "actorKind", actor_id::int AS "actorId", actor_name AS "actorName", action, entity,
-              entity_id AS "entityId", before, after, purpose, request_id AS "requestId", area_path::text AS "areaPath"
+      `SELECT id::int, at, actor_kind AS "actorKind", actor_id::int AS "actorId", actor_name AS "actorName",
+              (SELECT u.display_name FROM app_user u WHERE u.id = audit_log.actor_id AND audit_log.actor_kind = 'user') AS "actorDisplayName",
+              action, entity, entity_id AS "entityId", before, after, purpose, request_id AS "requestId", area_path::text AS "areaPath"
          FROM audit_log
         WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
           AND ($3::text IS NULL OR entity = $3) AND ($4::text IS NULL OR entity_id = $4)
-          AND ($5::text IS NULL OR actor_name = $5) AND ($6::text IS NULL OR action = $6)
+          AND ($5::text IS NULL OR actor_name = $5
+               OR (actor_kind = 'user' AND actor_id IN (SELECT u.id FROM app_user u WHERE u.display_name = $5))) AND ($6::text IS NULL OR action = $6)
           AND ($7::bigint IS NULL OR id < $7)
         ORDER BY id DESC LIMIT $8`,
       [q.from ?? null, q.to ?? null, q.entity ?? null, q.entityId ?? null, q.actor ?? null, q.action ?? null, q.beforeId ?? null, q.limit],

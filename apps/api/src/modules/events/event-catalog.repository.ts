@@ -32,6 +32,10 @@ export class EventCatalogRepository {
     );
   }
 
+  async allDepartments(db: EntityManager): Promise<DepartmentRow[]> {
+    return db.query(`SELECT id::int, code, name, name_en AS "nameEn" FROM department ORDER BY code`);
+  }
+
   async departmentsByCode(db: EntityManager, codes: string[]): Promise<DepartmentRow[]> {
     return db.query(`SELECT id::int, code, name, name_en AS "nameEn" FROM department WHERE code = ANY($1)`, [codes]);
   }

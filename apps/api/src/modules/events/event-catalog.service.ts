@@ -68,6 +68,11 @@ export class EventCatalogService {
     return this.cache;
   }
 
+  /** Every department (code and names), for pickers on screen. */
+  async allDepartments(): Promise<DepartmentRow[]> {
+    return this.repo.allDepartments(this.tx.manager);
+  }
+
   /** Departments by code, all of them or a 400 naming the unknown ones. */
   async departments(db: EntityManager, codes: string[], field: string): Promise<DepartmentRow[]> {
     const rows = await this.repo.departmentsByCode(db, codes);

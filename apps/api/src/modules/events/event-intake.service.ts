@@ -215,7 +215,7 @@ export class EventIntakeService implements OnModuleDestroy {
         lat,
         gridId: grid?.id ?? null,
         gridCode: grid?.code ?? null,
-        areaPath: grid?.path ?? null,
+        areaPath: grid?.path ?? p.scopePath, // not placed: the importer's jurisdiction (as at intake)
         address: input.address ?? null,
         reporterName: maskName(input.reporter?.name),
         reporterPhone: maskPhone(input.reporter?.phone),

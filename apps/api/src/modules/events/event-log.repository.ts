@@ -23,6 +23,8 @@ export interface TimelineEntry {
   id: number;
   at: string;
   actor: string;
+  /** the user's display name (users only; the API key's name is `actor`), for the timeline on screen */
+  actorName?: string | null;
   actorKind: string;
   action: string;
   from: string | null;
@@ -31,13 +33,17 @@ export interface TimelineEntry {
   lon: number | null;
   lat: number | null;
   department: string | null;
+  /** the department's name, for the timeline on screen */
+  departmentName?: string | null;
   attachments: unknown[];
   data: Record<string, unknown>;
 }
 
 /** A log entry as TimelineEntry reads it, from `event_transition` (no alias). */
 const TIMELINE_COLUMNS = `id::int, at, actor_name AS actor, actor_kind AS "actorKind", action, from_state AS "from", to_state AS "to", note,
-  ST_X(geom) AS lon, ST_Y(geom) AS lat, department_code AS department, attachments, data`;
+  ST_X(geom) AS lon, ST_Y(geom) AS lat, department_code AS department, attachments, data,
+  (SELECT u.display_name FROM app_user u WHERE u.id = event_transition.actor_id AND event_transition.actor_kind = 'user') AS "actorName",
+  (SELECT d.name FROM department d WHERE d.code = event_transition.department_code) AS "departmentName"`;
 
 /** An event's timeline as `timeline` reads it, as ONE json value (`at` as ISO text); `eventId`: a SQL expression. */
 export function timelineJsonFor(eventId: string): string {

@@ -4,7 +4,8 @@ import { TransactionRunner } from '../../core/database/transaction-runner';
 import { notFound } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { actionsFor, viewerOf } from './event-access';
-import { toDetail, toSummary, type EventDetail } from './event-view';
+import { summonsView, toDetail, toSummary, type EventDetail } from './event-view';
+import { SummonsBoardRepository } from './summons-board.repository';
 import { EventsRepository, type EventFilter } from './events.repository';
 import { onTimeRate } from './working-time';
 
@@ -14,7 +15,24 @@ export class EventQueryService {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: EventsRepository,
+    private readonly board: SummonsBoardRepository,
   ) {}
+
+  /** Open cases near a point: what a report being taken may duplicate (nearest first, same category first). */
+  async nearby(p: Principal, q: { lon: number; lat: number; radius: number; category?: string; limit: number }) {
+    const rows = await this.repo.nearby(this.tx.manager, viewerOf(p), { lon: q.lon, lat: q.lat, radiusM: q.radius, category: q.category, limit: q.limit });
+    const now = new Date();
+    return { events: rows.map((r) => Object.assign(toSummary(r, now), { distanceM: r.distanceM, address: r.address })) };
+  }
+
+  /** Summonses still waiting for a department, on open cases the caller may see; each with who came, who is late. */
+  async openSummonses(p: Principal, limit: number) {
+    const rows = await this.board.open(this.tx.manager, viewerOf(p), limit);
+    const now = new Date();
+    return {
+      summonses: rows.map((r) => Object.assign(summonsView(r, now), { eventId: r.eventId, eventTitle: r.eventTitle, eventState: r.eventState, gridName: r.gridName })),
+    };
+  }
 
   async get(p: Principal, id: number): Promise<EventDetail> {
     const d = await this.repo.detail(this.tx.manager, id, viewerOf(p));

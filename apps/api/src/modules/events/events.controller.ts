@@ -22,6 +22,8 @@ import {
   idParams,
   importEventsBody,
   listEventsQuery,
+  nearbyQuery,
+  openSummonsesQuery,
   onTimeQuery,
   reportInBody,
   summonsBody,
@@ -108,6 +110,28 @@ export class EventsController {
   async categories() {
     const rows = await this.catalog.categories();
     return { categories: rows.map((c) => ({ code: c.code, group: c.parentCode, groupName: c.groupName, name: c.name, nameEn: c.nameEn, departments: c.departments, stageLimits: c.stageLimits })) };
+  }
+
+  /** Departments with their names, for dispatch and summons pickers. */
+  @Get('departments')
+  @Requires('events:read')
+  async departments() {
+    const rows = await this.catalog.allDepartments();
+    return { departments: rows.map((d) => ({ code: d.code, name: d.name, nameEn: d.nameEn })) };
+  }
+
+  /** Open cases within `radius` metres of a point: duplicate candidates while a report is taken. */
+  @Get('events/nearby')
+  @Requires('events:read')
+  nearby(@CurrentPrincipal() p: Principal, @ZQuery(nearbyQuery) q: z.output<typeof nearbyQuery>) {
+    return this.query.nearby(p, q);
+  }
+
+  /** The open summonses board: departments, deadlines, who reported in, who is late. */
+  @Get('summonses')
+  @Requires('events:read')
+  openSummonses(@CurrentPrincipal() p: Principal, @ZQuery(openSummonsesQuery) q: z.output<typeof openSummonsesQuery>) {
+    return this.query.openSummonses(p, q.limit);
   }
 
   @Get('events/:id')

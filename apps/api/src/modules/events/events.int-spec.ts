@@ -113,6 +113,58 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(placed.json().dueAt).not.toBeNull();
   });
 
+  it('keeps a case with no location in the jurisdiction of whoever reported it until it is placed', async () => {
+    // A city's operator, the operators of two grids, and the city's hotline (an API key of the city).
+    const city = await user('opcity', ['operator'], 'EC');
+    const westOp = await user('opwest', ['operator'], 'EG1');
+    const eastOp = await user('opeast', ['operator'], 'EG2');
+    const key = await post('/api/api-keys', admin, { name: '12345', roles: ['api_client'], jurisdiction: 'EC' });
+    expect(key.statusCode).toBe(201);
+    const hotline = { 'x-api-key': key.json().key as string };
+    const sees = async (who: Record<string, string>, id: number) => (await t.app.inject({ method: 'GET', url: `/api/events/${id}`, headers: who })).statusCode === 200;
+    const listed = async (who: Record<string, string>, id: number) =>
+      ((await t.app.inject({ method: 'GET', url: '/api/events?state=unplaced&limit=500', headers: who })).json().events as { id: number }[]).some((e) => e.id === id);
+    const pathOf = async (id: number) => (await sql<{ p: string | null }>(t.url, 'SELECT area_path::text AS p FROM event WHERE id = $1', [id]))[0].p;
+
+    // the hotline's report without coordinates: the city's (its operators place it), no grid's
+    const call = await t.app.inject({ method: 'POST', url: '/api/events', headers: hotline, payload: { title: '来电：路灯不亮', category: 'noise' } });
+    expect(call.statusCode).toBe(201);
+    const fromHotline = call.json();
+    expect(fromHotline).toMatchObject({ state: 'unplaced', grid: null });
+    expect(await pathOf(fromHotline.id)).toBe('EC');
+    expect([await sees(city, fromHotline.id), await listed(city, fromHotline.id)]).toEqual([true, true]);
+    expect([await sees(westOp, fromHotline.id), await listed(westOp, fromHotline.id)]).toEqual([false, false]);
+    // its creation went out to the city's room, not only to whole-territory sockets
+    const [created] = await sql<{ p: string }>(t.url, `SELECT area_path::text AS p FROM change WHERE entity_id = $1 AND type = 'event.created'`, [String(fromHotline.id)]);
+    expect(created.p).toBe('EC');
+
+    // a grid operator's own report without a location stays in that grid's jurisdiction: the city sees it, the other grid does not
+    const own = (await post('/api/events', westOp, { title: '西网格来访', category: 'noise' })).json();
+    expect(own).toMatchObject({ state: 'unplaced', grid: null });
+    expect(await pathOf(own.id)).toBe('EC.ED.EG1');
+    expect([await sees(westOp, own.id), await sees(city, own.id), await sees(eastOp, own.id)]).toEqual([true, true, false]);
+    // the grid operator cannot place it outside its jurisdiction; the case is left as it was
+    const away = await act(own.id, westOp, { action: 'place', ...east });
+    expect(away.json().code).toBe('FORBIDDEN');
+    expect(await pathOf(own.id)).toBe('EC.ED.EG1');
+
+    // placed by the city's operator in the east grid: now the east grid's, no longer the city's alone
+    const placed = await act(fromHotline.id, city, { action: 'place', ...east });
+    expect(placed.statusCode).toBe(200);
+    expect(placed.json()).toMatchObject({ state: 'reported', grid: { code: 'EG2' } });
+    expect(await pathOf(fromHotline.id)).toBe('EC.ED.EG2');
+    expect([await sees(eastOp, fromHotline.id), await sees(westOp, fromHotline.id)]).toEqual([true, false]);
+
+    // history imported without a location: the importer's jurisdiction too
+    const imp = await post('/api/events/import', westOp, [{ title: '历史无位置', category: 'noise', reportedAt: '2024-06-01T02:00:00Z' }]);
+    expect(imp.statusCode).toBe(200);
+    expect(await pathOf(imp.json().ids[0])).toBe('EC.ED.EG1');
+    // a whole-territory reporter's unplaced case stays the whole territory's (no area narrower than its reporter's)
+    const wide = (await post('/api/events', operator, { title: '全域来电', category: 'noise' })).json();
+    expect(await pathOf(wide.id)).toBeNull();
+    expect([await sees(operator, wide.id), await sees(city, wide.id)]).toEqual([true, false]);
+  });
+
   it('converts GCJ-02 input to WGS-84 before attribution', async () => {
     const res = await post('/api/events', operator, { title: 'gcj', category: 'noise', lon: 118.725, lat: 32.02, crs: 'gcj02' });
     expect(res.statusCode).toBe(201);
@@ -277,7 +329,11 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect((await act(inEast.id, worker, { action: 'self_handle' })).statusCode).toBe(404);
     const list = (await get('/api/events?limit=1000', worker)).json().events;
     expect(list.length).toBeGreaterThan(0);
-    expect(list.every((e: { grid: { code: string } | null }) => e.grid?.code === 'EG1')).toBe(true);
+    expect(list.every((e: { grid: { code: string } | null; state: string }) => e.grid?.code === 'EG1' || e.state === 'unplaced')).toBe(true);
+    // the unplaced ones among them were reported within EG1 (they belong to their reporter's jurisdiction until placed)
+    const unplacedIds = list.filter((e: { state: string }) => e.state === 'unplaced').map((e: { id: number }) => e.id);
+    const strayUnplaced = await sql(t.url, `SELECT id FROM event WHERE id = ANY($1::bigint[]) AND NOT (area_path <@ 'EC.ED.EG1')`, [unplacedIds]);
+    expect(strayUnplaced).toEqual([]);
     // department staff see only cases sent (or summoned) to their department
     expect((await get(`/api/events/${inEast.id}`, cityMgmt)).statusCode).toBe(404);
   });

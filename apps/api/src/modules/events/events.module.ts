@@ -16,6 +16,7 @@ import { EventWorkflowService } from './event-workflow.service';
 import { EventsController } from './events.controller';
 import { EventBatchService } from './event-batch.service';
 import { EventsRepository } from './events.repository';
+import { SummonsBoardRepository } from './summons-board.repository';
 import { SummonsRepository } from './summons.repository';
 import { SummonsService } from './summons.service';
 
@@ -33,6 +34,7 @@ import { SummonsService } from './summons.service';
     EventLogRepository,
     EventCatalogRepository,
     SummonsRepository,
+    SummonsBoardRepository,
     EventCatalogService,
     EventIdempotencyService,
     EventIntakeService,

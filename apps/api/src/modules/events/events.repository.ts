@@ -138,8 +138,13 @@ const COLUMNS = `e.id::int, e.title, e.description, e.category_code AS category,
   e.reported_at AS "reportedAt", e.created_at AS "createdAt", e.updated_at AS "updatedAt", e.closed_at AS "closedAt"`;
 const FROM = `event e JOIN event_category c ON c.code = e.category_code
   LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id`;
-/** The case rule (auth/visibility.ts): $1 = scope path, $2 = department id of department staff (NULL: no restriction). */
-const VISIBLE = caseVisibleSql('e', '$1', '$2');
+/**
+ * The one visibility rule for cases (auth/visibility.ts; $1 scope path, $2 department id of
+ * department staff, NULL: no restriction; alias `e` = event): every read of cases (one, lists,
+ * nearby candidates, the summons board, on-time counts) filters with it.
+ */
+export const EVENT_VISIBLE = caseVisibleSql('e', '$1', '$2');
+const VISIBLE = EVENT_VISIBLE;
 
 /** One event by id ($3) as a viewer sees it (EventsRepository.get). */
 const GET_SQL = `SELECT ${COLUMNS} FROM ${FROM} WHERE e.id = $3 AND ${VISIBLE}`;
@@ -240,7 +245,10 @@ const INTAKE_SQL = `WITH inp AS (
   -- the sequence by a constant (a regclass resolved when the statement is prepared).
   ok AS (
     SELECT l.*, CASE WHEN l.allowed THEN nextval('event_id_seq'::regclass) END AS new_id FROM (
-      SELECT inp.*, loc.id AS grid_id, loc.code AS grid_code, loc.path AS area_path,
+      -- area_path: the grid's; a case with no grid yet (no location, or outside the territory)
+      -- belongs to the jurisdiction of whoever reported it until it is placed (a city's hotline
+      -- report: the city's operators see it to place it), so the one visibility rule shows it.
+      SELECT inp.*, loc.id AS grid_id, loc.code AS grid_code, coalesce(loc.path, inp.scope_path) AS area_path,
              (inp.g IS NULL OR inp.scope_path IS NULL OR coalesce(loc.path <@ inp.scope_path, false)) AS allowed
         FROM inp LEFT JOIN LATERAL (SELECT a.id, a.code, a.path FROM ${deepestAreaAt('inp.g', 'now()')}) loc ON true) l),
   claim AS (
@@ -505,6 +513,24 @@ export class EventsRepository {
   }
 
   /** Counts behind the on-time rate, in the viewer's scope: finished on time, finished late, still open and overdue. */
+  /**
+   * Open cases within `radiusM` metres of a point (duplicate candidates for a report being taken),
+   * nearest first; the same category first when one is given. GiST box on the geometry, then the
+   * exact geography distance.
+   */
+  async nearby(db: EntityManager, v: Viewer, q: { lon: number; lat: number; radiusM: number; category?: string; limit: number }): Promise<(EventRow & { distanceM: number })[]> {
+    return db.query(
+      `SELECT ${COLUMNS}, round(ST_Distance(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography))::int AS "distanceM"
+         FROM ${FROM}
+        WHERE ${EVENT_VISIBLE} AND e.state = ANY($6)
+          AND e.geom && ST_Expand(ST_SetSRID(ST_MakePoint($3, $4), 4326), $5 / 111320.0 / greatest(cos(radians($4)), 0.01))
+          AND ST_DWithin(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography, $5)
+        ORDER BY (e.category_code = $7) DESC NULLS LAST, ST_Distance(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography), e.id DESC
+        LIMIT $8`,
+      [v.scopePath, v.departmentId, q.lon, q.lat, q.radiusM, OPEN_STATES, q.category ?? null, q.limit],
+    );
+  }
+
   async onTimeCounts(db: EntityManager, v: Viewer, since: Date | null): Promise<{ onTime: number; late: number; openOverdue: number }> {
     const [row] = await db.query(
       `SELECT count(*) FILTER (WHERE e.handled_on_time)::int AS "onTime",

@@ -101,3 +101,14 @@ export const listEventsQuery = z.strictObject({
 export const onTimeQuery = z.strictObject({ since: zDate.optional() });
 export const idParams = z.strictObject({ id: zId });
 export const summonsParams = z.strictObject({ id: zId, sid: zId });
+
+export const nearbyQuery = z.strictObject({
+  lon: z.coerce.number().pipe(lon),
+  lat: z.coerce.number().pipe(lat),
+  /** metres */
+  radius: z.coerce.number().int().min(1).max(2000).default(200),
+  category: code.optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+
+export const openSummonsesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(200) });

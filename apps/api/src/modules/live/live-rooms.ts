@@ -45,7 +45,7 @@ export const lacksRoom = (permission: string) => `lacks:${permission}`;
 export function roomsForChange(areaPath: string | null, departments: readonly number[] | null = null): string[] {
   const rooms = [WHOLE_TERRITORY_ROOM];
   if (areaPath) {
-    // unplaced changes reach only whole-territory sockets
+    // no area (a whole-territory reporter's unplaced case): whole-territory sockets only
     const labels = areaPath.split('.');
     for (let i = 1; i <= labels.length; i++) rooms.push(`area:${labels.slice(0, i).join('.')}`);
   }

@@ -70,10 +70,16 @@ async function raw(method: string, url: string, body?: unknown, token?: string):
 }
 
 let refreshing: Promise<boolean> | null = null;
-/** Trades the refresh token for a new pair; one refresh at a time. */
-export function refreshSession(): Promise<boolean> {
+/**
+ * Trades the refresh token for a new pair; one refresh at a time, shared by every caller (the
+ * timer, requests, the socket). `stale` is the access token a caller was refused with: when the
+ * session already holds another one (a refresh finished while that request was on its way), that
+ * one is used and no second refresh is made — a burst of expired requests costs one refresh.
+ */
+export function refreshSession(stale?: string): Promise<boolean> {
   const s = current;
   if (!s) return Promise.resolve(false);
+  if (!refreshing && stale !== undefined && s.accessToken !== stale) return Promise.resolve(true);
   const of = signIn;
   refreshing ??= (async () => {
     try {
@@ -160,8 +166,9 @@ async function rawWithRetry(method: string, url: string, body: unknown, token: s
 /** A JSON request with the bearer token; GETs retried with back-off on 429/5xx/no answer; one refresh-and-retry on 401. */
 export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   const of = signIn;
-  let res = await rawWithRetry(method, url, body, current?.accessToken);
-  if (res.status === 401 && current && (await refreshSession())) res = await rawWithRetry(method, url, body, current?.accessToken);
+  const sent = current?.accessToken;
+  let res = await rawWithRetry(method, url, body, sent);
+  if (res.status === 401 && current && (await refreshSession(sent ?? ''))) res = await rawWithRetry(method, url, body, current?.accessToken);
   if (res.status === 401 && url !== '/api/auth/login') endSession(of);
   const data = await parse(res);
   if (!res.ok) {
@@ -173,8 +180,9 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
 
 /** A file the API serves behind sign-in (an attachment), as a Blob for an object URL. */
 export async function fetchBlob(url: string): Promise<Blob> {
-  let res = await rawWithRetry('GET', url, undefined, current?.accessToken);
-  if (res.status === 401 && current && (await refreshSession())) res = await rawWithRetry('GET', url, undefined, current?.accessToken);
+  const sent = current?.accessToken;
+  let res = await rawWithRetry('GET', url, undefined, sent);
+  if (res.status === 401 && current && (await refreshSession(sent ?? ''))) res = await rawWithRetry('GET', url, undefined, current?.accessToken);
   if (!res.ok) throw new ApiError(res.status, String(res.status), res.statusText, null);
   return res.blob();
 }

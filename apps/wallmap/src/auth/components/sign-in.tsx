@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
 import { ApiError, login, sessionEnd } from '../api/http';
+import { errorText } from '../../i18n/error-text';
 
 /** One row of GET /api/demo/accounts (apps/api/src/modules/demo/demo.service.ts). */
 interface DemoAccount {
@@ -49,7 +50,7 @@ export function SignIn() {
     try {
       await login(username, password);
     } catch (err) {
-      setError(err instanceof ApiError ? `${t('signin.failed')}: ${err.message}` : t('signin.failed'));
+      setError(err instanceof ApiError ? `${t('signin.failed')}：${errorText(t, err).text}` : t('signin.failed'));
     } finally {
       setBusy(false);
     }

@@ -29,8 +29,13 @@ export function saveSession(s: Session | null): void {
   else sessionStorage.removeItem(KEY);
 }
 
-/** When to refresh: a minute before expiry, or at 80% of a short lifetime. */
+/**
+ * When to refresh: a minute before expiry, or at 80% of a short lifetime (whichever is later).
+ * The later of the two, not the earlier: with a lifetime under a minute "a minute before expiry"
+ * is already past, and taking it refreshed every second, a burst the API's per-address limit on
+ * /api/auth/refresh answers with 429 until the session could not be renewed and ended.
+ */
 export function refreshDelay(s: Session, now: number): number {
   const left = s.expiresAt - now;
-  return Math.max(1000, Math.min(left - 60_000, left * 0.8));
+  return Math.max(1000, left - 60_000, left * 0.8);
 }

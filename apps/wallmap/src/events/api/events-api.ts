@@ -35,8 +35,11 @@ export interface TimelineEntry {
   from: string | null;
   to: string;
   actor: string;
+  /** the user's display name (server-side join), else `actor` */
+  actorName?: string | null;
   note: string | null;
   department: string | null;
+  departmentName?: string | null;
   /** photos and documents: ours at /api/attachments/<id> (behind sign-in), or links elsewhere */
   attachments?: { url: string; name?: string; type?: string }[];
   /** machine-readable facts of the entry (e.g. reason, automatic escalation), for notes in the screen's language */
@@ -49,16 +52,39 @@ export interface EventDetail extends EventSummary {
   timeline?: TimelineEntry[];
   assignee?: { userId: number | null; name: string } | null;
   legalActions?: string[];
-  summons?: { id: number; dueAt: string; departments: { code: string; name: string; status: string }[] }[];
+  summons?: SummonsView[];
+  reporter?: { name: string | null; phone: string | null } | null;
 }
+
+export type SummonsStatus = 'reported' | 'late' | 'missing' | 'pending';
+
+export interface SummonsView {
+  id: number;
+  createdAt: string;
+  dueAt: string;
+  note: string | null;
+  reportWithinMinutes: number;
+  departments: { code: string; name: string; status: SummonsStatus; reportedAt: string | null }[];
+}
+
+/** GET /api/summonses: summonses still waiting for a department, soonest deadline first. */
+export interface OpenSummons extends SummonsView {
+  eventId: number;
+  eventTitle: string;
+  eventState: string;
+  gridName: string | null;
+}
+export const fetchOpenSummonses = () => api<{ summonses: OpenSummons[] }>('GET', '/api/summonses').then((r) => r.summonses);
+
+export const reportIn = (eventId: number, summonsId: number) => api<unknown>('POST', `/api/events/${eventId}/summons/${summonsId}/report-in`, {});
 
 export const fetchEvent = (id: number) => api<EventDetail>('GET', `/api/events/${id}`);
 
 export const transition = (id: number, body: Record<string, unknown>) => api<unknown>('POST', `/api/events/${id}/transitions`, body);
 
 /** 召集: departments must report in within the given minutes. */
-export const summon = (id: number, departments: string[], reportWithinMinutes = 30) =>
-  api<unknown>('POST', `/api/events/${id}/summons`, { departments, reportWithinMinutes });
+export const summon = (id: number, departments: string[], reportWithinMinutes = 30, note?: string) =>
+  api<unknown>('POST', `/api/events/${id}/summons`, { departments, reportWithinMinutes, ...(note ? { note } : {}) });
 
 /** GET /api/events/on-time: cases handled on time vs late (open overdue ones count as late). */
 export interface OnTimeStats {

@@ -1,30 +1,28 @@
 import { useEffect, useState } from 'react';
-import type { EventSummary } from '@gc/contracts';
+import type { EventSummary, Permission } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
-import { ApiError } from '../../auth/api/http';
-import { fetchEvent, fetchGridWorkers, summon, transition, type EventDetail as Detail, type TimelineEntry } from '../api/events-api';
+import { errorText } from '../../i18n/error-text';
+import type { Catalog } from '../../catalog/hooks/use-catalog';
+import { fetchEvent, fetchGridWorkers, type EventDetail as Detail, type TimelineEntry } from '../api/events-api';
 import { STATUS_COLORS, statusKey } from '../state/event-colors';
+import { FINAL_STATES } from '../state/events-store';
 import { Attachments } from './attachments';
-
-/** The operator's actions from the command wall, in workflow order. */
-const ACTIONS = ['accept', 'register', 'dispatch', 'summon', 'escalate', 'start', 'feedback', 'verify', 'close', 'reject', 'void'] as const;
-type Action = (typeof ACTIONS)[number];
+import { EventActions } from './event-actions';
+import { SummonsCard } from './summons-card';
 
 interface Props {
   summary: EventSummary | undefined;
   id: number;
+  /** the seq of the case's latest live change: the detail reloads when it moves (another screen acted) */
+  version: number | undefined;
+  permissions: readonly Permission[];
+  myDepartment: string | null;
+  catalog: Catalog;
   onClose(): void;
   onLoaded(e: EventSummary): void;
-}
-
-/** Why the server refused: its message, and the actions it says are legal now (409 details). */
-function refusal(e: unknown): { message: string; legal: string[] } {
-  if (e instanceof ApiError) {
-    const d = e.details as { legalActions?: unknown } | null;
-    const list = d?.legalActions;
-    return { message: `${e.code}: ${e.message}`, legal: Array.isArray(list) ? list.map(String) : [] };
-  }
-  return { message: e instanceof Error ? e.message : String(e), legal: [] };
+  /** the map's pick, for placing an unplaced case (the console; screens without a map leave these out) */
+  pick?: [number, number] | null;
+  onPickMode?(on: boolean): void;
 }
 
 /** The entry's note in the screen's language when the server's facts allow (system notes), else as written. */
@@ -35,16 +33,12 @@ function noteOf(s: TimelineEntry, t: (k: string, v?: Record<string, string | num
   return s.note ?? '';
 }
 
-export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
+export function EventDetailPanel({ summary, id, version, permissions, myDepartment, catalog, onClose, onLoaded, pick, onPickMode }: Props) {
   const { t, lang } = useI18n();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [department, setDepartment] = useState('');
-  const [result, setResult] = useState<{ ok: boolean; text: string; legal: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
   const [workers, setWorkers] = useState<string[]>([]);
-  // reload the detail whenever the live summary of this event changes (another screen acted)
-  const version = summary ? `${summary.state}|${summary.escalationLevel}|${summary.department}` : '';
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let alive = true;
@@ -53,55 +47,35 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
         if (!alive) return;
         setDetail(d);
         setLoadError(null);
-        if (d.department) setDepartment((cur) => cur || d.department || '');
+        // the list shows what the case is now, also when the live message has not arrived yet
+        onLoaded(d);
       },
-      (e: unknown) => alive && setLoadError(refusal(e).message),
+      (e: unknown) => alive && setLoadError(errorText(t, e).text),
     );
     return () => {
       alive = false;
     };
-  }, [id, version]);
+    // t changes with the language only; the error text is re-read on the next load
+  }, [id, version, reload]);
+  useEffect(() => {
+    if (detail && detail.id !== id) setDetail(null);
+  }, [id, detail]);
 
-  useEffect(() => setResult(null), [id]);
   const gridCode = summary?.grid?.code ?? detail?.grid?.code ?? null;
   useEffect(() => {
     let alive = true;
     setWorkers([]);
-    if (gridCode) void fetchGridWorkers(gridCode).then((w) => alive && setWorkers(w));
+    if (gridCode && permissions.includes('registry:read')) void fetchGridWorkers(gridCode).then((w) => alive && setWorkers(w));
     return () => {
       alive = false;
     };
-  }, [gridCode]);
+  }, [gridCode, permissions]);
 
-  const e: EventSummary | Detail | undefined = summary ?? detail ?? undefined;
-  const act = async (action: Action) => {
-    setBusy(true);
-    setResult(null);
-    const body: Record<string, unknown> = { action };
-    const codes = department
-      .split(/[,，\s]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (action === 'dispatch' && codes[0]) body.department = codes[0];
-    if (action === 'verify') body.passed = true;
-    try {
-      // summoning departments is its own resource (POST /summons), not a state change
-      const r = action === 'summon' ? await summon(id, codes) : await transition(id, body);
-      setResult({ ok: true, text: `${t(`action.${action}`)} · ${t('detail.done')}`, legal: [] });
-      const updated = r && typeof r === 'object' && 'id' in r && 'state' in r ? (r as EventSummary) : null;
-      if (updated) onLoaded(updated);
-      setDetail(await fetchEvent(id));
-    } catch (err) {
-      const r = refusal(err);
-      setResult({ ok: false, text: `${t('detail.notAllowed')} — ${r.message}`, legal: r.legal });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const allowed = detail?.legalActions;
-  const timeline = detail?.timeline ?? [];
+  const current = detail && detail.id === id ? detail : null;
+  const e: EventSummary | Detail | undefined = summary ?? current ?? undefined;
+  const timeline = current?.timeline ?? [];
   const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
+  const time = (iso: string) => new Date(iso).toLocaleString(locale, { hour12: false });
   return (
     <section className="panel detail" data-testid="event-detail" data-event-id={id} data-state={e?.state}>
       <header>
@@ -114,7 +88,7 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
       </header>
       {loadError && !e && <p className="error">{loadError}</p>}
       {e && (
-        <>
+        <div className="detail-body">
           <h3 className="detail-title">
             <i className="dot" style={{ background: STATUS_COLORS[statusKey(e)] }} /> {e.title}
           </h3>
@@ -127,61 +101,40 @@ export function EventDetailPanel({ summary, id, onClose, onLoaded }: Props) {
               {e.overdue && <span className="badge overdue">{t('detail.overdue')}</span>}
             </dd>
             <dt>{t('detail.category')}</dt>
-            <dd>{e.categoryName || e.category}</dd>
+            <dd>{catalog.categoryName(e.category, e.categoryName)}</dd>
             <dt>{t('detail.urgency')}</dt>
-            <dd>{t(`urgency.${e.urgency}`)}</dd>
+            <dd>
+              {t(`urgency.${e.urgency}`)} · {t(`source.${e.source}`)}
+            </dd>
             <dt>{t('detail.grid')}</dt>
-            <dd>{e.grid ? `${e.grid.name} (${e.grid.code})` : '—'}</dd>
+            <dd>{e.grid ? e.grid.name : '—'}</dd>
+            {current?.address && (
+              <>
+                <dt>{t('detail.address')}</dt>
+                <dd>{current.address}</dd>
+              </>
+            )}
             <dt>{t('detail.worker')}</dt>
-            <dd>{workers.length ? workers.join('、') : (detail?.assignee?.name ?? '—')}</dd>
+            <dd>{workers.length ? workers.join('、') : (current?.assignee?.name ?? '—')}</dd>
             <dt>{t('detail.department')}</dt>
-            <dd>{e.department ?? '—'}</dd>
+            <dd data-testid="detail-department">{e.department ? catalog.deptName(e.department) : '—'}</dd>
             <dt>{t('detail.due')}</dt>
-            <dd>{e.dueAt ? new Date(e.dueAt).toLocaleString(locale, { hour12: false }) : '—'}</dd>
+            <dd>{e.dueAt ? time(e.dueAt) : '—'}</dd>
           </dl>
           <h4>{t('detail.actions')}</h4>
-          <input
-            className="dept-input"
-            placeholder={t('action.departmentPrompt')}
-            title={t('action.summonPrompt')}
-            value={department}
-            onChange={(ev) => setDepartment(ev.target.value)}
-          />
-          <div className="actions">
-            {ACTIONS.map((a) => (
-              <button
-                key={a}
-                type="button"
-                data-action={a}
-                className={allowed && a !== 'summon' && !allowed.includes(a) ? 'dim' : ''}
-                disabled={busy}
-                onClick={() => void act(a)}
-              >
-                {t(`action.${a}`)}
-              </button>
-            ))}
-          </div>
-          {result && (
-            <div className={result.ok ? 'ok' : 'error'} role="status" data-testid="action-result">
-              {result.text}
-              {result.legal.length > 0 && (
-                <div>
-                  {t('detail.allowed')}: {result.legal.map((l) => t(`action.${l}`)).join('、')}
-                </div>
-              )}
-            </div>
-          )}
+          <EventActions detail={current} permissions={permissions} catalog={catalog} open={!FINAL_STATES.has(e.state)} onDone={() => setReload((n) => n + 1)} pick={pick} onPickMode={onPickMode} />
+          <SummonsCard eventId={id} summons={current?.summons ?? []} catalog={catalog} myDepartment={myDepartment} onDone={() => setReload((n) => n + 1)} />
           <h4>{t('detail.timeline')}</h4>
           <ol className="timeline" data-testid="timeline">
             {timeline.map((s, i) => (
               <li key={i}>
-                <time>{new Date(s.at).toLocaleString(locale, { hour12: false })}</time>{' '}
-                <b>{t(`action.${s.action}`)}</b> <span className="muted">→ {t(`state.${s.to}`)}</span> {s.actor} {s.department ?? ''} {noteOf(s, t)}
+                <time>{time(s.at)}</time> <b>{t(`action.${s.action}`)}</b> <span className="muted">→ {t(`state.${s.to}`)}</span> {s.actorName ?? s.actor}{' '}
+                {s.department ? catalog.deptName(s.department, s.departmentName) : ''} {noteOf(s, t)}
                 {s.attachments?.length ? <Attachments items={s.attachments} /> : null}
               </li>
             ))}
           </ol>
-        </>
+        </div>
       )}
     </section>
   );

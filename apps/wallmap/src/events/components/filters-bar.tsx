@@ -6,10 +6,12 @@ interface Props {
   filters: EventFilters;
   categories: readonly (readonly [string, string])[];
   departments: readonly string[];
+  /** a department's name for its code */
+  deptName(code: string): string;
   onChange(f: EventFilters): void;
 }
 
-export function FiltersBar({ filters, categories, departments, onChange }: Props) {
+export function FiltersBar({ filters, categories, departments, deptName, onChange }: Props) {
   const { t } = useI18n();
   return (
     <section className="panel filters" data-testid="filters">
@@ -42,7 +44,7 @@ export function FiltersBar({ filters, categories, departments, onChange }: Props
           <option value="">{t('filters.all')}</option>
           {departments.map((d) => (
             <option key={d} value={d}>
-              {d}
+              {deptName(d)}
             </option>
           ))}
         </select>

@@ -42,7 +42,8 @@ export type EventsAction =
 
 export const initialEventsState: EventsState = { events: PersistentMap.empty(), eventSeq: PersistentMap.empty(), lastSeq: 0, feed: [], fresh: {} };
 
-const EVENT_TYPES = new Set(['event.created', 'event.transitioned', 'event.updated', 'event.escalated']);
+/** Messages whose payload is the case's EventSummary (a summons change carries its case too: the case's seq moves, its board reloads). */
+const EVENT_TYPES = new Set(['event.created', 'event.transitioned', 'event.updated', 'event.escalated', 'summons.created', 'summons.answered']);
 
 function isEventSummary(x: unknown): x is EventSummary {
   return !!x && typeof x === 'object' && typeof (x as EventSummary).id === 'number' && typeof (x as EventSummary).state === 'string';

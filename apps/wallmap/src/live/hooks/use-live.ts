@@ -43,9 +43,14 @@ export function useLive(enabled: boolean, lastSeq: () => number, apply: (m: Live
       batch = [];
       if (b.length) applyRef.current(b);
     };
+    let handshakeToken = '';
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(LIVE_NAMESPACE, {
       // a function, so every reconnect sends the current (refreshed) token
-      auth: (cb) => cb({ token: getSession()?.accessToken ?? '' }),
+      auth: (cb) => {
+        handshakeToken = getSession()?.accessToken ?? '';
+        cb({ token: handshakeToken });
+      },
       transports: ['websocket'],
       reconnectionDelayMax: 5000,
     });
@@ -61,9 +66,11 @@ export function useLive(enabled: boolean, lastSeq: () => number, apply: (m: Live
     // The server ends a socket when its token expires or its session is signed out, and refuses a
     // handshake with a stale token; socket.io does not retry either by itself. With a session that
     // can still be refreshed, reconnect (the catch-up by seq follows); otherwise back to sign-in.
+    // The refresh is the shared one, and none is made when the session already holds a newer token
+    // than the socket was opened with (the usual case: the timer refreshed before expiry).
     const of = currentSignIn(); // this socket's sign-in: a later one is not ended by it
     const renew = () =>
-      void refreshSession().then((ok) => {
+      void refreshSession(handshakeToken).then((ok) => {
         if (ok) socket.connect();
         else endSession(of);
       });
@@ -71,9 +78,16 @@ export function useLive(enabled: boolean, lastSeq: () => number, apply: (m: Live
       update(reason !== 'io client disconnect');
       if (reason === 'io server disconnect') renew();
     });
-    socket.on('connect_error', () => {
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      if (socket.active) return update(true); // a transport error: socket.io retries by itself
+      const code = err.data?.code;
+      // Refused for who the user is (a role without live changes): no token fixes that, so no
+      // refresh. Retrying it with a refresh each time was a burst of refreshes that the API's
+      // per-address limit on /api/auth/refresh ended with a 429, and with it the session.
+      if (code === 'FORBIDDEN') return update(false);
       update(true);
-      if (!socket.active) renew();
+      if (code === 'UNAUTHENTICATED') renew();
+      else retry = setTimeout(() => socket.connect(), 5000); // the server could not check now
     });
     socket.io.on('reconnect_attempt', () => update(true));
     socket.io.on('reconnect_failed', () => update(false));
@@ -86,6 +100,7 @@ export function useLive(enabled: boolean, lastSeq: () => number, apply: (m: Live
     }
     return () => {
       if (timer) clearTimeout(timer);
+      if (retry) clearTimeout(retry);
       socket.disconnect();
     };
   }, [enabled]);

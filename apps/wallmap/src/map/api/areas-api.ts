@@ -2,8 +2,8 @@ import type { FeatureCollection, Point } from 'geojson';
 import { api } from '../../auth/api/http';
 import { labelPoints, type LabelProps } from '@gc/geo';
 
-/** Levels named on the wall by a label point each (grids are named from their tiles at close zoom). */
-export const LABELLED_LEVELS = ['district', 'street', 'community'] as const;
+/** Levels named on the wall by a label point each: one label per area (a label from the tiles repeats per tile piece). */
+export const LABELLED_LEVELS = ['district', 'street', 'community', 'grid'] as const;
 
 /**
  * Label points of the current areas of the named levels, in the caller's jurisdiction

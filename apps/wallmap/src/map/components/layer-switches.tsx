@@ -6,12 +6,14 @@ import type { LayerVisibility } from './wall-map';
 interface Props {
   layers: LayerVisibility;
   peopleAvailable: boolean;
+  /** the registry layers (people, places, objects, organizations) are offered only to roles that may read the registry */
+  registry: boolean;
   points: Partial<Record<PointKind, PointLayer | 'loading' | 'failed'>>;
   onChange(l: LayerVisibility): void;
 }
 
 /** Grid cases, events, people per grid (counts only), and the registry's places, objects and organizations as points. */
-export function LayerSwitches({ layers, peopleAvailable, points, onChange }: Props) {
+export function LayerSwitches({ layers, peopleAvailable, registry, points, onChange }: Props) {
   const { t } = useI18n();
   const pointNote = (k: PointKind) => {
     const p = points[k];
@@ -32,8 +34,8 @@ export function LayerSwitches({ layers, peopleAvailable, points, onChange }: Pro
       <h2>{t('layers.title')}</h2>
       {toggle('grids')}
       {toggle('events')}
-      {toggle('people', !peopleAvailable, peopleAvailable ? t('layers.perGrid') : `(${t('layers.unavailable')})`)}
-      {POINT_KINDS.map((k) => toggle(k, points[k] === 'failed', pointNote(k)))}
+      {registry && toggle('people', !peopleAvailable, peopleAvailable ? t('layers.perGrid') : `(${t('layers.unavailable')})`)}
+      {registry && POINT_KINDS.map((k) => toggle(k, points[k] === 'failed', pointNote(k)))}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import type { FeatureCollection } from 'geojson';
 import type { EventSummary } from '@gc/contracts';
 import { api, getSession } from '../../auth/api/http';
 import { addOfflineBasemapWhenNear, addOnlineBasemap, type OnlineBasemap } from '../state/basemap';
+import { useI18n } from '../../i18n/i18n-context';
 import { worldLand } from '../state/land';
 import { AREAS_LAYER, AREAS_SOURCE, buildStyle, EVENTS_SOURCE, LABELS_SOURCE, POINT_KINDS, type PointKind } from '../state/map-style';
 import { peopleFill, peopleStops } from '../state/people-scale';
@@ -54,6 +55,10 @@ interface Props {
   /** bumped when an area version is published: the grid tiles are fetched again */
   areasKey?: number;
   onSelect(id: number): void;
+  /** a click on the map (not on a case) picks a place, while a form wants one */
+  onPick?(lngLat: [number, number]): void;
+  /** the picked place, drawn as a marker */
+  pick?: [number, number] | null;
   onError(message: string): void;
 }
 
@@ -68,7 +73,30 @@ function transformRequest(url: string) {
   return { url };
 }
 
+/** MapLibre's UI strings the wall's controls show (NavigationControl without compass, AttributionControl, ScaleControl). */
+const MAP_UI_KEYS = ['NavigationControl.ZoomIn', 'NavigationControl.ZoomOut', 'NavigationControl.ResetBearing', 'AttributionControl.ToggleAttribution', 'AttributionControl.MapFeedback', 'ScaleControl.Meters', 'ScaleControl.Kilometers', 'Map.Title'];
+
+/** MapLibre's UI strings in the screen's language. */
+const mapLocale = (t: (k: string) => string) => Object.fromEntries(MAP_UI_KEYS.map((k) => [k, t(`map.${k}`)]));
+
+/**
+ * The wall's map controls. MapLibre reads a control's titles when the control is added, so a
+ * change of language adds them again after the map's locale is patched.
+ */
+function addControls(map: maplibregl.Map): maplibregl.IControl[] {
+  const controls = [
+    new maplibregl.NavigationControl({ showCompass: false }),
+    new maplibregl.ScaleControl({ unit: 'metric' }),
+    new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL) · © OpenStreetMap contributors' }),
+  ];
+  for (const c of controls) map.addControl(c, 'bottom-right');
+  return controls;
+}
+
 export function WallMap(props: Props) {
+  const { t, lang } = useI18n();
+  const tRef = useRef(t);
+  tRef.current = t;
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [ready, setReady] = useState(false);
@@ -79,6 +107,11 @@ export function WallMap(props: Props) {
   const pointsRef = useRef<Partial<Record<PointKind, FeatureCollection>>>({});
   const propsRef = useRef(props);
   propsRef.current = props;
+  const langRef = useRef(lang);
+  langRef.current = lang;
+  const controlsRef = useRef<maplibregl.IControl[]>([]);
+  /** the language the map's controls were titled in */
+  const localeLang = useRef(lang);
   const style = useMemo(() => buildStyle(location.origin, worldLand()), []);
 
   // MapLibre rasterises CJK labels with the page font: load it first, or labels fall back for good
@@ -96,13 +129,13 @@ export function WallMap(props: Props) {
 
   useEffect(() => {
     if (!fontReady) return;
-    const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: container.current!, style, center: [118.79, 32.05], zoom: 9, transformRequest });
+    // MapLibre's own control titles in the screen's language (see the language effect below)
+    const map = new maplibregl.Map({ ...WALL_MAP_OPTIONS, container: container.current!, style, center: [118.79, 32.05], zoom: 9, transformRequest, locale: mapLocale(tRef.current) });
     mapRef.current = map;
     eventsSync.current = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
     gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
-    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
-    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'Natural Earth · Noto Sans (OFL) · © OpenStreetMap contributors' }), 'bottom-right');
+    controlsRef.current = addControls(map);
+    localeLang.current = langRef.current;
     // with a listener MapLibre does not print errors itself; the app shows them. A failed tiles.json
     // or tile of the grids is requested again with back-off (the notice says so meanwhile).
     const areasRetry = new SourceRetry(map, AREAS_SOURCE);
@@ -128,6 +161,12 @@ export function WallMap(props: Props) {
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;
       if (f?.id !== undefined) propsRef.current.onSelect(Number(f.id));
+    });
+    map.on('click', (e) => {
+      const pick = propsRef.current.onPick;
+      if (!pick) return;
+      const onCase = map.queryRenderedFeatures(e.point, { layers: ['event-points', 'event-clusters'] }).length > 0;
+      if (!onCase) pick([e.lngLat.lng, e.lngLat.lat]);
     });
     map.on('click', 'event-clusters', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0];
@@ -169,6 +208,17 @@ export function WallMap(props: Props) {
     gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
     gridSync.current.apply(propsRef.current.gridCounts);
   }, [ready, props.areasKey]);
+
+  // the language changed: patch the map's UI strings and title its controls again
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || localeLang.current === lang) return;
+    localeLang.current = lang;
+    map._locale = { ...map._locale, ...mapLocale(t) };
+    map.getCanvas().setAttribute('aria-label', map._getUIString('Map.Title'));
+    for (const c of controlsRef.current) map.removeControl(c);
+    controlsRef.current = addControls(map);
+  }, [lang, t]);
 
   // events: one source, a diff of the changed ids per live batch (never a full setData per message)
   useEffect(() => {
@@ -239,6 +289,20 @@ export function WallMap(props: Props) {
     if (t.bbox) map.fitBounds(t.bbox, { padding: { top: 70, bottom: 70, left: side, right: side }, maxZoom: 16, duration: t.instant ? 0 : 1500 });
     else if (t.center) map.flyTo({ center: t.center, zoom: 15 });
   }, [ready, props.flyTo]);
+
+  // the picked place: one marker, moved or removed as the pick changes
+  const marker = useRef<maplibregl.Marker | null>(null);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    if (!props.pick) {
+      marker.current?.remove();
+      marker.current = null;
+      return;
+    }
+    marker.current ??= new maplibregl.Marker({ color: '#ffb020' }).setLngLat(props.pick).addTo(map);
+    marker.current.setLngLat(props.pick);
+  }, [ready, props.pick]);
 
   return (
     <>

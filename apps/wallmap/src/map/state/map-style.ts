@@ -60,7 +60,8 @@ export function buildStyle(origin: string, land: FeatureCollection, online: Onli
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#06101c' } },
-      { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': '#0d1b2a', 'fill-outline-color': '#1b324a' } },
+      // the coarse world coastline only at small scales: at city and street zoom it cut across the city
+      { id: 'land', type: 'fill', source: 'land', maxzoom: 9, paint: { 'fill-color': '#0d1b2a', 'fill-outline-color': '#1b324a' } },
       ...(online ? [{ id: 'online-basemap', type: 'raster', source: 'online', paint: { 'raster-opacity': 0.55 } } as LayerSpecification] : []),
       {
         id: 'areas-fill',
@@ -235,10 +236,10 @@ export function buildStyle(origin: string, land: FeatureCollection, online: Onli
         paint: { 'text-color': '#9cc8f0', 'text-halo-color': 'rgba(6,16,28,0.9)', 'text-halo-width': 1.3 },
       },
       {
+        // from the label points too: a label from the tiles is drawn once per tile piece (two or three times)
         id: 'grid-label',
         type: 'symbol',
-        source: AREAS_SOURCE,
-        'source-layer': AREAS_LAYER,
+        source: LABELS_SOURCE,
         filter: level('grid'),
         minzoom: 15,
         layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'symbol-avoid-edges': true, 'text-padding': 20 },

@@ -1,14 +1,19 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Role } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
 import type { ConnectionStatus } from '../../live/state/connection';
 
 interface Props {
-  status: ConnectionStatus;
+  /** the screen's live connection; null when the screen has none */
+  status: ConnectionStatus | null;
   user: string;
+  roles: readonly Role[];
   onSignOut(): void;
+  /** the navigation between screens */
+  children?: ReactNode;
 }
 
-export function TopBar({ status, user, onSignOut }: Props) {
+export function TopBar({ status, user, roles, onSignOut, children }: Props) {
   const { t, lang, setLang } = useI18n();
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
@@ -19,18 +24,22 @@ export function TopBar({ status, user, onSignOut }: Props) {
   return (
     <header className="top-bar">
       <h1>{t('title')}</h1>
+      {children}
       <div className="top-right">
         <time className="clock" dateTime={now.toISOString()}>
-          {now.toLocaleDateString(locale, { year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' })}{' '}
-          <b>{now.toLocaleTimeString(locale, { hour12: false })}</b>
+          {now.toLocaleDateString(locale, { month: '2-digit', day: '2-digit', weekday: 'short' })} <b>{now.toLocaleTimeString(locale, { hour12: false })}</b>
         </time>
-        <span className={`conn conn-${status}`} data-testid="connection" data-status={status}>
-          <i /> {t(`conn.${status}`)}
-        </span>
+        {status && (
+          <span className={`conn conn-${status}`} data-testid="connection" data-status={status}>
+            <i /> {t(`conn.${status}`)}
+          </span>
+        )}
         <button type="button" className="lang-switch" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
           {t('lang.switch')}
         </button>
-        <span className="muted">{user}</span>
+        <span className="muted user" title={roles.map((r) => t(`role.${r}`)).join('、')}>
+          {user}
+        </span>
         <button type="button" data-testid="sign-out" onClick={onSignOut}>
           {t('signout')}
         </button>

@@ -1,7 +1,12 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { AreaDetail, AreaSummary, EventSummary, LiveMessage } from '@gc/contracts';
-import { api, signOut } from '../../auth/api/http';
-import type { Session } from '../../auth/state/session';
+import { api } from '../../auth/api/http';
+import { useCatalog } from '../../catalog/hooks/use-catalog';
+import { errorText } from '../../i18n/error-text';
+import type { ScreenProps } from '../routes';
+import { CaseQueue } from '../../console/components/case-queue';
+import { IntakeForm } from '../../console/components/intake-form';
+import { OpenSummonsList } from '../../console/components/open-summonses';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
 import { eventsReducer, initialEventsState } from '../../events/state/events-store';
@@ -24,15 +29,30 @@ import { bboxOf } from '@gc/geo';
 import { ReplayBar } from '../../replay/components/replay-bar';
 import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
-import { TopBar } from './top-bar';
 
 /** The grid fill classes in the legend, calm to overdue (colours and labels share the key). */
 const GRID_LEGEND = ['gridCalm', 'gridOpen', 'gridBusy', 'gridOverdue'] as const;
 
 const FRESH_MS = 30_000;
 
-export function Wall({ session }: { session: Session }) {
+/**
+ * The wall (`/`, watch) and, with `console`, the operator's console: the case queue and the open
+ * summonses beside the same live map, and the intake form for a phone or walk-in report.
+ */
+export function Wall({ session, onStatus, console: isConsole = false }: ScreenProps & { console?: boolean }) {
   const { t } = useI18n();
+  const catalog = useCatalog();
+  const canRegistry = session.user.permissions.includes('registry:read');
+  // the intake form stays mounted (its draft kept) while the operator looks at a case; `intakeShown` is whether it is on screen
+  const [intake, setIntake] = useState(false);
+  const [intakeShown, setIntakeShown] = useState(false);
+  const [pick, setPick] = useState<[number, number] | null>(null);
+  // a case being placed also takes a map pick
+  const [placing, setPlacing] = useState(false);
+  const picking = intakeShown || placing;
+  const [leftTab, setLeftTab] = useState<'queue' | 'summons'>('queue');
+  const [summonsTick, setSummonsTick] = useState(0);
+  const [snapshotLoaded, setSnapshotLoaded] = useState(false);
   const [state, dispatch] = useReducer(eventsReducer, initialEventsState);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -60,8 +80,11 @@ export function Wall({ session }: { session: Session }) {
   const apply = useCallback((messages: LiveMessage[]) => {
     dispatch({ type: 'live', messages, receivedAt: Date.now() });
     if (messages.some((m) => m.type === 'area.version.published')) setAreasKey((k) => k + 1);
+    if (messages.some((m) => m.type.startsWith('summons.'))) setSummonsTick((n) => n + 1);
   }, []);
   const status = useLive(true, () => stateRef.current.lastSeq, apply);
+  useEffect(() => onStatus(status), [status, onStatus]);
+  useEffect(() => () => onStatus(null), [onStatus]);
 
   // first load: open cases, then the live stream catches up from the seq it started at
   useEffect(() => {
@@ -70,12 +93,15 @@ export function Wall({ session }: { session: Session }) {
       try {
         const latest = (await api<{ latest: number }>('GET', '/api/changes?since=0&limit=1')).latest;
         const events = await fetchOpenEvents();
-        if (alive) dispatch({ type: 'snapshot', events, latest });
+        if (alive) {
+          dispatch({ type: 'snapshot', events, latest });
+          setSnapshotLoaded(true);
+        }
       } catch (e) {
-        if (alive) note(e instanceof Error ? e.message : String(e));
+        if (alive) note(errorText(t, e).text);
       }
     })();
-    void fetchPeopleCounts().then((p) => alive && setPeople(p));
+    if (canRegistry) void fetchPeopleCounts().then((p) => alive && setPeople(p));
     void fetchAreaLabels().then((l) => alive && setLabels(l));
     // start on our territory: the first root area's extent
     void (async () => {
@@ -92,7 +118,7 @@ export function Wall({ session }: { session: Session }) {
     return () => {
       alive = false;
     };
-  }, [note]);
+  }, [note, canRegistry]);
 
   useEffect(() => {
     if (areasKey === 0) return;
@@ -106,12 +132,12 @@ export function Wall({ session }: { session: Session }) {
         if (alive) note(e instanceof Error ? e.message : String(e));
       }
     })();
-    void fetchPeopleCounts().then((p) => alive && setPeople(p));
+    if (canRegistry) void fetchPeopleCounts().then((p) => alive && setPeople(p));
     void fetchAreaLabels().then((l) => alive && setLabels(l));
     return () => {
       alive = false;
     };
-  }, [areasKey, note]);
+  }, [areasKey, note, canRegistry]);
 
   // server statistics when offered; refreshed with the clock
   useEffect(() => {
@@ -139,6 +165,22 @@ export function Wall({ session }: { session: Session }) {
   const { drawn, gridCounts, counts, categories, departments } = views;
   const loaded = shown.events.size;
   const onLoaded = useCallback((e: EventSummary) => dispatch({ type: 'event-loaded', event: e }), []);
+  // the map's own messages are English and technical: the log keeps them, the screen says it in its language
+  const mapError = useCallback((m: string) => {
+    console.warn(`wallmap map: ${m}`);
+    note(t('error.map'));
+  }, [note, t]);
+  const onPlacing = useCallback((on: boolean) => {
+    setPlacing(on);
+    if (on) setPick(null);
+  }, []);
+  // a case chosen in the queue or the summons list: selected on the map too, and brought into view
+  const selectCase = useCallback((id: number) => {
+    setSelected(id);
+    setIntakeShown(false);
+    const e = stateRef.current.events.get(id);
+    if (e && e.lon !== null && e.lat !== null) setFlyTo({ center: [e.lon, e.lat], key: Date.now() });
+  }, []);
   const peopleCounts = useMemo(() => people ?? {}, [people]);
   const peopleRange = useMemo(() => peopleStops(peopleCounts), [peopleCounts]);
 
@@ -151,11 +193,11 @@ export function Wall({ session }: { session: Session }) {
         (layer) => setPoints((p) => ({ ...p, [k]: layer })),
         (e: unknown) => {
           setPoints((p) => ({ ...p, [k]: 'failed' }));
-          note(`${k}: ${e instanceof Error ? e.message : String(e)}`);
+          note(`${t(`layers.${k}`)}：${errorText(t, e).text}`);
         },
       );
     }
-  }, [layers, points, note]);
+  }, [layers, points, note, t]);
   const pointData = useMemo(() => {
     const out: Partial<Record<PointKind, FeatureCollection>> = {};
     for (const k of POINT_KINDS) {
@@ -178,26 +220,90 @@ export function Wall({ session }: { session: Session }) {
         layers={layers}
         flyTo={flyTo}
         areasKey={areasKey}
-        onSelect={setSelected}
-        onError={note}
+        onSelect={selectCase}
+        onPick={picking ? setPick : undefined}
+        pick={picking ? pick : null}
+        onError={mapError}
       />
-      <TopBar status={status} user={session.user.displayName ?? session.user.username} onSignOut={() => void signOut()} />
       <aside className="side left">
-        <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
-        <FeedPanel feed={shown.feed} onSelect={setSelected} />
+        {isConsole ? (
+          <>
+            <div className="tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={leftTab === 'queue'} className={leftTab === 'queue' ? 'on' : ''} onClick={() => setLeftTab('queue')} data-testid="tab-queue">
+                {t('queue.title')}
+              </button>
+              <button type="button" role="tab" aria-selected={leftTab === 'summons'} className={leftTab === 'summons' ? 'on' : ''} onClick={() => setLeftTab('summons')} data-testid="tab-summons">
+                {t('summons.board')}
+              </button>
+              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => {
+                  setIntake(true);
+                  setIntakeShown(true);
+                }}
+              >
+                + {t('intake.open')}
+              </button>
+            </div>
+            {leftTab === 'queue' ? (
+              <CaseQueue events={shown.events} catalog={catalog} selectedId={selected} onSelect={selectCase} title={t('queue.title')} now={now} ready={snapshotLoaded} />
+            ) : (
+              <OpenSummonsList tick={summonsTick} catalog={catalog} onSelect={selectCase} />
+            )}
+          </>
+        ) : (
+          <>
+            <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
+            <FeedPanel feed={shown.feed} onSelect={setSelected} />
+          </>
+        )}
       </aside>
       <aside className="side right">
         <AreaSearch onFly={(bbox) => setFlyTo({ bbox, key: Date.now() })} />
-        {selected !== null ? (
-          <EventDetailPanel id={selected} summary={state.events.get(selected)} onClose={() => setSelected(null)} onLoaded={onLoaded} />
+        {intake && (
+          <IntakeForm
+            hidden={!intakeShown}
+            catalog={catalog}
+            pick={pick}
+            onPickClear={() => setPick(null)}
+            onFly={(center) => setFlyTo({ center, key: Date.now() })}
+            onClose={() => {
+              setIntake(false);
+              setIntakeShown(false);
+              setPick(null);
+            }}
+            onOpenCase={(id) => {
+              setIntake(false);
+              setPick(null);
+              selectCase(id);
+            }}
+          />
+        )}
+        {intakeShown ? null : selected !== null ? (
+          <EventDetailPanel
+            id={selected}
+            summary={state.events.get(selected)}
+            version={state.eventSeq.get(selected)}
+            permissions={session.user.permissions}
+            myDepartment={session.user.department}
+            catalog={catalog}
+            onClose={() => setSelected(null)}
+            onLoaded={onLoaded}
+            pick={placing ? pick : null}
+            onPickMode={onPlacing}
+          />
         ) : (
           <section className="panel detail empty">
             <h2>{t('detail.title')}</h2>
             <p className="muted">{t('detail.none')}</p>
           </section>
         )}
-        <FiltersBar filters={filters} categories={categories} departments={departments} onChange={setFilters} />
-        <LayerSwitches layers={layers} peopleAvailable={people !== null} points={points} onChange={setLayers} />
+        {/* folded while a case or the intake form needs the height; the user can open it */}
+        <details className="panel fold" key={intakeShown || selected !== null ? 'busy' : 'idle'} open={!(intakeShown || selected !== null)}>
+          <summary>
+            {t('filters.title')} · {t('layers.title')}
+          </summary>
+          <FiltersBar filters={filters} categories={categories} departments={departments} deptName={catalog.deptName} onChange={setFilters} />
+          <LayerSwitches layers={layers} peopleAvailable={people !== null} registry={canRegistry} points={points} onChange={setLayers} />
+        </details>
       </aside>
       <footer className="bottom">
         <ReplayBar at={replayAt} changes={replayChanges} onLoad={setReplayChanges} onScrub={setReplayAt} />

@@ -3,7 +3,7 @@ import type { AreaSummary, BalanceMetric, BalanceReport, ImpactReport, RepairRep
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { bboxOf } from '@gc/geo';
 import { ApiError } from '../../auth/api/http';
-import type { Session } from '../../auth/state/session';
+import type { ScreenProps } from '../../shell/routes';
 import { useI18n } from '../../i18n/i18n-context';
 import { studioApi } from '../api/studio-api';
 import { canEdit, emptyHistory, historyReducer, movedVertex, type Edit, type Why } from '../state/draft-edits';
@@ -20,7 +20,7 @@ const PROBLEM_KINDS = ['overlaps', 'gaps', 'outsideParent', 'slivers'] as const;
  * pure actions (undo/redo), see the server's topology check and the balance after every edit,
  * repair, propose, preview the impact and publish.
  */
-export function Studio({ session }: { session: Session }) {
+export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   const { t } = useI18n();
   const [h, dispatch] = useReducer(historyReducer, emptyHistory());
   const [versionId, setVersionId] = useState<number | null>(null);

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { IndicatorGrouping, IndicatorReport, LiveMessage } from '@gc/contracts';
-import { api, signOut } from '../../auth/api/http';
+import { api } from '../../auth/api/http';
 import type { Session } from '../../auth/state/session';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
-import { TopBar } from '../../shell/components/top-bar';
+import type { ScreenProps } from '../../shell/routes';
 import { downloadWorkbook, fetchIndicators, fetchWarnings, handleWarning, type Period } from '../api/supervision-api';
 import { svText, type SvKey } from '../i18n/supervision-dictionary';
 import { presetPeriod, type Preset } from '../state/period';
@@ -26,7 +26,7 @@ const RANKED: [IndicatorGrouping, SvKey][] = [
 ];
 
 /** The supervisor's screen (/supervision): rankings, trend, indicator map, hotspots, report, and live warnings. */
-export function SupervisionPage({ session }: { session: Session }) {
+export function SupervisionPage({ session, onStatus }: ScreenProps) {
   const { lang } = useI18n();
   const s = (k: SvKey, v?: Record<string, string | number>) => svText(lang, k, v);
   const [preset, setPreset] = useState<Preset | null>('last30');
@@ -78,6 +78,9 @@ export function SupervisionPage({ session }: { session: Session }) {
     dispatch({ type: 'live', messages: m });
   }, []);
   const status = useLive(liveReady, () => lastSeq.current, apply);
+  // the shell's top bar shows this screen's live connection
+  useEffect(() => onStatus(status), [status, onStatus]);
+  useEffect(() => () => onStatus(null), [onStatus]);
 
   const onHandle = (id: number, st: 'acknowledged' | 'dismissed') => {
     handleWarning(id, st)
@@ -93,7 +96,6 @@ export function SupervisionPage({ session }: { session: Session }) {
 
   return (
     <div className="sv-page" data-testid="supervision">
-      <TopBar status={status} user={session.user.displayName ?? session.user.username} onSignOut={() => void signOut()} />
       <nav className="sv-toolbar">
         <strong>{s('sv.title')}</strong>
         <span>{s('sv.period')}</span>
@@ -128,7 +130,6 @@ export function SupervisionPage({ session }: { session: Session }) {
         <button type="button" onClick={() => void downloadWorkbook(period).catch((e: unknown) => setError(String(e)))}>
           {s('sv.export')}
         </button>
-        <a href="/">{s('sv.wall')}</a>
       </nav>
       <nav className="sv-tabs">
         {TABS.map((x) => (

@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import { useI18n } from '../../i18n/i18n-context';
+import { fetchCategories, fetchDepartments, type Category, type Department } from '../api/catalog-api';
+
+export interface Catalog {
+  departments: Department[];
+  categories: Category[];
+  /** a department's name in the screen's language (`fallback`, else an ellipsis, while the table loads) */
+  deptName(code: string | null | undefined, fallback?: string | null): string;
+  categoryName(code: string | null | undefined, fallback?: string | null): string;
+}
+
+let cache: Promise<{ departments: Department[]; categories: Category[] }> | null = null;
+
+/** The code tables (departments, categories with routing), loaded once per page. */
+export function useCatalog(): Catalog {
+  const { lang } = useI18n();
+  const [data, setData] = useState<{ departments: Department[]; categories: Category[] }>({ departments: [], categories: [] });
+  useEffect(() => {
+    let alive = true;
+    cache ??= Promise.all([fetchDepartments(), fetchCategories()]).then(([departments, categories]) => ({ departments, categories }));
+    cache.then(
+      (d) => alive && setData(d),
+      () => {
+        cache = null; // try again on the next screen
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, []);
+  const byDept = new Map(data.departments.map((d) => [d.code, d]));
+  const byCat = new Map(data.categories.map((c) => [c.code, c]));
+  return {
+    ...data,
+    deptName: (code, fallback) => {
+      if (!code) return '—';
+      const d = byDept.get(code);
+      return d ? (lang === 'en' ? d.nameEn : d.name) : (fallback ?? '…');
+    },
+    categoryName: (code, fallback) => {
+      if (!code) return '—';
+      const c = byCat.get(code);
+      return c ? (lang === 'en' ? c.nameEn : c.name) : (fallback ?? '…');
+    },
+  };
+}
