@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { IndicatorGrouping, IndicatorReport, LiveMessage } from '@gc/contracts';
 import { api } from '../../auth/api/http';
-import type { Session } from '../../auth/state/session';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
 import type { ScreenProps } from '../../shell/routes';
