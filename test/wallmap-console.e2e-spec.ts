@@ -20,7 +20,7 @@ const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
 const WALL = { width: 1920, height: 1080 };
 const LAPTOP = { width: 1366, height: 768 };
 /** Latin words allowed in the Chinese UI: the language switch, a file format, map attribution, the extension of an attached file's own name. */
-const LATIN_OK = new Set(['English', 'CSV', 'Natural', 'Earth', 'Noto', 'Sans', 'OFL', 'MapLibre', 'png']);
+const LATIN_OK = new Set(['English', 'CSV', 'Natural', 'Earth', 'Noto', 'Sans', 'OFL', 'MapLibre', 'OpenStreetMap', 'contributors', 'png']);
 
 let server: ServerProcess;
 let browser: Browser;
@@ -116,8 +116,8 @@ test('the operator takes a phone report, dispatches and summons by name; the boa
     await s.page.waitForURL(/\/console$/);
     await s.page.waitForSelector('[data-testid=connection][data-status=online]', { timeout: 30000 });
     await s.page.waitForSelector('[data-testid=queue] .queue-row', { timeout: 60000 });
-    // nothing a role cannot use: the operator's navigation has the wall and the console only
-    expect(await s.page.$$eval('.app-nav a', (els) => els.map((e) => e.getAttribute('data-nav')))).toEqual(['/', '/console']);
+    // nothing a role cannot use: the operator's navigation has the wall, the console and supervision (operators are evaluated too)
+    expect(await s.page.$$eval('.app-nav a', (els) => els.map((e) => e.getAttribute('data-nav')))).toEqual(['/', '/console', '/supervision']);
     await s.page.selectOption('[data-testid=queue-sort]', 'newest');
   }
   // the queue's default order: overdue first, then the soonest deadline
