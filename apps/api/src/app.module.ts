@@ -13,6 +13,7 @@ import { EventsModule } from './modules/events/events.module';
 import { Open311Module } from './modules/open311/open311.module';
 import { RegistryModule } from './modules/registry/registry.module';
 import { DemoModule } from './modules/demo/demo.module';
+import { FieldModule } from './modules/field/field.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         EventsModule,
         Open311Module,
         RegistryModule,
+        FieldModule,
         DemoModule,
       ],
     };

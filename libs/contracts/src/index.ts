@@ -6,3 +6,4 @@ export * from './events';
 export * from './live';
 export * from './identifiers';
 export * from './registry';
+export * from './field';

@@ -14,6 +14,7 @@ export const CHANGE_TYPES = [
   'summons.answered',
   'area.version.published',
   'registry.changed',
+  'worker.position', // a grid worker's latest position and state (field.ts: WorkerPositionData)
 ] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
