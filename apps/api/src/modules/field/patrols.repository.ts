@@ -34,7 +34,7 @@ SELECT p.id::int AS id, p.worker_id::int AS "workerId", coalesce(u.display_name,
   LEFT JOIN area g ON g.id = p.grid_id
   LEFT JOIN LATERAL (
     SELECT count(*)::int AS n,
-           CASE WHEN count(*) = 0 THEN NULL WHEN count(*) = 1 THEN min(wp.geom) ELSE ST_MakeLine(wp.geom ORDER BY wp.at) END AS track
+           CASE WHEN count(*) = 0 THEN NULL::geometry WHEN count(*) = 1 THEN ST_GeometryN(ST_Collect(wp.geom), 1) ELSE ST_MakeLine(wp.geom ORDER BY wp.at) END AS track
       FROM worker_position wp WHERE wp.patrol_id = p.id
   ) t ON true`;
 
