@@ -7,6 +7,7 @@ import { ConsoleScreen } from '../console/components/console-screen';
 import { InboxScreen } from '../inbox/components/inbox-screen';
 import { TasksScreen } from '../inbox/components/tasks-screen';
 import { AuditScreen } from '../audit/components/audit-screen';
+import { FieldScreen } from '../field/components/field-screen';
 
 export interface ScreenProps {
   session: Session;
@@ -28,6 +29,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/', roles: ['operator', 'analyst', 'supervisor'], nav: 'nav.wall', landing: ['analyst', 'supervisor'], component: Wall },
   { path: '/console', roles: ['operator'], nav: 'nav.console', landing: ['operator'], component: ConsoleScreen },
   { path: '/inbox', roles: ['department'], nav: 'nav.inbox', landing: ['department'], component: InboxScreen },
+  { path: '/field', roles: ['grid_worker'], nav: 'nav.field', landing: ['grid_worker'], component: FieldScreen },
   { path: '/tasks', roles: ['grid_worker'], nav: 'nav.tasks', landing: ['grid_worker'], component: TasksScreen },
   { path: '/audit', roles: ['auditor'], nav: 'nav.audit', landing: ['auditor'], component: AuditScreen },
 ];
