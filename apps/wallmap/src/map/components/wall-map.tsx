@@ -3,7 +3,8 @@ import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { FeatureCollection } from 'geojson';
+import type { FeatureCollection, Geometry } from 'geojson';
+import { addWorkerLayers, setTrack, setWorkers, WORKER_LAYER } from '../../field/state/workers-map';
 import type { EventSummary } from '@gc/contracts';
 import { getSession } from '../../auth/api/http';
 import { useI18n } from '../../i18n/i18n-context';
@@ -55,6 +56,10 @@ interface Props {
   /** the picked place, drawn as a marker */
   pick?: [number, number] | null;
   onError(message: string): void;
+  /** grid workers' latest positions (the field layer) and the selected worker's patrol track */
+  workers?: FeatureCollection | null;
+  track?: Geometry | null;
+  onWorker?(id: number): void;
 }
 
 const GRID_LAYERS = ['grids-cases', 'grids-line', 'grid-label'];
@@ -115,7 +120,14 @@ export function WallMap(props: Props) {
     map.on('error', (e) => propsRef.current.onError(e.error?.message ?? 'map error'));
     // sources and layers exist once the style is in: data goes to the worker from then on, while the
     // first tiles are still being drawn, rather than after the first full frame ('load')
-    map.once('style.load', () => setReady(true));
+    map.once('style.load', () => {
+      addWorkerLayers(map);
+      setReady(true);
+    });
+    map.on('click', WORKER_LAYER, (e: MapLayerMouseEvent) => {
+      const id = e.features?.[0]?.properties?.id;
+      if (typeof id === 'number') propsRef.current.onWorker?.(id);
+    });
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;
       if (f?.id !== undefined) propsRef.current.onSelect(Number(f.id));
@@ -173,6 +185,16 @@ export function WallMap(props: Props) {
     for (const [code, n] of Object.entries(props.peopleCounts)) map.setFeatureState({ source: AREAS_SOURCE, sourceLayer: AREAS_LAYER, id: code }, { people: n });
     map.setPaintProperty('grids-people', 'fill-color', peopleFill(peopleStops(props.peopleCounts)));
   }, [ready, props.peopleCounts]);
+
+  // workers: a few thousand points at most, one setData per live batch
+  useEffect(() => {
+    const map = mapRef.current;
+    if (ready && map && props.workers) setWorkers(map, props.workers);
+  }, [ready, props.workers]);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (ready && map) setTrack(map, props.track ?? null);
+  }, [ready, props.track]);
 
   // labels and registry points change rarely: a whole setData when they arrive is right here
   useEffect(() => {
