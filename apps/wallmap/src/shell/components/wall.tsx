@@ -33,6 +33,7 @@ import type { Geometry } from 'geojson';
 import { useWorkers } from '../../field/hooks/use-workers';
 import { workersGeoJson } from '../../field/state/workers-store';
 import { WorkerCard } from '../../field/components/worker-card';
+import { WorkersLegend } from '../../field/components/workers-legend';
 
 /** The grid fill classes in the legend, calm to overdue (colours and labels share the key). */
 const GRID_LEGEND = ['gridCalm', 'gridOpen', 'gridBusy', 'gridOverdue'] as const;
@@ -329,6 +330,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
               {t(`layers.${k}`)}
             </span>
           ))}
+          <WorkersLegend workers={workers} />
           <span className="sep" />
           {layers.people && (
             <span data-testid="legend-people">
