@@ -54,11 +54,11 @@ export function FieldMap({ grid, me, pick, tasks, onPick }: Props) {
     const m = map.current;
     if (!m || !ready.current) return;
     const d = data.current;
-    (m.getSource('grid') as GeoJSONSource).setData(d.grid ? { type: 'Feature', properties: {}, geometry: d.grid.geometry } : empty);
-    (m.getSource('me') as GeoJSONSource).setData(point(d.me));
-    (m.getSource('pick') as GeoJSONSource).setData(point(d.pick));
+    void (m.getSource('grid') as GeoJSONSource).setData(d.grid ? { type: 'Feature', properties: {}, geometry: d.grid.geometry } : empty);
+    void (m.getSource('me') as GeoJSONSource).setData(point(d.me));
+    void (m.getSource('pick') as GeoJSONSource).setData(point(d.pick));
     const feats: Feature[] = d.tasks.filter((e) => e.lon !== null && e.lat !== null).map((e) => ({ type: 'Feature', properties: { id: e.id }, geometry: { type: 'Point', coordinates: [e.lon!, e.lat!] } }));
-    (m.getSource('tasks') as GeoJSONSource).setData({ type: 'FeatureCollection', features: feats });
+    void (m.getSource('tasks') as GeoJSONSource).setData({ type: 'FeatureCollection', features: feats });
   };
 
   useEffect(() => {

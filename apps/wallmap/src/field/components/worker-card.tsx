@@ -29,7 +29,7 @@ export function WorkerCard({ worker, onTrack, onClose }: Props) {
       alive = false;
     };
     // the track is read once per click (an audited read), not on every position
-  }, [worker.workerId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [worker.workerId]);
   return (
     <section className="panel worker-card" data-testid="worker-card">
       <h2>

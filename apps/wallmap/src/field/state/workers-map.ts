@@ -27,9 +27,9 @@ export function addWorkerLayers(map: MapLibre): void {
 }
 
 export function setWorkers(map: MapLibre, data: FeatureCollection): void {
-  (map.getSource(WORKERS_SOURCE) as GeoJSONSource | undefined)?.setData(data);
+  void (map.getSource(WORKERS_SOURCE) as GeoJSONSource | undefined)?.setData(data);
 }
 
 export function setTrack(map: MapLibre, track: Geometry | null): void {
-  (map.getSource(TRACK_SOURCE) as GeoJSONSource | undefined)?.setData(track ? { type: 'Feature', properties: {}, geometry: track } : empty);
+  void (map.getSource(TRACK_SOURCE) as GeoJSONSource | undefined)?.setData(track ? { type: 'Feature', properties: {}, geometry: track } : empty);
 }
