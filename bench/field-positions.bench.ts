@@ -83,26 +83,33 @@ async function main(): Promise<boolean> {
   try {
     const c = await connect(db.url);
     const city = await buildCity(c, scaled(20000, 100));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const argon2 = require('argon2') as typeof import('argon2');
-    const hash = await argon2.hash(PASSWORD);
+    const api = await startApi(db.url);
+    servers.push(api);
+    // One account made by the API (its password hash), copied to the other workers with SQL.
+    const made = await fetch(`${api.url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` }, body: JSON.stringify({ username: 'gw1', password: PASSWORD, roles: ['grid_worker'], jurisdiction: '*' }) });
+    if (made.status !== 201) throw new Error(`create gw1: ${made.status} ${await made.text()}`);
     // 5,000 grid workers spread over the city, each with a latest position ten seconds old (all available).
     await c.query(
-      `WITH u AS (
+      `WITH h AS (SELECT password_hash FROM app_user WHERE username = 'gw1'),
+       more AS (
          INSERT INTO app_user (username, display_name, password_hash, roles, jurisdiction_code)
-         SELECT 'gw' || i, '网格员' || i, $1, ARRAY['grid_worker'], '*' FROM generate_series(1, $2) i RETURNING id
+         SELECT 'gw' || i, '网格员' || i, (SELECT password_hash FROM h), ARRAY['grid_worker'], '*' FROM generate_series(2, $1) i
        )
-       INSERT INTO worker_latest (worker_id, at, accuracy, geom, area_path)
-       SELECT u.id, now() - interval '10 seconds', 5, p.geom, (SELECT a.path FROM area a WHERE a.level = 'grid' AND a.valid_to IS NULL AND ST_Intersects(a.geom, p.geom) LIMIT 1)
-         FROM u, LATERAL (SELECT ST_SetSRID(ST_MakePoint($3 + random() * ($4 - $3), $5 + random() * ($6 - $5) + u.id * 0), 4326) AS geom) p`,
-      [hash, WORKERS, city.x0, city.x1, city.y0, city.y1],
+       SELECT 1`,
+      [WORKERS],
+    );
+    await c.query(
+      `INSERT INTO worker_latest (worker_id, at, accuracy, geom, area_path)
+       SELECT u.id, now() - interval '10 seconds', 5, p.geom,
+              (SELECT a.path FROM area_part ap JOIN area a ON a.id = ap.area_id WHERE ap.geom && p.geom AND ST_Intersects(ap.geom, p.geom) AND a.level = 'grid' AND a.valid_to IS NULL LIMIT 1)
+         FROM app_user u, LATERAL (SELECT ST_SetSRID(ST_MakePoint($1 + random() * ($2 - $1), $3 + random() * ($4 - $3) + u.id * 0), 4326) AS geom) p
+        WHERE u.username LIKE 'gw%'`,
+      [city.x0, city.x1, city.y0, city.y1],
     );
     const ids = (await c.query(`SELECT id::int FROM app_user WHERE username LIKE 'gw%' ORDER BY id LIMIT $1`, [SENDERS])).rows.map((r) => r.id as number);
     await c.end();
     console.log(`city: ${city.cells} grid cells; ${WORKERS} grid workers with a latest position; ${ids.length} senders`);
 
-    const api = await startApi(db.url);
-    servers.push(api);
     const bare = await startPeer(__filename, db.url, '/knn?lon=0&lat=0');
     servers.push(bare);
     const tokens: string[] = [];

@@ -13,6 +13,6 @@ import { WorkersService } from './workers.service';
 @Module({
   controllers: [FieldController],
   providers: [PositionsRepository, PositionsService, WorkersRepository, WorkersService, PatrolsRepository, PatrolsService, VisitsRepository, VisitsService],
-  exports: [WorkersService, PositionsService],
+  exports: [WorkersService, PositionsService, PatrolsService],
 })
 export class FieldModule {}
