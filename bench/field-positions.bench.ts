@@ -102,7 +102,7 @@ async function main(): Promise<boolean> {
       `INSERT INTO worker_latest (worker_id, at, accuracy, geom, area_path)
        SELECT u.id, now() - interval '10 seconds', 5, p.geom,
               (SELECT a.path FROM area_part ap JOIN area a ON a.id = ap.area_id WHERE ap.geom && p.geom AND ST_Intersects(ap.geom, p.geom) AND a.level = 'grid' AND a.valid_to IS NULL LIMIT 1)
-         FROM app_user u, LATERAL (SELECT ST_SetSRID(ST_MakePoint($1 + random() * ($2 - $1), $3 + random() * ($4 - $3) + u.id * 0), 4326) AS geom) p
+         FROM app_user u, LATERAL (SELECT ST_SetSRID(ST_MakePoint($1::float8 + random() * ($2::float8 - $1::float8), $3::float8 + random() * ($4::float8 - $3::float8) + u.id * 0), 4326) AS geom) p
         WHERE u.username LIKE 'gw%'`,
       [city.x0, city.x1, city.y0, city.y1],
     );

@@ -3,6 +3,8 @@
  * global, gap-free `seq`; the socket.io namespace `/live` emits it under its
  * type, and GET /api/changes?since=<seq> returns what a client missed.
  */
+import type { Permission } from './auth';
+
 export const LIVE_NAMESPACE = '/live';
 
 export const CHANGE_TYPES = [
@@ -17,6 +19,22 @@ export const CHANGE_TYPES = [
   'worker.position', // a grid worker's latest position and state (field.ts: WorkerPositionData)
 ] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+/**
+ * Change types only callers with a permission receive (live and in GET /api/changes), on top of
+ * the area rule: grid workers' positions are personal data for the command roles only.
+ */
+export const CHANGE_TYPE_PERMISSION: Partial<Record<ChangeType, Permission>> = {
+  'worker.position': 'events:command',
+};
+
+/** The change types a caller with these permissions must not receive. */
+export function hiddenChangeTypes(permissions: ReadonlySet<Permission>): ChangeType[] {
+  return CHANGE_TYPES.filter((t) => {
+    const need = CHANGE_TYPE_PERMISSION[t];
+    return need !== undefined && !permissions.has(need);
+  });
+}
 
 export interface LiveMessage<T = unknown> {
   seq: number;

@@ -67,6 +67,13 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
     const changes = await sql<{ payload: any; area_path: string }>(t.url, `SELECT payload, area_path::text FROM change WHERE type = 'worker.position' AND entity_id = $1`, [String(ids.gw1)]);
     expect(changes).toHaveLength(1); // the retry and the older batch pushed nothing
     expect(changes[0]).toMatchObject({ area_path: 'EC.ED.EG1', payload: { workerId: ids.gw1, name: '名gw1', state: 'idle', openTasks: 0 } });
+    // Positions are for the command roles: the catch-up feed leaves them out for others of the same area.
+    const types = async (h: H): Promise<string[]> => (await get('/api/changes?since=0&limit=1000', h)).json().changes.map((c: { type: string }) => c.type);
+    // the sequencer numbers the row just after the commit
+    for (let i = 0; i < 50 && !(await types(operator)).includes('worker.position'); i++) await new Promise((ok) => setTimeout(ok, 100));
+    expect(await types(operator)).toContain('worker.position');
+    expect(await types(gw1)).not.toContain('worker.position');
+    expect(await types(await user('analyst1', ['analyst'], '*'))).not.toContain('worker.position');
   });
 
   it('refuses bad batches whole (400 naming the field) and positions from anyone but a grid worker (403)', async () => {

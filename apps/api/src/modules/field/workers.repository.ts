@@ -48,7 +48,8 @@ staff AS (
   SELECT l.worker_id AS id FROM worker_latest l JOIN app_user u ON u.id = l.worker_id, here
    WHERE ${inScope('l.area_path', '$7')} AND l.area_path IS NOT NULL AND ${coversGrid('$3')}
      AND (NOT $5 OR ${AVAILABLE_SQL})
-   ORDER BY l.geom <-> here.g
+   -- the point inline (not here.g): a KNN index scan needs a constant on the right of <->
+   ORDER BY l.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
    LIMIT $6
 ), ids AS (
   SELECT id, true AS staff FROM staff

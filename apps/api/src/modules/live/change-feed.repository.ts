@@ -74,14 +74,16 @@ export class ChangeFeedRepository {
 
   /** Changes after `since`, in seq order, limited to a scope path (null = everything; changes with no area only reach the whole-territory scope). Rows not yet numbered are not visible here. */
   /** `subtrees`: only changes inside one of these paths (a narrowed socket), null: no narrowing. */
-  async since(db: EntityManager, since: number, limit: number, scopePath: string | null, subtrees: string[] | null = null): Promise<LiveMessage[]> {
+  /** `hiddenTypes`: change types the caller may not receive (CHANGE_TYPE_PERMISSION). */
+  async since(db: EntityManager, since: number, limit: number, scopePath: string | null, subtrees: string[] | null = null, hiddenTypes: string[] = []): Promise<LiveMessage[]> {
     const rows: ChangeRow[] = await db.query(
       `SELECT seq::int, type, entity_id AS id, at, area_path::text AS "areaPath", payload AS data
          FROM change
         WHERE seq > $1 AND ($3::ltree IS NULL OR area_path <@ $3::ltree)
           AND ($4::ltree[] IS NULL OR area_path <@ $4::ltree[])
+          AND NOT (type = ANY($5::text[]))
         ORDER BY change.seq LIMIT $2`,
-      [since, limit, scopePath, subtrees],
+      [since, limit, scopePath, subtrees, hiddenTypes],
     );
     return rows.map(toMessage);
   }

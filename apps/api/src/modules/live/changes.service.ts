@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChangesResponse } from '@gc/contracts';
+import { hiddenChangeTypes, type ChangesResponse } from '@gc/contracts';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
@@ -30,7 +30,7 @@ export class ChangesService {
    */
   async since(p: Principal, since: number, limit: number, rooms?: string[]): Promise<ChangesResponse> {
     const subtrees = rooms === undefined || rooms.includes(WHOLE_TERRITORY_ROOM) ? null : rooms.map(pathOfRoom);
-    const changes = await this.repo.since(this.db.manager, since, limit, scopeParam(p), subtrees);
+    const changes = await this.repo.since(this.db.manager, since, limit, scopeParam(p), subtrees, hiddenChangeTypes(p.permissions));
     return { changes, latest: await this.repo.latest(this.db.manager) };
   }
 

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
-import { LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type LiveMessage, type ServerToClientEvents } from '@gc/contracts';
+import { CHANGE_TYPE_PERMISSION, LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type LiveMessage, type ServerToClientEvents } from '@gc/contracts';
 import { AppException } from '../../core/http/app-exception';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
@@ -37,6 +37,7 @@ const sinceRequest = z.strictObject({
   limit: z.number().int().min(1).max(MAX_CHANGES_PAGE).optional(),
 });
 
+const lacksRoom = (permission: string) => `lacks:${permission}`;
 const problem = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
 
 /** The JWT's expiry (already verified by AuthService), to end the socket when the token ends. */
@@ -94,6 +95,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
   async handleConnection(socket: LiveSocket): Promise<void> {
     const room = roomOfScope(socket.data.principal.scopePath);
     await socket.join(room);
+    // A socket without a permission some change types need sits in `lacks:<permission>`: those types skip it.
+    for (const need of new Set(Object.values(CHANGE_TYPE_PERMISSION))) if (!socket.data.principal.permissions.has(need)) await socket.join(lacksRoom(need));
     // Join first, then read `latest`: any seq above it commits after this point, so the
     // tailer emits it after the join and this socket receives it. Nothing falls in between.
     try {
@@ -140,7 +143,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
   deliver(m: LiveMessage): void {
     // socket.io encodes a message before it looks for receivers: with no socket here, skip it.
     if (!this.listening()) return;
-    this.nsp!.to(roomsForChange(m.areaPath)).emit(m.type, m);
+    const need = CHANGE_TYPE_PERMISSION[m.type];
+    const to = this.nsp!.to(roomsForChange(m.areaPath));
+    (need ? to.except(lacksRoom(need)) : to).emit(m.type, m);
   }
 
   listening(): boolean {
