@@ -44,11 +44,15 @@ WITH here AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g),
 staff AS (
   SELECT DISTINCT gs.user_id AS id FROM grid_staff gs
    WHERE $4::text IS NOT NULL AND gs.area_code = $4 AND gs.valid_to IS NULL AND gs.user_id IS NOT NULL
-), near AS (
-  SELECT l.worker_id AS id FROM worker_latest l JOIN app_user u ON u.id = l.worker_id, here
-   WHERE ${inScope('l.area_path', '$7')} AND l.area_path IS NOT NULL AND ${coversGrid('$3')}
-     AND (NOT $5 OR ${AVAILABLE_SQL})
-   -- the point inline (not here.g): a KNN index scan needs a constant on the right of <->
+), near AS MATERIALIZED (
+  -- Per-row checks are scalar subqueries (never pulled up into joins), so the plan stays an ordered
+  -- GiST scan of worker_latest that stops after $6 hits, whatever the planner thinks of app_user.
+  SELECT l.worker_id AS id FROM worker_latest l
+   WHERE l.area_path IS NOT NULL AND ${inScope('l.area_path', '$7')}
+     AND (NOT $5 OR (l.at >= now() - interval '${OFFLINE_AFTER_MINUTES} minutes'
+                     AND (SELECT count(*) FROM event e WHERE e.assignee_user_id = l.worker_id AND e.state = 'in_progress') = 0))
+     AND (SELECT ${coversGrid('$3')} FROM app_user u WHERE u.id = l.worker_id) IS TRUE
+   -- the point inline (not a CTE column): a KNN index scan needs a constant on the right of <->
    ORDER BY l.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
    LIMIT $6
 ), ids AS (
@@ -68,7 +72,11 @@ SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name, ids.staff 
 
 @Injectable()
 export class WorkersRepository {
+  /** `db` must be a transaction (SET LOCAL). */
   async near(db: EntityManager, q: NearQuery, scopePath: string | null): Promise<WorkerSuggestion[]> {
+    // The filtered KNN scan is costed as if it read every row (the planner cannot know it stops after
+    // $6 hits), which crosses jit_above_cost: compiling took 50-170 ms for a query that runs in ~1 ms.
+    await db.query(`SET LOCAL jit = off`);
     const rows = await db.query(NEAR_SQL, [q.lon, q.lat, q.gridPath, q.gridCode, q.available, q.limit, scopePath, WORKER_LOAD_STATES]);
     return rows.map((r: WorkerSuggestion & { at: Date | null }) => ({ ...r, at: r.at ? new Date(r.at).toISOString() : null }));
   }
