@@ -167,6 +167,9 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
     expect(await count('audit_log', `action = 'read_positions'`)).toBe(auditBefore + 1);
 
     expect((await get(`/api/patrols?worker=${ids.gw1}`, gw2)).statusCode).toBe(403);
+    expect((await get(`/api/patrols`, await user('an2', ['analyst'], '*'))).statusCode).toBe(403);
+    const sup = await user('sup1', ['supervisor'], '*');
+    expect((await get(`/api/patrols?worker=${ids.gw1}`, sup)).json().patrols.map((x: { id: number }) => x.id)).toEqual([patrol.id]);
     expect((await get(`/api/patrols`, gw2)).json().patrols).toEqual([]);
     expect((await get(`/api/patrols?from=2026-02-01&to=2026-01-01`, operator)).statusCode).toBe(400);
   });

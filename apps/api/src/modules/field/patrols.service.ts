@@ -52,6 +52,10 @@ export class PatrolsService {
   list(p: Principal, q: { worker?: number; from?: Date; to?: Date; limit: number }) {
     const own = p.roles.includes('grid_worker') && !can(p, 'events:command') && !can(p, 'events:supervise');
     if (own && q.worker !== undefined && q.worker !== p.id) throw new AppException('FORBIDDEN', 'a grid worker reads only their own patrols', { field: 'query.worker' });
+    // Other people's tracks: the command centre and supervisors only (not departments or analysts).
+    if (!own && !can(p, 'events:command') && !can(p, 'events:supervise')) {
+      throw new AppException('FORBIDDEN', 'reading patrol tracks needs events:command or events:supervise', { permission: 'events:supervise' });
+    }
     const to = q.to ?? new Date();
     const from = q.from ?? new Date(to.getTime() - DAY);
     const workerId = own ? p.id : (q.worker ?? null);
