@@ -14,6 +14,7 @@ import { Open311Module } from './modules/open311/open311.module';
 import { RegistryModule } from './modules/registry/registry.module';
 import { DemoModule } from './modules/demo/demo.module';
 import { SupervisionModule } from './modules/supervision/supervision.module';
+import { FieldModule } from './modules/field/field.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         EventsModule,
         Open311Module,
         RegistryModule,
+        FieldModule,
         DemoModule,
         SupervisionModule,
       ],

@@ -7,5 +7,5 @@ export * from './live';
 export * from './identifiers';
 export * from './registry';
 export * from './studio';
-
 export * from './supervision';
+export * from './field';

@@ -3,6 +3,7 @@
  * global, gap-free `seq`; the socket.io namespace `/live` emits it under its
  * type, and GET /api/changes?since=<seq> returns what a client missed.
  */
+
 export const LIVE_NAMESPACE = '/live';
 
 export const CHANGE_TYPES = [
@@ -17,6 +18,7 @@ export const CHANGE_TYPES = [
   // supervision early warnings (data: SupervisionWarning): raised, or its figures / status changed
   'warning.raised',
   'warning.updated',
+  'worker.position', // a grid worker's latest position and state (field.ts: WorkerPositionData)
 ] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 

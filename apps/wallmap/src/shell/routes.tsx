@@ -8,6 +8,7 @@ import { InboxScreen } from '../inbox/components/inbox-screen';
 import { TasksScreen } from '../inbox/components/tasks-screen';
 import { AuditScreen } from '../audit/components/audit-screen';
 import { Studio } from '../studio/components/studio';
+import { FieldScreen } from '../field/components/field-screen';
 
 // loaded on its own (ECharts stays out of the wall's bundle)
 const SupervisionLazy = lazy(() => import('../supervision/components/supervision-page').then((m) => ({ default: m.SupervisionPage })));
@@ -39,6 +40,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/', roles: ['operator', 'analyst', 'supervisor'], nav: 'nav.wall', component: Wall },
   { path: '/console', roles: ['operator'], nav: 'nav.console', landing: ['operator'], component: ConsoleScreen },
   { path: '/inbox', roles: ['department'], nav: 'nav.inbox', landing: ['department'], component: InboxScreen },
+  { path: '/field', roles: ['grid_worker'], nav: 'nav.field', landing: ['grid_worker'], component: FieldScreen },
   { path: '/tasks', roles: ['grid_worker'], nav: 'nav.tasks', landing: ['grid_worker'], component: TasksScreen },
   { path: '/audit', roles: ['auditor'], nav: 'nav.audit', landing: ['auditor'], component: AuditScreen },
   { path: '/studio', roles: ['analyst'], nav: 'nav.studio', landing: ['analyst'], component: Studio },

@@ -67,6 +67,8 @@ export const configSchema = z
     // Live intake group commit: batches in the database at once, and the most events per batch.
     INTAKE_BATCH_SLOTS: z.coerce.number().int().min(1).max(64).default(1),
     INTAKE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
+    // Field: grid workers' positions are personal data, deleted after this many days (issue 20).
+    FIELD_POSITION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   })
   .refine((c) => !(c.ADMIN_USERNAME && !c.ADMIN_PASSWORD) && !(!c.ADMIN_USERNAME && c.ADMIN_PASSWORD), {
     message: 'ADMIN_USERNAME and ADMIN_PASSWORD must be set together',

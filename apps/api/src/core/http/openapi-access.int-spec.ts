@@ -130,6 +130,17 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
     inB.place = await create('/api/places', { kind: 'shop', name: 'GB002 小卖部', ...terr.pointInB });
     inB.person = await create('/api/people', { name: '乙某', placeId: inB.place });
     await create('/api/people', { name: '甲某', idNumber: idA, ...terr.pointInA });
+    // The field (issue 20): a grid worker of B on patrol in B, with a position and a visit there.
+    const gwB = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'gw_b', password: 'password-123456', roles: ['grid_worker'], jurisdiction: 'GB002' } });
+    expect(gwB.statusCode).toBe(201);
+    const hB = await t.login('gw_b', 'password-123456');
+    const pos = await t.app.inject({ method: 'POST', url: '/api/field/positions', headers: hB, payload: { positions: [{ at: new Date().toISOString(), ...terr.pointInB }] } });
+    expect(pos.statusCode).toBe(202);
+    const patrol = await t.app.inject({ method: 'POST', url: '/api/patrols', headers: hB });
+    expect(patrol.statusCode).toBe(201);
+    inB.patrol = patrol.json().id;
+    const visit = await t.app.inject({ method: 'POST', url: '/api/visits', headers: hB, payload: { placeId: inB.place, notes: 'GB002 走访' } });
+    expect(visit.statusCode).toBe(201);
   });
   afterAll(async () => {
     await db.end();

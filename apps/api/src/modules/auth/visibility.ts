@@ -74,6 +74,8 @@ export const CHANGE_READ_PERMISSION: Record<ChangeType, Permission> = {
   // early warnings follow the REST rule of GET /api/warnings: area in scope; department staff only their department's (stamped)
   'warning.raised': 'events:read',
   'warning.updated': 'events:read',
+  // grid workers' positions are personal data: the command roles only (on top of the area rule)
+  'worker.position': 'events:command',
 };
 
 /** The change types this caller may receive (by the permissions of their roles). */

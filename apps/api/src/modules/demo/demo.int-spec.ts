@@ -329,6 +329,17 @@ describe('demo simulator (SIMULATOR=on, high rate)', () => {
       // Live cases go through the outbox like any other (the wall map sees them).
       expect(rows[0].pushed).toBeGreaterThanOrEqual(counts.created);
       expect(sim.running).toBe(true);
+      // Grid workers on patrol (issue 20): open patrols, latest positions inside their grids, pushed live.
+      const field = (
+        await sql.query(
+          `SELECT (SELECT count(*)::int FROM patrol WHERE ended_at IS NULL AND grid_code IS NOT NULL) AS patrols,
+                  (SELECT count(*)::int FROM worker_latest l JOIN app_user u ON u.id = l.worker_id WHERE u.username LIKE 'demo\\_patrol\\_%' AND l.area_path IS NOT NULL) AS placed,
+                  (SELECT count(*)::int FROM change WHERE type = 'worker.position') AS pushed`,
+        )
+      ).rows[0];
+      expect(field.patrols).toBeGreaterThanOrEqual(6);
+      expect(field.placed).toBe(field.patrols);
+      expect(field.pushed).toBeGreaterThanOrEqual(field.placed);
     } finally {
       const sim = t.app.get(DemoSimulatorService);
       await t.close();

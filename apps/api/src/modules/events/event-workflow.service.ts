@@ -9,6 +9,8 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { AttachmentsService } from './attachments.service';
+
+import { WorkersService } from '../field/workers.service';
 import { actionsFor, mayApply, pathInScope, viewerOf } from './event-access';
 import { EventCatalogService } from './event-catalog.service';
 import { EventIdempotencyService } from './event-idempotency.service';
@@ -31,6 +33,8 @@ export interface TransitionInput {
   satisfaction?: number;
   passed?: boolean;
   into?: number;
+  /** dispatch: the grid worker to assign (user id) instead of the grid's own worker */
+  assignee?: number;
 }
 
 const MAX_ESCALATION = 4; // grid → community → street → district → city
@@ -54,6 +58,8 @@ export class EventWorkflowService {
     private readonly feed: ChangeFeedRepository,
     private readonly idempotency: EventIdempotencyService,
     private readonly attachmentFiles: AttachmentsService,
+
+    private readonly workers: WorkersService,
   ) {}
 
   async transition(p: Principal, id: number, action: EventAction, input: TransitionInput = {}, opts: { idempotencyKey?: string; requestId?: string } = {}): Promise<EventDetail> {
@@ -97,7 +103,12 @@ export class EventWorkflowService {
         const codes = input.departments?.length ? input.departments : input.department ? [input.department] : category.departments.slice(0, 1);
         if (!codes.length) throw need('department', 'no default department for this category: name one');
         const [lead] = await this.catalog.departments(tx, codes, input.departments?.length ? 'body.departments' : 'body.department');
-        const worker = row.gridCode ? await this.catalog.gridWorker(tx, row.gridCode) : undefined;
+        // A named worker (the dispatch control's suggestion) must be able to see the case; else the grid's own worker.
+        const worker = input.assignee
+          ? await this.workers.assignable(tx, input.assignee, row.areaPath).then((w) => ({ userId: w.id, name: w.name }))
+          : row.gridCode
+            ? await this.catalog.gridWorker(tx, row.gridCode)
+            : undefined;
         Object.assign(patch, { departmentId: lead.id, assigneeUserId: worker?.userId ?? null, assigneeName: worker?.name ?? null });
         department = lead.code;
         data.departments = codes;

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { registerAttributedTable } from '../areas/attributed-tables';
+import { FieldModule } from '../field/field.module';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsRepository } from './attachments.repository';
 import { AttachmentsService } from './attachments.service';
@@ -25,6 +26,7 @@ import { SummonsService } from './summons.service';
  * cases through EventIntakeService.create and EventWorkflowService.transition.
  */
 @Module({
+  imports: [FieldModule],
   controllers: [EventsController, AttachmentsController],
   providers: [
     EventsRepository,

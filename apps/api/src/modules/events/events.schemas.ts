@@ -71,6 +71,8 @@ export const transitionBody = z
     satisfaction: z.number().int().min(1).max(5).optional(),
     passed: z.boolean().optional(),
     into: zId.optional(),
+    /** dispatch: the grid worker to assign (a suggestion of GET /api/workers); default the grid's own worker */
+    assignee: zId.optional(),
   })
   .refine(bothOrNeither, BOTH);
 

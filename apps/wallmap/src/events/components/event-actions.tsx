@@ -5,6 +5,7 @@ import { errorText } from '../../i18n/error-text';
 import type { Catalog } from '../../catalog/hooks/use-catalog';
 import { summon, transition, type EventDetail } from '../api/events-api';
 import { actionControls, type ActionSpec } from '../state/action-catalog';
+import { WorkerSuggestions } from '../../field/components/worker-suggestions';
 
 interface Props {
   detail: EventDetail | null;
@@ -28,6 +29,7 @@ export function EventActions({ detail, permissions, catalog, open, onDone, pick 
   const [into, setInto] = useState('');
   const [passed, setPassed] = useState(true);
   const [satisfaction, setSatisfaction] = useState(5);
+  const [assignee, setAssignee] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; code?: string | null; legal: string[] } | null>(null);
   const controls = actionControls(permissions, detail?.legalActions, open).filter((c) => c.spec.input !== 'point' || onPickMode);
@@ -45,7 +47,10 @@ export function EventActions({ detail, permissions, catalog, open, onDone, pick 
   const choose = (spec: ActionSpec) => {
     setResult(null);
     setNote('');
-    if (spec.input === 'department') setDept(detail?.department ?? suggested[0] ?? '');
+    if (spec.input === 'department') {
+      setDept(detail?.department ?? suggested[0] ?? '');
+      setAssignee(null);
+    }
     if (spec.input === 'departments') setDepts(suggested.slice(0, 2));
     if (spec.input === 'none') void send(spec);
     else setActive(spec);
@@ -61,6 +66,7 @@ export function EventActions({ detail, permissions, catalog, open, onDone, pick 
         const body: Record<string, unknown> = { action: spec.action };
         if (note.trim()) body.note = note.trim();
         if (spec.input === 'department' && dept) body.department = dept;
+        if (spec.action === 'dispatch' && assignee !== null) body.assignee = assignee;
         if (spec.input === 'minutes') body.minutes = minutes;
         if (spec.input === 'into') body.into = Number(into);
         if (spec.input === 'passed') body.passed = passed;
@@ -124,6 +130,9 @@ export function EventActions({ detail, permissions, catalog, open, onDone, pick 
                 ))}
               </select>
             </label>
+          )}
+          {active.action === 'dispatch' && detail && (
+            <WorkerSuggestions lon={detail.lon} lat={detail.lat} gridCode={detail.grid?.code ?? null} value={assignee} onChange={setAssignee} />
           )}
           {active.input === 'departments' && (
             <fieldset className="dept-checks" data-testid="summon-departments">

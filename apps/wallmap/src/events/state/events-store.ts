@@ -45,6 +45,9 @@ export const initialEventsState: EventsState = { events: PersistentMap.empty(), 
 /** Messages whose payload is the case's EventSummary (a summons change carries its case too: the case's seq moves, its board reloads). */
 const EVENT_TYPES = new Set(['event.created', 'event.transitioned', 'event.updated', 'event.escalated', 'summons.created', 'summons.answered']);
 
+/** Messages that are not the cases' news (positions every few seconds would push every case out of the feed). */
+const NOT_IN_FEED = new Set(['worker.position']);
+
 function isEventSummary(x: unknown): x is EventSummary {
   return !!x && typeof x === 'object' && typeof (x as EventSummary).id === 'number' && typeof (x as EventSummary).state === 'string';
 }
@@ -120,7 +123,7 @@ export function eventsReducer(state: EventsState, action: EventsAction): EventsS
           }
         }
         // the feed shows each change once, whether it came live or in a catch-up page
-        added.push(feedEntry(m));
+        if (!NOT_IN_FEED.has(m.type)) added.push(feedEntry(m));
         feedSeqs.add(m.seq);
         lastSeq = Math.max(lastSeq, m.seq);
       }

@@ -3,7 +3,8 @@ import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent, VectorTileSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { FeatureCollection } from 'geojson';
+import type { FeatureCollection, Geometry } from 'geojson';
+import { addWorkerLayers, setTrack, setWorkers, WORKER_LAYER } from '../../field/state/workers-map';
 import type { EventSummary } from '@gc/contracts';
 import { api, getSession } from '../../auth/api/http';
 import { addOfflineBasemapWhenNear, addOnlineBasemap, type OnlineBasemap } from '../state/basemap';
@@ -60,6 +61,10 @@ interface Props {
   /** the picked place, drawn as a marker */
   pick?: [number, number] | null;
   onError(message: string): void;
+  /** grid workers' latest positions (the field layer) and the selected worker's patrol track */
+  workers?: FeatureCollection | null;
+  track?: Geometry | null;
+  onWorker?(id: number): void;
 }
 
 const GRID_LAYERS = ['grids-cases', 'grids-line', 'grid-label'];
@@ -151,12 +156,17 @@ export function WallMap(props: Props) {
     // sources and layers exist once the style is in: data goes to the worker from then on, while the
     // first tiles are still being drawn, rather than after the first full frame ('load')
     map.once('style.load', () => {
+      addWorkerLayers(map);
       setReady(true);
       // Nanjing's OSM water and land use once the wall looks at it closely; an online basemap when the deployment has one
       // above the fills of streets and communities (stacked, they hide anything under them), under the grids' case colours
       const near = () => addOfflineBasemapWhenNear(map, location.origin, 'grids-cases') && map.off('moveend', near);
       map.on('moveend', near);
       void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap'), 'areas-fill').catch(() => undefined);
+    });
+    map.on('click', WORKER_LAYER, (e: MapLayerMouseEvent) => {
+      const id = e.features?.[0]?.properties?.id;
+      if (typeof id === 'number') propsRef.current.onWorker?.(id);
     });
     map.on('click', 'event-points', (e: MapLayerMouseEvent) => {
       const f = e.features?.[0] as MapGeoJSONFeature | undefined;
@@ -236,6 +246,16 @@ export function WallMap(props: Props) {
     for (const [code, n] of Object.entries(props.peopleCounts)) map.setFeatureState({ source: AREAS_SOURCE, sourceLayer: AREAS_LAYER, id: code }, { people: n });
     map.setPaintProperty('grids-people', 'fill-color', peopleFill(peopleStops(props.peopleCounts)));
   }, [ready, props.peopleCounts]);
+
+  // workers: a few thousand points at most, one setData per live batch
+  useEffect(() => {
+    const map = mapRef.current;
+    if (ready && map && props.workers) setWorkers(map, props.workers);
+  }, [ready, props.workers]);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (ready && map) setTrack(map, props.track ?? null);
+  }, [ready, props.track]);
 
   // labels and registry points change rarely: a whole setData when they arrive is right here
   useEffect(() => {

@@ -29,6 +29,11 @@ import { bboxOf } from '@gc/geo';
 import { ReplayBar } from '../../replay/components/replay-bar';
 import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
+import type { Geometry } from 'geojson';
+import { useWorkers } from '../../field/hooks/use-workers';
+import { workersGeoJson } from '../../field/state/workers-store';
+import { WorkerCard } from '../../field/components/worker-card';
+import { WorkersLegend } from '../../field/components/workers-legend';
 
 /** The grid fill classes in the legend, calm to overdue (colours and labels share the key). */
 const GRID_LEGEND = ['gridCalm', 'gridOpen', 'gridBusy', 'gridOverdue'] as const;
@@ -77,11 +82,17 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   // a published area version redraws grids: the map reloads its tiles and the wall reloads what is
   // attributed to grids (open cases' grids, people per grid, labels), with no page reload
   const [areasKey, setAreasKey] = useState(0);
+  // grid workers' positions: for the command roles (positions are personal data)
+  const { workers, applyWorkers } = useWorkers(session.user.permissions.includes('events:command'));
+  const workerLayer = useMemo(() => workersGeoJson(workers), [workers]);
+  const [worker, setWorker] = useState<number | null>(null);
+  const [track, setTrack] = useState<Geometry | null>(null);
   const apply = useCallback((messages: LiveMessage[]) => {
     dispatch({ type: 'live', messages, receivedAt: Date.now() });
+    applyWorkers(messages);
     if (messages.some((m) => m.type === 'area.version.published')) setAreasKey((k) => k + 1);
     if (messages.some((m) => m.type.startsWith('summons.'))) setSummonsTick((n) => n + 1);
-  }, []);
+  }, [applyWorkers]);
   const status = useLive(true, () => stateRef.current.lastSeq, apply);
   useEffect(() => onStatus(status), [status, onStatus]);
   useEffect(() => () => onStatus(null), [onStatus]);
@@ -224,6 +235,9 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         onPick={picking ? setPick : undefined}
         pick={picking ? pick : null}
         onError={mapError}
+        workers={workerLayer}
+        track={track}
+        onWorker={setWorker}
       />
       <aside className="side left">
         {isConsole ? (
@@ -258,6 +272,16 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
       </aside>
       <aside className="side right">
         <AreaSearch onFly={(bbox) => setFlyTo({ bbox, key: Date.now() })} />
+        {worker !== null && workers.byId.get(worker) && (
+          <WorkerCard
+            worker={workers.byId.get(worker)!}
+            onTrack={setTrack}
+            onClose={() => {
+              setWorker(null);
+              setTrack(null);
+            }}
+          />
+        )}
         {intake && (
           <IntakeForm
             hidden={!intakeShown}
@@ -330,6 +354,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
               {t(`layers.${k}`)}
             </span>
           ))}
+          <WorkersLegend workers={workers} />
           <span className="sep" />
           {layers.people && (
             <span data-testid="legend-people">

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { inScope } from '../auth/scope';
+import { gridPathAt } from './field-sql';
+
+export interface PatrolView {
+  id: number;
+  workerId: number;
+  workerName: string;
+  gridCode: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationS: number;
+  positions: number;
+  /** LineString (or Point for a single position) GeoJSON; null before the first position */
+  track: unknown;
+  lengthM: number;
+  /** share 0..1 of the grid's area within 50 m of the track */
+  coverage: number | null;
+}
+
+/** Patrol rows with their derived track, length and coverage, all computed in PostGIS. */
+const PATROL_VIEW = `
+SELECT p.id::int AS id, p.worker_id::int AS "workerId", coalesce(u.display_name, u.username) AS "workerName", p.grid_code AS "gridCode",
+       p.started_at AS "startedAt", p.ended_at AS "endedAt",
+       extract(epoch FROM coalesce(p.ended_at, now()) - p.started_at)::float8 AS "durationS",
+       t.n AS positions,
+       ST_AsGeoJSON(t.track, 6)::jsonb AS track,
+       coalesce(ST_Length(t.track::geography), 0)::float8 AS "lengthM",
+       CASE WHEN g.geom IS NULL OR t.track IS NULL THEN NULL
+            ELSE least(1, ST_Area(ST_Intersection(ST_Buffer(t.track::geography, 50)::geometry, g.geom)::geography) / nullif(g.area_m2, 0))::float8 END AS coverage
+  FROM patrol p
+  JOIN app_user u ON u.id = p.worker_id
+  LEFT JOIN area g ON g.id = p.grid_id
+  LEFT JOIN LATERAL (
+    SELECT count(*)::int AS n,
+           CASE WHEN count(*) = 0 THEN NULL::geometry WHEN count(*) = 1 THEN ST_GeometryN(ST_Collect(wp.geom), 1) ELSE ST_MakeLine(wp.geom ORDER BY wp.at) END AS track
+      FROM worker_position wp WHERE wp.patrol_id = p.id
+  ) t ON true`;
+
+@Injectable()
+export class PatrolsRepository {
+  /**
+   * Start a patrol against the worker's own grid (grid staff) or, if none, the grid of their latest
+   * position. NULL when an open patrol exists (the unique index decides, not a prior read).
+   */
+  async start(db: EntityManager, workerId: number): Promise<number | null> {
+    const rows = await db.query(
+      `WITH own AS (
+         SELECT a.id, a.code, a.path FROM grid_staff gs JOIN area a ON a.code = gs.area_code AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
+          WHERE gs.user_id = $1 AND gs.valid_to IS NULL ORDER BY gs.valid_from LIMIT 1
+       ), here AS (
+         SELECT a.id, a.code, a.path FROM worker_latest l JOIN area a ON a.path = ${gridPathAt('l.geom')} AND a.valid_to IS NULL
+          WHERE l.worker_id = $1 LIMIT 1
+       ), g AS (SELECT * FROM own UNION ALL SELECT * FROM here LIMIT 1)
+       INSERT INTO patrol (worker_id, grid_id, grid_code, area_path)
+       SELECT $1, (SELECT id FROM g), (SELECT code FROM g), (SELECT path FROM g)
+       ON CONFLICT (worker_id) WHERE ended_at IS NULL DO NOTHING
+       RETURNING id::int`,
+      [workerId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async open(db: EntityManager, workerId: number): Promise<number | null> {
+    const [row] = await db.query(`SELECT id::int FROM patrol WHERE worker_id = $1 AND ended_at IS NULL`, [workerId]);
+    return row?.id ?? null;
+  }
+
+  /** End the worker's own open patrol; returns false when it is not theirs or already ended. */
+  async end(db: EntityManager, id: number, workerId: number): Promise<'ended' | 'already' | 'missing'> {
+    const [row] = await db.query(
+      `WITH u AS (UPDATE patrol SET ended_at = now() WHERE id = $1 AND worker_id = $2 AND ended_at IS NULL RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM u) AS ended, EXISTS (SELECT 1 FROM patrol WHERE id = $1 AND worker_id = $2) AS mine`,
+      [id, workerId],
+    );
+    return row.ended ? 'ended' : row.mine ? 'already' : 'missing';
+  }
+
+  async get(db: EntityManager, id: number): Promise<PatrolView | null> {
+    const [row] = await db.query(`${PATROL_VIEW} WHERE p.id = $1`, [id]);
+    return row ? fix(row) : null;
+  }
+
+  /** Patrols that overlap [from, to], in the scope (or only one worker's), newest first. */
+  async list(db: EntityManager, q: { workerId: number | null; from: Date; to: Date; scopePath: string | null; limit: number }): Promise<PatrolView[]> {
+    const rows = await db.query(
+      `${PATROL_VIEW}
+        WHERE ($1::bigint IS NULL OR p.worker_id = $1)
+          AND p.started_at <= $3 AND coalesce(p.ended_at, now()) >= $2
+          AND (${inScope('p.area_path', '$4')} AND ($4::ltree IS NULL OR p.area_path IS NOT NULL))
+        ORDER BY p.started_at DESC LIMIT $5`,
+      [q.workerId, q.from, q.to, q.scopePath, q.limit],
+    );
+    return rows.map(fix);
+  }
+}
+
+function fix(r: PatrolView & { startedAt: Date | string; endedAt: Date | string | null }): PatrolView {
+  return { ...r, startedAt: new Date(r.startedAt).toISOString(), endedAt: r.endedAt ? new Date(r.endedAt).toISOString() : null };
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { WorkerPositionData } from '@gc/contracts';
+import { APP_CONFIG } from '../../core/config/config.module';
+import type { AppConfig } from '../../core/config/config.schema';
+import { TransactionRunner } from '../../core/database/transaction-runner';
+import { AppException } from '../../core/http/app-exception';
+import type { Principal } from '../auth/principal';
+import { ChangeFeedRepository } from '../live/change-feed.repository';
+import { requireWorker } from './field-access';
+import { PositionsRepository, type PositionInput } from './positions.repository';
+
+const HOUR = 3_600_000;
+
+/**
+ * Position batches from the phones, the live `worker.position` message, and retention
+ * (positions are personal data: FIELD_POSITION_RETENTION_DAYS, default 90).
+ */
+@Injectable()
+export class PositionsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Field');
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly repo: PositionsRepository,
+    private readonly feed: ChangeFeedRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.purge().catch((e: unknown) => this.logger.error(`position retention purge failed: ${(e as Error).message}`));
+    }, HOUR);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Store a batch for the signed-in worker; a batch key already used stores nothing and answers as the first time. */
+  async ingest(p: Principal, positions: PositionInput[], key: string | undefined): Promise<{ accepted: number; duplicate: boolean }> {
+    const workerId = requireWorker(p);
+    if (key !== undefined && key.length > 200) {
+      throw new AppException('VALIDATION_FAILED', 'invalid header idempotency-key: at most 200 characters', [{ field: 'headers.idempotency-key', message: 'at most 200 characters' }]);
+    }
+    return this.tx.run(async (tx) => {
+      const r = await this.repo.ingest(tx, workerId, key ?? null, positions);
+      if (!r.fresh) return { accepted: (await this.repo.batch(tx, workerId, key!)) ?? 0, duplicate: true };
+      if (r.moved) await this.announce(tx, workerId);
+      return { accepted: r.stored, duplicate: false };
+    });
+  }
+
+  /** Push the worker's latest position and state to the screens of their jurisdiction (outbox, after commit). */
+  async announce(tx: EntityManager, workerId: number): Promise<void> {
+    const latest = await this.repo.latest(tx, workerId);
+    // Outside every grid nobody's jurisdiction covers it: no message rather than one for everybody.
+    if (!latest?.areaPath) return;
+    const { areaPath, ...rest } = latest;
+    const data: WorkerPositionData = rest;
+    await this.feed.append(tx, { type: 'worker.position', entityId: workerId, areaPath, payload: data });
+  }
+
+  /** The wall's worker layer: every worker whose latest position lies in the caller's jurisdiction. */
+  latestInScope(p: Principal) {
+    return this.tx.run((tx) => this.repo.allLatest(tx, p.scopePath));
+  }
+
+  /** Delete positions past the retention period (also called by tests). */
+  purge(days = this.config.FIELD_POSITION_RETENTION_DAYS) {
+    return this.tx.run((tx) => this.repo.purge(tx, days));
+  }
+}

@@ -1,0 +1,54 @@
+import type { FeatureCollection } from 'geojson';
+import type { LiveMessage, WorkerPositionData } from '@gc/contracts';
+
+/** The wall's grid workers: latest position and state per worker, with the seq that set it. */
+export interface WorkersState {
+  byId: ReadonlyMap<number, WorkerPositionData>;
+  seq: ReadonlyMap<number, number>;
+}
+
+export const initialWorkers: WorkersState = { byId: new Map(), seq: new Map() };
+
+const isPosition = (d: unknown): d is WorkerPositionData =>
+  !!d && typeof d === 'object' && typeof (d as WorkerPositionData).workerId === 'number' && typeof (d as WorkerPositionData).lon === 'number';
+
+/** The snapshot (GET /api/field/positions/latest) taken at seq `latest`: live messages after it win. */
+export function workersSnapshot(state: WorkersState, rows: WorkerPositionData[], latest: number): WorkersState {
+  const byId = new Map(state.byId);
+  const seq = new Map(state.seq);
+  for (const r of rows) {
+    if ((seq.get(r.workerId) ?? -1) > latest) continue;
+    byId.set(r.workerId, r);
+    seq.set(r.workerId, latest);
+  }
+  return { byId, seq };
+}
+
+/** Apply `worker.position` messages by seq (an older or repeated message changes nothing); other types are ignored. */
+export function workersLive(state: WorkersState, messages: LiveMessage[]): WorkersState {
+  let byId: Map<number, WorkerPositionData> | null = null;
+  let seq: Map<number, number> | null = null;
+  for (const m of messages) {
+    if (m.type !== 'worker.position' || !isPosition(m.data)) continue;
+    const id = m.data.workerId;
+    if ((seq ?? state.seq).get(id) !== undefined && (seq ?? state.seq).get(id)! >= m.seq) continue;
+    byId ??= new Map(state.byId);
+    seq ??= new Map(state.seq);
+    byId.set(id, m.data);
+    seq.set(id, m.seq);
+  }
+  return byId && seq ? { byId, seq } : state;
+}
+
+/** The map layer: one point per worker, its state as a property (colour by state), stable ids. */
+export function workersGeoJson(state: WorkersState): FeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: [...state.byId.values()].map((w) => ({
+      type: 'Feature',
+      id: w.workerId,
+      properties: { id: w.workerId, name: w.name, state: w.state, openTasks: w.openTasks },
+      geometry: { type: 'Point', coordinates: [w.lon, w.lat] },
+    })),
+  };
+}
