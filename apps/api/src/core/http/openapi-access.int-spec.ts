@@ -323,6 +323,9 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
           if (prm.name === 'since') q.set('since', String(from));
           else if (prm.name === 'limit') q.set('limit', String(Math.min(prm.schema?.maximum ?? 100, 1000)));
           else if (prm.name === 'lon' || prm.name === 'lat') q.set(prm.name, String(territory.pointInB[prm.name as 'lon' | 'lat']));
+          else if (prm.name === 'near') q.set('near', `${territory.pointInB.lon},${territory.pointInB.lat}`);
+          else if (prm.name === 'available') q.set('available', 'false'); // every worker, busy or not
+          else if (prm.name === 'radius') q.set('radius', String(prm.schema?.maximum ?? 2000)); // as wide as allowed: every case of the test city
           else if (prm.schema?.enum) q.set(prm.name, prm.schema.enum[0]);
           else return null;
         }
@@ -361,8 +364,8 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
         // every GET endpoint of the document: no title of a case this caller may not read
         const hidden = Object.entries(mark).filter(([k]) => !sees[k]).map(([, title]) => title);
         for (const o of docOps) {
-          // The audit log is the record of every write, all of it the auditor's to read (audit:read): by design, not a channel of cases.
-          if (o.path === '/api/audit') continue;
+          // The audit log (and its CSV export) is the record of every write, all of it the auditor's to read (audit:read): by design, not a channel of cases.
+          if (o.path === '/api/audit' || o.path === '/api/audit/export') continue;
           const urls = o.path.includes('{')
             ? /\{id\}$/.test(o.path)
               ? Object.entries(cases).filter(([k]) => !sees[k]).flatMap(([, c]) => [fillPath(o.path, String(c.id)), fillPath(o.path, c.attachment)])

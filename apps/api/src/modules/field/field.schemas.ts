@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zDate } from '../../core/http/zod';
 
 const lon = z.number().min(-180).max(180);
 const lat = z.number().min(-90).max(90);
@@ -13,7 +14,7 @@ export const positionsBody = z.strictObject({
   positions: z
     .array(
       z.strictObject({
-        at: z.coerce.date().refine((d) => d.getTime() <= Date.now() + 60_000, 'a position cannot be from the future'),
+        at: zDate.refine((d) => d.getTime() <= Date.now() + 60_000, 'a position cannot be from the future'),
         lon,
         lat,
         accuracy: z.number().min(0).max(100_000).nullable().optional(),
@@ -33,8 +34,8 @@ export const workersQuery = z.strictObject({
 export const patrolsQuery = z
   .strictObject({
     worker: z.coerce.number().int().positive().optional(),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: zDate.optional(),
+    to: zDate.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
@@ -46,7 +47,7 @@ export const visitBody = z
     personId: z.number().int().positive().optional(),
     householdNo: z.string().min(1).max(64).optional(),
     placeId: z.number().int().positive().optional(),
-    visitedAt: z.coerce.date().optional(),
+    visitedAt: zDate.optional(),
     notes: z.string().max(4000).default(''),
     tags: z.array(z.string().min(1).max(32)).max(20).default([]),
     followUpEventIds: z.array(z.number().int().positive()).max(20).default([]),
