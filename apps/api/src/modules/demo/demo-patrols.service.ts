@@ -11,6 +11,7 @@ import { PositionsService } from '../field/positions.service';
 import { DemoPatrolsRepository, type SimPatroller } from './demo-patrols.repository';
 import { rng } from './demo-random';
 import { DemoService } from './demo.service';
+import { asBackground } from '../../core/database/background-work';
 
 const PATROLLERS = 12;
 const BATCH_MS = 10_000;
@@ -63,7 +64,7 @@ export class DemoPatrolsService implements OnApplicationBootstrap, OnModuleDestr
     }
     this.logger.log(`${this.walkers.length} grid workers on patrol`);
     this.timer = setInterval(() => {
-      void Promise.all(this.walkers.map((w) => this.walk(w))).catch((e: unknown) => this.logger.warn(`patrol step failed: ${(e as Error).message}`));
+      void asBackground('demo-patrols', () => Promise.all(this.walkers.map((w) => this.walk(w)))).catch((e: unknown) => this.logger.warn(`patrol step failed: ${(e as Error).message}`));
     }, BATCH_MS);
   }
 

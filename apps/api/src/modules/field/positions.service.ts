@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { requireWorker } from './field-access';
 import { PositionsRepository, type PositionInput } from './positions.repository';
+import { asBackground } from '../../core/database/background-work';
 
 const HOUR = 3_600_000;
 
@@ -30,7 +31,7 @@ export class PositionsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.timer = setInterval(() => {
-      this.purge().catch((e: unknown) => this.logger.error(`position retention purge failed: ${(e as Error).message}`));
+      asBackground('position-purge', () => this.purge()).catch((e: unknown) => this.logger.error(`position retention purge failed: ${(e as Error).message}`));
     }, HOUR);
     this.timer.unref();
   }

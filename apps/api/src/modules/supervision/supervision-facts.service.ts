@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { SupervisionFactsRepository } from './supervision-facts.repository';
+import { asBackground } from '../../core/database/background-work';
 
 /** Cases re-derived per transaction: a few ms of SQL each, so interactive requests wait little (STYLE §21). */
 const BATCH = 200;
@@ -42,7 +43,8 @@ export class SupervisionFactsService implements OnModuleInit, OnModuleDestroy {
     // With a backlog (a fresh database's history, a burst) the next pass comes sooner, still one budget at a time.
     const tick = (delayMs: number) => {
       this.timer = setTimeout(() => {
-        void this.pass(this.config.SUPERVISION_FACTS_BUDGET_MS)
+        // background work (STYLE §21): requests go first on the single embedded session
+        void asBackground('supervision-facts', () => this.pass(this.config.SUPERVISION_FACTS_BUDGET_MS))
           .then((r) => (r.done ? seconds * 1000 : BACKLOG_PAUSE_MS))
           .catch((e) => {
             this.logger.error(`facts pass failed: ${(e as Error).message}`);

@@ -11,6 +11,7 @@ import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { IndicatorsRepository } from './indicators.repository';
 import { shanghaiToday } from './indicators.service';
 import { WarningsRepository, type Candidate, type WarningRules } from './warnings.repository';
+import { asBackground } from '../../core/database/background-work';
 
 /** The thresholds behind each warning (every warning repeats the ones that raised it in its figures). */
 export const WARNING_RULES: WarningRules = {
@@ -65,7 +66,7 @@ export class WarningsService implements OnModuleInit, OnModuleDestroy {
     const seconds = this.config.WARNINGS_SECONDS;
     if (seconds <= 0) return;
     this.timer = setInterval(() => {
-      this.evaluate().catch((e) => this.logger.error(`warnings evaluation failed: ${(e as Error).message}`));
+      asBackground('warnings', () => this.evaluate()).catch((e) => this.logger.error(`warnings evaluation failed: ${(e as Error).message}`));
     }, seconds * 1000);
     this.timer.unref();
   }
