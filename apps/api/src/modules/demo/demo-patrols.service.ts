@@ -62,7 +62,7 @@ export class DemoPatrolsService implements OnApplicationBootstrap, OnModuleDestr
       await this.send(w); // a position first: the patrol then knows its grid and the wall sees it
       await this.patrols.start(w.principal).catch(() => undefined); // already on patrol from an earlier run
     }
-    this.logger.log(`${this.walkers.length} grid workers on patrol`);
+    this.logger.debug(`${this.walkers.length} grid workers on patrol`);
     this.timer = setInterval(() => {
       void asBackground('demo-patrols', () => Promise.all(this.walkers.map((w) => this.walk(w)))).catch((e: unknown) => this.logger.warn(`patrol step failed: ${(e as Error).message}`));
     }, BATCH_MS);
