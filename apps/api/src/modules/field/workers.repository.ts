@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { WorkerSuggestion } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 import { jurisdictionPathSql, OFFLINE_AFTER_MINUTES, openTasksSql, WORKER_LOAD_STATES, WORKER_STATE_SQL } from './field-sql';
-
-export interface WorkerSuggestion {
-  id: number;
-  name: string;
-  gridStaff: boolean;
-  lon: number | null;
-  lat: number | null;
-  at: string | null;
-  distanceM: number | null;
-  state: 'on_patrol' | 'on_task' | 'idle' | 'offline';
-  openTasks: number;
-}
 
 export interface NearQuery {
   lon: number;
