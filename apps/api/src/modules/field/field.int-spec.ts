@@ -2,6 +2,7 @@ import { startTestApp, type TestApp } from '@test/support/app';
 import { insertEventTerritory, sql } from '@test/support/event-territory';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { PositionsRepository } from './positions.repository';
+import { WorkersRepository } from './workers.repository';
 import { PositionsService } from './positions.service';
 
 type H = { authorization: string };
@@ -111,6 +112,13 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
     expect(stale.find((w: any) => w.id === ids.gwd).state).toBe('offline');
     const available = (await get(`/api/workers?near=${here.join(',')}&available=true`, operator)).json().workers;
     expect(available.map((w: any) => w.id)).toEqual([ids.gw1, ids.gw2]);
+    // The K nearest are read first; when too few of them pass (here K = 1: gwD, offline) the full query answers the same.
+    const repo = t.app.get(WorkersRepository);
+    const db = t.app.get(TransactionRunner).manager;
+    const q = { lon: here[0] + 0.002, lat: here[1], gridCode: null, available: true, limit: 10 };
+    const viaFallback = await repo.near(db, { ...q, candidates: 1 }, null);
+    expect(viaFallback.workers.map((w) => w.id)).toEqual([ids.gw1, ids.gw2]);
+    expect(viaFallback).toEqual(await repo.near(db, q, null));
 
     // An operator of EG1 sees no worker whose latest position lies in EG2.
     const west = (await get(`/api/workers?near=${here.join(',')}`, opWest)).json().workers;
