@@ -36,18 +36,20 @@ const APPLY_SQL = `
 /**
  * Every case's facts and the daily sums from scratch (the same definitions as APPLY_SQL from an
  * empty start), for the benchmark and an operator's one-off initial load of a large history; the
- * worker never calls it. Built per chunk of Shanghai days ($1 … $2 inclusive): one INSERT … SELECT
- * of the chunk's cases (their log entries and summonses summed by GROUP BY over the chunk, found
- * through event_reported_at_idx), then one INSERT … SELECT … GROUP BY of the chunk's daily rows.
- * A day belongs to one chunk only, so the daily rows of two chunks never meet.
+ * worker never calls it. Built per chunk of Shanghai days: the chunk's event ids are read through
+ * event_reported_at_idx ($1 … $2 inclusive), then ONE INSERT … SELECT derives all of their facts
+ * (their log entries and summonses summed by GROUP BY over the chunk, found by the event_id
+ * indexes; not a subquery per case), then ONE INSERT … SELECT … GROUP BY writes the chunk's daily
+ * rows. A day belongs to one chunk only, so the daily rows of two chunks never meet.
  */
-const CHUNK_IDS = `(SELECT id FROM event WHERE area_path IS NOT NULL
+const CHUNK_IDS_SQL = `SELECT coalesce(array_agg(id ORDER BY id), '{}') AS ids FROM event WHERE area_path IS NOT NULL
     AND reported_at >= ($1::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
-    AND reported_at < (($2::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC')`;
+    AND reported_at < (($2::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'`;
 const BUILD_CASES_SQL = `
-  WITH ins AS (
+  WITH ids AS (SELECT unnest($1::bigint[]) AS id),
+  ins AS (
     INSERT INTO sv_case (${CASE_COLUMNS.join(', ')}, derived_at)
-    SELECT ${CASE_COLUMNS.join(', ')}, now() FROM (${caseFactsSql(CHUNK_IDS, '$3::timestamptz', (e) => `${e}.area_path`)}) f
+    SELECT ${CASE_COLUMNS.join(', ')}, now() FROM (${caseFactsSql('ids', '$2::timestamptz', (e) => `${e}.area_path`)}) f
     RETURNING 1)
   SELECT count(*)::int AS n FROM ins`;
 const BUILD_DAILY_SQL = `
@@ -129,6 +131,8 @@ export class SupervisionFactsRepository {
     const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM sv_case LIMIT 1) x`);
     if (n > 0) throw new Error('buildAll needs an empty sv_case (the worker keeps it up to date afterwards)');
     await tx.query(`DELETE FROM sv_daily`);
+    // each chunk's statements are mid-sized: JIT compilation would cost more than it saves
+    await tx.query(`SET LOCAL jit = off`);
     const [span] = await tx.query(
       `SELECT to_char(min(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS first,
               to_char(max(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS last FROM event`,
@@ -141,7 +145,8 @@ export class SupervisionFactsRepository {
         [span.first, span.last, BUILD_CHUNK_DAYS],
       );
       for (const c of chunks) {
-        const [r] = await tx.query(BUILD_CASES_SQL, [c.from, c.to, asOf]);
+        const [{ ids }] = await tx.query(CHUNK_IDS_SQL, [c.from, c.to]);
+        const [r] = await tx.query(BUILD_CASES_SQL, [ids, asOf]);
         cases += r.n;
         await tx.query(BUILD_DAILY_SQL, [c.from, c.to]);
         onChunk?.({ ...c, cases });
