@@ -220,6 +220,13 @@ async function incremental(): Promise<boolean> {
       rows: [{ total }],
     } = await c.query(`SELECT count(*)::int AS total FROM place`);
     console.log(`city: ${city.cells} grid cells, ${total} places; community M1: ${n * n} grids, ${inCommunity} places in them (set up in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    if (process.env.BENCH_EXPLAIN) {
+      // plans of the API's slow statements in the server's log (auto_explain), to see where publish goes
+      await c.query(`ALTER DATABASE ${db.name} SET session_preload_libraries = 'auto_explain'`);
+      await c.query(`ALTER DATABASE ${db.name} SET auto_explain.log_min_duration = ${Number(process.env.BENCH_EXPLAIN)}`);
+      await c.query(`ALTER DATABASE ${db.name} SET auto_explain.log_analyze = on`);
+      await c.query(`ALTER DATABASE ${db.name} SET auto_explain.log_nested_statements = on`);
+    }
     api = await startApi(db.url, { DB_POOL_SIZE: '4' });
     const auth = { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' };
 
@@ -261,7 +268,8 @@ async function incremental(): Promise<boolean> {
     const changedWhere = `a.version_id = $1 AND a.code = ANY($2::text[])`;
     const peer1 = await rawUpdateIn(c, changedWhere, [draft.versionId, changed]);
     console.log(`peer raw UPDATE … FROM of the rows in the ${changed.length} changed grids (before): ${peer1.ms.toFixed(1)} ms, ${peer1.rows} rows (rolled back)`);
-    const full = await rawUpdateIn(c, `a.version_id = $1 AND a.level = 'grid'`, [city.versionId]);
+    // BENCH_SKIP_FULL=1 (while looking into publish): no full re-attribution, no verdict against it
+    const full = process.env.BENCH_SKIP_FULL ? { ms: NaN, rows: 0 } : await rawUpdateIn(c, `a.version_id = $1 AND a.level = 'grid'`, [city.versionId]);
     console.log(`full re-attribution of the city, raw UPDATE … FROM over every grid: ${(full.ms / 1000).toFixed(2)} s, ${full.rows} rows (rolled back)`);
     await c.query(`VACUUM ANALYZE place`);
 

@@ -37,21 +37,21 @@ export class AreaPublishRepository {
   async closeReplaced(tx: EntityManager, versionId: number, keptIds: number[] = []): Promise<number[]> {
     // Two joins, not `EXISTS … OR EXISTS …`: the OR kept the planner from a semi-join and made it
     // scan the draft once per current row (quadratic: minutes at 100k cells; bench/areas-publish.bench.ts).
-    const rows: { id: number }[] = await tx.query(
-      `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1),
-       target AS (
-         SELECT c.id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
-          WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
-         UNION
-         SELECT c.id FROM area c JOIN (SELECT DISTINCT parent_code, level FROM d WHERE parent_code IS NOT NULL) dp
-                                   ON dp.parent_code = c.parent_code AND dp.level = c.level
-          WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1),
-       closed AS (
-         UPDATE area c SET valid_to = now() FROM target WHERE c.id = target.id AND c.id <> ALL($2::bigint[])
-          RETURNING c.id::int AS id)
-       SELECT id FROM closed`,
-      [versionId, keptIds],
+    const target: { id: number }[] = await tx.query(
+      `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1)
+       SELECT c.id::int AS id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
+        WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
+       UNION
+       SELECT c.id::int FROM area c JOIN (SELECT DISTINCT parent_code, level FROM d WHERE parent_code IS NOT NULL) dp
+                                 ON dp.parent_code = c.parent_code AND dp.level = c.level
+        WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1`,
+      [versionId],
     );
+    const kept = new Set(keptIds);
+    const ids = target.map((r) => r.id).filter((id) => !kept.has(id));
+    // by id, in a statement of its own: joined to the target list, the planner expected thousands
+    // of rows under one parent and scanned the whole area table (110 ms at 100k cells)
+    const rows: { id: number }[] = await tx.query(`WITH u AS (UPDATE area SET valid_to = now() WHERE id = ANY($1::bigint[]) RETURNING id) SELECT id::int AS id FROM u`, [ids]);
     return rows.map((r) => r.id);
   }
 
@@ -109,30 +109,47 @@ export class AreaPublishRepository {
   /**
    * Re-attribute one registered table, only where something changed: the candidates are the
    * rows covered by a piece of a changed area, the rows it closes (old shapes) and the rows it
-   * opens (new shapes); rows in kept or untouched areas are not read. Each candidate gets the
-   * deepest current area covering it among all its rivals (a kept neighbour on a shared border
-   * included; ties: lowest code, as in locate). Rows that pointed at a closed area and now lie
-   * outside every area lose their grid.
+   * opens (new shapes); rows in kept or untouched areas are not rewritten. Each candidate gets the
+   * deepest current area covering it, ties to the lowest code, as in locate. Its rivals are the
+   * current areas at least as deep as the changed ones whose pieces meet a changed piece (the
+   * opened areas, their neighbours, kept ones on a shared border, areas inside them): any
+   * covering area that could win is among them, so one join against those few polygons decides
+   * (instead of one index probe of every area piece per row). A candidate no rival covers (a
+   * closed area left as a gap) is looked up among all areas. Rows that pointed at a closed area
+   * and now lie outside every area lose their grid.
    * `t.table` and `t.openOnly` come from code (registerAttributedTable), never from a request.
    */
   async reattribute(tx: EntityManager, t: AttributedTable, versionId: number, closedIds: number[]): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
     const [{ n }] = await tx.query(
-      `WITH changed AS (
-         SELECT p.geom FROM area a JOIN area_part p ON p.area_id = a.id WHERE a.version_id = $1
+      `WITH chg AS (
+         SELECT id, path FROM area WHERE version_id = $1
          UNION ALL
-         SELECT p.geom FROM area_part p WHERE p.area_id = ANY($2::bigint[])
-       ), cand AS (
+         SELECT id, path FROM area WHERE id = ANY($2::bigint[])
+       ), chgparts AS MATERIALIZED (
+         SELECT p.geom FROM chg JOIN area_part p ON p.area_id = chg.id
+       ), cand AS MATERIALIZED (
          SELECT DISTINCT ON (x.ctid) x.ctid AS tid, x.geom
-           FROM changed ch JOIN ${t.table} x ON x.geom && ch.geom AND ST_Covers(ch.geom, x.geom)
+           FROM chgparts ch JOIN ${t.table} x ON x.geom && ch.geom AND ST_Covers(ch.geom, x.geom)
           WHERE ${open}
-       ), best AS (
+       ), rivals AS MATERIALIZED (
+         SELECT DISTINCT r.id, r.code, r.path, rp.geom
+           FROM chgparts ch JOIN area_part rp ON rp.geom && ch.geom
+           JOIN area r ON r.id = rp.area_id AND r.valid_from IS NOT NULL AND r.valid_to IS NULL
+          WHERE nlevel(r.path) >= (SELECT min(nlevel(path)) FROM chg)
+       ), ranked AS MATERIALIZED (
+         SELECT DISTINCT ON (c.tid) c.tid, r.id, r.code, r.path
+           FROM cand c JOIN rivals r ON r.geom && c.geom AND ST_Covers(r.geom, c.geom)
+          ORDER BY c.tid, nlevel(r.path) DESC, r.code
+       ), rest AS (
          SELECT DISTINCT ON (c.tid) c.tid, a.id, a.code, a.path
            FROM cand c
            JOIN area_part p ON p.geom && c.geom AND ST_Covers(p.geom, c.geom)
            JOIN area a ON a.id = p.area_id AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
+          WHERE NOT EXISTS (SELECT 1 FROM ranked WHERE ranked.tid = c.tid)
           ORDER BY c.tid, nlevel(a.path) DESC, a.code
-       ), u AS (
+       ), best AS (SELECT * FROM ranked UNION ALL SELECT * FROM rest),
+       u AS (
          UPDATE ${t.table} x SET grid_id = best.id, grid_code = best.code, area_path = best.path
            FROM best WHERE x.ctid = best.tid AND x.grid_id IS DISTINCT FROM best.id
          RETURNING 1)
