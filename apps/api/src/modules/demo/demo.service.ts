@@ -81,6 +81,7 @@ export class DemoService implements OnApplicationBootstrap {
       await this.territory.build(tx);
       await this.seedStaff(tx);
       await this.population.load(tx);
+      await this.territory.buildMicroGrids(tx);
       const t2 = Date.now();
       // The embedded database (one WASM thread) gets a thinner history so the first boot stays within a minute.
       const perDay = this.db.mode === 'embedded' ? DEMO_HISTORY_EMBEDDED_PER_DAY : DEMO_HISTORY.perDay;
