@@ -165,7 +165,7 @@ describe('version compare, history, case counts then/now and micro-grids (real P
       const [tx, ty] = tileAt(X + 0.003, Y + 0.005, z);
       const res = await get(`/api/tiles/areas/${key}/${z}/${tx}/${ty}.mvt`);
       expect(res.statusCode).toBe(200);
-      return (decodeMvt(res.rawPayload).areas?.features ?? []).map((f) => f.properties.code).sort();
+      return (decodeMvt(res.rawPayload).areas?.features ?? []).map((f) => String(f.properties.code)).sort();
     };
     const [z13, z14] = [await codesAt(13), await codesAt(14)];
     expect(z13).toContain('GA001');
