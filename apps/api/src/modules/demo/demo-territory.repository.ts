@@ -167,7 +167,7 @@ export class DemoTerritoryRepository {
   }
 
   /**
-   * Micro-grids (微网格) for up to `limit` grids under `underCode` that hold at least two compounds:
+   * Micro-grids (微网格) for the `limit` grids under `underCode` with the most compounds (at least two):
    * one per compound, the Voronoi cell of its point clipped to the grid (so they tile the grid), coded
    * grid code + 2 digits (north to south, then west to east) and named after the compound. Needs the
    * places (run after the population). One statement, then the stray pieces merged as for every level.
@@ -176,10 +176,11 @@ export class DemoTerritoryRepository {
     const rows = await db.query(
       `WITH g AS (
          SELECT a.id, a.code, a.path, a.geom FROM area a
+                CROSS JOIN LATERAL (SELECT count(*) AS n FROM place p WHERE p.grid_id = a.id AND p.kind = 'compound') k
           WHERE a.level = 'grid' AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
             AND a.path <@ (SELECT s.path FROM area s WHERE s.code = $2 AND s.valid_from IS NOT NULL AND s.valid_to IS NULL)
-            AND (SELECT count(*) FROM place p WHERE p.grid_id = a.id AND p.kind = 'compound') >= 2
-          ORDER BY a.code LIMIT $3
+            AND k.n >= 2
+          ORDER BY k.n DESC, a.code LIMIT $3
        ), seeds AS (
          SELECT DISTINCT ON (g.code, ST_SnapToGrid(p.geom, 1e-6)) g.code AS grid, p.name, p.geom AS pt
            FROM g JOIN place p ON p.grid_id = g.id AND p.kind = 'compound'
