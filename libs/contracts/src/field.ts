@@ -43,3 +43,26 @@ export interface PatrolView {
   lengthM: number;
   coverage: number | null;
 }
+
+/** One row of GET /api/patrols/summary: patrol time and coverage of a worker or a grid over the period. */
+export interface PatrolSummaryRow {
+  /** the worker's id (groupBy=worker) or the grid's code (groupBy=grid) */
+  key: string;
+  /** the worker's or the grid's name */
+  name: string;
+  patrols: number;
+  workers: number;
+  /** patrol time inside the period, seconds (an open patrol counts up to now) */
+  seconds: number;
+  /** track length inside the period, metres */
+  lengthM: number;
+  /** share 0..1 of the patrolled grids' area within 50 m of any of the tracks (a union: twice along one street counts once) */
+  coverage: number | null;
+}
+
+export interface PatrolSummary {
+  from: string;
+  to: string;
+  groupBy: 'worker' | 'grid';
+  rows: PatrolSummaryRow[];
+}

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { ZBody, ZParams, ZQuery } from '../../core/http/zod';
 import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { idParams, patrolsQuery, positionsBody, visitBody, visitsQuery, workersQuery } from './field.schemas';
+import { idParams, patrolSummaryQuery, patrolsQuery, positionsBody, visitBody, visitsQuery, workersQuery } from './field.schemas';
 import { PatrolsService } from './patrols.service';
 import { PositionsService } from './positions.service';
 import { VisitsService } from './visits.service';
@@ -55,6 +55,13 @@ export class FieldController {
   @Requires('events:act')
   end(@CurrentPrincipal() p: Principal, @ZParams(idParams) { id }: z.output<typeof idParams>) {
     return this.patrols.end(p, id);
+  }
+
+  /** Patrol time and coverage by worker or grid over a period (default the last 24 h), in the caller's jurisdiction. */
+  @Get('patrols/summary')
+  @Requires('events:read')
+  summary(@CurrentPrincipal() p: Principal, @ZQuery(patrolSummaryQuery) q: z.output<typeof patrolSummaryQuery>) {
+    return this.patrols.summary(p, q);
   }
 
   /** Patrols with track (GeoJSON), duration and grid coverage (50 m around the track). Audited: tracks are position history. */

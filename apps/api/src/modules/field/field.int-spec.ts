@@ -1,5 +1,8 @@
 import { startTestApp, type TestApp } from '@test/support/app';
 import { insertEventTerritory, sql } from '@test/support/event-territory';
+import { TransactionRunner } from '../../core/database/transaction-runner';
+import { PositionsRepository } from './positions.repository';
+import { WorkersRepository } from './workers.repository';
 import { PositionsService } from './positions.service';
 
 type H = { authorization: string };
@@ -109,6 +112,13 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
     expect(stale.find((w: any) => w.id === ids.gwd).state).toBe('offline');
     const available = (await get(`/api/workers?near=${here.join(',')}&available=true`, operator)).json().workers;
     expect(available.map((w: any) => w.id)).toEqual([ids.gw1, ids.gw2]);
+    // The K nearest are read first; when too few of them pass (here K = 1: gwD, offline) the full query answers the same.
+    const repo = t.app.get(WorkersRepository);
+    const db = t.app.get(TransactionRunner).manager;
+    const q = { lon: here[0] + 0.002, lat: here[1], gridCode: null, available: true, limit: 10 };
+    const viaFallback = await repo.near(db, { ...q, candidates: 1 }, null);
+    expect(viaFallback.workers.map((w) => w.id)).toEqual([ids.gw1, ids.gw2]);
+    expect(viaFallback).toEqual(await repo.near(db, q, null));
 
     // An operator of EG1 sees no worker whose latest position lies in EG2.
     const west = (await get(`/api/workers?near=${here.join(',')}`, opWest)).json().workers;
@@ -205,5 +215,33 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
     const r = await t.app.get(PositionsService).purge(90);
     expect(r.positions).toBe(1);
     expect(await count('worker_position')).toBe(total - 1);
+  });
+
+  it('stores several workers’ batches in one statement: each key once, each latest position forward only, one message per worker moved', async () => {
+    const repo = t.app.get(PositionsRepository);
+    const db = t.app.get(TransactionRunner).manager;
+    const before = await count('worker_position');
+    const changesBefore = await count('change', `type = 'worker.position'`);
+    const fix = (lon: number, minutes: number) => ({ at: new Date(Date.now() - minutes * 60_000), lon, lat: 32.03, accuracy: 5 });
+    const out = await repo.ingestGroup(db, [
+      { workerId: ids.gw1, key: 'grp-1', positions: [fix(118.711, 0.6), fix(118.712, 0.5)] },
+      { workerId: ids.gw2, key: 'b-1', positions: [fix(118.761, 0.5)] }, // gw2 never used b-1 (gw1 did): fresh
+      { workerId: ids.gwd, key: null, positions: [fix(118.5, 0.5)] }, // outside the territory: stored, no message
+    ]);
+    expect(out.map((o) => [o.fresh, o.stored, o.moved])).toEqual([[true, 2, true], [true, 1, true], [true, 1, true]]);
+    expect(out[0].pushed).toBe(2);
+    const again = await repo.ingestGroup(db, [
+      { workerId: ids.gw1, key: 'grp-1', positions: [fix(118.719, 0.1)] }, // a used key: nothing, and the first count
+      { workerId: ids.gw2, key: 'grp-2', positions: [fix(118.769, 30)] }, // older than gw2's latest: stored, latest not moved
+    ]);
+    expect(again.map((o) => [o.fresh, o.stored, o.moved, o.accepted])).toEqual([[false, 0, false, 2], [true, 1, false, null]]);
+    expect(again[0].pushed).toBe(0);
+    expect(await count('worker_position')).toBe(before + 5);
+    expect(await count('change', `type = 'worker.position'`)).toBe(changesBefore + 2);
+    const latest = await sql<{ id: string; x: number }>(t.url, `SELECT worker_id::text AS id, ST_X(geom) AS x FROM worker_latest WHERE worker_id = ANY($1) ORDER BY worker_id`, [[ids.gw1, ids.gw2]]);
+    expect(latest.map((r) => r.x)).toEqual([118.712, 118.761]);
+    const [msg] = await sql<{ payload: any }>(t.url, `SELECT payload FROM change WHERE type = 'worker.position' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [String(ids.gw1)]);
+    expect(msg.payload).toMatchObject({ workerId: ids.gw1, name: '名gw1', lon: 118.712, lat: 32.03, accuracy: 5, state: 'idle' });
+    expect(new Date(msg.payload.at).toISOString()).toBe(msg.payload.at);
   });
 });

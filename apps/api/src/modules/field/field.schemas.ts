@@ -40,6 +40,14 @@ export const patrolsQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
+export const patrolSummaryQuery = z
+  .strictObject({
+    from: zDate.optional(),
+    to: zDate.optional(),
+    groupBy: z.enum(['worker', 'grid']).default('worker'),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+
 export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) });
 
 export const visitBody = z

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { PatrolSummaryRow } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 import { gridPathAt } from './field-sql';
 
@@ -38,8 +39,50 @@ SELECT p.id::int AS id, p.worker_id::int AS "workerId", coalesce(u.display_name,
       FROM worker_position wp WHERE wp.patrol_id = p.id
   ) t ON true`;
 
+/**
+ * Patrol time and coverage per worker or per grid over [$1, $2], in the scope $3. Each patrol is
+ * clipped to the period, its track made of its positions inside the period; tracks are buffered
+ * by 50 m on the sphere and unioned per (key, grid) before the intersection with the grid, so two
+ * patrols along the same street cover it once. $4 = 'worker' | 'grid'.
+ */
+const SUMMARY_SQL = `
+WITH p AS (
+  SELECT p.id, p.worker_id, p.grid_id, p.grid_code,
+         extract(epoch FROM least(coalesce(p.ended_at, now()), $2) - greatest(p.started_at, $1))::float8 AS seconds,
+         CASE WHEN $4 = 'worker' THEN p.worker_id::text ELSE coalesce(p.grid_code, '') END AS key
+    FROM patrol p
+   WHERE p.started_at <= $2 AND coalesce(p.ended_at, now()) >= $1
+     AND ${inScope('p.area_path', '$3')} AND ($3::ltree IS NULL OR p.area_path IS NOT NULL)
+), t AS (
+  SELECT p.*, tr.track FROM p
+  LEFT JOIN LATERAL (
+    SELECT CASE WHEN count(*) = 0 THEN NULL::geometry WHEN count(*) = 1 THEN ST_GeometryN(ST_Collect(wp.geom), 1) ELSE ST_MakeLine(wp.geom ORDER BY wp.at) END AS track
+      FROM worker_position wp WHERE wp.patrol_id = p.id AND wp.at BETWEEN $1 AND $2
+  ) tr ON true
+), per_key AS (
+  SELECT key, count(*)::int AS patrols, count(DISTINCT worker_id)::int AS workers, sum(seconds)::float8 AS seconds,
+         coalesce(sum(ST_Length(track::geography)), 0)::float8 AS "lengthM"
+    FROM t GROUP BY key
+), per_grid AS (
+  -- covered area per (key, grid): the union of the buffered tracks, cut by the grid
+  SELECT t.key, g.area_m2,
+         coalesce(ST_Area(ST_Intersection(ST_Union(ST_Buffer(t.track::geography, 50)::geometry), g.geom)::geography), 0) AS covered
+    FROM t JOIN area g ON g.id = t.grid_id
+   GROUP BY t.key, g.id, g.area_m2, g.geom
+)
+SELECT k.key, k.patrols, k.workers, k.seconds, k."lengthM",
+       CASE WHEN $4 = 'worker' THEN (SELECT coalesce(u.display_name, u.username) FROM app_user u WHERE u.id = k.key::bigint)
+            ELSE coalesce((SELECT a.name FROM area a WHERE a.code = k.key ORDER BY a.valid_to DESC NULLS FIRST LIMIT 1), k.key) END AS name,
+       (SELECT least(1, sum(covered) / nullif(sum(area_m2), 0))::float8 FROM per_grid pg WHERE pg.key = k.key) AS coverage
+  FROM per_key k
+ ORDER BY k.seconds DESC, k.key`;
+
 @Injectable()
 export class PatrolsRepository {
+  async summary(db: EntityManager, q: { from: Date; to: Date; scopePath: string | null; groupBy: 'worker' | 'grid' }): Promise<PatrolSummaryRow[]> {
+    return db.query(SUMMARY_SQL, [q.from, q.to, q.scopePath, q.groupBy]);
+  }
+
   /**
    * Start a patrol against the worker's own grid (grid staff) or, if none, the grid of their latest
    * position. NULL when an open patrol exists (the unique index decides, not a prior read).

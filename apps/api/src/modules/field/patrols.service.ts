@@ -46,6 +46,19 @@ export class PatrolsService {
   }
 
   /**
+   * Patrol time and coverage by worker or grid (the supervisor's view): figures only, no positions,
+   * so not an audited read; the command centre and supervisors, within their jurisdiction.
+   */
+  summary(p: Principal, q: { from?: Date; to?: Date; groupBy: 'worker' | 'grid' }) {
+    if (!can(p, 'events:command') && !can(p, 'events:supervise')) {
+      throw new AppException('FORBIDDEN', 'patrol figures need events:command or events:supervise', { permission: 'events:supervise' });
+    }
+    const to = q.to ?? new Date();
+    const from = q.from ?? new Date(to.getTime() - DAY);
+    return this.tx.run(async (tx) => ({ from: from.toISOString(), to: to.toISOString(), groupBy: q.groupBy, rows: await this.repo.summary(tx, { from, to, scopePath: p.scopePath, groupBy: q.groupBy }) }));
+  }
+
+  /**
    * Tracks are position history: a grid worker reads only their own; others read the patrols
    * of their jurisdiction; every read is audited (who read whose track, for which period).
    */

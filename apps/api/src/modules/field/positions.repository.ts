@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared, type PinnedSession } from '../../core/database/prepared-query';
 import { inScope } from '../auth/scope';
+import { changeInsertFrom } from '../live/change-feed.repository';
 import { gridPathAt, openTasksSql, WORKER_LOAD_STATES, WORKER_STATE_SQL } from './field-sql';
 
 export interface PositionInput {
@@ -25,52 +27,101 @@ export interface LatestPosition {
 
 export type WorkerState = 'on_patrol' | 'on_task' | 'idle' | 'offline';
 
+/** One phone's batch in a group (see PositionsRepository.ingestGroup). */
+export interface BatchInput {
+  workerId: number;
+  key: string | null;
+  positions: PositionInput[];
+}
+
+export interface BatchOutcome {
+  /** false: the key was used before by this worker; nothing was stored */
+  fresh: boolean;
+  stored: number;
+  /** the worker's latest position moved (a `worker.position` row was appended when it lies in a grid) */
+  moved: boolean;
+  /** for a used key: how many positions it stored the first time (null if that is not visible yet) */
+  accepted: number | null;
+  /** outbox rows appended by the whole statement */
+  pushed: number;
+}
+
 /**
- * A batch in ONE statement: claim the batch key (a key seen before stores nothing), insert the
- * positions from parallel arrays, move the worker's latest position if the batch is newer, and
- * attribute that latest position to its grid (who may see it).
+ * Many phones' batches in ONE statement (a group commit, one batch per worker: see the service).
+ * Per batch: claim its key (a key seen before stores nothing), insert its positions (parallel
+ * arrays, $4 = the batch each position belongs to), move the worker's latest position only forward
+ * in time and attribute it to its grid (who may see it), and append the worker.position outbox row
+ * with the worker's state and load, computed here from the row just written (field-sql.ts).
+ * $1 worker ids, $2 keys, $3 positions per batch, $4..$8 positions, $9 load states.
  */
 const INGEST_SQL = `
-WITH claim AS (
+WITH b AS (
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[]) WITH ORDINALITY AS b(worker_id, key, n, i)
+), claim AS (
   INSERT INTO position_batch (worker_id, key, accepted)
-  SELECT $1, $2, cardinality($3::timestamptz[]) WHERE $2::text IS NOT NULL
-  ON CONFLICT DO NOTHING RETURNING 1
+  SELECT worker_id, key, n FROM b WHERE key IS NOT NULL
+  ON CONFLICT DO NOTHING RETURNING worker_id, key
 ), go AS (
-  SELECT ($2::text IS NULL OR EXISTS (SELECT 1 FROM claim)) AS ok
-), open_patrol AS (
-  SELECT id FROM patrol WHERE worker_id = $1 AND ended_at IS NULL
+  SELECT b.* FROM b WHERE b.key IS NULL OR EXISTS (SELECT 1 FROM claim c WHERE c.worker_id = b.worker_id AND c.key = b.key)
 ), pts AS (
-  SELECT t.at, t.accuracy, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) AS geom
-    FROM unnest($3::timestamptz[], $4::float8[], $5::float8[], $6::real[]) AS t(at, lon, lat, accuracy), go
-   WHERE go.ok
+  SELECT go.worker_id, t.at, t.accuracy, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326) AS geom
+    FROM unnest($4::int[], $5::timestamptz[], $6::float8[], $7::float8[], $8::real[]) AS t(bi, at, lon, lat, accuracy)
+    JOIN go ON go.i = t.bi
+), open_patrol AS (
+  SELECT pa.worker_id, pa.id FROM patrol pa WHERE pa.worker_id = ANY($1::bigint[]) AND pa.ended_at IS NULL
 ), ins AS (
   INSERT INTO worker_position (worker_id, patrol_id, at, accuracy, geom)
-  SELECT $1, (SELECT id FROM open_patrol), at, accuracy, geom FROM pts
-  RETURNING 1
+  SELECT pts.worker_id, op.id, pts.at, pts.accuracy, pts.geom FROM pts LEFT JOIN open_patrol op ON op.worker_id = pts.worker_id
+  RETURNING worker_id
 ), newest AS (
-  SELECT * FROM pts ORDER BY at DESC LIMIT 1
+  SELECT DISTINCT ON (worker_id) * FROM pts ORDER BY worker_id, at DESC
 ), moved AS (
   INSERT INTO worker_latest AS w (worker_id, patrol_id, at, accuracy, geom, area_path)
-  SELECT $1, (SELECT id FROM open_patrol), n.at, n.accuracy, n.geom, ${gridPathAt('n.geom')} FROM newest n
+  SELECT n.worker_id, op.id, n.at, n.accuracy, n.geom, ${gridPathAt('n.geom')}
+    FROM newest n LEFT JOIN open_patrol op ON op.worker_id = n.worker_id
   ON CONFLICT (worker_id) DO UPDATE
     SET patrol_id = EXCLUDED.patrol_id, at = EXCLUDED.at, accuracy = EXCLUDED.accuracy, geom = EXCLUDED.geom, area_path = EXCLUDED.area_path
     WHERE w.at <= EXCLUDED.at
+  RETURNING w.worker_id, w.patrol_id, w.at, w.accuracy, w.geom, w.area_path
+), ch AS (
+  -- outside every grid nobody's jurisdiction covers the position: no message rather than one for everybody
+  ${changeInsertFrom('moved l JOIN app_user u ON u.id = l.worker_id WHERE l.area_path IS NOT NULL', {
+    type: `'worker.position'`,
+    entityId: 'l.worker_id::text',
+    areaPath: 'l.area_path',
+    payload: `jsonb_build_object('workerId', l.worker_id::int, 'name', coalesce(u.display_name, u.username), 'lon', ST_X(l.geom), 'lat', ST_Y(l.geom),
+        'at', to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'accuracy', l.accuracy, 'patrolId', l.patrol_id::int,
+        'state', ${WORKER_STATE_SQL}, 'openTasks', ${openTasksSql('$9')})`,
+  })}
   RETURNING 1
 )
-SELECT (SELECT ok FROM go) AS fresh, (SELECT count(*)::int FROM ins) AS stored, (SELECT count(*)::int FROM moved) AS moved`;
+SELECT (go.i IS NOT NULL) AS fresh,
+       (SELECT count(*)::int FROM ins WHERE ins.worker_id = b.worker_id) AS stored,
+       EXISTS (SELECT 1 FROM moved m WHERE m.worker_id = b.worker_id) AS moved,
+       CASE WHEN go.i IS NULL THEN (SELECT pb.accepted FROM position_batch pb WHERE pb.worker_id = b.worker_id AND pb.key = b.key) END AS accepted,
+       (SELECT count(*)::int FROM ch) AS pushed
+  FROM b LEFT JOIN go ON go.i = b.i
+ ORDER BY b.i`;
 
 @Injectable()
 export class PositionsRepository {
-  async ingest(db: EntityManager, workerId: number, key: string | null, positions: PositionInput[]): Promise<{ fresh: boolean; stored: number; moved: boolean }> {
-    const [row] = await db.query(INGEST_SQL, [
-      workerId,
-      key,
-      positions.map((p) => p.at.toISOString()),
-      positions.map((p) => p.lon),
-      positions.map((p) => p.lat),
-      positions.map((p) => p.accuracy),
+  /**
+   * A group of batches, at most one per worker (two of one worker would update their latest row
+   * twice in one statement), in one statement (named, prepared; autocommit when `db` is a session).
+   */
+  async ingestGroup(db: EntityManager | PinnedSession, batches: BatchInput[]): Promise<BatchOutcome[]> {
+    const flat = batches.flatMap((b, i) => b.positions.map((p) => [i + 1, p] as const));
+    return queryPrepared<BatchOutcome>(db, 'field_position_ingest', INGEST_SQL, [
+      batches.map((b) => b.workerId),
+      batches.map((b) => b.key),
+      batches.map((b) => b.positions.length),
+      flat.map(([i]) => i),
+      flat.map(([, p]) => p.at.toISOString()),
+      flat.map(([, p]) => p.lon),
+      flat.map(([, p]) => p.lat),
+      flat.map(([, p]) => p.accuracy),
+      WORKER_LOAD_STATES,
     ]);
-    return { fresh: row.fresh, stored: row.stored, moved: row.moved > 0 };
   }
 
   /** How many positions a key stored the first time (for the answer to a retried batch). */

@@ -8,10 +8,16 @@ import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { requireWorker } from './field-access';
-import { PositionsRepository, type PositionInput } from './positions.repository';
+import { PositionsRepository, type BatchInput, type BatchOutcome, type PositionInput } from './positions.repository';
+import { GroupCommit } from '../../core/database/group-commit';
+import type { PinnedSession } from '../../core/database/prepared-query';
+import { LiveTailer } from '../live/live-tailer.service';
 import { asBackground } from '../../core/database/background-work';
 
 const HOUR = 3_600_000;
+/** Ingest statements in the database at once (two cores), and batches per statement at most. */
+const INGEST_SLOTS = 2;
+const INGEST_MAX_BATCH = 200;
 
 /**
  * Position batches from the phones, the live `worker.position` message, and retention
@@ -21,13 +27,20 @@ const HOUR = 3_600_000;
 export class PositionsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Field');
   private timer: NodeJS.Timeout | null = null;
+  /** the connections the ingest batches keep (one per slot) */
+  private readonly session: PinnedSession;
+  private readonly batches: GroupCommit<BatchInput, BatchOutcome>;
 
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: PositionsRepository,
     private readonly feed: ChangeFeedRepository,
+    private readonly tailer: LiveTailer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.session = tx.pinnedSession();
+    this.batches = new GroupCommit((items) => repo.ingestGroup(this.session, items), { slots: INGEST_SLOTS, maxBatch: INGEST_MAX_BATCH, apart: (a, b) => a.workerId === b.workerId });
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => {
@@ -38,20 +51,23 @@ export class PositionsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+    this.session.close();
   }
 
-  /** Store a batch for the signed-in worker; a batch key already used stores nothing and answers as the first time. */
+  /**
+   * Store a batch for the signed-in worker; a batch key already used stores nothing and answers as
+   * the first time. Concurrent batches of different workers go to the database together, in one
+   * statement and one commit (group commit: 5,000 phones every 10 s is 500 batches a second).
+   */
   async ingest(p: Principal, positions: PositionInput[], key: string | undefined): Promise<{ accepted: number; duplicate: boolean }> {
     const workerId = requireWorker(p);
     if (key !== undefined && key.length > 200) {
       throw new AppException('VALIDATION_FAILED', 'invalid header idempotency-key: at most 200 characters', [{ field: 'headers.idempotency-key', message: 'at most 200 characters' }]);
     }
-    return this.tx.run(async (tx) => {
-      const r = await this.repo.ingest(tx, workerId, key ?? null, positions);
-      if (!r.fresh) return { accepted: (await this.repo.batch(tx, workerId, key!)) ?? 0, duplicate: true };
-      if (r.moved) await this.announce(tx, workerId);
-      return { accepted: r.stored, duplicate: false };
-    });
+    const r = await this.batches.submit({ workerId, key: key ?? null, positions });
+    if (r.pushed > 0) this.tailer.committedLocally();
+    if (!r.fresh) return { accepted: r.accepted ?? (await this.repo.batch(this.tx.manager, workerId, key!)) ?? 0, duplicate: true };
+    return { accepted: r.stored, duplicate: false };
   }
 
   /** Push the worker's latest position and state to the screens of their jurisdiction (outbox, after commit). */

@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { WorkerSuggestion } from '@gc/contracts';
+import { queryPrepared } from '../../core/database/prepared-query';
 import { inScope } from '../auth/scope';
 import { jurisdictionPathSql, OFFLINE_AFTER_MINUTES, openTasksSql, WORKER_LOAD_STATES, WORKER_STATE_SQL } from './field-sql';
 
 export interface NearQuery {
   lon: number;
   lat: number;
-  /** the case's grid: its own staff come first, and only workers whose jurisdiction covers it */
-  gridPath: string | null;
+  /** the case's grid (code): its own staff come first, and only workers whose jurisdiction covers it */
   gridCode: string | null;
   available: boolean;
   limit: number;
+  /** nearest latest positions read before the checks (default max(50, 5 × limit)); tests set 1 to force the fallback */
+  candidates?: number;
 }
 
 /** Available = has sent a position in the last 10 minutes and has no case in progress. */
@@ -22,67 +24,72 @@ const AVAILABLE_SQL = `(l.at >= now() - interval '${OFFLINE_AFTER_MINUTES} minut
 const coversGrid = (gridParam: string) => `('grid_worker' = ANY(u.roles) AND u.disabled_at IS NULL
     AND (${gridParam}::ltree IS NULL OR u.jurisdiction_code = '*' OR ${gridParam}::ltree <@ ${jurisdictionPathSql('u')}))`;
 
+/** The checks a latest position row `l` (joined to its account `u`) must pass to be suggested; $4 available, $6 viewer scope. */
+const eligible = (gridPath: string) => `l.area_path IS NOT NULL AND ${inScope('l.area_path', '$6')} AND ${coversGrid(gridPath)}
+     AND (NOT $4 OR (l.at >= now() - interval '${OFFLINE_AFTER_MINUTES} minutes'
+                     AND NOT EXISTS (SELECT 1 FROM event e WHERE e.assignee_user_id = l.worker_id AND e.state = 'in_progress')))`;
+
 /**
- * Grid staff first (those with an account), then the nearest by KNN (`<->` on worker_latest's
- * GiST index: an ordered index scan, not a sort of every worker), each with its distance on the
- * sphere, state and load. $1 lon, $2 lat, $3 grid path, $4 grid code, $5 available, $6 limit,
- * $7 viewer scope, $8 load states.
+ * Who can take a case here, in ONE statement (autocommit, one round trip): the grid's staff with an
+ * account first, then the nearest eligible workers, each with distance on the sphere, state and load.
+ * The nearest: the $8 nearest latest positions by bare KNN (`<->` on worker_latest's GiST index,
+ * an ordered scan that stops after $8 rows), checked; only when fewer than $5 of them pass (most
+ * nearby workers busy, offline or outside the caller's jurisdiction) does the fallback run, the same
+ * checks over every latest position (a CTE that is not read is not run). Both are plain joins, so
+ * the whole plan is cheap in the planner's eyes too (no JIT compile for a 1 ms query).
+ * $1 lon, $2 lat, $3 grid code (NULL: none), $4 available, $5 limit, $6 viewer scope, $7 load states,
+ * $8 candidates. One row: whether the grid was found, and the workers as JSON in order.
  */
 const NEAR_SQL = `
-WITH here AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS g),
-staff AS (
-  SELECT DISTINCT gs.user_id AS id FROM grid_staff gs
-   WHERE $4::text IS NOT NULL AND gs.area_code = $4 AND gs.valid_to IS NULL AND gs.user_id IS NOT NULL
-), near AS MATERIALIZED (
-  -- Per-row checks are scalar subqueries (never pulled up into joins), so the plan stays an ordered
-  -- GiST scan of worker_latest that stops after $6 hits, whatever the planner thinks of app_user.
-  SELECT l.worker_id AS id FROM worker_latest l
-   WHERE l.area_path IS NOT NULL AND ${inScope('l.area_path', '$7')}
-     AND (NOT $5 OR (l.at >= now() - interval '${OFFLINE_AFTER_MINUTES} minutes'
-                     AND (SELECT count(*) FROM event e WHERE e.assignee_user_id = l.worker_id AND e.state = 'in_progress') = 0))
-     AND (SELECT ${coversGrid('$3')} FROM app_user u WHERE u.id = l.worker_id) IS TRUE
-   -- the point inline (not a CTE column): a KNN index scan needs a constant on the right of <->
-   ORDER BY l.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
-   LIMIT $6
+WITH g AS (
+  SELECT a.code, a.path FROM area a
+   WHERE $3::text IS NOT NULL AND a.code = $3 AND a.valid_from IS NOT NULL AND a.valid_to IS NULL AND ${inScope('a.path', '$6')}
+), staff AS (
+  SELECT DISTINCT gs.user_id AS id FROM grid_staff gs JOIN g ON gs.area_code = g.code
+   WHERE gs.valid_to IS NULL AND gs.user_id IS NOT NULL
+), cand AS MATERIALIZED (
+  -- the point inline (not a CTE column): a KNN index scan needs a constant on the right of <->
+  SELECT l.worker_id, l.at, l.geom, l.area_path FROM worker_latest l
+   ORDER BY l.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT $8
+), ok AS MATERIALIZED (
+  SELECT l.worker_id AS id, l.geom FROM cand l JOIN app_user u ON u.id = l.worker_id WHERE ${eligible('(SELECT path FROM g)')}
+), enough AS (
+  SELECT (SELECT count(*) FROM ok) >= $5 OR (SELECT count(*) FROM cand) < $8 AS yes
+), fallback AS (
+  SELECT l.worker_id AS id FROM worker_latest l JOIN app_user u ON u.id = l.worker_id
+   WHERE NOT (SELECT yes FROM enough) AND ${eligible('(SELECT path FROM g)')}
+   ORDER BY l.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT $5
+), near AS (
+  (SELECT id FROM ok WHERE (SELECT yes FROM enough) ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT $5)
+  UNION ALL SELECT id FROM fallback
 ), ids AS (
   SELECT id, true AS staff FROM staff
   UNION ALL SELECT id, false FROM near WHERE id NOT IN (SELECT id FROM staff)
+), rows AS (
+  SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name, ids.staff AS "gridStaff",
+         ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat, l.at,
+         round(ST_Distance(l.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography)::numeric, 1)::float8 AS "distanceM",
+         ${WORKER_STATE_SQL} AS state, ${openTasksSql('$7')} AS "openTasks"
+    FROM ids JOIN app_user u ON u.id = ids.id LEFT JOIN worker_latest l ON l.worker_id = u.id
+   WHERE ${coversGrid('(SELECT path FROM g)')}
+     AND (NOT $4 OR (l.worker_id IS NOT NULL AND ${AVAILABLE_SQL}))
+     AND (ids.staff OR ${inScope('l.area_path', '$6')})
+   ORDER BY ids.staff DESC, "distanceM" NULLS LAST, u.id
+   LIMIT $5
 )
-SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name, ids.staff AS "gridStaff",
-       ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat, l.at,
-       round(ST_Distance(l.geom::geography, here.g::geography)::numeric, 1)::float8 AS "distanceM",
-       ${WORKER_STATE_SQL} AS state, ${openTasksSql('$8')} AS "openTasks"
-  FROM ids JOIN app_user u ON u.id = ids.id LEFT JOIN worker_latest l ON l.worker_id = u.id, here
- WHERE ${coversGrid('$3')}
-   AND (NOT $5 OR (l.worker_id IS NOT NULL AND ${AVAILABLE_SQL}))
-   AND (ids.staff OR ${inScope('l.area_path', '$7')})
- ORDER BY ids.staff DESC, "distanceM" NULLS LAST, u.id
- LIMIT $6`;
+SELECT EXISTS (SELECT 1 FROM g) AS "gridFound",
+       coalesce((SELECT jsonb_agg(to_jsonb(r) ORDER BY r."gridStaff" DESC, r."distanceM" NULLS LAST, r.id) FROM rows r), '[]'::jsonb) AS workers`;
 
 @Injectable()
 export class WorkersRepository {
-  /** `db` must be a transaction (SET LOCAL). */
-  async near(db: EntityManager, q: NearQuery, scopePath: string | null): Promise<WorkerSuggestion[]> {
-    // The filtered KNN scan is costed as if it read every row (the planner cannot know it stops after
-    // $6 hits), which crosses jit_above_cost: compiling took 50-170 ms for a query that runs in ~1 ms.
-    await db.query(`SET LOCAL jit = off`);
-    const rows = await db.query(NEAR_SQL, [q.lon, q.lat, q.gridPath, q.gridCode, q.available, q.limit, scopePath, WORKER_LOAD_STATES]);
-    return rows.map((r: WorkerSuggestion & { at: Date | null }) => ({ ...r, at: r.at ? new Date(r.at).toISOString() : null }));
-  }
-
-  /** The bare KNN on the latest positions (the benchmark's peer and a sanity reference). */
-  async bareKnn(db: EntityManager, lon: number, lat: number, limit: number): Promise<number[]> {
-    const rows = await db.query(`SELECT worker_id::int AS id FROM worker_latest ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT $3`, [lon, lat, limit]);
-    return rows.map((r: { id: number }) => r.id);
-  }
-
-  /** A current grid in the caller's scope, by code (404 otherwise: other jurisdictions do not exist for them). */
-  async grid(db: EntityManager, code: string, scopePath: string | null): Promise<{ code: string; path: string } | null> {
-    const [row] = await db.query(
-      `SELECT code, path::text AS path FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL AND ${inScope('path', '$2')}`,
-      [code, scopePath],
-    );
-    return row ?? null;
+  /** One statement (named, prepared): `gridFound` false when a grid code was given and is not a current grid in the caller's scope. */
+  async near(db: EntityManager, q: NearQuery, scopePath: string | null): Promise<{ gridFound: boolean; workers: WorkerSuggestion[] }> {
+    // candidates: enough for the checks to leave `limit` in a normal city, few enough to read in well under a millisecond
+    const candidates = q.candidates ?? Math.max(50, q.limit * 5);
+    const [row] = await queryPrepared<{ gridFound: boolean; workers: (WorkerSuggestion & { at: string | null })[] }>(db, 'field_workers_near', NEAR_SQL, [
+      q.lon, q.lat, q.gridCode, q.available, q.limit, scopePath, WORKER_LOAD_STATES, candidates,
+    ]);
+    return { gridFound: row.gridFound, workers: row.workers.map((r) => ({ ...r, at: r.at ? new Date(r.at).toISOString() : null })) };
   }
 
   /** A grid worker who may be assigned a case in this grid path: active, role grid_worker, jurisdiction covering it. */

@@ -13,17 +13,11 @@ export class WorkersService {
     private readonly repo: WorkersRepository,
   ) {}
 
-  near(p: Principal, q: { near: [number, number]; grid?: string; available: boolean; limit: number }) {
-    return this.tx.run(async (tx) => {
-      const grid = q.grid ? await this.repo.grid(tx, q.grid, p.scopePath) : null;
-      if (q.grid && !grid) throw notFound('grid', q.grid);
-      const workers = await this.repo.near(
-        tx,
-        { lon: q.near[0], lat: q.near[1], gridCode: grid?.code ?? null, gridPath: grid?.path ?? null, available: q.available, limit: q.limit },
-        p.scopePath,
-      );
-      return { workers };
-    });
+  /** One statement, outside a transaction (a read: one round trip). A grid not current or not in the caller's jurisdiction: 404. */
+  async near(p: Principal, q: { near: [number, number]; grid?: string; available: boolean; limit: number }) {
+    const r = await this.repo.near(this.tx.manager, { lon: q.near[0], lat: q.near[1], gridCode: q.grid ?? null, available: q.available, limit: q.limit }, p.scopePath);
+    if (q.grid && !r.gridFound) throw notFound('grid', q.grid);
+    return { workers: r.workers };
   }
 
   /**
