@@ -3,8 +3,10 @@
 //   an un-awaited assertion or query (STYLE.md §15).
 // - Nx module boundaries: the wall map (scope:web) may import only shared libs,
 //   never API code (scope:api).
+// - React hooks rules on the wall (rules-of-hooks, exhaustive-deps).
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', 'apps/wallmap/public/**', 'test-artifacts/**', '**/*.mjs', '**/*.js'] },
@@ -32,6 +34,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // React: hooks called unconditionally, effects and memos list what they read.
+    files: ['apps/wallmap/**/*.ts', 'apps/wallmap/**/*.tsx', 'bench/wallmap-render/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'apps/api/src/main.ts', 'apps/api/src/core/boot/**/*.ts', 'apps/api/src/cli/**/*.ts'],

@@ -3,6 +3,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import { errorText } from '../../i18n/error-text';
 import type { ScreenProps } from '../../shell/routes';
 import { EMPTY_SEARCH, exportAudit, searchAudit, type AuditEntry, type AuditSearch } from '../api/audit-api';
+import { useLatest } from '../../shell/hooks/use-latest';
 
 /** Actions and record kinds the log holds, for the pickers (labels from the dictionary). */
 const ACTIONS = [
@@ -15,6 +16,7 @@ const ENTITIES = ['event', 'person', 'place', 'object', 'organization', 'househo
 /** The auditor's screen (`/audit`): search the audit log by actor, action, record and period; export what was found. */
 export function AuditScreen({ onStatus }: ScreenProps) {
   const { t, lang } = useI18n();
+  const tLatest = useLatest(t);
   const [form, setForm] = useState<AuditSearch>(EMPTY_SEARCH);
   const [query, setQuery] = useState<AuditSearch>(EMPTY_SEARCH);
   const [rows, setRows] = useState<AuditEntry[] | null>(null);
@@ -31,12 +33,12 @@ export function AuditScreen({ onStatus }: ScreenProps) {
         setRows(r);
         setMore(r.length === 100);
       },
-      (e: unknown) => alive && setError(errorText(t, e).text),
+      (e: unknown) => alive && setError(errorText(tLatest.current, e).text),
     );
     return () => {
       alive = false;
     };
-  }, [query]);
+  }, [query, tLatest]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setQuery({ ...form });

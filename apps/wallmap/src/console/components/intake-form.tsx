@@ -9,6 +9,7 @@ import { EMPTY_DRAFT, intakeBody, maskName, maskPhone, missing, type IntakeDraft
 import type { AreaDetail, AreaSummary } from '@gc/contracts';
 import { bboxOf } from '@gc/geo';
 import { api } from '../../auth/api/http';
+import { useLatest } from '../../shell/hooks/use-latest';
 
 interface Props {
   /** kept mounted but off screen while the operator looks at a case: the draft survives */
@@ -25,6 +26,7 @@ interface Props {
 /** A phone or walk-in report: caller, place, category (with its routing), urgency, description, attachments; duplicates first. */
 export function IntakeForm({ hidden = false, catalog, pick, onPickClear, onFly, onClose, onOpenCase }: Props) {
   const { t, lang } = useI18n();
+  const tLatest = useLatest(t);
   const [d, setD] = useState<IntakeDraft>(EMPTY_DRAFT);
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<{ places: PlaceHit[]; areas: AreaSummary[] } | null>(null);
@@ -46,12 +48,12 @@ export function IntakeForm({ hidden = false, catalog, pick, onPickClear, onFly, 
     if (d.lon === null || d.lat === null) return setNearby(null);
     fetchNearby(d.lon, d.lat, d.category).then(
       (list) => alive && setNearby(list),
-      (e: unknown) => alive && setError(errorText(t, e).text),
+      (e: unknown) => alive && setError(errorText(tLatest.current, e).text),
     );
     return () => {
       alive = false;
     };
-  }, [d.lon, d.lat, d.category]);
+  }, [d.lon, d.lat, d.category, tLatest]);
 
   const search = async () => {
     const term = q.trim();

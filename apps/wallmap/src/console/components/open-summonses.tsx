@@ -4,6 +4,7 @@ import { errorText } from '../../i18n/error-text';
 import type { Catalog } from '../../catalog/hooks/use-catalog';
 import { fetchOpenSummonses } from '../../events/api/events-api';
 import type { OpenSummons } from '@gc/contracts';
+import { useLatest } from '../../shell/hooks/use-latest';
 
 interface Props {
   /** bumps on every live summons change: the list reloads */
@@ -15,6 +16,7 @@ interface Props {
 /** Every summons still waiting for a department: the case, the deadline, who came, who is late (live). */
 export function OpenSummonsList({ tick, catalog, onSelect }: Props) {
   const { t, lang } = useI18n();
+  const tLatest = useLatest(t);
   const [list, setList] = useState<OpenSummons[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [clock, setClock] = useState(0);
@@ -31,12 +33,12 @@ export function OpenSummonsList({ tick, catalog, onSelect }: Props) {
         setList(l);
         setError(null);
       },
-      (e: unknown) => alive && setError(errorText(t, e).text),
+      (e: unknown) => alive && setError(errorText(tLatest.current, e).text),
     );
     return () => {
       alive = false;
     };
-  }, [tick, clock]);
+  }, [tick, clock, tLatest]);
   const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
   return (
     <section className="panel queue summons-list" data-testid="open-summonses">

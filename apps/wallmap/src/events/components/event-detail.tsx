@@ -10,6 +10,7 @@ import { FINAL_STATES } from '../state/events-store';
 import { Attachments } from './attachments';
 import { EventActions } from './event-actions';
 import { SummonsCard } from './summons-card';
+import { useLatest } from '../../shell/hooks/use-latest';
 
 interface Props {
   summary: EventSummary | undefined;
@@ -36,6 +37,8 @@ function noteOf(s: TimelineEntry, t: (k: string, v?: Record<string, string | num
 
 export function EventDetailPanel({ summary, id, version, permissions, myDepartment, catalog, onClose, onLoaded, pick, onPickMode }: Props) {
   const { t, lang } = useI18n();
+  const tLatest = useLatest(t);
+  const onLoadedLatest = useLatest(onLoaded);
   const [detail, setDetail] = useState<Detail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [workers, setWorkers] = useState<string[]>([]);
@@ -49,15 +52,15 @@ export function EventDetailPanel({ summary, id, version, permissions, myDepartme
         setDetail(d);
         setLoadError(null);
         // the list shows what the case is now, also when the live message has not arrived yet
-        onLoaded(d);
+        onLoadedLatest.current(d);
       },
-      (e: unknown) => alive && setLoadError(errorText(t, e).text),
+      (e: unknown) => alive && setLoadError(errorText(tLatest.current, e).text),
     );
     return () => {
       alive = false;
     };
     // t changes with the language only; the error text is re-read on the next load
-  }, [id, version, reload]);
+  }, [id, version, reload, tLatest, onLoadedLatest]);
   useEffect(() => {
     if (detail && detail.id !== id) setDetail(null);
   }, [id, detail]);

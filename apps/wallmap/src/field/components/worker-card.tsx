@@ -4,6 +4,7 @@ import type { PatrolView, WorkerPositionData } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
 import { patrolsOf } from '../api/field-http';
 import { WORKER_STATE_COLORS } from '../state/workers-map';
+import { useLatest } from '../../shell/hooks/use-latest';
 
 interface Props {
   worker: WorkerPositionData;
@@ -13,6 +14,7 @@ interface Props {
 
 /** A worker clicked on the wall: state, load, and their latest patrol's track (drawn on the map), duration and coverage. */
 export function WorkerCard({ worker, onTrack, onClose }: Props) {
+  const onTrackLatest = useLatest(onTrack);
   const { t, lang } = useI18n();
   const [patrol, setPatrol] = useState<PatrolView | null | 'none'>(null);
   useEffect(() => {
@@ -21,7 +23,7 @@ export function WorkerCard({ worker, onTrack, onClose }: Props) {
       (ps) => {
         if (!alive) return;
         setPatrol(ps[0] ?? 'none');
-        onTrack((ps[0]?.track as Geometry | null) ?? null);
+        onTrackLatest.current((ps[0]?.track as Geometry | null) ?? null);
       },
       () => alive && setPatrol('none'),
     );
@@ -29,7 +31,7 @@ export function WorkerCard({ worker, onTrack, onClose }: Props) {
       alive = false;
     };
     // the track is read once per click (an audited read), not on every position
-  }, [worker.workerId]);
+  }, [worker.workerId, onTrackLatest]);
   return (
     <section className="panel worker-card" data-testid="worker-card">
       <h2>

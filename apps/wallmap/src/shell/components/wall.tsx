@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { AreaDetail, AreaSummary, EventSummary, LiveMessage } from '@gc/contracts';
 import { api } from '../../auth/api/http';
 import { useCatalog } from '../../catalog/hooks/use-catalog';
@@ -15,20 +15,21 @@ import { newWallBatch, WALL_LIVE } from '../state/wall-live';
 import { eventsReducer, initialEventsState } from '../../events/state/events-store';
 import type { FeatureCollection } from 'geojson';
 import { fetchOnTime, fetchOpenEvents } from '../../events/api/events-api';
-import type { OnTimeStats } from '@gc/contracts';
 import { fetchAreaLabels } from '../../map/api/areas-api';
-import { fetchPeopleCounts, fetchPoints, type PointLayer } from '../../map/api/registry-api';
+import { fetchPeopleCounts, fetchPoints } from '../../map/api/registry-api';
 import { POINT_COLORS, POINT_KINDS, type PointKind } from '../../map/state/map-style';
 import { peopleStops } from '../../map/state/people-scale';
 import { StatsPanel } from '../../events/components/stats-panel';
 import { FeedPanel } from '../../events/components/feed-panel';
 import { EventDetailPanel } from '../../events/components/event-detail';
 import { FiltersBar } from '../../events/components/filters-bar';
-import { WallMap, type FlyTarget, type LayerVisibility } from '../../map/components/wall-map';
+import { WallMap, type LayerVisibility } from '../../map/components/wall-map';
 import { AreaSearch } from '../../map/components/area-search';
 import { LayerSwitches } from '../../map/components/layer-switches';
-import { NO_FILTERS, type EventFilters } from '../../map/state/event-diff';
+import type { EventFilters } from '../../map/state/event-diff';
 import { deriveViews, type WallViews } from '../state/wall-views';
+import { initialWallState, wallReducer } from '../state/wall-state';
+import { useLatest } from '../hooks/use-latest';
 import { bboxOf } from '@gc/geo';
 import { ReplayBar } from '../../replay/components/replay-bar';
 import { stateAt } from '../../replay/state/replay';
@@ -51,47 +52,27 @@ const FRESH_MS = 30_000;
  */
 export function Wall({ session, onStatus, console: isConsole = false }: ScreenProps & { console?: boolean }) {
   const { t } = useI18n();
+  const tLatest = useLatest(t);
   const catalog = useCatalog();
   const canRegistry = session.user.permissions.includes('registry:read');
-  // the intake form stays mounted (its draft kept) while the operator looks at a case; `intakeShown` is whether it is on screen
-  const [intake, setIntake] = useState(false);
-  const [intakeShown, setIntakeShown] = useState(false);
-  const [pick, setPick] = useState<[number, number] | null>(null);
-  // a case being placed also takes a map pick
-  const [placing, setPlacing] = useState(false);
+  // the wall's own state in one reducer (shell/state/wall-state.ts); the cases are the events store's
+  const [w, wall] = useReducer(wallReducer, undefined, initialWallState);
+  const { intake, intakeShown, pick, placing, leftTab, summonsTick, snapshotLoaded, selected, filters, layers, flyTo, stats, people, labels, points, errors, replayAt, replayChanges, now, areasKey, worker, track } = w;
   const picking = intakeShown || placing;
-  const [leftTab, setLeftTab] = useState<'queue' | 'summons'>('queue');
-  const [summonsTick, setSummonsTick] = useState(0);
-  const [snapshotLoaded, setSnapshotLoaded] = useState(false);
   const [state, dispatch] = useReducer(eventsReducer, initialEventsState);
   const stateRef = useRef(state);
   stateRef.current = state;
-  const [selected, setSelected] = useState<number | null>(null);
-  const [filters, setFilters] = useState<EventFilters>(NO_FILTERS);
-  const [layers, setLayers] = useState<LayerVisibility>({ grids: true, events: true, people: false, places: false, objects: false, organizations: false });
-  const [flyTo, setFlyTo] = useState<FlyTarget | null>(null);
-  const [stats, setStats] = useState<OnTimeStats | null>(null);
-  const [people, setPeople] = useState<Record<string, number> | null>(null);
-  const [labels, setLabels] = useState<FeatureCollection | null>(null);
-  const [points, setPoints] = useState<Partial<Record<PointKind, PointLayer | 'loading' | 'failed'>>>({});
-  const [errors, setErrors] = useState<string[]>([]);
-  const [replayAt, setReplayAt] = useState<number | null>(null);
-  const [replayChanges, setReplayChanges] = useState<LiveMessage[]>([]);
-  const [now, setNow] = useState(() => new Date());
 
   const note = useCallback((m: string) => {
     console.warn(`wallmap: ${m}`);
-    setErrors((e) => [m, ...e.filter((x) => x !== m)].slice(0, 3));
+    wall({ type: 'error', message: m });
   }, []);
 
-  // a published area version redraws grids: the map reloads its tiles and the wall reloads what is
+  // a published area version redraws grids (areasKey): the map reloads its tiles and the wall reloads what is
   // attributed to grids (open cases' grids, people per grid, labels), with no page reload
-  const [areasKey, setAreasKey] = useState(0);
   // grid workers' positions: for the command roles (positions are personal data)
   const { workers, applyWorkers } = useWorkers(session.user.permissions.includes('events:command'));
   const workerLayer = useMemo(() => workersGeoJson(workers), [workers]);
-  const [worker, setWorker] = useState<number | null>(null);
-  const [track, setTrack] = useState<Geometry | null>(null);
   // the early warnings panel hears the same live batches (one connection per screen)
   const warningListeners = useRef(new Set<(m: WarningChange[]) => void>());
   const subscribeWarnings = useCallback((l: (m: WarningChange[]) => void) => {
@@ -103,8 +84,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     dispatch({ type: 'live', batch, receivedAt: Date.now() });
     if (batch.warnings.length) for (const l of warningListeners.current) l(batch.warnings);
     if (batch.workers.length) applyWorkers(batch.workers);
-    if (batch.areasRedrawn) setAreasKey((k) => k + 1);
-    if (batch.summonsChanged) setSummonsTick((n) => n + 1);
+    wall({ type: 'live', summonsChanged: batch.summonsChanged, areasRedrawn: batch.areasRedrawn });
   }, [applyWorkers]);
   const status = useLive(true, () => stateRef.current.lastSeq, apply);
   useEffect(() => onStatus(status), [status, onStatus]);
@@ -119,14 +99,14 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         const events = await fetchOpenEvents();
         if (alive) {
           dispatch({ type: 'snapshot', events, latest });
-          setSnapshotLoaded(true);
+          wall({ type: 'snapshot-loaded' });
         }
       } catch (e) {
-        if (alive) note(errorText(t, e).text);
+        if (alive) note(errorText(tLatest.current, e).text);
       }
     })();
-    if (canRegistry) void fetchPeopleCounts().then((p) => alive && setPeople(p));
-    void fetchAreaLabels().then((l) => alive && setLabels(l));
+    if (canRegistry) void fetchPeopleCounts().then((p) => alive && wall({ type: 'people', people: p }));
+    void fetchAreaLabels().then((l) => alive && wall({ type: 'labels', labels: l }));
     // start on our territory: the first root area's extent
     void (async () => {
       try {
@@ -134,7 +114,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         if (!roots.areas[0]) return;
         const d = await api<AreaDetail>('GET', `/api/areas/${encodeURIComponent(roots.areas[0].code)}`);
         const b = bboxOf(d.geometry);
-        if (alive && b) setFlyTo({ bbox: b, instant: true, key: Date.now() });
+        if (alive && b) wall({ type: 'fly', to: { bbox: b, instant: true, key: Date.now() } });
       } catch {
         /* no areas yet: the map stays on its default view */
       }
@@ -142,7 +122,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     return () => {
       alive = false;
     };
-  }, [note, canRegistry]);
+  }, [note, canRegistry, tLatest]);
 
   useEffect(() => {
     if (areasKey === 0) return;
@@ -156,8 +136,8 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         if (alive) note(e instanceof Error ? e.message : String(e));
       }
     })();
-    if (canRegistry) void fetchPeopleCounts().then((p) => alive && setPeople(p));
-    void fetchAreaLabels().then((l) => alive && setLabels(l));
+    if (canRegistry) void fetchPeopleCounts().then((p) => alive && wall({ type: 'people', people: p }));
+    void fetchAreaLabels().then((l) => alive && wall({ type: 'labels', labels: l }));
     return () => {
       alive = false;
     };
@@ -168,12 +148,12 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     let alive = true;
     const load = () => {
       const d = new Date();
-      void fetchOnTime(new Date(d.getFullYear(), d.getMonth(), d.getDate())).then((s) => alive && setStats(s));
+      void fetchOnTime(new Date(d.getFullYear(), d.getMonth(), d.getDate())).then((s) => alive && wall({ type: 'stats', stats: s }));
     };
     load();
     const h = setInterval(() => {
       load();
-      setNow(new Date());
+      wall({ type: 'tick', now: new Date() });
       dispatch({ type: 'expire-fresh', before: Date.now() - FRESH_MS });
     }, 10_000);
     return () => {
@@ -194,16 +174,19 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     console.warn(`wallmap map: ${m}`);
     note(t('error.map'));
   }, [note, t]);
-  const onPlacing = useCallback((on: boolean) => {
-    setPlacing(on);
-    if (on) setPick(null);
-  }, []);
+  const onPlacing = useCallback((on: boolean) => wall({ type: 'placing', on }), []);
+  const onPick = useCallback((at: [number, number]) => wall({ type: 'pick', at }), []);
+  const onWorker = useCallback((id: number) => wall({ type: 'worker', id }), []);
+  const onTrack = useCallback((t: Geometry | null) => wall({ type: 'track', track: t }), []);
+  const onFilters = useCallback((f: EventFilters) => wall({ type: 'filters', filters: f }), []);
+  const onLayers = useCallback((l: LayerVisibility) => wall({ type: 'layers', layers: l }), []);
+  const onReplayLoad = useCallback((c: LiveMessage[]) => wall({ type: 'replay-changes', changes: c }), []);
+  const onScrub = useCallback((at: number | null) => wall({ type: 'replay-at', at }), []);
+  const select = useCallback((id: number | null) => wall({ type: 'select', id }), []);
   // a case chosen in the queue or the summons list: selected on the map too, and brought into view
   const selectCase = useCallback((id: number) => {
-    setSelected(id);
-    setIntakeShown(false);
     const e = stateRef.current.events.get(id);
-    if (e && e.lon !== null && e.lat !== null) setFlyTo({ center: [e.lon, e.lat], key: Date.now() });
+    wall({ type: 'select-case', id, center: e && e.lon !== null && e.lat !== null ? [e.lon, e.lat] : null });
   }, []);
   const peopleCounts = useMemo(() => people ?? {}, [people]);
   const peopleRange = useMemo(() => peopleStops(peopleCounts), [peopleCounts]);
@@ -212,11 +195,11 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   useEffect(() => {
     for (const k of POINT_KINDS) {
       if (!layers[k] || points[k]) continue;
-      setPoints((p) => ({ ...p, [k]: 'loading' }));
+      wall({ type: 'points', kind: k, layer: 'loading' });
       void fetchPoints(k).then(
-        (layer) => setPoints((p) => ({ ...p, [k]: layer })),
+        (layer) => wall({ type: 'points', kind: k, layer }),
         (e: unknown) => {
-          setPoints((p) => ({ ...p, [k]: 'failed' }));
+          wall({ type: 'points', kind: k, layer: 'failed' });
           note(`${t(`layers.${k}`)}：${errorText(t, e).text}`);
         },
       );
@@ -245,27 +228,24 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         flyTo={flyTo}
         areasKey={areasKey}
         onSelect={selectCase}
-        onPick={picking ? setPick : undefined}
+        onPick={picking ? onPick : undefined}
         pick={picking ? pick : null}
         onError={mapError}
         workers={workerLayer}
         track={track}
-        onWorker={setWorker}
+        onWorker={onWorker}
       />
       <aside className="side left">
         {isConsole ? (
           <>
             <div className="tabs" role="tablist">
-              <button type="button" role="tab" aria-selected={leftTab === 'queue'} className={leftTab === 'queue' ? 'on' : ''} onClick={() => setLeftTab('queue')} data-testid="tab-queue">
+              <button type="button" role="tab" aria-selected={leftTab === 'queue'} className={leftTab === 'queue' ? 'on' : ''} onClick={() => wall({ type: 'tab', tab: 'queue' })} data-testid="tab-queue">
                 {t('queue.title')}
               </button>
-              <button type="button" role="tab" aria-selected={leftTab === 'summons'} className={leftTab === 'summons' ? 'on' : ''} onClick={() => setLeftTab('summons')} data-testid="tab-summons">
+              <button type="button" role="tab" aria-selected={leftTab === 'summons'} className={leftTab === 'summons' ? 'on' : ''} onClick={() => wall({ type: 'tab', tab: 'summons' })} data-testid="tab-summons">
                 {t('summons.board')}
               </button>
-              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => {
-                  setIntake(true);
-                  setIntakeShown(true);
-                }}
+              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => wall({ type: 'intake-open' })}
               >
                 + {t('intake.open')}
               </button>
@@ -280,20 +260,17 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
           <>
             <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
             <WallWarnings ready={snapshotLoaded} canHandle={session.user.permissions.includes('events:supervise')} onError={note} subscribe={subscribeWarnings} />
-            <FeedPanel feed={shown.feed} onSelect={setSelected} />
+            <FeedPanel feed={shown.feed} onSelect={select} />
           </>
         )}
       </aside>
       <aside className="side right">
-        <AreaSearch onFly={(bbox) => setFlyTo({ bbox, key: Date.now() })} />
+        <AreaSearch onFly={(bbox) => wall({ type: 'fly', to: { bbox, key: Date.now() } })} />
         {worker !== null && workers.byId.get(worker) && (
           <WorkerCard
             worker={workers.byId.get(worker)!}
-            onTrack={setTrack}
-            onClose={() => {
-              setWorker(null);
-              setTrack(null);
-            }}
+            onTrack={onTrack}
+            onClose={() => wall({ type: 'worker-close' })}
           />
         )}
         {intake && (
@@ -301,16 +278,11 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
             hidden={!intakeShown}
             catalog={catalog}
             pick={pick}
-            onPickClear={() => setPick(null)}
-            onFly={(center) => setFlyTo({ center, key: Date.now() })}
-            onClose={() => {
-              setIntake(false);
-              setIntakeShown(false);
-              setPick(null);
-            }}
+            onPickClear={() => wall({ type: 'pick', at: null })}
+            onFly={(center) => wall({ type: 'fly', to: { center, key: Date.now() } })}
+            onClose={() => wall({ type: 'intake-close' })}
             onOpenCase={(id) => {
-              setIntake(false);
-              setPick(null);
+              wall({ type: 'intake-done' });
               selectCase(id);
             }}
           />
@@ -323,7 +295,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
             permissions={session.user.permissions}
             myDepartment={session.user.department}
             catalog={catalog}
-            onClose={() => setSelected(null)}
+            onClose={() => select(null)}
             onLoaded={onLoaded}
             pick={placing ? pick : null}
             onPickMode={onPlacing}
@@ -339,12 +311,12 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
           <summary>
             {t('filters.title')} · {t('layers.title')}
           </summary>
-          <FiltersBar filters={filters} categories={categories} departments={departments} deptName={catalog.deptName} onChange={setFilters} />
-          <LayerSwitches layers={layers} peopleAvailable={people !== null} registry={canRegistry} points={points} onChange={setLayers} />
+          <FiltersBar filters={filters} categories={categories} departments={departments} deptName={catalog.deptName} onChange={onFilters} />
+          <LayerSwitches layers={layers} peopleAvailable={people !== null} registry={canRegistry} points={points} onChange={onLayers} />
         </details>
       </aside>
       <footer className="bottom">
-        <ReplayBar at={replayAt} changes={replayChanges} onLoad={setReplayChanges} onScrub={setReplayAt} />
+        <ReplayBar at={replayAt} changes={replayChanges} onLoad={onReplayLoad} onScrub={onScrub} />
         <div className="legend">
           <span>
             <i className="dot" style={{ background: 'var(--c-normal)' }} />

@@ -132,6 +132,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     return a && a.geometry.type === 'Polygon' ? ({ type: 'Feature', properties: {}, geometry: a.geometry } as Feature<Polygon>) : null;
     // when the tool or selection changes, and after each drag (rev): terra-draw then holds the draft's
     // geometry again (a vertex snapped to the parent, or a refused edit put back)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rev stands for the draft's areas here: a new target only then, not on every edit
   }, [tool, selected, rev]);
 
   const onReshaped = (g: Polygon) => {
