@@ -31,7 +31,6 @@ import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
 import type { Geometry } from 'geojson';
 import { useWorkers } from '../../field/hooks/use-workers';
-import { workersGeoJson } from '../../field/state/workers-store';
 import { WorkerCard } from '../../field/components/worker-card';
 import { WorkersLegend } from '../../field/components/workers-legend';
 
@@ -84,9 +83,14 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   const [areasKey, setAreasKey] = useState(0);
   // grid workers' positions: for the command roles (positions are personal data)
   const { workers, applyWorkers } = useWorkers(session.user.permissions.includes('events:command'));
-  const workerLayer = useMemo(() => workersGeoJson(workers), [workers]);
   const [worker, setWorker] = useState<number | null>(null);
   const [track, setTrack] = useState<Geometry | null>(null);
+  // a worker clicked: their latest patrol's track drawn, and the map fitted to it
+  const showTrack = useCallback((g: Geometry | null) => {
+    setTrack(g);
+    const b = bboxOf(g);
+    if (b) setFlyTo({ bbox: b, key: Date.now() });
+  }, []);
   const apply = useCallback((messages: LiveMessage[]) => {
     dispatch({ type: 'live', messages, receivedAt: Date.now() });
     applyWorkers(messages);
@@ -235,7 +239,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         onPick={picking ? setPick : undefined}
         pick={picking ? pick : null}
         onError={mapError}
-        workers={workerLayer}
+        workers={workers.byId}
         track={track}
         onWorker={setWorker}
       />
@@ -275,7 +279,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         {worker !== null && workers.byId.get(worker) && (
           <WorkerCard
             worker={workers.byId.get(worker)!}
-            onTrack={setTrack}
+            onTrack={showTrack}
             onClose={() => {
               setWorker(null);
               setTrack(null);
