@@ -149,9 +149,42 @@ test('offline report and visit arrive once; a patrol shows on the wall; a dispat
   expect(after.assignee).toMatchObject({ userId: me.id });
   await phone.page.screenshot({ path: resolve(ARTIFACTS, 'field-tasks-360.png') });
   await wall.page.goto(server.url + '/');
-  await wall.page.waitForSelector('[data-testid=workers-legend]', { timeout: 30000 });
-  await wall.page.waitForTimeout(1500);
+  await wall.page.waitForSelector('[data-testid=workers-legend] [data-state=on_task]:not([data-count="0"]), [data-testid=workers-legend] [data-state=on_patrol]:not([data-count="0"])', { timeout: 30000 });
+  // A click on the worker's point: their card, their patrol's track drawn and the map fitted to it.
+  // (first brought to the middle of the wall at zoom 12, away from the side panels)
+  await wall.page.waitForFunction(() => (window as unknown as { __wallmap?: any }).__wallmap?.loaded());
+  await wall.page.evaluate((c) => (window as unknown as { __wallmap: any }).__wallmap.jumpTo({ center: [c.lon, c.lat], zoom: 12 }), at);
+  const point = await wall.page.waitForFunction(
+    (id) => {
+      const map = (window as unknown as { __wallmap?: any }).__wallmap;
+      if (!map || !map.loaded()) return null;
+      const f = map.queryRenderedFeatures({ layers: ['worker-points'] }).find((x: any) => x.properties.id === id);
+      if (!f) return null;
+      const p = map.project(f.geometry.coordinates);
+      return { x: p.x, y: p.y };
+    },
+    me.id,
+    { timeout: 30000 },
+  );
+  const at2 = (await point.jsonValue()) as { x: number; y: number };
+  const zoomBefore = await wall.page.evaluate(() => (window as unknown as { __wallmap: any }).__wallmap.getZoom());
+  await wall.page.mouse.click(at2.x, at2.y);
+  await wall.page.waitForSelector('[data-testid=worker-card] [data-testid=worker-track]', { timeout: 30000 });
+  await wall.page.waitForFunction(async (z) => {
+    const map = (window as unknown as { __wallmap: any }).__wallmap;
+    if (map.isMoving() || map.getZoom() < z + 1) return false;
+    const track = await map.getSource('worker-track').getData();
+    return !!track?.geometry;
+  }, zoomBefore, { timeout: 30000 });
   await wall.page.screenshot({ path: resolve(ARTIFACTS, 'field-wall-workers-1920.png') });
+
+  // The supervisor's view of patrols (an operator may open it too): the worker's patrol time, in the 巡查 tab.
+  await wall.page.setViewportSize({ width: 1366, height: 768 });
+  await wall.page.goto(server.url + '/supervision');
+  await wall.page.click('[data-testid=sv-tab-patrols]');
+  await wall.page.waitForSelector(`[data-testid=sv-patrols-worker] tr[data-key="${me.id}"]`, { timeout: 30000 });
+  await wall.page.waitForSelector('[data-testid=sv-patrols-grid] tbody tr[data-key]');
+  await wall.page.screenshot({ path: resolve(ARTIFACTS, 'field-supervision-patrols-1366.png') });
   expect(phone.problems).toEqual([]);
   expect(wall.problems).toEqual([]);
 }, 300_000);

@@ -106,7 +106,10 @@ export function FieldScreen(props: ScreenProps) {
       <div className="field-body">
         {tab === 'tasks' && <FieldTasks tasks={tasks} catalog={catalog} />}
         {tab === 'report' && <ReportForm catalog={catalog} pick={pick} gps={me} onUseGps={() => setPick(null)} onDone={() => setTab('outbox')} />}
-        {tab === 'patrol' && <PatrolPanel fix={fix} />}
+        {/* kept mounted on the other tabs: a running patrol keeps sending its positions */}
+        <div hidden={tab !== 'patrol'}>
+          <PatrolPanel fix={fix} />
+        </div>
         {tab === 'visit' && <VisitForm onDone={() => setTab('outbox')} />}
         {tab === 'outbox' && <OutboxList items={waiting} />}
       </div>

@@ -9,6 +9,7 @@ import { svText, type SvKey } from '../i18n/supervision-dictionary';
 import { presetPeriod, type Preset } from '../state/period';
 import { initialWarnings, warningsReducer } from '../state/warnings-store';
 import { HotspotsPanel } from './hotspots-panel';
+import { PatrolsPanel } from './patrols-panel';
 import { IndicatorMap } from './indicator-map';
 import { RankingPanel } from './ranking-panel';
 import { ReportPage } from './report-page';
@@ -16,7 +17,7 @@ import { TrendPanel } from './trend-panel';
 import { WarningsPanel } from './warnings-panel';
 import '../supervision.css';
 
-const TABS = ['ranking', 'trend', 'map', 'hotspots', 'report'] as const;
+const TABS = ['ranking', 'trend', 'map', 'hotspots', 'patrols', 'report'] as const;
 type Tab = (typeof TABS)[number];
 const RANKED: [IndicatorGrouping, SvKey][] = [
   ['street', 'sv.rank.street'],
@@ -149,6 +150,7 @@ export function SupervisionPage({ session, onStatus }: ScreenProps) {
           {tab === 'trend' && <TrendPanel indicator={indicator} />}
           {tab === 'map' && <IndicatorMap period={period} attribution={attribution} indicator={indicator} />}
           {tab === 'hotspots' && <HotspotsPanel period={period} />}
+          {tab === 'patrols' && <PatrolsPanel period={period} />}
           {tab === 'report' && (
             <ReportPage
               scope={scopeName}
