@@ -12,7 +12,7 @@ export interface NearQuery {
   gridCode: string | null;
   available: boolean;
   limit: number;
-  /** nearest latest positions read before the checks (default max(50, 5 × limit)); tests set 1 to force the fallback */
+  /** nearest latest positions read before the checks (default max(20, 2 × limit)); tests set 1 to force the fallback */
   candidates?: number;
 }
 
@@ -88,7 +88,7 @@ export class WorkersRepository {
   /** One statement (named, prepared): `gridFound` false when a grid code was given and is not a current grid in the caller's scope. */
   async near(db: EntityManager, q: NearQuery, scopePath: string | null): Promise<{ gridFound: boolean; workers: WorkerSuggestion[] }> {
     // candidates: enough for the checks to leave `limit` in a normal city, few enough to read in well under a millisecond
-    const candidates = q.candidates ?? Math.max(50, q.limit * 5);
+    const candidates = q.candidates ?? Math.max(20, q.limit * 2);
     const [row] = await queryPrepared<{ gridFound: boolean; workers: (WorkerSuggestion & { at: string | null })[] }>(db, 'field_workers_near', NEAR_SQL, [
       q.lon, q.lat, q.gridCode, q.available, q.limit, scopePath, WORKER_LOAD_STATES, candidates,
     ]);
