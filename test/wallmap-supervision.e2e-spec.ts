@@ -60,15 +60,15 @@ test('a spike raised by the server arrives live on the open supervision screen a
   const page = await openSupervision(1920, 1080);
   await page.waitForSelector('[data-testid=sv-rank-department]');
   await page.waitForFunction(() => document.querySelector('[data-testid=sv-warnings]')?.textContent?.includes('暂无预警'));
-  // six noise complaints today in one district with no history: far above its own baseline
-  for (let i = 0; i < 6; i++) {
+  // eight noise complaints today in one district with no history: far above what its mix predicts (spike rule: ≥ 8, 3x, z ≥ 4)
+  for (let i = 0; i < 8; i++) {
     expect((await call('POST', '/api/events', { title: `噪声扰民 ${i}`, category: 'noise', lon: 118.71 + i * 0.002, lat: 32.01 })).status).toBe(201);
   }
   const warning = await page.waitForSelector('.sv-warning[data-kind=spike].status-open', { timeout: 30000 });
   const text = (await warning.textContent()) ?? '';
   expect(text).toContain('激增');
   expect(text).toContain('测试区');
-  expect(text).toContain('噪声扰民：今日 6 件');
+  expect(text).toContain('噪声扰民：今日 8 件');
   expect(text).not.toContain('noise');
   await page.screenshot({ path: resolve(ARTIFACTS, 'supervision-warning-1920x1080.png') });
   const id = await warning.getAttribute('data-warning-id');

@@ -87,6 +87,8 @@ export interface PublishResponse {
   publishedAt: string;
   added: number;
   closed: number;
+  /** current areas the draft left as they were (same code, name, parent and geometry): kept open, their records untouched */
+  kept: number;
   /** rows re-attributed per registered table */
   reattributed: Record<string, number>;
 }

@@ -22,6 +22,8 @@ export const configSchema = z
     DEMO: onOff.optional(),
     SIMULATOR: onOff.optional(),
     SIMULATOR_RATE: z.coerce.number().min(0).max(2000).default(0.5),
+    // Mean minutes between the simulator's incident clusters (one category reported again and again at one spot: a burst pipe); 0 = none.
+    SIMULATOR_CLUSTER_MINUTES: z.coerce.number().min(0).max(1440).default(20),
     ADMIN_USERNAME: z.string().min(3).max(64).optional(),
     ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256).optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,6 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { BackgroundWorkers } from './background-work';
 import { SessionGate } from './session-gate';
@@ -9,6 +8,7 @@ import { DATABASE_INFO, type DatabaseInfo } from './database.tokens';
 import { MigrationRunner } from './migration-runner';
 import { useNamedStatements } from './prepared-query';
 import { TransactionRunner } from './transaction-runner';
+import { pgPoolOf } from './sql';
 
 @Global()
 @Module({})
@@ -32,7 +32,7 @@ export class DatabaseModule {
           inject: [DataSource],
           useFactory: (ds: DataSource) => {
             const gate = new SessionGate(info.poolSize);
-            const pool = (ds.driver as unknown as { master?: Pool }).master;
+            const pool = pgPoolOf(ds);
             if (pool) gate.install(pool);
             gate.watchTransactions(ds);
             return gate;

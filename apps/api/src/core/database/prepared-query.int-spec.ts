@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { embeddedTestDatabase, freshDatabaseUrl } from '@test/support/db';
 import { dataSourceOptions } from './data-source-options';
 import { PinnedSession, useNamedStatements } from './prepared-query';
+import { pgPoolOf } from './sql';
 
 /** The connection the event intake keeps between its batches (PinnedSession), against PostgreSQL. */
 describe('PinnedSession', () => {
@@ -16,7 +17,7 @@ describe('PinnedSession', () => {
     await ds.initialize();
     // as DatabaseModule sets it: no named statements on a single-session database
     useNamedStatements(!embedded);
-    pool = (ds.driver as unknown as { master: Pool }).master;
+    pool = pgPoolOf(ds)!;
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { gateOf } from './session-gate';
+import { pgPoolOf } from './sql';
 
 /** What pg keeps per connection about the statements it has prepared there. */
 type Tracked = PoolClient & { connection?: { parsedStatements?: Record<string, string> } };
@@ -47,7 +48,7 @@ function brokenBy(e: unknown): Error | undefined {
   return !code || severity === 'FATAL' || severity === 'PANIC' || code.startsWith('08') ? (e as Error) : undefined;
 }
 
-const poolOf = (db: EntityManager): Pool | undefined => (db.connection.driver as unknown as { master?: Pool }).master;
+const poolOf = (db: EntityManager): Pool | undefined => pgPoolOf(db.connection);
 
 export async function queryPrepared<T = Record<string, unknown>>(db: EntityManager | PinnedSession, name: string, text: string, params: unknown[]): Promise<T[]> {
   if (db instanceof PinnedSession) return db.query<T>(name, text, params);

@@ -28,6 +28,20 @@ interface Live {
 
 const TICK_MS = 200;
 
+/**
+ * An incident the simulator plays out now and then: one category at one spot reported again and
+ * again by callers for a minute or two (a burst pipe, a caved-in road). The early warning should
+ * notice it (a spike of that category in its street; repeats at one place); the everyday cases,
+ * however many, follow the history's mix and raise none by themselves.
+ */
+interface Cluster {
+  category: string;
+  anchor: SimAnchor;
+  left: number;
+  nextAt: number;
+}
+const CLUSTER_CATEGORIES = ['water_leak', 'sewer_blockage', 'road_damage', 'manhole_cover_missing'];
+
 function principal(role: Role, p: { id: number; name: string; jurisdiction: string; scopePath: string | null; dept?: { id: number; code: string } }): Principal {
   return {
     kind: 'user',
@@ -64,6 +78,7 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
   private departments = new Map<string, Principal>();
   private workers = new Map<string, Principal>();
   private debt = 0;
+  private cluster: Cluster | null = null;
   private creating = 0;
   /**
    * At most this many intake/workflow calls in flight: half the connection pool, so people using the
@@ -193,6 +208,25 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
       this.creating++;
       this.track(this.createOne().finally(() => this.creating--));
     }
+    this.clusterTick(now, dt);
+  }
+
+  private clusterTick(now: number, dt: number): void {
+    const every = this.config.SIMULATOR_CLUSTER_MINUTES;
+    if (!this.cluster && every > 0 && this.r() < dt / (every * 60)) {
+      const pool = this.anchors.filter((a) => a.kind === 'object');
+      const anchor = pool[Math.floor(this.r() * pool.length)];
+      const category = CLUSTER_CATEGORIES[Math.floor(this.r() * CLUSTER_CATEGORIES.length)];
+      if (anchor) this.cluster = { category, anchor, left: 10 + Math.floor(this.r() * 5), nextAt: now };
+      if (anchor) this.logger.debug(`simulator: an incident cluster of ${category} in ${anchor.gridCode}`);
+    }
+    const c = this.cluster;
+    if (!c || now < c.nextAt || this.stopped || this.inFlight.size >= this.maxInFlight) return;
+    c.left--;
+    c.nextAt = now + 3000 + this.r() * 9000;
+    if (c.left <= 0) this.cluster = null;
+    this.creating++;
+    this.track(this.createOne({ category: c.category, anchor: c.anchor }).finally(() => this.creating--));
   }
 
   private workerFor(a: SimAnchor): Principal {
@@ -204,19 +238,28 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
     return w;
   }
 
-  private async createOne(): Promise<void> {
+  /** A new case: drawn from the history's mix, or one more report of the incident `at`. */
+  private async createOne(at?: { category: string; anchor: SimAnchor }): Promise<void> {
     const r = this.r;
-    const hour = localHour(new Date());
-    const cats = DEMO_HISTORY.categories;
-    const weights = cats.map(([code, w]) => w * categoryRhythm(code, hour));
-    let u = r() * weights.reduce((s, w) => s + w, 0);
-    const idx = Math.max(0, weights.findIndex((w) => (u -= w) < 0));
-    const [category, , anchorKind] = cats[idx];
-    const pool = this.anchors.filter((a) => a.kind === anchorKind);
-    const anchor = (pool.length ? pool : this.anchors)[Math.floor(r() * (pool.length || this.anchors.length))];
+    let category: string;
+    let anchor: SimAnchor | undefined;
+    if (at) {
+      ({ category, anchor } = at);
+    } else {
+      const hour = localHour(new Date());
+      const cats = DEMO_HISTORY.categories;
+      const weights = cats.map(([code, w]) => w * categoryRhythm(code, hour));
+      let u = r() * weights.reduce((s, w) => s + w, 0);
+      const idx = Math.max(0, weights.findIndex((w) => (u -= w) < 0));
+      const anchorKind = cats[idx][2];
+      category = cats[idx][0];
+      const pool = this.anchors.filter((a) => a.kind === anchorKind);
+      anchor = (pool.length ? pool : this.anchors)[Math.floor(r() * (pool.length || this.anchors.length))];
+    }
     if (!anchor || !this.command) return;
     const s = r();
-    const source: EventSource = s < 0.45 ? 'patrol' : s < 0.8 ? 'hotline' : 'resident';
+    // an incident is phoned in by passers-by and residents
+    const source: EventSource = at ? (s < 0.6 ? 'hotline' : 'resident') : s < 0.45 ? 'patrol' : s < 0.8 ? 'hotline' : 'resident';
     const urgency: Urgency = r() < 0.85 ? 'normal' : r() < 0.8 ? 'urgent' : 'critical';
     const worker = this.workerFor(anchor);
     // A grid worker reports where he stands (inside his grid); callers are placed within ~40 m of the spot.

@@ -38,6 +38,14 @@ export class DemoTerritoryService {
   private readonly logger = new Logger('Demo');
   constructor(private readonly repo: DemoTerritoryRepository) {}
 
+  /** The grids build() makes (code and households; ids come with the database), in code order: the population is drawn from them ahead. */
+  plannedGrids(): { code: string; households: number }[] {
+    return loadCommunities()
+      .flatMap(gridsOf)
+      .map((g) => ({ code: g.code, households: Number(g.properties?.households ?? 500) }))
+      .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  }
+
   isEmpty(db: EntityManager): Promise<boolean> {
     return this.repo.isEmpty(db);
   }

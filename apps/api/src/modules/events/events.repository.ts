@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { Point } from 'geojson';
 import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { EventSource, EventState, Urgency } from '@gc/contracts';
 import { queryPrepared, type PinnedSession } from '../../core/database/prepared-query';
+import { bigintParam } from '../../core/database/sql';
 import { deepestAreaAt } from '../areas/area-lookup.repository';
 import { auditInsertFrom } from '../audit/audit.repository';
 import { caseVisibleSql, type Viewer } from '../auth/visibility';
 import { changeInsertFrom } from '../live/change-feed.repository';
 import { timelineJsonFor, type TimelineEntry } from './event-log.repository';
 import { summonsFromJson, summonsJsonFor, type SummonsRow } from './summons.repository';
+import { EventEntity } from './entities/event.entity';
 import { OPEN_STATES } from './event-workflow.rules';
 
 export interface EventRow {
@@ -467,38 +471,38 @@ export class EventsRepository {
     );
   }
 
+  /**
+   * The fields a transition changed (undefined: left as it is), as one typed UPDATE of the event
+   * entity: TypeORM writes `column = $n` for each defined field, the point as GeoJSON in SRID 4326.
+   */
   async update(tx: EntityManager, id: number, p: EventPatch): Promise<void> {
-    const sets: string[] = ['state = $2', 'updated_at = now()'];
-    const params: unknown[] = [id, p.state];
-    const set = (column: string, value: unknown, cast = '') => {
-      params.push(value);
-      sets.push(`${column} = $${params.length}${cast}`);
+    const point: Point | undefined = p.lon !== undefined && p.lat !== undefined ? { type: 'Point', coordinates: [p.lon, p.lat] } : undefined;
+    const set: QueryDeepPartialEntity<EventEntity> = {
+      state: p.state,
+      updated_at: () => 'now()',
+      geom: point,
+      grid_id: bigintParam(p.gridId),
+      grid_code: p.gridCode,
+      area_path: p.areaPath,
+      department_id: bigintParam(p.departmentId),
+      assignee_user_id: bigintParam(p.assigneeUserId),
+      assignee_name: p.assigneeName,
+      stage: p.stage,
+      stage_started_at: p.stageStartedAt,
+      stage_limit_minutes: p.stageLimitMinutes,
+      warn_at: p.warnAt,
+      due_at: p.dueAt,
+      prior_state: p.priorState,
+      escalation_level: p.escalationLevel,
+      escalated_at: p.escalatedAt,
+      duplicate_of: bigintParam(p.duplicateOf),
+      extension_minutes: p.extensionMinutes,
+      rework_count: p.reworkCount,
+      handled_on_time: p.handledOnTime,
+      satisfaction: p.satisfaction,
+      closed_at: p.closedAt,
     };
-    if (p.lon !== undefined && p.lat !== undefined) {
-      params.push(p.lon, p.lat);
-      sets.push(`geom = ST_SetSRID(ST_MakePoint($${params.length - 1}, $${params.length}), 4326)`);
-    }
-    if (p.gridId !== undefined) set('grid_id', p.gridId);
-    if (p.gridCode !== undefined) set('grid_code', p.gridCode);
-    if (p.areaPath !== undefined) set('area_path', p.areaPath, '::ltree');
-    if (p.departmentId !== undefined) set('department_id', p.departmentId);
-    if (p.assigneeUserId !== undefined) set('assignee_user_id', p.assigneeUserId);
-    if (p.assigneeName !== undefined) set('assignee_name', p.assigneeName);
-    if (p.stage !== undefined) set('stage', p.stage);
-    if (p.stageStartedAt !== undefined) set('stage_started_at', p.stageStartedAt);
-    if (p.stageLimitMinutes !== undefined) set('stage_limit_minutes', p.stageLimitMinutes);
-    if (p.warnAt !== undefined) set('warn_at', p.warnAt);
-    if (p.dueAt !== undefined) set('due_at', p.dueAt);
-    if (p.priorState !== undefined) set('prior_state', p.priorState);
-    if (p.escalationLevel !== undefined) set('escalation_level', p.escalationLevel);
-    if (p.escalatedAt !== undefined) set('escalated_at', p.escalatedAt);
-    if (p.duplicateOf !== undefined) set('duplicate_of', p.duplicateOf);
-    if (p.extensionMinutes !== undefined) set('extension_minutes', p.extensionMinutes);
-    if (p.reworkCount !== undefined) set('rework_count', p.reworkCount);
-    if (p.handledOnTime !== undefined) set('handled_on_time', p.handledOnTime);
-    if (p.satisfaction !== undefined) set('satisfaction', p.satisfaction);
-    if (p.closedAt !== undefined) set('closed_at', p.closedAt);
-    await tx.query(`UPDATE event SET ${sets.join(', ')} WHERE id = $1`, params);
+    await tx.createQueryBuilder().update(EventEntity).set(set).where('id = :id', { id }).execute();
   }
 
   /** Open cases past their deadline, oldest first, locked for the escalation sweep (skip ones being transitioned). */

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TransactionRunner } from '../../core/database/transaction-runner';
-import { notFound } from '../../core/http/app-exception';
-import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { HouseholdsRepository, type HouseholdRow } from './households.repository';
@@ -11,7 +8,7 @@ import { PeopleRepository } from './people.repository';
 import { PeopleService } from './people.service';
 import { PlacesRepository } from './places.repository';
 import { fieldError as field } from './registry-errors';
-import { RegistryLocationService } from './registry-location.service';
+import { RegistryKindService } from './registry-kind';
 
 /** Most members a household answer lists (a household is a family, not a district). */
 const MAX_MEMBERS = 200;
@@ -38,64 +35,49 @@ export function householdJson(r: HouseholdRow) {
  * only inside the jurisdiction of its place.
  */
 @Injectable()
-export class HouseholdsService {
+export class HouseholdsService extends RegistryKindService<HouseholdRow, CreateHousehold, UpdateHousehold, ListHouseholds & { q?: undefined }> {
+  protected readonly entity = 'household';
+
   constructor(
-    private readonly tx: TransactionRunner,
-    private readonly repo: HouseholdsRepository,
+    protected readonly repo: HouseholdsRepository,
     private readonly places: PlacesRepository,
     private readonly people: PeopleRepository,
     private readonly peopleView: PeopleService,
-    private readonly location: RegistryLocationService,
-    private readonly audit: AuditService,
-  ) {}
-
-  create(p: Principal, v: CreateHousehold) {
-    return this.tx.run(async (tx) => {
-      if (await this.repo.numberTaken(tx, v.householdNo)) throw field('householdNo', `household ${v.householdNo} is already registered`, 'DUPLICATE');
-      await this.checkPlace(tx, p, v.placeId);
-      await this.checkHead(tx, p, v.headPersonId ?? null, v.householdNo);
-      const id = await this.repo.insert(tx, { householdNo: v.householdNo, type: v.type, placeId: v.placeId, headPersonId: v.headPersonId ?? null });
-      const after = householdJson((await this.repo.get(tx, id, scopeParam(p)))!);
-      await this.audit.write(tx, p, 'create', 'household', id, null, after, { areaPath: after.areaPath });
-      return after;
-    });
+  ) {
+    super();
   }
 
-  get(p: Principal, id: number) {
-    return this.tx.run(async (tx) => {
-      const row = await this.repo.get(tx, id, scopeParam(p));
-      if (!row) throw notFound('household', id);
-      return { ...householdJson(row), members: await this.members(tx, p, row.householdNo) };
-    });
+  json(_p: Principal, r: HouseholdRow) {
+    return householdJson(r);
   }
 
-  update(p: Principal, id: number, v: UpdateHousehold) {
-    return this.tx.run(async (tx) => {
-      const before = await this.repo.get(tx, id, scopeParam(p), true);
-      if (!before) throw notFound('household', id);
-      const placeId = v.placeId ?? before.placeId;
-      const headPersonId = v.headPersonId !== undefined ? v.headPersonId : before.headPersonId;
-      if (v.placeId !== undefined) await this.checkPlace(tx, p, v.placeId);
-      if (v.headPersonId !== undefined) await this.checkHead(tx, p, v.headPersonId, before.householdNo);
-      await this.repo.update(tx, id, { type: v.type ?? before.type, placeId, headPersonId });
-      const after = householdJson((await this.repo.get(tx, id, scopeParam(p)))!);
-      await this.audit.write(tx, p, 'update', 'household', id, householdJson(before), after, { areaPath: after.areaPath });
-      return after;
-    });
+  /** Read back in the caller's scope: the member count counts only the members they see. */
+  protected override readBack(tx: EntityManager, p: Principal, id: number) {
+    return this.repo.get(tx, id, scopeParam(p));
   }
 
-  async list(p: Principal, q: ListHouseholds) {
-    const db = this.tx.manager;
-    const rows = await this.repo.list(db, {
-      scope: scopeParam(p),
-      areaPath: await this.location.areaFilter(db, q.area),
-      type: q.type ?? null,
-      placeId: q.placeId ?? null,
-      householdNo: q.householdNo ?? null,
-      afterId: q.afterId ?? 0,
-      limit: q.limit,
-    });
-    return { items: rows.map(householdJson), nextAfterId: rows.length === q.limit ? rows[rows.length - 1].id : null };
+  /** One household with its members instead of a location history (its place has that). */
+  protected override async detail(tx: EntityManager, p: Principal, row: HouseholdRow) {
+    return { members: await this.members(tx, p, row.householdNo) };
+  }
+
+  protected async insert(tx: EntityManager, p: Principal, v: CreateHousehold) {
+    if (await this.repo.numberTaken(tx, v.householdNo)) throw field('householdNo', `household ${v.householdNo} is already registered`, 'DUPLICATE');
+    await this.checkPlace(tx, p, v.placeId);
+    await this.checkHead(tx, p, v.headPersonId ?? null, v.householdNo);
+    return { id: await this.repo.insert(tx, { householdNo: v.householdNo, type: v.type, placeId: v.placeId, headPersonId: v.headPersonId ?? null }) };
+  }
+
+  protected async write(tx: EntityManager, p: Principal, id: number, before: HouseholdRow, v: UpdateHousehold) {
+    const placeId = v.placeId ?? before.placeId;
+    const headPersonId = v.headPersonId !== undefined ? v.headPersonId : before.headPersonId;
+    if (v.placeId !== undefined) await this.checkPlace(tx, p, v.placeId);
+    if (v.headPersonId !== undefined) await this.checkHead(tx, p, v.headPersonId, before.householdNo);
+    await this.repo.update(tx, id, { type: v.type ?? before.type, placeId, headPersonId });
+  }
+
+  protected async rows(tx: EntityManager, p: Principal, q: ListHouseholds) {
+    return this.repo.list(tx, { ...(await this.listFilter(tx, p, q)), type: q.type ?? null, placeId: q.placeId ?? null, householdNo: q.householdNo ?? null });
   }
 
   private async members(tx: EntityManager, p: Principal, householdNo: string) {

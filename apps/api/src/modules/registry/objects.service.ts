@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TransactionRunner } from '../../core/database/transaction-runner';
-import { AppException, notFound } from '../../core/http/app-exception';
-import { AuditService } from '../audit/audit.service';
+import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { ObjectsRepository, type ObjectRow } from './objects.repository';
 import type { CreateObject, ListObjects, UpdateObject } from './objects-orgs.schemas';
-import { RegistryLocationService } from './registry-location.service';
+import { locatedJson, RegistryKindService } from './registry-kind';
 
 export function objectJson(r: ObjectRow) {
   return {
@@ -19,60 +17,38 @@ export function objectJson(r: ObjectRow) {
     owner: r.owner,
     departmentCode: r.departmentCode,
     address: r.address,
-    location: { lon: r.lon, lat: r.lat },
-    grid: { code: r.gridCode, name: r.gridName },
-    areaPath: r.areaPath,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
+    ...locatedJson(r),
   };
 }
 
 /** Objects (物): city components with a catalogue code and condition. */
 @Injectable()
-export class ObjectsService {
-  constructor(
-    private readonly tx: TransactionRunner,
-    private readonly repo: ObjectsRepository,
-    private readonly location: RegistryLocationService,
-    private readonly audit: AuditService,
-  ) {}
+export class ObjectsService extends RegistryKindService<ObjectRow, CreateObject, UpdateObject, ListObjects> {
+  protected readonly entity = 'object';
 
-  create(p: Principal, v: CreateObject) {
-    return this.tx.run(async (tx) => {
-      await this.checkCategory(tx, v.categoryCode);
-      const a = await this.location.attribute(tx, p, v.lon, v.lat);
-      const id = await this.repo.insert(tx, v, a);
-      const after = objectJson((await this.repo.get(tx, id, null))!);
-      await this.audit.write(tx, p, 'create', 'object', id, null, after, { areaPath: a.areaPath });
-      return after;
-    });
+  constructor(protected readonly repo: ObjectsRepository) {
+    super();
   }
 
-  async get(p: Principal, id: number) {
-    const row = await this.repo.get(this.tx.manager, id, scopeParam(p));
-    if (!row) throw notFound('object', id);
-    return { ...objectJson(row), history: await this.location.history(this.tx.manager, 'object', id) };
+  json(_p: Principal, r: ObjectRow) {
+    return objectJson(r);
   }
 
-  update(p: Principal, id: number, v: UpdateObject) {
-    return this.tx.run(async (tx) => {
-      const before = await this.repo.get(tx, id, scopeParam(p), true);
-      if (!before) throw notFound('object', id);
-      if (v.categoryCode) await this.checkCategory(tx, v.categoryCode);
-      const moves = v.lon !== undefined && v.lat !== undefined && (v.lon !== before.lon || v.lat !== before.lat);
-      const a = moves ? await this.location.attribute(tx, p, v.lon!, v.lat!) : null;
-      await this.repo.update(tx, id, v, a);
-      if (a) await this.location.recordMove(tx, p, 'object', id, before, a);
-      const after = objectJson((await this.repo.get(tx, id, null))!);
-      await this.audit.write(tx, p, 'update', 'object', id, objectJson(before), after, { areaPath: after.areaPath });
-      return after;
-    });
+  protected async insert(tx: EntityManager, p: Principal, v: CreateObject) {
+    await this.checkCategory(tx, v.categoryCode);
+    const a = await this.location.attribute(tx, p, v.lon, v.lat);
+    return { id: await this.repo.insert(tx, v, a) };
   }
 
-  async list(p: Principal, q: ListObjects) {
-    const areaPath = await this.location.areaFilter(this.tx.manager, q.area);
-    const rows = await this.repo.list(this.tx.manager, q, scopeParam(p), areaPath);
-    return { items: rows.map(objectJson), nextAfterId: !q.q && rows.length === q.limit ? rows[rows.length - 1].id : null };
+  protected async write(tx: EntityManager, p: Principal, id: number, before: ObjectRow, v: UpdateObject) {
+    if (v.categoryCode) await this.checkCategory(tx, v.categoryCode);
+    const a = await this.location.attributeIfMoved(tx, p, before, v);
+    await this.repo.update(tx, id, v, a);
+    if (a) await this.location.recordMove(tx, p, 'object', id, before, a);
+  }
+
+  protected async rows(tx: EntityManager, p: Principal, q: ListObjects) {
+    return this.repo.list(tx, q, scopeParam(p), await this.location.areaFilter(tx, q.area));
   }
 
   async categories() {

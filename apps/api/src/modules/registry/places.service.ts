@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TransactionRunner } from '../../core/database/transaction-runner';
-import { AppException, notFound } from '../../core/http/app-exception';
-import { AuditService } from '../audit/audit.service';
+import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
-import { RegistryLocationService } from './registry-location.service';
 import { PlacesRepository, type PlaceRow } from './places.repository';
 import type { CreatePlace, ListPlaces, UpdatePlace } from './places.schemas';
+import { RegistryKindService } from './registry-kind';
 
 export function placeJson(r: PlaceRow) {
   return {
@@ -35,54 +33,37 @@ export function placeJson(r: PlaceRow) {
 
 /** Places (地): standard addresses and points of interest, attributed to their grid. */
 @Injectable()
-export class PlacesService {
-  constructor(
-    private readonly tx: TransactionRunner,
-    private readonly repo: PlacesRepository,
-    private readonly location: RegistryLocationService,
-    private readonly audit: AuditService,
-  ) {}
+export class PlacesService extends RegistryKindService<PlaceRow, CreatePlace, UpdatePlace, ListPlaces> {
+  protected readonly entity = 'place';
 
-  create(p: Principal, v: CreatePlace) {
-    return this.tx.run(async (tx) => {
-      await this.checkParent(tx, p, v.parentId);
-      const a = await this.location.attribute(tx, p, v.lon, v.lat);
-      const id = await this.repo.insert(tx, v, a);
-      const after = placeJson((await this.repo.get(tx, id, null))!);
-      await this.audit.write(tx, p, 'create', 'place', id, null, after, { areaPath: a.areaPath });
-      return after;
-    });
+  constructor(protected readonly repo: PlacesRepository) {
+    super();
   }
 
-  async get(p: Principal, id: number) {
-    const row = await this.repo.get(this.tx.manager, id, scopeParam(p));
-    if (!row) throw notFound('place', id);
-    return { ...placeJson(row), history: await this.location.history(this.tx.manager, 'place', id) };
+  json(_p: Principal, r: PlaceRow) {
+    return placeJson(r);
   }
 
-  update(p: Principal, id: number, v: UpdatePlace) {
-    return this.tx.run(async (tx) => {
-      const before = await this.repo.get(tx, id, scopeParam(p), true);
-      if (!before) throw notFound('place', id);
-      if (v.parentId === id) throw new AppException('VALIDATION_FAILED', 'parentId: a place cannot be its own parent', [{ field: 'body.parentId', message: 'self reference' }]);
-      await this.checkParent(tx, p, v.parentId);
-      const moves = v.lon !== undefined && v.lat !== undefined && (v.lon !== before.lon || v.lat !== before.lat);
-      const a = moves ? await this.location.attribute(tx, p, v.lon!, v.lat!) : null;
-      await this.repo.update(tx, id, v, a);
-      if (a) {
-        await this.location.recordMove(tx, p, 'place', id, before, a);
-        await this.location.followPlace(tx, p, id);
-      }
-      const after = placeJson((await this.repo.get(tx, id, null))!);
-      await this.audit.write(tx, p, 'update', 'place', id, placeJson(before), after, { areaPath: after.areaPath });
-      return after;
-    });
+  protected async insert(tx: EntityManager, p: Principal, v: CreatePlace) {
+    await this.checkParent(tx, p, v.parentId);
+    const a = await this.location.attribute(tx, p, v.lon, v.lat);
+    return { id: await this.repo.insert(tx, v, a) };
   }
 
-  async list(p: Principal, q: ListPlaces) {
-    const areaPath = await this.location.areaFilter(this.tx.manager, q.area);
-    const rows = await this.repo.list(this.tx.manager, q, scopeParam(p), areaPath);
-    return { items: rows.map(placeJson), nextAfterId: !q.q && rows.length === q.limit ? rows[rows.length - 1].id : null };
+  /** A new point re-attributes the place, records the move, and moves the people living there. */
+  protected async write(tx: EntityManager, p: Principal, id: number, before: PlaceRow, v: UpdatePlace) {
+    if (v.parentId === id) throw new AppException('VALIDATION_FAILED', 'parentId: a place cannot be its own parent', [{ field: 'body.parentId', message: 'self reference' }]);
+    await this.checkParent(tx, p, v.parentId);
+    const a = await this.location.attributeIfMoved(tx, p, before, v);
+    await this.repo.update(tx, id, v, a);
+    if (a) {
+      await this.location.recordMove(tx, p, 'place', id, before, a);
+      await this.location.followPlace(tx, p, id);
+    }
+  }
+
+  protected async rows(tx: EntityManager, p: Principal, q: ListPlaces) {
+    return this.repo.list(tx, q, scopeParam(p), await this.location.areaFilter(tx, q.area));
   }
 
   private async checkParent(tx: EntityManager, p: Principal, parentId: number | null | undefined) {

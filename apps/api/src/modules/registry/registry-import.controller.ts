@@ -10,6 +10,7 @@ import { CurrentPrincipal, Requires } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { readUpload } from './registry-import.parse';
 import { RegistryImportService } from './registry-import.service';
+import { IMPORTABLE_KINDS } from './registry-kinds';
 import type { RegistryEntity } from './registry.types';
 
 const importQuery = z.strictObject({ mode: z.enum(['all-or-nothing', 'keep-valid']).default('all-or-nothing') });
@@ -27,39 +28,8 @@ export class RegistryImportController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Post('places/import')
-  @HttpCode(200)
-  @ApiConsumes('multipart/form-data')
-  @Requires('registry:write')
-  places(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
-    return this.run(p, 'place', req, q);
-  }
-
-  @Post('people/import')
-  @HttpCode(200)
-  @ApiConsumes('multipart/form-data')
-  @Requires('registry:write')
-  people(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
-    return this.run(p, 'person', req, q);
-  }
-
-  @Post('objects/import')
-  @HttpCode(200)
-  @ApiConsumes('multipart/form-data')
-  @Requires('registry:write')
-  objects(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
-    return this.run(p, 'object', req, q);
-  }
-
-  @Post('organizations/import')
-  @HttpCode(200)
-  @ApiConsumes('multipart/form-data')
-  @Requires('registry:write')
-  organizations(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @ZQuery(importQuery) q: ImportQuery) {
-    return this.run(p, 'organization', req, q);
-  }
-
-  private async run(p: Principal, entity: RegistryEntity, req: FastifyRequest, q: ImportQuery) {
+  /** POST /api/<path>/import of one kind: the routes are added below, one per importable kind. */
+  async run(p: Principal, entity: RegistryEntity, req: FastifyRequest, q: ImportQuery) {
     if (!req.isMultipart()) throw new AppException('UNSUPPORTED_MEDIA_TYPE', 'file: send multipart/form-data with a .csv or .xlsx file', [{ field: 'file', message: 'multipart upload required' }]);
     // The import routes' own size limit (IMPORT_MAX_BYTES); every other upload keeps BODY_LIMIT_BYTES.
     const maxBytes = this.config.IMPORT_MAX_BYTES;
@@ -76,4 +46,23 @@ export class RegistryImportController {
     if (rows.estimate > MAX_ROWS && rows.count() > MAX_ROWS) throw new AppException('PAYLOAD_TOO_LARGE', `file: at most ${MAX_ROWS} rows per upload`, [{ field: 'file', message: 'too many rows' }]);
     return this.imports.run(p, entity, rows, q.mode);
   }
+}
+
+// A route per importable kind (operation id RegistryImportController_<path>), each exactly as if written out.
+for (const kind of IMPORTABLE_KINDS) {
+  const entity = kind.entity as RegistryEntity;
+  const proto = RegistryImportController.prototype as unknown as Record<string, unknown>;
+  proto[kind.path] = Object.defineProperty(
+    function (this: RegistryImportController, p: Principal, req: FastifyRequest, q: ImportQuery) {
+      return this.run(p, entity, req, q);
+    },
+    'name',
+    { value: kind.path },
+  );
+  Reflect.defineMetadata('design:paramtypes', [Object, Object, Object], proto, kind.path);
+  const decorators = [Post(`${kind.path}/import`), HttpCode(200), ApiConsumes('multipart/form-data'), Requires('registry:write')];
+  const params = [CurrentPrincipal(), Req(), ZQuery(importQuery)];
+  for (let i = params.length - 1; i >= 0; i--) params[i](proto, kind.path, i);
+  const descriptor = Object.getOwnPropertyDescriptor(proto, kind.path)!;
+  for (const d of decorators.reverse()) d(proto, kind.path, descriptor);
 }

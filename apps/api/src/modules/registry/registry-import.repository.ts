@@ -5,20 +5,12 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
 import { inScope } from '../auth/scope';
-import { ENTITY_TABLE, type RegistryEntity } from './registry.types';
+import { LOCATED_KINDS } from './registry-kinds';
+import type { RegistryEntity } from './registry.types';
 
-/** Columns each kind's import writes (fixed identifiers and SQL types; values travel as one jsonb parameter). */
-export const IMPORT_COLUMNS: Record<RegistryEntity, [string, string][]> = {
-  place: [['kind', 'text'], ['name', 'text'], ['address', 'text'], ['compound', 'text'], ['building', 'text'], ['unit', 'text'], ['floor', 'text'], ['room', 'text']],
-  person: [
-    ['name', 'text'], ['id_number_enc', 'text'], ['id_number_hmac', 'text'], ['phone_enc', 'text'], ['phone_hmac', 'text'], ['gender', 'text'], ['birth_date', 'date'],
-    ['household_no', 'text'], ['household_role', 'text'], ['registration', 'text'], ['place_id', 'bigint'], ['tags', 'text[]'], ['own_location', 'boolean'],
-  ],
-  object: [['category_code', 'text'], ['name', 'text'], ['condition', 'text'], ['owner', 'text'], ['department_code', 'text'], ['address', 'text']],
-  organization: [
-    ['kind', 'text'], ['name', 'text'], ['uscc', 'text'], ['address', 'text'], ['place_id', 'bigint'], ['contact_name', 'text'], ['contact_phone_enc', 'text'], ['own_location', 'boolean'],
-  ],
-};
+/** Columns each kind's import writes (registry-kinds.ts). */
+const IMPORT_COLUMNS = Object.fromEntries(Object.entries(LOCATED_KINDS).map(([e, k]) => [e, k.import!.columns])) as Record<RegistryEntity, [string, string][]>;
+const ENTITY_TABLE = Object.fromEntries(Object.entries(LOCATED_KINDS).map(([e, k]) => [e, k.table])) as Record<RegistryEntity, string>;
 
 /**
  * The candidate pieces of point r at bucket size s.bs, each covering it: a parameterised index probe

@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ZodType } from 'zod';
-import { residentIdBirthDate, residentIdGender } from '@gc/contracts';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AuditService, DUPLICATE_ID_ACTION } from '../audit/audit.service';
 import { can, type Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
-import { createObjectSchema, createOrgSchema } from './objects-orgs.schemas';
-import { createPersonSchema } from './people.schemas';
-import { createPlaceSchema } from './places.schemas';
 import type { Cells, UploadRows } from './registry-import.parse';
 import { type Located, RegistryImportRepository } from './registry-import.repository';
 import { pathInScope } from './registry-location.service';
+import { LOCATED_KINDS } from './registry-kinds';
 import { RegistryPiiService } from './registry-pii.service';
 import type { RegistryEntity } from './registry.types';
 
@@ -30,8 +26,6 @@ export interface ImportReport {
   committed: boolean;
   errors: RowProblem[];
 }
-
-const SCHEMAS: Record<RegistryEntity, ZodType> = { place: createPlaceSchema, person: createPersonSchema, object: createObjectSchema, organization: createOrgSchema };
 
 /** Rows per upsert statement: a small first chunk (its attribution cannot overlap a write), then larger ones. */
 const FIRST_CHUNK = 5000;
@@ -117,12 +111,13 @@ export class RegistryImportService {
       bad.add(row);
     };
     const seen = new Map<string, number>();
+    const schema = LOCATED_KINDS[entity].create;
     /** The upload's rows from index `from` on, checked like a single create; the ones to go on with. */
     const validate = (raw: Cells[], from: number): Pending[] => {
       const pending: Pending[] = [];
       for (let j = 0; j < raw.length; j++) {
         const row = from + j + 2;
-        const parsed = SCHEMAS[entity].safeParse(raw[j]);
+        const parsed = schema.safeParse(raw[j]);
         if (!parsed.success) {
           for (const i of parsed.error.issues) fail(row, i.code === 'unrecognized_keys' ? i.keys.join(',') : i.path.join('.') || 'row', i.message);
           continue;
@@ -279,6 +274,7 @@ export class RegistryImportService {
   /** The rows to write for one chunk, with their spreadsheet line alongside; problems go to ctx.fail. */
   private async rowsOf(ctx: RowContext, part: Pending[], located: Map<number, Located>) {
     const { entity, scope, foreign, places, categories, hmacs, fail } = ctx;
+    const row = LOCATED_KINDS[entity].import!.row;
     // Rows to write, with their spreadsheet line alongside (not inside: object spread and rest on
     // 50k rows cost more than the attribution; these rows are built as plain literals).
     const out: Record<string, unknown>[] = [];
@@ -313,39 +309,17 @@ export class RegistryImportService {
         fail(x.row, 'categoryCode', `${v.categoryCode} is not a minor category of the component catalogue`);
         continue;
       }
-      const ext = v.externalId;
-      if (entity === 'place') {
-        out.push({
-          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-          kind: v.kind, name: v.name, address: v.address ?? null, compound: v.compound ?? null, building: v.building ?? null, unit: v.unit ?? null, floor: v.floor ?? null, room: v.room ?? null,
-        });
-      } else if (entity === 'object') {
-        out.push({
-          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-          category_code: v.categoryCode, name: v.name, condition: v.condition, owner: v.owner ?? null, department_code: v.departmentCode ?? null, address: v.address ?? null,
-        });
-      } else if (entity === 'organization') {
-        out.push({
-          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-          kind: v.kind, name: v.name, uscc: v.uscc ?? null, address: v.address ?? null, place_id: v.placeId ?? null,
-          contact_name: v.contactName ?? null, contact_phone_enc: (await this.pii.sealPhone(v.contactPhone)).enc, own_location: v.lon != null,
-        });
-      } else {
-        const id = await this.pii.sealId(v.idNumber);
-        const phone = await this.pii.sealPhone(v.phone);
-        if (id.hmac && hmacs.has(id.hmac)) {
-          fail(x.row, 'idNumber', `same ID number as row ${hmacs.get(id.hmac)}`);
-          continue;
-        }
-        if (id.hmac) hmacs.set(id.hmac, x.row);
-        out.push({
-          external_id: ext, lon, lat, grid_id: gridId, grid_code: gridCode, area_path: areaPath,
-          name: v.name, id_number_enc: id.enc, id_number_hmac: id.hmac, phone_enc: phone.enc, phone_hmac: phone.hmac,
-          gender: v.gender ?? (v.idNumber ? residentIdGender(v.idNumber) : null), birth_date: v.birthDate ?? (v.idNumber ? residentIdBirthDate(v.idNumber) : null),
-          household_no: v.householdNo ?? null, household_role: v.householdRole ?? null, registration: v.registration, place_id: v.placeId ?? null,
-          tags: v.tags ?? [], own_location: v.lon != null,
-        });
+      const at = { ext: v.externalId, lon, lat, gridId, gridCode, areaPath };
+      let r = row(v, at, this.pii);
+      if (r instanceof Promise) r = await r;
+      // one ID number per upload (across uploads, uniqueness() checks the table)
+      const hmac = r.id_number_hmac as string | null | undefined;
+      if (hmac && hmacs.has(hmac)) {
+        fail(x.row, 'idNumber', `same ID number as row ${hmacs.get(hmac)}`);
+        continue;
       }
+      if (hmac) hmacs.set(hmac, x.row);
+      out.push(r);
       lineOf.push(x.row);
     }
     return { out, lineOf };

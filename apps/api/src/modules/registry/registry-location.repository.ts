@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ENTITY_TABLE, type RegistryEntity } from './registry.types';
+import { LOCATED_KINDS } from './registry-kinds';
+import type { RegistryEntity } from './registry.types';
 
 /** SQL for the location side of the registries: move history and place-following records. */
 @Injectable()
@@ -26,7 +27,7 @@ export class RegistryLocationRepository {
   async followPlace(tx: EntityManager, placeId: number, actorName: string): Promise<number> {
     let moved = 0;
     for (const entity of ['person', 'organization'] as const) {
-      const table = ENTITY_TABLE[entity];
+      const table = LOCATED_KINDS[entity].table;
       const rows = await tx.query(
         `WITH moved AS (
            UPDATE ${table} r SET geom = p.geom, grid_id = p.grid_id, grid_code = p.grid_code, area_path = p.area_path, updated_at = now()

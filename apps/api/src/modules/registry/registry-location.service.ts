@@ -73,6 +73,12 @@ export class RegistryLocationService {
     if (a.lon !== old.lon || a.lat !== old.lat || a.gridId !== old.gridId) await this.recordMove(tx, p, entity, entityId, old, a);
   }
 
+  /** A located record's new point when a patch moves it (lon and lat sent and different), attributed; else null. */
+  async attributeIfMoved(tx: EntityManager, p: Principal, before: { lon: number; lat: number }, v: { lon?: number; lat?: number }): Promise<Attribution | null> {
+    const moves = v.lon !== undefined && v.lat !== undefined && (v.lon !== before.lon || v.lat !== before.lat);
+    return moves ? this.attribute(tx, p, v.lon!, v.lat!) : null;
+  }
+
   async attribute(tx: EntityManager, p: Principal, lon: number, lat: number, field = 'lon'): Promise<Attribution> {
     const grid = await this.areas.attribute(tx, lon, lat);
     if (!grid) {

@@ -9,29 +9,17 @@ export const zLon = z.number().min(-180, 'must be a longitude between -180 and 1
 export const zLat = z.number().min(-90, 'must be a latitude between -90 and 90').max(90, 'must be a latitude between -90 and 90');
 export const zExternalId = z.string().trim().min(1).max(100);
 
-export const zResidentId = z
-  .string()
-  .trim()
-  .transform((v) => v.toUpperCase())
-  .superRefine((v, ctx) => {
-    const p = residentIdProblem(v);
+/** A number checked by its own rule (`problem` names what is wrong, or null). */
+const zChecked = <T extends z.ZodType<string>>(base: T, problem: (v: string) => string | null) =>
+  base.superRefine((v, ctx) => {
+    const p = problem(v);
     if (p) ctx.addIssue({ code: 'custom', message: p });
   });
-export const zPhone = z
-  .string()
-  .trim()
-  .superRefine((v, ctx) => {
-    const p = phoneProblem(v);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
-  });
-export const zUscc = z
-  .string()
-  .trim()
-  .transform((v) => v.toUpperCase())
-  .superRefine((v, ctx) => {
-    const p = usccProblem(v);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
-  });
+const zUpper = () => z.string().trim().transform((v) => v.toUpperCase());
+
+export const zResidentId = zChecked(zUpper(), residentIdProblem);
+export const zPhone = zChecked(z.string().trim(), phoneProblem);
+export const zUscc = zChecked(zUpper(), usccProblem);
 
 /**
  * A MultiPolygon or Polygon footprint (shape here; ST_IsValid again in the database). Its size is

@@ -15,12 +15,5 @@ export interface Attribution {
   areaPath: string;
 }
 
+/** The located registry kinds (registry-kinds.ts LOCATED_KINDS). */
 export type RegistryEntity = 'place' | 'person' | 'object' | 'organization';
-
-/** Table behind each registry entity (fixed identifiers, never from input). */
-export const ENTITY_TABLE: Record<RegistryEntity, string> = {
-  place: 'place',
-  person: 'person',
-  object: 'city_object',
-  organization: 'organization',
-};

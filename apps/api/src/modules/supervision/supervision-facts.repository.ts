@@ -34,18 +34,31 @@ const APPLY_SQL = `
   SELECT (SELECT count(*) FROM ins)::int AS cases, (SELECT count(*) FROM up)::int AS rows`;
 
 /**
- * Every case's facts and the daily sums from scratch, in two set-based statements (the same
- * definitions as APPLY_SQL from an empty start). For the benchmark and an operator's one-off
- * initial load of a large history; it runs long, so the worker never calls it.
+ * Every case's facts and the daily sums from scratch (the same definitions as APPLY_SQL from an
+ * empty start), for the benchmark and an operator's one-off initial load of a large history; the
+ * worker never calls it. Built per chunk of Shanghai days: the chunk's event ids are read through
+ * event_reported_at_idx ($1 … $2 inclusive), then ONE INSERT … SELECT derives all of their facts
+ * (their log entries and summonses summed by GROUP BY over the chunk, found by the event_id
+ * indexes; not a subquery per case), then ONE INSERT … SELECT … GROUP BY writes the chunk's daily
+ * rows. A day belongs to one chunk only, so the daily rows of two chunks never meet.
  */
+const CHUNK_IDS_SQL = `SELECT coalesce(array_agg(id ORDER BY id), '{}') AS ids FROM event WHERE area_path IS NOT NULL
+    AND reported_at >= ($1::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+    AND reported_at < (($2::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'`;
 const BUILD_CASES_SQL = `
-  INSERT INTO sv_case (${CASE_COLUMNS.join(', ')}, derived_at)
-  SELECT ${CASE_COLUMNS.join(', ')}, now() FROM (${caseFactsSql('(SELECT id FROM event WHERE area_path IS NOT NULL)', '$1::timestamptz', (e) => `${e}.area_path`)}) f`;
+  WITH ids AS (SELECT unnest($1::bigint[]) AS id),
+  ins AS (
+    INSERT INTO sv_case (${CASE_COLUMNS.join(', ')}, derived_at)
+    SELECT ${CASE_COLUMNS.join(', ')}, now() FROM (${caseFactsSql('ids', '$2::timestamptz', (e) => `${e}.area_path`)}) f
+    RETURNING 1)
+  SELECT count(*)::int AS n FROM ins`;
 const BUILD_DAILY_SQL = `
   INSERT INTO sv_daily (kind, node, key, day, lvl, ${MEASURES.join(', ')})
   SELECT kind, node, key, day, lvl, ${MEASURES.map((m) => `sum(${m})`).join(', ')}
-    FROM (${contributionsSql('(SELECT *, path_then AS path FROM sv_case)', '1')}) x
+    FROM (${contributionsSql('(SELECT *, path_then AS path FROM sv_case WHERE day BETWEEN $1::date AND $2::date)', '1')}) x
    GROUP BY kind, node, key, day, lvl`;
+/** Days per chunk of the initial build: a week (at a million cases a year, ~20k cases a chunk). */
+const BUILD_CHUNK_DAYS = 7;
 
 export interface Cursors {
   outbox: number;
@@ -110,13 +123,35 @@ export class SupervisionFactsRepository {
     return rows.map((r) => Number(r.id));
   }
 
-  /** Build sv_case and sv_daily from every case when both are empty; the cursors move to now. */
-  async buildAll(tx: EntityManager, asOf: Date): Promise<{ cases: number; rows: number }> {
+  /**
+   * Build sv_case and sv_daily from every case when both are empty, a chunk of days at a time
+   * (`onChunk` hears each: days done, cases so far); the cursors move to `asOf`.
+   */
+  async buildAll(tx: EntityManager, asOf: Date, onChunk?: (p: { from: string; to: string; cases: number }) => void): Promise<{ cases: number; rows: number }> {
     const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM sv_case LIMIT 1) x`);
     if (n > 0) throw new Error('buildAll needs an empty sv_case (the worker keeps it up to date afterwards)');
     await tx.query(`DELETE FROM sv_daily`);
-    await tx.query(BUILD_CASES_SQL, [asOf]);
-    await tx.query(BUILD_DAILY_SQL);
+    // each chunk's statements are mid-sized: JIT compilation would cost more than it saves
+    await tx.query(`SET LOCAL jit = off`);
+    const [span] = await tx.query(
+      `SELECT to_char(min(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS first,
+              to_char(max(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS last FROM event`,
+    );
+    let cases = 0;
+    if (span.first) {
+      const chunks: { from: string; to: string }[] = await tx.query(
+        `SELECT to_char(d, 'YYYY-MM-DD') AS from, to_char(least(d + ($3::int - 1), $2::date), 'YYYY-MM-DD') AS to
+           FROM (SELECT g::date AS d FROM generate_series($1::date, $2::date, make_interval(days => $3::int)) g) x`,
+        [span.first, span.last, BUILD_CHUNK_DAYS],
+      );
+      for (const c of chunks) {
+        const [{ ids }] = await tx.query(CHUNK_IDS_SQL, [c.from, c.to]);
+        const [r] = await tx.query(BUILD_CASES_SQL, [ids, asOf]);
+        cases += r.n;
+        await tx.query(BUILD_DAILY_SQL, [c.from, c.to]);
+        onChunk?.({ ...c, cases });
+      }
+    }
     await tx.query(
       `UPDATE sv_cursor SET num = CASE name WHEN 'outbox' THEN (SELECT seq FROM change_counter) WHEN 'event_id' THEN (SELECT coalesce(max(id), 0) FROM event) ELSE num END,
                             at = CASE name WHEN 'deadline' THEN $1::timestamptz ELSE at END`,

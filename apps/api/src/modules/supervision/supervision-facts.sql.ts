@@ -59,10 +59,15 @@ export function calendarJoins(a: string, b: string): string {
 }
 
 /**
- * One row of facts per event of `ids` (a SQL relation with column `id`), as of the instant `asOf`
- * (a SQL expression: open cases past their deadline then, summonses past due then).
+ * One row of facts per event of `ids` (a SQL relation with column `id`: a CTE name or a
+ * parenthesised subquery; it is read three times), as of the instant `asOf` (a SQL expression:
+ * open cases past their deadline then, summonses past due then).
  * `pathThen`: SQL expression for the case's "as then" path (the worker keeps the first one seen).
  * Columns: event_id, day, path_then, department_id, worker, category, source, every measure, summons.
+ *
+ * Set-based: the log entries and the summonses of ALL the events of `ids` are each summed by one
+ * GROUP BY (hash joins over the chunk), not by a subquery run per event; only the repeat probe
+ * stays per case (a GiST probe on event.geom).
  */
 export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) => string, extraJoin = ''): string {
   return `
@@ -71,8 +76,8 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
          ${pathThen('e')} AS path_then,
          e.department_id, coalesce(e.assignee_name, t.self_actor) AS worker, e.category_code AS category, e.source,
          1 AS reported,
-         t.registered::int AS registered,
-         t.dispatched::int AS dispatched,
+         coalesce(t.registered, false)::int AS registered,
+         coalesce(t.dispatched, false)::int AS dispatched,
          (e.handled_on_time IS NOT NULL)::int AS handled,
          (e.handled_on_time IS TRUE)::int AS handled_on_time,
          (e.handled_on_time IS FALSE)::int AS handled_late,
@@ -82,39 +87,45 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
          (e.rework_count > 0)::int AS rework,
          CASE WHEN e.state IN ('closed', 'evaluated') AND e.closed_at IS NOT NULL THEN coalesce(${workingMinutesSql('e.reported_at', 'e.closed_at', 'ca', 'cb')}, 0) ELSE 0 END AS handle_minutes,
          (e.state IN ('closed', 'evaluated') AND e.closed_at IS NOT NULL)::int AS handle_n,
-         t.escalations::int AS escalations,
+         coalesce(t.escalations, 0)::int AS escalations,
          coalesce(e.satisfaction, 0)::int AS sat_sum,
          (e.satisfaction IS NOT NULL)::int AS sat_n,
          coalesce(e.satisfaction >= 4, false)::int AS sat_good,
-         coalesce(e.state IN ('closed', 'evaluated') AND NOT t.dispatched AND s.n = 0, false)::int AS in_grid,
-         t.self_handled::int AS self_handled,
-         s.due::int AS summons_due, s.on_time::int AS summons_on_time, s.late::int AS summons_late, s.late_minutes AS summons_late_minutes,
+         (e.state IN ('closed', 'evaluated') AND NOT coalesce(t.dispatched, false) AND s.event_id IS NULL)::int AS in_grid,
+         coalesce(t.self_handled, false)::int AS self_handled,
+         coalesce(s.due, 0)::int AS summons_due, coalesce(s.on_time, 0)::int AS summons_on_time, coalesce(s.late, 0)::int AS summons_late,
+         coalesce(s.late_minutes, 0)::float8 AS summons_late_minutes,
+         -- the 30 days as a difference, not a range on p.reported_at: the probe must go by the GiST index
+         -- alone (a few points nearby); ANDed with event_reported_at_idx it read every case of those 30 days per case
          EXISTS (SELECT 1 FROM event p
                   WHERE p.geom && ST_Expand(e.geom, 0.001) AND p.category_code = e.category_code AND p.id <> e.id
-                    AND p.reported_at < e.reported_at AND p.reported_at >= e.reported_at - interval '30 days'
+                    AND p.reported_at - e.reported_at < interval '0' AND p.reported_at - e.reported_at >= interval '-30 days'
                     AND ST_DWithin(p.geom::geography, e.geom::geography, 50))::int AS repeat,
-         s.list AS summons
+         coalesce(s.list, '[]'::jsonb) AS summons
     FROM ${ids} ids
     JOIN event e ON e.id = ids.id
     ${calendarJoins('e.reported_at', 'e.closed_at')}
     ${extraJoin}
-   CROSS JOIN LATERAL (
-     SELECT coalesce(bool_or(x.action = 'register'), false) AS registered,
-            coalesce(bool_or(x.action = 'dispatch'), false) AS dispatched,
-            coalesce(bool_or(x.action = 'self_handle'), false) AS self_handled,
+    LEFT JOIN (
+     SELECT x.event_id,
+            bool_or(x.action = 'register') AS registered,
+            bool_or(x.action = 'dispatch') AS dispatched,
+            bool_or(x.action = 'self_handle') AS self_handled,
             count(*) FILTER (WHERE x.action = 'escalate') AS escalations,
             max(x.actor_name) FILTER (WHERE x.action = 'self_handle') AS self_actor
-       FROM event_transition x WHERE x.event_id = e.id) t
-   CROSS JOIN LATERAL (
-     SELECT count(*) AS n, coalesce(sum(y.due), 0) AS due, coalesce(sum(y.on_time), 0) AS on_time, coalesce(sum(y.late), 0) AS late,
-            coalesce(sum(y.lm), 0)::float8 AS late_minutes,
-            coalesce(jsonb_agg(jsonb_build_object('d', y.d, 'due', y.due, 'on', y.on_time, 'late', y.late, 'lm', y.lm) ORDER BY y.d), '[]'::jsonb) AS list
-       FROM (SELECT sd.department_id::int AS d,
+       FROM event_transition x WHERE x.event_id IN (SELECT id FROM ${ids} i2)
+      GROUP BY x.event_id) t ON t.event_id = e.id
+    LEFT JOIN (
+     SELECT y.event_id, sum(y.due) AS due, sum(y.on_time) AS on_time, sum(y.late) AS late, sum(y.lm) AS late_minutes,
+            jsonb_agg(jsonb_build_object('d', y.d, 'due', y.due, 'on', y.on_time, 'late', y.late, 'lm', y.lm) ORDER BY y.d) AS list
+       FROM (SELECT sm.event_id, sd.department_id::int AS d,
                     (sd.reported_at IS NOT NULL OR sm.due_at < ${asOf})::int AS due,
                     (sd.reported_at IS NOT NULL AND sd.reported_at <= sm.due_at)::int AS on_time,
                     coalesce(sd.reported_at > sm.due_at OR (sd.reported_at IS NULL AND sm.due_at < ${asOf}), false)::int AS late,
                     CASE WHEN sd.reported_at > sm.due_at THEN extract(epoch FROM sd.reported_at - sm.due_at) / 60 ELSE 0 END::float8 AS lm
-               FROM summons sm JOIN summons_department sd ON sd.summons_id = sm.id WHERE sm.event_id = e.id) y) s`;
+               FROM summons sm JOIN summons_department sd ON sd.summons_id = sm.id
+              WHERE sm.event_id IN (SELECT id FROM ${ids} i3)) y
+      GROUP BY y.event_id) s ON s.event_id = e.id`;
 }
 
 /**

@@ -4,7 +4,8 @@ import { sql } from '@test/support/event-territory';
 import { insertBandTerritory } from '@test/support/factories';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { workingTimeBetween } from '../events/working-time';
-import { calendarJoins, workingMinutesSql } from './supervision-facts.sql';
+import { calendarJoins, MEASURES, workingMinutesSql } from './supervision-facts.sql';
+import { SupervisionFactsRepository } from './supervision-facts.repository';
 import { IndicatorsRepository, type Grouping } from './indicators.repository';
 import { SupervisionFactsService } from './supervision-facts.service';
 import { WARNING_RULES, WarningsService } from './warnings.service';
@@ -288,6 +289,30 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
         expect(sort(await repo.fromDaily(manager, q))).toEqual(sort(await repo.fromCases(manager, q)));
       }
     }
+  });
+
+  it('builds the same facts set-based, a chunk of days at a time, as the worker kept case by case', async () => {
+    const measures = MEASURES.join(', ');
+    const snapshot = async (tx: { query(q: string): Promise<unknown[]> }) => ({
+      cases: await tx.query(`SELECT event_id::int, day::text, path_then::text, department_id, worker, category, source, ${measures}, summons FROM sv_case ORDER BY event_id`),
+      // the worker moves rows by deltas: a case whose day changed leaves an all-zero row behind
+      daily: await tx.query(`SELECT kind, node::text, key, day::text, lvl, ${measures} FROM sv_daily WHERE ${MEASURES.map((m) => `${m} <> 0`).join(' OR ')} ORDER BY 1, 2, 3, 4`),
+    });
+    const rollback = new Error('rollback');
+    const chunks: string[] = [];
+    await t.app
+      .get(TransactionRunner)
+      .run(async (tx) => {
+        const kept = await snapshot(tx);
+        await tx.query(`DELETE FROM sv_case`);
+        const built = await t.app.get(SupervisionFactsRepository).buildAll(tx, new Date(), (p) => chunks.push(`${p.from}…${p.to}`));
+        expect(built.cases).toBe(kept.cases.length);
+        expect(await snapshot(tx)).toEqual(kept);
+        throw rollback;
+      })
+      .catch((e) => expect(e).toBe(rollback));
+    // October and November: several chunks of a week
+    expect(chunks.length).toBeGreaterThan(4);
   });
 
   it('keeps "as then" across a redraw and counts "as now" in today\'s grids', async () => {

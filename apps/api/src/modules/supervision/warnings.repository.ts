@@ -1,31 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { SupervisionWarning, WarningKind, WarningStatus } from '@gc/contracts';
+import type { SupervisionWarning, WarningStatus } from '@gc/contracts';
 import { inScope } from '../auth/scope';
-
-/** A warning the evaluation found: kind, subject (with its period), where, whose, and the figures. */
-export interface Candidate {
-  kind: WarningKind;
-  subject: string;
-  areaPath: string | null;
-  departmentId: number | null;
-  figures: Record<string, unknown>;
-}
-
-export interface WarningRules {
-  /** spike: today's cases of a category in a street ≥ factor × its daily mean over the baseline days, and ≥ min */
-  spikeFactor: number;
-  spikeMin: number;
-  baselineDays: number;
-  /** repeats at one place: this many repeat complaints (same category within 50 m and 30 days) in one ~50 m cell */
-  repeatMin: number;
-  /** open overdue cases in one street */
-  overdueThreshold: number;
-  /** report-in rate of the last `recentDays` this far (0–1) below the previous `baselineDays`, with at least `reportInMinDue` summons due */
-  reportInDrop: number;
-  recentDays: number;
-  reportInMinDue: number;
-}
+import type { Candidate, SpikeCount, WarningRules } from './warning-rules';
 
 const VIEW = `w.id::int, w.kind, w.subject, w.area_path::text AS "areaPath",
   (SELECT a.name FROM area a WHERE a.code = subpath(w.area_path, -1)::text ORDER BY a.valid_to DESC NULLS FIRST LIMIT 1) AS "areaName",
@@ -42,22 +19,30 @@ export class WarningsRepository {
     return rows.length > 0;
   }
 
-  /** Spikes per district and per street and category; overdue per street; repeats per ~50 m cell; report-in per department. */
+  /**
+   * Per district and street ($2: their depths) and category: cases today ($1) and in the
+   * `baselineDays` ($3) before, with the area's totals; only where today has ≥ $4 (the rule decides).
+   */
+  async spikeCounts(db: EntityManager, today: string, depths: { street: number[]; district: number[] }, baselineDays: number, minToday: number): Promise<SpikeCount[]> {
+    return db.query(
+      `WITH d AS (
+         SELECT node, key, coalesce(sum(reported) FILTER (WHERE day = $1::date), 0)::int AS today,
+                coalesce(sum(reported) FILTER (WHERE day < $1::date), 0)::int AS base
+           FROM sv_daily WHERE kind = 'category' AND lvl = ANY($2::int[]) AND day BETWEEN $1::date - $3::int AND $1::date
+          GROUP BY node, key),
+       a AS (SELECT node, sum(today)::int AS area_today, sum(base)::int AS area_base FROM d GROUP BY node)
+       SELECT d.node::text, d.key AS category, c.name AS "categoryName", c.name_en AS "categoryNameEn", d.today, d.base,
+              a.area_today AS "areaToday", a.area_base AS "areaBase",
+              (SELECT count(*) FROM event_category WHERE parent_code IS NOT NULL)::int AS categories
+         FROM d JOIN a ON a.node = d.node LEFT JOIN event_category c ON c.code = d.key
+        WHERE d.today >= $4`,
+      [today, [...depths.district, ...depths.street], baselineDays, minToday],
+    );
+  }
+
+  /** Repeats per ~50 m cell; overdue per street; report-in per department (their thresholds in SQL). */
   async evaluate(db: EntityManager, today: string, depths: { street: number[]; district: number[] }, r: WarningRules): Promise<Candidate[]> {
     const streetDepths = depths.street;
-    const spikes: Candidate[] = await db.query(
-      `WITH d AS (
-         SELECT node, key, sum(reported) FILTER (WHERE day = $1::date) AS today,
-                sum(reported) FILTER (WHERE day < $1::date)::float8 / $3 AS mean
-           FROM sv_daily WHERE kind = 'category' AND lvl = ANY($2::int[]) AND day BETWEEN $1::date - $3::int AND $1::date
-          GROUP BY node, key)
-       SELECT 'spike' AS kind, d.node::text || ':' || d.key || ':' || $1 AS subject, d.node::text AS "areaPath", NULL::int AS "departmentId",
-              jsonb_build_object('category', d.key, 'categoryName', c.name, 'categoryNameEn', c.name_en, 'today', d.today, 'baselinePerDay', round(coalesce(d.mean, 0)::numeric, 2),
-                                 'baselineDays', $3::int, 'factor', $4::float8, 'min', $5::int) AS figures
-         FROM d LEFT JOIN event_category c ON c.code = d.key
-        WHERE d.today >= $5 AND d.today >= $4 * coalesce(d.mean, 0)`,
-      [today, [...depths.district, ...depths.street], r.baselineDays, r.spikeFactor, r.spikeMin],
-    );
     const repeats: Candidate[] = await db.query(
       `SELECT 'repeat_place' AS kind,
               c.category || ':' || ST_X(ST_SnapToGrid(e.geom, 0.0005))::text || ',' || ST_Y(ST_SnapToGrid(e.geom, 0.0005))::text || ':' || to_char($1::date, 'YYYY-MM') AS subject,
@@ -93,7 +78,7 @@ export class WarningsRepository {
         WHERE due_recent >= $5 AND due_base >= $5 AND on_recent::float8 / due_recent <= on_base::float8 / due_base - $4`,
       [today, r.recentDays, r.baselineDays, r.reportInDrop, r.reportInMinDue],
     );
-    return [...spikes, ...repeats, ...overdue, ...drops];
+    return [...repeats, ...overdue, ...drops];
   }
 
   /** Raise new warnings, refresh the figures of open ones; returns those raised or changed (with inserted = new). */

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { SupervisionWarning, WarningStatus } from '@gc/contracts';
 import { APP_CONFIG } from '../../core/config/config.module';
@@ -10,37 +11,14 @@ import { departmentOnly } from '../events/event-access';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { IndicatorsRepository } from './indicators.repository';
 import { shanghaiToday } from './indicators.service';
-import { WarningsRepository, type Candidate, type WarningRules } from './warnings.repository';
+import { WarningsRepository } from './warnings.repository';
+import { severity, spikeCandidates, WARNING_RULES, type Candidate, type WarningRules } from './warning-rules';
+
 import { asBackground } from '../../core/database/background-work';
 
-/** The thresholds behind each warning (every warning repeats the ones that raised it in its figures). */
-export const WARNING_RULES: WarningRules = {
-  spikeFactor: 3,
-  spikeMin: 5,
-  baselineDays: 28,
-  repeatMin: 2,
-  overdueThreshold: 10,
-  reportInDrop: 0.2,
-  recentDays: 7,
-  reportInMinDue: 3,
-};
+export { WARNING_RULES };
 
 const MAX_NEW = 20;
-
-/** How far above its threshold a candidate is (for ordering). */
-function severity(c: Candidate): number {
-  const f = c.figures as Record<string, number>;
-  switch (c.kind) {
-    case 'spike':
-      return f.today / Math.max(f.baselinePerDay * f.factor, f.min);
-    case 'repeat_place':
-      return f.repeats / f.min;
-    case 'overdue':
-      return f.openOverdue / f.threshold;
-    case 'report_in_drop':
-      return (f.baselineRate - f.recentRate) / f.drop;
-  }
-}
 
 /**
  * Early warning (预警监测): evaluated every WARNINGS_SECONDS over the daily facts (a few
@@ -83,7 +61,7 @@ export class WarningsService implements OnModuleInit, OnModuleDestroy {
       const db = this.tx.manager;
       const depths = { street: await this.indicators.depthsOf(db, 'street'), district: await this.indicators.depthsOf(db, 'district') };
       // the strongest first, and at most MAX_NEW new ones a pass: a burst (a simulator far above the history) must not bury the list
-      const found = (await this.repo.evaluate(db, shanghaiToday(now.getTime()), depths, rules)).sort((a, b) => severity(b) - severity(a));
+      const found = (await this.find(db, shanghaiToday(now.getTime()), depths, rules)).sort((a, b) => severity(b) - severity(a));
       let fresh = 0;
       let raised = 0;
       let updated = 0;
@@ -105,6 +83,12 @@ export class WarningsService implements OnModuleInit, OnModuleDestroy {
     } finally {
       this.running = false;
     }
+  }
+
+  /** Every candidate of one evaluation (spikes decided here over the counts, the other rules in SQL). */
+  async find(db: EntityManager, today: string, depths: { street: number[]; district: number[] }, rules: WarningRules): Promise<Candidate[]> {
+    const spikes = spikeCandidates(await this.repo.spikeCounts(db, today, depths, rules.baselineDays, rules.spikeMin), rules, today);
+    return [...spikes, ...(await this.repo.evaluate(db, today, depths, rules))];
   }
 
   list(p: Principal, status: WarningStatus | null, limit: number): Promise<SupervisionWarning[]> {

@@ -33,6 +33,7 @@ import type { Geometry } from 'geojson';
 import { useWorkers } from '../../field/hooks/use-workers';
 import { WorkerCard } from '../../field/components/worker-card';
 import { WorkersLegend } from '../../field/components/workers-legend';
+import { WallWarnings } from '../../supervision/components/wall-warnings';
 
 /** The grid fill classes in the legend, calm to overdue (colours and labels share the key). */
 const GRID_LEGEND = ['gridCalm', 'gridOpen', 'gridBusy', 'gridOverdue'] as const;
@@ -91,8 +92,15 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     const b = bboxOf(g);
     if (b) setFlyTo({ bbox: b, key: Date.now() });
   }, []);
+  // the early warnings panel hears the same live batches (one connection per screen)
+  const warningListeners = useRef(new Set<(m: LiveMessage[]) => void>());
+  const subscribeWarnings = useCallback((l: (m: LiveMessage[]) => void) => {
+    warningListeners.current.add(l);
+    return () => void warningListeners.current.delete(l);
+  }, []);
   const apply = useCallback((messages: LiveMessage[]) => {
     dispatch({ type: 'live', messages, receivedAt: Date.now() });
+    if (messages.some((m) => m.type.startsWith('warning.'))) for (const l of warningListeners.current) l(messages);
     applyWorkers(messages);
     if (messages.some((m) => m.type === 'area.version.published')) setAreasKey((k) => k + 1);
     if (messages.some((m) => m.type.startsWith('summons.'))) setSummonsTick((n) => n + 1);
@@ -270,6 +278,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         ) : (
           <>
             <StatsPanel local={counts} loaded={loaded} onTime={replayAt === null ? stats : null} />
+            <WallWarnings ready={snapshotLoaded} canHandle={session.user.permissions.includes('events:supervise')} onError={note} subscribe={subscribeWarnings} />
             <FeedPanel feed={shown.feed} onSelect={setSelected} />
           </>
         )}

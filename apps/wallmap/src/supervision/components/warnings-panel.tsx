@@ -7,6 +7,8 @@ interface Props {
   fresh: number[];
   canHandle: boolean;
   onHandle(id: number, status: 'acknowledged' | 'dismissed'): void;
+  /** the wall's panel: open warnings only, in a short scrolling list */
+  compact?: boolean;
 }
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(0)}%` : '—');
@@ -17,6 +19,9 @@ export function warningWhy(lang: 'zh' | 'en', w: SupervisionWarning): string {
   const category = String((lang === 'en' ? (f.categoryNameEn ?? f.categoryName) : f.categoryName) ?? '');
   switch (w.kind) {
     case 'spike':
+      // warnings raised before the mix-based rule carry no expectation: said as they were raised
+      if (typeof f.expected === 'number')
+        return svText(lang, 'sv.warn.why.spikeMix', { category, today: f.today, areaToday: f.areaToday, days: f.baselineDays, expected: f.expected, factor: f.factor, min: f.min, minZ: f.minZ, z: f.z });
       return svText(lang, 'sv.warn.why.spike', { category, today: f.today, baseline: f.baselinePerDay, days: f.baselineDays, factor: f.factor, min: f.min });
     case 'repeat_place':
       return svText(lang, 'sv.warn.why.repeat_place', { category, repeats: f.repeats, min: f.min });
@@ -28,11 +33,11 @@ export function warningWhy(lang: 'zh' | 'en', w: SupervisionWarning): string {
 }
 
 /** Early warnings, newest first; open ones can be acknowledged or dismissed; live arrivals are highlighted. */
-export function WarningsPanel({ items, fresh, canHandle, onHandle }: Props) {
+export function WarningsPanel({ items, fresh, canHandle, onHandle, compact = false }: Props) {
   const { lang } = useI18n();
   const s = (k: SvKey) => svText(lang, k);
   const open = items.filter((w) => w.status === 'open');
-  const done = items.filter((w) => w.status !== 'open').slice(0, 20);
+  const done = compact ? [] : items.filter((w) => w.status !== 'open').slice(0, 20);
   const item = (w: SupervisionWarning) => (
     <li key={w.id} className={`sv-warning sv-warning-${w.kind} ${fresh.includes(w.id) ? 'sv-fresh' : ''} status-${w.status}`} data-warning-id={w.id} data-kind={w.kind}>
       <div className="feed-line">
@@ -59,11 +64,11 @@ export function WarningsPanel({ items, fresh, canHandle, onHandle }: Props) {
     </li>
   );
   return (
-    <section className="panel sv-warnings" data-testid="sv-warnings">
+    <section className={`panel sv-warnings${compact ? ' sv-warnings-compact' : ''}`} data-testid={compact ? 'wall-warnings' : 'sv-warnings'}>
       <h2>
         {s('sv.warn.title')} <span className="sv-badge">{open.length}</span>
       </h2>
-      {items.length === 0 && <p className="muted">{s('sv.warn.none')}</p>}
+      {(compact ? open : items).length === 0 && <p className="muted">{s('sv.warn.none')}</p>}
       <ol>{open.map(item)}</ol>
       {done.length > 0 && (
         <>

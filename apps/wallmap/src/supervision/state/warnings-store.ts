@@ -20,8 +20,15 @@ function upsert(items: SupervisionWarning[], w: SupervisionWarning): Supervision
 
 export function warningsReducer(state: WarningsState, action: WarningsAction): WarningsState {
   switch (action.type) {
-    case 'loaded':
-      return { items: [...action.items].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id - a.id), fresh: state.fresh };
+    case 'loaded': {
+      // a live message may have come in while the list was on its way: the newer copy of each warning stays
+      const byId = new Map(action.items.map((w) => [w.id, w]));
+      for (const w of state.items) {
+        const listed = byId.get(w.id);
+        if (!listed || listed.updatedAt < w.updatedAt) byId.set(w.id, w);
+      }
+      return { items: [...byId.values()].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt) || b.id - a.id), fresh: state.fresh };
+    }
     case 'handled':
       return { items: upsert(state.items, action.warning), fresh: state.fresh.filter((id) => id !== action.warning.id) };
     case 'live': {
