@@ -46,9 +46,9 @@ const workers: WorkerPositionData[] = Array.from({ length: N }, (_, i) => ({
 let seq = 1;
 let next = 0;
 /** The messages of one socket batch: the next N × BATCH_MS / PERIOD_MS workers, each a few metres further. */
-function batch(): LiveMessage[] {
+function batch(): LiveMessage<'worker.position'>[] {
   const k = Math.round((N * BATCH_MS) / PERIOD_MS);
-  const out: LiveMessage[] = [];
+  const out: LiveMessage<'worker.position'>[] = [];
   for (let j = 0; j < k; j++) {
     const w = workers[next];
     next = (next + 1) % N;

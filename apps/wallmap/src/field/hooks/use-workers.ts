@@ -4,7 +4,7 @@ import { api } from '../../auth/api/http';
 import { ThrottledFeed } from '../state/worker-feed';
 import { initialWorkers, workersLive, workersSnapshot, type WorkersState } from '../state/workers-store';
 
-type Action = { type: 'snapshot'; rows: WorkerPositionData[]; latest: number } | { type: 'live'; messages: LiveMessage[] };
+type Action = { type: 'snapshot'; rows: WorkerPositionData[]; latest: number } | { type: 'live'; messages: LiveMessage<'worker.position'>[] };
 const reducer = (s: WorkersState, a: Action) => (a.type === 'snapshot' ? workersSnapshot(s, a.rows, a.latest) : workersLive(s, a.messages));
 
 /**
@@ -36,6 +36,6 @@ export function useWorkers(enabled: boolean) {
     feed.current = f;
     return () => f.stop();
   }, []);
-  const apply = useCallback((messages: LiveMessage[]) => feed.current?.push(messages), []);
+  const apply = useCallback((messages: LiveMessage<'worker.position'>[]) => feed.current?.push(messages), []);
   return { workers: state, applyWorkers: apply };
 }

@@ -7,21 +7,21 @@ import type { LiveMessage } from '@gc/contracts';
  * and go on together. The first message after a quiet second goes on at once.
  */
 export class ThrottledFeed {
-  private readonly waiting = new Map<number, LiveMessage>();
+  private readonly waiting = new Map<number, LiveMessage<'worker.position'>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private last = -Infinity;
 
   constructor(
-    private readonly deliver: (messages: LiveMessage[]) => void,
+    private readonly deliver: (messages: LiveMessage<'worker.position'>[]) => void,
     private readonly intervalMs = 1000,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Other message types are ignored (the wall handles them itself). */
+  /** Other message types are ignored (the wall routes them elsewhere). */
   push(messages: LiveMessage[]): void {
     for (const m of messages) {
       if (m.type !== 'worker.position') continue;
-      const id = (m.data as { workerId?: unknown } | null)?.workerId;
+      const id = m.data?.workerId;
       if (typeof id !== 'number') continue;
       const prior = this.waiting.get(id);
       if (!prior || prior.seq < m.seq) this.waiting.set(id, m);

@@ -4,7 +4,7 @@ import { ThrottledFeed } from './worker-feed';
 import { diffWorkers, WorkersSync } from './workers-sync';
 
 const pos = (workerId: number, lon: number, state: WorkerPositionData['state'] = 'idle'): WorkerPositionData => ({ workerId, name: `w${workerId}`, lon, lat: 32, at: '2026-12-07T00:00:00Z', accuracy: 5, patrolId: null, state, openTasks: 0 });
-const msg = (seq: number, data: unknown, type = 'worker.position'): LiveMessage => ({ seq, type: type as LiveMessage['type'], id: '1', at: '2026-12-07T00:00:00Z', areaPath: 'A', data });
+const msg = (seq: number, data: unknown, type = 'worker.position'): LiveMessage => ({ seq, type, id: '1', at: '2026-12-07T00:00:00Z', areaPath: 'A', data }) as LiveMessage;
 
 describe('the wall worker layer: diffs to the map, a throttled feed', () => {
   it('sends the first set whole, then only the workers that changed or left', () => {
