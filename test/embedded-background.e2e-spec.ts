@@ -13,8 +13,9 @@ import { freePort, REPO_ROOT, SERVER_ENTRY, waitForHealth } from './support/serv
  *   - no interactive request waited while a background hold ran more statements than its budget;
  *   - no background job got the connection while an interactive request was waiting;
  *   - every read answered 200;
- * and, so that the counts mean something, the simulator did its work and requests did wait
- * behind background holds (within budget) during the run.
+ * and, so that the counts mean something, background work ran and requests did wait behind
+ * background holds (within budget) during the run. No rates or times are asserted (a loaded
+ * machine makes everything slower, not wrong); the holds over the time budget are printed.
  */
 const READ_MINUTES = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,14 +45,14 @@ beforeAll(async () => {
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, 300_000, () => log);
+  await waitForHealth(url, child, 600_000, () => log);
   // ready: the demo city is loaded and the simulator runs
   for (;;) {
     const h = (await (await fetch(`${url}/api/health`)).json()) as HealthReport;
     if (h.background.some((w) => w.name === 'simulator' && w.detail?.running === 'yes')) break;
     await sleep(500);
   }
-}, 420_000);
+}, 720_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null) {
@@ -101,12 +102,15 @@ test('with the simulator at a high rate, interactive reads never wait behind a b
   // every read answered
   const failed = [...statuses].filter(([k]) => !k.endsWith(' 200'));
   expect(failed).toEqual([]);
-  // the simulator worked meanwhile (new cases and many transitions: it yields, so how many depends
-  // on the machine; these floors only prove it ran), and the sweep ran
+  // background work ran meanwhile (how much depends on the machine: the simulator and the sweep
+  // yield to requests, so on a loaded machine they do less; only that they ran is asserted, no rate)
   const was = before.background.find((w) => w.name === 'simulator')!.detail!;
-  expect(Number(sim.created) - Number(was.created)).toBeGreaterThan(20);
-  expect(Number(sim.transitioned) - Number(was.transitioned)).toBeGreaterThan(100);
-  expect(Number(after.background.find((w) => w.name === 'escalation')!.detail!.sweeps)).toBeGreaterThan(5);
+  expect(Number(sim.created) + Number(sim.transitioned)).toBeGreaterThan(Number(was.created) + Number(was.transitioned));
+  expect(after.pool.jobs.simulator.holds).toBeGreaterThan(before.pool.jobs.simulator?.holds ?? 0);
+  expect(Number(after.background.find((w) => w.name === 'escalation')!.detail!.sweeps)).toBeGreaterThan(0);
+  // what the run saw, for the log (the time budget is reported, not asserted: a busy machine stretches any batch)
+  const jobs = Object.entries(after.pool.jobs).map(([k, j]) => `${k}: ${j.holds} holds, longest ${j.maxMs} ms / ${j.maxStatements} statements, ${j.overTimeBudget} over the time budget`);
+  console.log(`embedded background run: ${JSON.stringify(c)}\n  ${jobs.join('\n  ')}\n  reads: ${JSON.stringify(Object.fromEntries(statuses))}`);
   // there was contention: requests did wait behind background holds…
   expect(c.interactiveBehindBackground).toBeGreaterThan(0);
   // …but never behind one over its budget, and background never went first

@@ -1,3 +1,14 @@
+export interface HealthJobHolds {
+  holds: number;
+  totalMs: number;
+  maxMs: number;
+  maxStatements: number;
+  lastMs: number;
+  lastStatements: number;
+  overTimeBudget: number;
+  overStatementBudget: number;
+}
+
 export interface HealthReport {
   /** `degraded`: the database is unreachable or incomplete, requests wait for it, or a background worker lags */
   status: 'ok' | 'degraded';
@@ -19,10 +30,23 @@ export interface HealthReport {
     lastMinute: { requests: number; waited: number; p50Ms: number; p99Ms: number; maxMs: number };
     /** since start; interactiveBehindOverBudget and backgroundBeforeInteractive stay 0 when background work yields */
     counters: Record<string, number>;
-    /** background holds per job since start: count, total and longest (ms), most statements in one */
-    jobs: Record<string, { holds: number; totalMs: number; maxMs: number; maxStatements: number }>;
+    /**
+     * connection holds per job since start: count, total and longest (ms), most statements in one,
+     * the last hold (ms, statements), and (background jobs) holds over the time / statement budget
+     */
+    jobs: Record<string, HealthJobHolds>;
   };
-  /** background workers: how late their due work is */
-  background: { name: string; lagMs: number; limitMs: number; behind: boolean; detail?: Record<string, number | string | null> }[];
+  /**
+   * background workers: how late their due work is, and their connection holds (the last one's
+   * length, the longest, how many went over the time budget; absent before the first hold)
+   */
+  background: {
+    name: string;
+    lagMs: number;
+    limitMs: number;
+    behind: boolean;
+    detail?: Record<string, number | string | null>;
+    holds?: { count: number; lastMs: number; maxMs: number; overTimeBudget: number; overStatementBudget: number; timeBudgetMs: number };
+  }[];
   uptimeSeconds: number;
 }

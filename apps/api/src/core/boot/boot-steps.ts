@@ -6,6 +6,20 @@ const steps: { name: string; ms: number }[] = [];
 const notices: string[] = [];
 let oneTimeAdmin: { username: string; password: string } | null = null;
 
+let phase: { name: string; setting: string | null } = { name: 'reading the configuration', setting: null };
+
+/**
+ * What the boot is doing now and the setting that governs it, for the one line main.ts prints when
+ * the boot fails (e.g. "applying the migrations (DATABASE_URL)").
+ */
+export function bootPhase(name: string, setting: string | null = null): void {
+  phase = { name, setting };
+}
+
+export function currentBootPhase(): { name: string; setting: string | null } {
+  return phase;
+}
+
 export function bootStep(name: string, ms: number): void {
   steps.push({ name, ms });
 }

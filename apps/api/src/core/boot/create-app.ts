@@ -18,7 +18,8 @@ import { registerInputGuard } from '../http/input-guard';
 import { registerJsonParser } from '../http/json-body';
 import { applyInputLimits } from '../http/input-limits';
 import { LiveIoAdapter } from '../../modules/live/live-io.adapter';
-import { prepareDatabase } from './preflight';
+import { prepareDatabase, type OpenedDatabase } from './preflight';
+import { bootPhase, bootStep } from './boot-steps';
 import { QuietLogger } from './quiet-logger';
 import type { EmbeddedDatabase } from '../database/embedded-postgis';
 import type { DatabaseInfo } from '../database/database.tokens';
@@ -37,10 +38,15 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Build the whole application (database, Nest, HTTP plumbing); used by main.ts and by tests. */
-export async function createApp(config: AppConfig): Promise<RunningApp> {
+/**
+ * Build the whole application (database, Nest, HTTP plumbing); used by main.ts and by tests.
+ * `opening`: the embedded database already being opened (main.ts starts it before loading this code).
+ */
+export async function createApp(config: AppConfig, opening?: Promise<OpenedDatabase>): Promise<RunningApp> {
   applyInputLimits(config);
-  const { info, embedded } = await prepareDatabase(config);
+  const { info, embedded } = await prepareDatabase(config, opening);
+  bootPhase('building the application', null);
+  const tBuild = Date.now();
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: genRequestId,
@@ -125,6 +131,8 @@ export async function createApp(config: AppConfig): Promise<RunningApp> {
     new Logger('Boot').warn(`wall map not built (${wallmap}/index.html missing): run npm run build`);
   }
 
+  bootStep('application built', Date.now() - tBuild);
+  // init runs the migrations (OnModuleInit), then the demo, the first administrator and the workers (OnApplicationBootstrap)
   await app.init();
   // After init: Nest registers its JSON parser there; ours replaces it (json-body.ts).
   registerJsonParser(fastify, { '/api/areas/import': 'features' });

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config.schema';
 import { startEmbeddedPostgis, type EmbeddedDatabase } from '../database/embedded-postgis';
 import type { DatabaseInfo } from '../database/database.tokens';
 import { restoreSnapshot } from '../database/demo-snapshot';
-import { bootStep } from './boot-steps';
+import { bootPhase, bootStep } from './boot-steps';
 
 /** Fail early, with one line, when the port is taken. */
 export async function assertPortFree(host: string, port: number): Promise<void> {
@@ -30,25 +30,42 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
+/** The database's address, and the embedded database when this process runs it. */
+export interface OpenedDatabase {
+  url: string;
+  embedded?: EmbeddedDatabase;
+  restoredFromSnapshot: boolean;
+}
+
+/**
+ * The embedded database: the demo snapshot copied in when the folder is empty, then PGlite started
+ * in its own thread. main.ts calls this first and loads the application's code while it opens.
+ * With DATABASE_URL there is nothing to open here.
+ */
+export async function openDatabase(config: AppConfig): Promise<OpenedDatabase> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, restoredFromSnapshot: false };
+  let restoredFromSnapshot = false;
+  if (config.demoSnapshotDir) {
+    bootPhase('copying the demo snapshot', 'DEMO_SNAPSHOT_DIR');
+    const t = Date.now();
+    restoredFromSnapshot = restoreSnapshot(config.demoSnapshotDir, resolve(config.DATA_DIR, 'pg'));
+    if (restoredFromSnapshot) bootStep('demo snapshot copied', Date.now() - t);
+  }
+  bootPhase('opening the embedded database', 'DATA_DIR');
+  const t = Date.now();
+  const embedded = await startEmbeddedPostgis(config.DATA_DIR);
+  bootStep(`embedded database opened (${embedded.thread === 'worker' ? 'own thread' : 'this thread'})`, Date.now() - t);
+  return { url: embedded.url, embedded, restoredFromSnapshot };
+}
+
 /**
  * Start (embedded) or reach (server) PostgreSQL, make sure PostGIS is there,
  * and find out what it can do. Every failure becomes one BootError line.
  */
-export async function prepareDatabase(config: AppConfig): Promise<{ info: DatabaseInfo; embedded?: EmbeddedDatabase }> {
-  let embedded: EmbeddedDatabase | undefined;
-  let url = config.DATABASE_URL;
-  let restoredFromSnapshot = false;
-  if (!url) {
-    if (config.demoSnapshotDir) {
-      const t = Date.now();
-      restoredFromSnapshot = restoreSnapshot(config.demoSnapshotDir, resolve(config.DATA_DIR, 'pg'));
-      if (restoredFromSnapshot) bootStep('demo snapshot copied', Date.now() - t);
-    }
-    const t = Date.now();
-    embedded = await startEmbeddedPostgis(config.DATA_DIR);
-    bootStep('embedded database opened', Date.now() - t);
-    url = embedded.url;
-  }
+export async function prepareDatabase(config: AppConfig, opening: Promise<OpenedDatabase> = openDatabase(config)): Promise<{ info: DatabaseInfo; embedded?: EmbeddedDatabase }> {
+  const { url, embedded, restoredFromSnapshot } = await opening;
+  bootPhase(embedded ? 'checking the embedded database' : 'connecting to the database', embedded ? 'DATA_DIR' : 'DATABASE_URL');
+  const t0 = Date.now();
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 10000 });
   try {
     await client.connect();
@@ -87,6 +104,7 @@ export async function prepareDatabase(config: AppConfig): Promise<{ info: Databa
     } catch {
       mvt = false; // the embedded build has no protobuf-c: tiles are encoded in Node instead
     }
+    bootStep(embedded ? 'PostGIS checked' : 'database reached, PostGIS checked', Date.now() - t0);
     return {
       info: {
         mode: embedded ? 'embedded' : 'server',
@@ -97,6 +115,7 @@ export async function prepareDatabase(config: AppConfig): Promise<{ info: Databa
         postgisVersion,
         serverVersion,
         pgDir: embedded?.dir,
+        snapshot: embedded?.snapshot,
         restoredFromSnapshot,
       },
       embedded,

@@ -14,6 +14,8 @@ export interface DatabaseInfo {
   postgisVersion: string;
   /** embedded: the database folder (PGlite's data directory) */
   pgDir?: string;
+  /** embedded: copy the database folder to `to` after a CHECKPOINT, nothing running meanwhile (demo-snapshot.ts) */
+  snapshot?: (to: string, keepPrefix: string) => Promise<void>;
   /** embedded: this start copied the demo snapshot into an empty data directory (see demo-snapshot.ts) */
   restoredFromSnapshot: boolean;
   serverVersion: string;

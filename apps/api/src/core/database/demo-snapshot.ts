@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { demoAssetsDir } from '../../modules/demo/demo-assets';
@@ -43,21 +43,11 @@ export function restoreSnapshot(dir: string, pgDir: string): boolean {
 }
 
 /**
- * Copy the database folder as the snapshot. Call it right after a CHECKPOINT and without awaiting
- * anything in between: PGlite runs in this thread, so while this synchronous copy runs no statement
- * can change a file, and the copy is the state of one instant (what a crash would leave, just
- * after a checkpoint: PostgreSQL opens it with a short recovery).
+ * Where the snapshot for this checkout's key goes, and the prefix of the folders it replaces. The
+ * copy itself is made by the embedded database (EmbeddedDatabase.snapshot): right after a
+ * CHECKPOINT, with no statement running during the copy (what a crash would leave just after a
+ * checkpoint: PostgreSQL opens it with a short recovery).
  */
-export function saveSnapshot(dir: string, pgDir: string): void {
-  const to = folder(dir);
-  const tmp = `${to}.tmp-${process.pid}`;
-  mkdirSync(dir, { recursive: true });
-  rmSync(tmp, { recursive: true, force: true });
-  cpSync(pgDir, tmp, { recursive: true, filter: (src) => !src.endsWith('postmaster.pid') });
-  rmSync(to, { recursive: true, force: true });
-  renameSync(tmp, to);
-  // only the current key's copy is kept
-  for (const f of readdirSync(dir)) if (f.startsWith('demo-') && join(dir, f) !== to && !f.includes('.tmp-')) rmSync(join(dir, f), { recursive: true, force: true });
-}
+export const snapshotTarget = (dir: string): { to: string; keepPrefix: string } => ({ to: resolve(folder(dir)), keepPrefix: 'demo-' });
 
 export const hasSnapshot = (dir: string) => existsSync(join(folder(dir), 'PG_VERSION'));

@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, MigrationExecutor } from 'typeorm';
-import { bootStep } from '../boot/boot-steps';
+import { bootPhase, bootStep } from '../boot/boot-steps';
+import { DATABASE_INFO, type DatabaseInfo } from './database.tokens';
 
 /** Cluster-wide lock id so that two API processes booting together do not both migrate. */
 const MIGRATION_LOCK = 732104;
@@ -8,9 +9,13 @@ const MIGRATION_LOCK = 732104;
 @Injectable()
 export class MigrationRunner implements OnModuleInit {
   private readonly logger = new Logger('Migrations');
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DATABASE_INFO) private readonly info: DatabaseInfo,
+  ) {}
 
   async onModuleInit(): Promise<void> {
+    bootPhase('applying the migrations', this.info.mode === 'server' ? 'DATABASE_URL (the role must be allowed to create tables there)' : 'DATA_DIR');
     const t0 = Date.now();
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();

@@ -48,6 +48,12 @@ export interface JobHolds {
   totalMs: number;
   maxMs: number;
   maxStatements: number;
+  /** the last hold: how long (ms) and how many statements */
+  lastMs: number;
+  lastStatements: number;
+  /** holds longer than BACKGROUND_TIME_BUDGET_MS / with more statements than BACKGROUND_STATEMENT_BUDGET (background jobs) */
+  overTimeBudget: number;
+  overStatementBudget: number;
 }
 
 export interface GateReport {
@@ -77,6 +83,11 @@ export interface GateCounters {
   interactiveBehindBackground: number;
   /** interactive requests that waited while a background hold ran over its statement budget */
   interactiveBehindOverBudget: number;
+  /**
+   * interactive requests that waited while a background hold lasted longer than its time budget
+   * (reported, not a promise: on a busy machine a short batch can take long)
+   */
+  interactiveBehindOverTimeBudget: number;
   /** a background job got a connection while an interactive request was waiting for one */
   backgroundBeforeInteractive: number;
   /**
@@ -124,6 +135,7 @@ export class SessionGate {
     backgroundOverTimeBudget: 0,
     interactiveBehindBackground: 0,
     interactiveBehindOverBudget: 0,
+    interactiveBehindOverTimeBudget: 0,
     backgroundBeforeInteractive: 0,
     nestedInTransaction: 0,
   };
@@ -281,11 +293,15 @@ export class SessionGate {
     if (!this.active.delete(h)) return;
     const ms = Date.now() - h.at;
     if (h.lane !== 'kept') {
-      const j = this.jobs.get(h.job) ?? { holds: 0, totalMs: 0, maxMs: 0, maxStatements: 0 };
+      const j = this.jobs.get(h.job) ?? { holds: 0, totalMs: 0, maxMs: 0, maxStatements: 0, lastMs: 0, lastStatements: 0, overTimeBudget: 0, overStatementBudget: 0 };
       j.holds++;
       j.totalMs += ms;
       j.maxMs = Math.max(j.maxMs, ms);
       j.maxStatements = Math.max(j.maxStatements, h.statements);
+      j.lastMs = ms;
+      j.lastStatements = h.statements;
+      if (h.lane === 'background' && ms > BACKGROUND_TIME_BUDGET_MS) j.overTimeBudget++;
+      if (h.lane === 'background' && h.statements > BACKGROUND_STATEMENT_BUDGET) j.overStatementBudget++;
       this.jobs.set(h.job, j);
     }
     if (h.lane === 'background') {
@@ -294,7 +310,10 @@ export class SessionGate {
         this.counters.backgroundOverStatementBudget++;
         this.counters.interactiveBehindOverBudget += h.blocked;
       }
-      if (ms > BACKGROUND_TIME_BUDGET_MS) this.counters.backgroundOverTimeBudget++;
+      if (ms > BACKGROUND_TIME_BUDGET_MS) {
+        this.counters.backgroundOverTimeBudget++;
+        this.counters.interactiveBehindOverTimeBudget += h.blocked;
+      }
     }
     this.pump();
   }

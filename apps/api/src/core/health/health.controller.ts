@@ -6,7 +6,7 @@ import { Public } from '../../modules/auth/auth.decorators';
 import { BackgroundWorkers } from '../database/background-work';
 import { DATABASE_INFO, type DatabaseInfo } from '../database/database.tokens';
 import { MigrationRunner } from '../database/migration-runner';
-import { SessionGate } from '../database/session-gate';
+import { BACKGROUND_TIME_BUDGET_MS, SessionGate } from '../database/session-gate';
 
 /** A request waiting for a connection longer than this (now, or at the 99th percentile of the last minute) makes health degraded. */
 export const DEGRADED_WAIT_MS = 100;
@@ -45,7 +45,11 @@ export class HealthController {
         counters: { ...g.counters },
         jobs: g.jobs,
       },
-      background: this.workers.report().map((w) => ({ ...w, behind: w.lagMs > w.limitMs })),
+      background: this.workers.report().map((w) => {
+        const j = g.jobs[w.name];
+        const holds = j && { count: j.holds, lastMs: j.lastMs, maxMs: j.maxMs, overTimeBudget: j.overTimeBudget, overStatementBudget: j.overStatementBudget, timeBudgetMs: BACKGROUND_TIME_BUDGET_MS };
+        return { ...w, behind: w.lagMs > w.limitMs, ...(holds ? { holds } : {}) };
+      }),
       uptimeSeconds: Math.round((Date.now() - this.started) / 1000),
     };
     try {

@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { permissionsOf, type LoginResponse, type MeResponse, type Role } from '@gc/contracts';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
-import { setOneTimeAdmin } from '../../core/boot/boot-steps';
+import { bootPhase, setOneTimeAdmin } from '../../core/boot/boot-steps';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
 import { AppException } from '../../core/http/app-exception';
 import { SecretsService } from '../../core/security/secrets.service';
@@ -50,6 +50,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** The first administrator: from ADMIN_USERNAME/ADMIN_PASSWORD, or a random password printed once. */
   async onApplicationBootstrap(): Promise<void> {
+    bootPhase('setting up the first administrator', 'ADMIN_USERNAME / ADMIN_PASSWORD');
     const db = this.dataSource.manager;
     if (this.db.restoredFromSnapshot) await this.renewCopiedInstallation(db);
     if (this.config.ADMIN_USERNAME && this.config.ADMIN_PASSWORD) {

@@ -48,6 +48,31 @@ const RANDOM_POINTS_PER_GRID = `ranked AS (
 
 @Injectable()
 export class DemoPopulationRepository {
+  /**
+   * Drop the secondary indexes of `tables` (not primary keys, not unique ones, not those behind a
+   * constraint: the load's joins and ON CONFLICTs use those) and return their definitions, to be
+   * built again by createIndexes once the rows are in: one bulk build per index instead of an
+   * insertion per row into GiST, GIN trigram and btree indexes. Only inside the demo's transaction,
+   * on empty tables.
+   */
+  async dropSecondaryIndexes(db: EntityManager, tables: string[]): Promise<string[]> {
+    const rows: { name: string; def: string }[] = await db.query(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+         FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = current_schema() AND t.relname = ANY($1::text[])
+          AND NOT i.indisprimary AND NOT i.indisunique
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+        ORDER BY 1`,
+      [tables],
+    );
+    if (rows.length) await db.query(`DROP INDEX ${rows.map((r) => r.name).join(', ')}`);
+    return rows.map((r) => r.def);
+  }
+
+  async createIndexes(db: EntityManager, defs: string[]): Promise<void> {
+    for (const def of defs) await db.query(def);
+  }
+
   async grids(db: EntityManager): Promise<{ id: number; code: string; households: number }[]> {
     return db.query(
       `SELECT id::int, code, coalesce((properties->>'households')::int, 500) AS households

@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import * as argon2 from 'argon2';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
-import { bootStep } from '../../core/boot/boot-steps';
+import { bootPhase, bootStep } from '../../core/boot/boot-steps';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
-import { saveSnapshot } from '../../core/database/demo-snapshot';
+import { snapshotTarget } from '../../core/database/demo-snapshot';
 import { AppException } from '../../core/http/app-exception';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { DemoPeopleRepository } from './demo-people.repository';
 import { DemoHistoryRepository, type HistoryOptions } from './demo-history.repository';
-import { DemoPopulationService } from './demo-population.service';
+import { DemoPopulationService, type DrawnPopulation } from './demo-population.service';
 import { chineseName, rng, syntheticPhone } from './demo-random';
 import { DemoTerritoryService } from './demo-territory.service';
 
@@ -29,6 +29,9 @@ export const DEMO_HISTORY: Omit<HistoryOptions, 'now'> = {
 };
 
 export const DEMO_HISTORY_EMBEDDED_PER_DAY = 16;
+
+/** Tables the demo fills in bulk: loaded without their secondary indexes (built after the rows are in). */
+const BULK_TABLES = ['place', 'person', 'household', 'city_object', 'organization', 'event', 'event_transition'];
 
 export interface DemoAccountView {
   username: string;
@@ -74,42 +77,67 @@ export class DemoService implements OnApplicationBootstrap {
 
   private async load(): Promise<void> {
     if (!this.config.demo) return;
+    bootPhase('loading the demo city', 'DEMO');
     const t0 = Date.now();
     await this.population.prepare();
+    let hashes: Promise<Map<string, string>> | undefined;
+    let drawn: Promise<DrawnPopulation> | undefined;
+    if (await this.territory.isEmpty(this.dataSource.manager)) {
+      // Work of this thread that needs no database, started now so that it runs while the database
+      // (its own thread when embedded) builds the territory: the demo accounts' password hashes
+      // (argon2, in libuv's thread pool) and the population, drawn and sealed ahead.
+      hashes = this.hashAccounts();
+      drawn = this.population.draw(this.territory.plannedGrids());
+      // not awaited before the transaction needs them: a failure is reported there
+      hashes.catch(() => undefined);
+      drawn.catch(() => undefined);
+    }
     const loaded = await this.dataSource.transaction(async (tx) => {
-      if (!(await this.territory.isEmpty(tx))) return false;
+      if (!drawn || !(await this.territory.isEmpty(tx))) return false;
       await this.territory.build(tx);
       await this.seedStaff(tx);
-      await this.population.load(tx);
+      // the bulk tables are filled without their secondary indexes, which are then built in one go each
+      const indexes = await this.population.dropSecondaryIndexes(tx, BULK_TABLES);
+      await this.population.load(tx, await drawn);
       const t2 = Date.now();
       // The embedded database (one WASM thread) gets a thinner history so the first boot stays within a minute.
       const perDay = this.db.mode === 'embedded' ? DEMO_HISTORY_EMBEDDED_PER_DAY : DEMO_HISTORY.perDay;
       const history = await this.history.load(tx, { ...DEMO_HISTORY, perDay, now: new Date() });
       this.logger.debug(`demo history: ${history.events} events, ${history.transitions} transitions in ${Date.now() - t2} ms`);
+      const t3 = Date.now();
+      await this.population.createIndexes(tx, indexes);
+      this.logger.debug(`demo: ${indexes.length} secondary indexes built in ${Date.now() - t3} ms`);
+      // micro-grids follow the compounds (places), so they come after the population and its indexes
+      await this.territory.buildMicroGrids(tx);
       this.logger.debug(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
     });
     if (loaded) bootStep('demo city generated', Date.now() - t0);
     const t1 = Date.now();
     // Accounts are (re)asserted on every demo boot so the listed passwords always work.
-    await this.seedAccounts();
+    await this.seedAccounts(loaded ? await hashes : undefined);
     bootStep('demo accounts checked', Date.now() - t1);
     if (loaded) {
       this.lastLoadMs = Date.now() - t0;
       this.logger.debug(`demo city loaded in ${(this.lastLoadMs / 1000).toFixed(1)} s`);
-      if (this.config.demoSnapshotDir && this.db.pgDir) await this.saveSnapshot(this.config.demoSnapshotDir, this.db.pgDir);
+      if (this.config.demoSnapshotDir && this.db.snapshot) await this.saveSnapshot(this.config.demoSnapshotDir, this.db.snapshot);
     }
   }
 
+  /** argon2 hashes of the listed demo passwords, by username. */
+  private async hashAccounts(): Promise<Map<string, string>> {
+    return new Map(await Promise.all(DEMO_ACCOUNTS.map(async (a) => [a.username, await argon2.hash(a.password)] as const)));
+  }
+
   /** Keep the freshly generated demo for later fresh starts (demo-snapshot.ts); a failure only costs those starts time. */
-  private async saveSnapshot(dir: string, pgDir: string): Promise<void> {
+  private async saveSnapshot(dir: string, snapshot: NonNullable<DatabaseInfo['snapshot']>): Promise<void> {
     const t = Date.now();
     const qr = this.dataSource.createQueryRunner();
     try {
+      // holding the only connection (idle), nothing else reaches the database during the CHECKPOINT and the copy
       await qr.connect();
-      await qr.query('CHECKPOINT');
-      // holding the only connection, nothing else reaches the database during the copy
-      saveSnapshot(dir, pgDir);
+      const { to, keepPrefix } = snapshotTarget(dir);
+      await snapshot(to, keepPrefix);
       bootStep('demo snapshot saved for later fresh starts', Date.now() - t);
     } catch (e) {
       this.logger.warn(`demo snapshot not saved (${(e as Error).message}): later fresh starts generate the demo again`);
@@ -141,7 +169,7 @@ export class DemoService implements OnApplicationBootstrap {
    * bound to its listed password, role and jurisdiction); a boot that finds the same fingerprint
    * has nothing to do. A changed or missing account is hashed again, outside any transaction.
    */
-  private async seedAccounts(): Promise<void> {
+  private async seedAccounts(hashed?: Map<string, string>): Promise<void> {
     const grid = await this.gridForAccount();
     const db = this.dataSource.manager;
     const wanted = DEMO_ACCOUNTS.map((a) => ({ ...a, jurisdiction: a.jurisdiction === '@grid' ? grid?.code : a.jurisdiction })).filter(
@@ -158,7 +186,7 @@ export class DemoService implements OnApplicationBootstrap {
     const usernames = wanted.map((a) => a.username);
     await this.people.unlockDemoUsers(db);
     if ((await this.people.accountsMark(db)) === fingerprint(await this.people.demoAccountState(db, usernames))) return;
-    const hashes = await Promise.all(wanted.map((a) => argon2.hash(a.password)));
+    const hashes = await Promise.all(wanted.map((a) => hashed?.get(a.username) ?? argon2.hash(a.password)));
     await this.dataSource.transaction(async (tx) => {
       for (const [k, a] of wanted.entries()) {
         const id = await this.people.upsertDemoUser(tx, { username: a.username, displayName: a.displayName, passwordHash: hashes[k], role: a.role, jurisdiction: a.jurisdiction, department: a.department ?? null });

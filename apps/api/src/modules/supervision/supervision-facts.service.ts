@@ -1,12 +1,23 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { SupervisionFactsRepository } from './supervision-facts.repository';
-import { asBackground } from '../../core/database/background-work';
+import { asBackground, BackgroundWorkers } from '../../core/database/background-work';
+import { BACKGROUND_TIME_BUDGET_MS } from '../../core/database/session-gate';
 
-/** Cases re-derived per transaction: a few ms of SQL each, so interactive requests wait little (STYLE §21). */
-const BATCH = 200;
+/**
+ * Cases re-derived per transaction (STYLE §21): it starts at FIRST_BATCH and adapts to the time
+ * budget of a background hold (BACKGROUND_TIME_BUDGET_MS): a transaction that held the session
+ * longer shrinks the next batch in proportion; one that took under half of it grows the next by half,
+ * up to MAX_BATCH. So on a slow or busy machine (or the single embedded session) a batch stays short.
+ */
+const FIRST_BATCH = 50;
+const MIN_BATCH = 5;
+const MAX_BATCH = 400;
+/** Over this lag (a backlog not worked off) health reports the worker behind. */
+const LAG_LIMIT_MS = 120_000;
 /** Pause between passes while a backlog lasts: the worker takes at most budget / (budget + pause) of the database. */
 const BACKLOG_PAUSE_MS = 250;
 
@@ -30,12 +41,36 @@ export class SupervisionFactsService implements OnModuleInit, OnModuleDestroy {
   private running: Promise<FactsPass> | null = null;
   private stopped = false;
   private readonly logger = new Logger('SupervisionFacts');
+  /** cases per transaction now (adapts to the time budget, see FIRST_BATCH) */
+  private batch = FIRST_BATCH;
+  private lastHoldMs = 0;
+  private shrunk = 0;
+  private derived = 0;
+  /** since when a backlog has lasted (null: the last pass reached the end) */
+  private backlogSince: number | null = null;
 
   constructor(
     private readonly tx: TransactionRunner,
     private readonly repo: SupervisionFactsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Optional() workers?: BackgroundWorkers,
+  ) {
+    workers?.register('supervision-facts', () => ({
+      name: 'supervision-facts',
+      lagMs: this.backlogSince === null ? 0 : Date.now() - this.backlogSince,
+      limitMs: LAG_LIMIT_MS,
+      detail: { batch: this.batch, lastHoldMs: this.lastHoldMs, shrunk: this.shrunk, derived: this.derived },
+    }));
+  }
+
+  /** The next batch size after a transaction of `cases` cases that held the session `heldMs`. */
+  static nextBatch(batch: number, cases: number, heldMs: number, budgetMs = BACKGROUND_TIME_BUDGET_MS): number {
+    if (cases === 0) return batch; // nothing derived: says nothing about the size
+    if (heldMs > budgetMs) return Math.max(MIN_BATCH, Math.min(batch, Math.floor((cases * budgetMs) / heldMs)));
+    // grow only after a batch that was (nearly) full: a short one says little about a full one
+    if (heldMs < budgetMs / 2 && cases >= batch / 2) return Math.min(MAX_BATCH, Math.ceil(batch * 1.5));
+    return batch;
+  }
 
   onModuleInit(): void {
     const seconds = this.config.SUPERVISION_FACTS_SECONDS;
@@ -84,35 +119,56 @@ export class SupervisionFactsService implements OnModuleInit, OnModuleDestroy {
     const until = Date.now() + budgetMs;
     let cases = 0;
     for (;;) {
+      const batch = this.batch;
+      let held = 0;
       const step = await this.tx.run(async (tx) => {
-        if (!(await this.repo.lock(tx))) return { cases: 0, more: false };
-        const c = await this.repo.cursors(tx);
-        // 1. the outbox
-        const changed = await this.repo.changedSince(tx, c.outbox, BATCH);
-        if (changed.last > c.outbox) {
-          const r = await this.repo.apply(tx, [...new Set(changed.ids)], new Date());
-          await this.repo.setCursors(tx, { ...c, outbox: changed.last });
-          return { cases: r.cases, more: true };
+        const t0 = Date.now();
+        try {
+          return await this.step(tx, batch);
+        } finally {
+          held = Date.now() - t0;
         }
-        // 2. events that came without an outbox row
-        const fresh = await this.repo.newSince(tx, c.eventId, BATCH);
-        if (fresh.length) {
-          const r = await this.repo.apply(tx, fresh, new Date());
-          await this.repo.setCursors(tx, { ...c, eventId: fresh[fresh.length - 1] });
-          return { cases: r.cases, more: true };
-        }
-        // 3. deadlines that passed since the last check (the window is a pass interval: a handful of cases)
-        const now = new Date();
-        const due = await this.repo.deadlinesPassed(tx, c.deadline, now, 50_000);
-        for (let i = 0; i < due.length; i += BATCH) cases += (await this.repo.apply(tx, due.slice(i, i + BATCH), now)).cases;
-        await this.repo.setCursors(tx, { ...c, deadline: now });
-        return { cases: 0, more: false };
       });
+      this.lastHoldMs = held;
+      this.derived += step.cases;
+      this.batch = SupervisionFactsService.nextBatch(batch, step.cases, held);
+      if (this.batch < batch) this.shrunk++;
       cases += step.cases;
-      if (!step.more) return { cases, done: true };
+      if (!step.more) {
+        this.backlogSince = null;
+        return { cases, done: true };
+      }
+      this.backlogSince ??= Date.now();
       if (Date.now() >= until || this.stopped) return { cases, done: false };
       // yield to requests waiting for the connection (one session on the embedded database)
       await new Promise((r) => setImmediate(r));
     }
+  }
+
+  /** One transaction's work: a batch of changed cases, or the deadlines that passed. */
+  private async step(tx: EntityManager, batch: number): Promise<{ cases: number; more: boolean }> {
+    if (!(await this.repo.lock(tx))) return { cases: 0, more: false };
+    const c = await this.repo.cursors(tx);
+    // 1. the outbox
+    const changed = await this.repo.changedSince(tx, c.outbox, batch);
+    if (changed.last > c.outbox) {
+      const r = await this.repo.apply(tx, [...new Set(changed.ids)], new Date());
+      await this.repo.setCursors(tx, { ...c, outbox: changed.last });
+      return { cases: r.cases, more: true };
+    }
+    // 2. events that came without an outbox row
+    const fresh = await this.repo.newSince(tx, c.eventId, batch);
+    if (fresh.length) {
+      const r = await this.repo.apply(tx, fresh, new Date());
+      await this.repo.setCursors(tx, { ...c, eventId: fresh[fresh.length - 1] });
+      return { cases: r.cases, more: true };
+    }
+    // 3. deadlines that passed since the last check (the window is a pass interval: a handful of cases)
+    const now = new Date();
+    const due = await this.repo.deadlinesPassed(tx, c.deadline, now, 50_000);
+    let cases = 0;
+    for (let i = 0; i < due.length; i += batch) cases += (await this.repo.apply(tx, due.slice(i, i + batch), now)).cases;
+    await this.repo.setCursors(tx, { ...c, deadline: now });
+    return { cases, more: false };
   }
 }
