@@ -36,7 +36,6 @@ import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
 import type { Geometry } from 'geojson';
 import { useWorkers } from '../../field/hooks/use-workers';
-import { workersGeoJson } from '../../field/state/workers-store';
 import { WorkerCard } from '../../field/components/worker-card';
 import { WorkersLegend } from '../../field/components/workers-legend';
 import { WallWarnings } from '../../supervision/components/wall-warnings';
@@ -72,7 +71,12 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   // attributed to grids (open cases' grids, people per grid, labels), with no page reload
   // grid workers' positions: for the command roles (positions are personal data)
   const { workers, applyWorkers } = useWorkers(session.user.permissions.includes('events:command'));
-  const workerLayer = useMemo(() => workersGeoJson(workers), [workers]);
+  // a worker clicked: their latest patrol's track drawn, and the map fitted to it
+  const showTrack = useCallback((g: Geometry | null) => {
+    wall({ type: 'track', track: g });
+    const b = bboxOf(g);
+    if (b) wall({ type: 'fly', to: { bbox: b, key: Date.now() } });
+  }, []);
   // the early warnings panel hears the same live batches (one connection per screen)
   const warningListeners = useRef(new Set<(m: WarningChange[]) => void>());
   const subscribeWarnings = useCallback((l: (m: WarningChange[]) => void) => {
@@ -177,7 +181,6 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   const onPlacing = useCallback((on: boolean) => wall({ type: 'placing', on }), []);
   const onPick = useCallback((at: [number, number]) => wall({ type: 'pick', at }), []);
   const onWorker = useCallback((id: number) => wall({ type: 'worker', id }), []);
-  const onTrack = useCallback((t: Geometry | null) => wall({ type: 'track', track: t }), []);
   const onFilters = useCallback((f: EventFilters) => wall({ type: 'filters', filters: f }), []);
   const onLayers = useCallback((l: LayerVisibility) => wall({ type: 'layers', layers: l }), []);
   const onReplayLoad = useCallback((c: LiveMessage[]) => wall({ type: 'replay-changes', changes: c }), []);
@@ -231,7 +234,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         onPick={picking ? onPick : undefined}
         pick={picking ? pick : null}
         onError={mapError}
-        workers={workerLayer}
+        workers={workers.byId}
         track={track}
         onWorker={onWorker}
       />
@@ -269,7 +272,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         {worker !== null && workers.byId.get(worker) && (
           <WorkerCard
             worker={workers.byId.get(worker)!}
-            onTrack={onTrack}
+            onTrack={showTrack}
             onClose={() => wall({ type: 'worker-close' })}
           />
         )}
