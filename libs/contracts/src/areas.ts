@@ -12,6 +12,8 @@ export interface LocateResponse {
   grid: AreaRef;
   chain: AreaRef[]; // from the root down to the grid's parent
   versionId: number;
+  /** the micro-grid (微网格) of that grid at the point, if the grid is divided; records stay attributed to `grid` */
+  microGrid: AreaRef | null;
 }
 
 /** How a record shows the grid it is attributed to (`grid.code` in every record's JSON). */
@@ -87,6 +89,8 @@ export interface PublishResponse {
   publishedAt: string;
   added: number;
   closed: number;
+  /** current areas the draft left as they were (same code, name, parent and geometry): kept open, their records untouched */
+  kept: number;
   /** rows re-attributed per registered table */
   reattributed: Record<string, number>;
 }

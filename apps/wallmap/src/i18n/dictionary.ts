@@ -1,8 +1,10 @@
+import { COMPARE_EN, COMPARE_ZH } from '../studio/state/compare-strings';
 import { STUDIO_EN, STUDIO_ZH } from '../studio/state/studio-strings';
 
 /** Every string on the wall, Chinese first. Keys are stable; a missing English entry falls back to Chinese. */
 export const zh = {
   ...STUDIO_ZH,
+  ...COMPARE_ZH,
   title: '网格化社会治理综合指挥中心',
   'conn.online': '在线',
   'conn.reconnecting': '重连中',
@@ -412,6 +414,7 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Partial<Record<MessageKey, string>> = {
   ...STUDIO_EN,
+  ...COMPARE_EN,
   title: 'Grid Governance Command Centre',
   'conn.online': 'Online',
   'conn.reconnecting': 'Reconnecting',

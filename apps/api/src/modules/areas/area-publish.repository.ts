@@ -3,6 +3,18 @@ import type { EntityManager } from 'typeorm';
 import { inScope } from '../auth/scope';
 import type { AttributedTable } from './attributed-tables';
 
+/**
+ * A draft row `d` that leaves the current row `c` with its code as it was: same level, parent, path
+ * and name, and the same area: the same vertices in order (ST_OrderingEquals), the same vertices
+ * once both are put on the 1e-7° grid the studio sends coordinates on (a grid saved back from the
+ * studio unchanged), or the same point set (ST_Equals: another start vertex or orientation).
+ * Publishing keeps such a current row open; the impact preview counts with the same rule.
+ */
+export const SAME_AREA = (d: string, c: string) => `(${c}.code = ${d}.code AND ${c}.level = ${d}.level
+  AND ${c}.parent_code IS NOT DISTINCT FROM ${d}.parent_code AND ${c}.path = ${d}.path AND ${c}.name = ${d}.name
+  AND ${c}.geom && ${d}.geom
+  AND (ST_OrderingEquals(${c}.geom, ${d}.geom) OR ST_OrderingEquals(ST_SnapToGrid(${c}.geom, 1e-7), ST_SnapToGrid(${d}.geom, 1e-7)) OR ST_Equals(${c}.geom, ${d}.geom)))`;
+
 @Injectable()
 export class AreaPublishRepository {
   async lockVersion(tx: EntityManager, id: number): Promise<{ status: string; level: string } | undefined> {
@@ -22,22 +34,49 @@ export class AreaPublishRepository {
    * parent the draft redraws (a redraw of a street's grids replaces all of that street's grids,
    * including codes that disappear). valid_to = transaction time; geometry never changes.
    */
-  async closeReplaced(tx: EntityManager, versionId: number): Promise<number[]> {
+  async closeReplaced(tx: EntityManager, versionId: number, keptIds: number[] = []): Promise<number[]> {
     // Two joins, not `EXISTS … OR EXISTS …`: the OR kept the planner from a semi-join and made it
     // scan the draft once per current row (quadratic: minutes at 100k cells; bench/areas-publish.bench.ts).
+    const target: { id: number }[] = await tx.query(
+      `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1)
+       SELECT c.id::int AS id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
+        WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
+       UNION
+       SELECT c.id::int FROM area c JOIN (SELECT DISTINCT parent_code, level FROM d WHERE parent_code IS NOT NULL) dp
+                                 ON dp.parent_code = c.parent_code AND dp.level = c.level
+        WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1`,
+      [versionId],
+    );
+    const kept = new Set(keptIds);
+    const ids = target.map((r) => r.id).filter((id) => !kept.has(id));
+    // by id, in a statement of its own: joined to the target list, the planner expected thousands
+    // of rows under one parent and scanned the whole area table (110 ms at 100k cells)
+    const rows: { id: number }[] = await tx.query(`WITH u AS (UPDATE area SET valid_to = now() WHERE id = ANY($1::bigint[]) RETURNING id) SELECT id::int AS id FROM u`, [ids]);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Publishing plans are small statements on big tables: their cost estimates pass
+   * jit_above_cost and PostgreSQL spent seconds compiling them (bench/areas-publish.bench.ts).
+   */
+  async withoutJit(tx: EntityManager): Promise<void> {
+    await tx.query(`SET LOCAL jit = off`);
+  }
+
+  /**
+   * Draft rows that leave a current row as it was (SAME_AREA: same code, level, parent, path and
+   * name, and the same area). The current row stays open (its records keep their grid, nothing to
+   * re-attribute) and the draft's copy is dropped, so the version holds only what it changes.
+   * Returns the kept ids.
+   */
+  async keepUnchanged(tx: EntityManager, versionId: number): Promise<number[]> {
     const rows: { id: number }[] = await tx.query(
-      `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1),
-       target AS (
-         SELECT c.id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
-          WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
-         UNION
-         SELECT c.id FROM area c JOIN (SELECT DISTINCT parent_code, level FROM d WHERE parent_code IS NOT NULL) dp
-                                   ON dp.parent_code = c.parent_code AND dp.level = c.level
-          WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1),
-       closed AS (
-         UPDATE area c SET valid_to = now() FROM target WHERE c.id = target.id
-          RETURNING c.id::int AS id)
-       SELECT id FROM closed`,
+      `WITH same AS (
+         SELECT d.id AS draft_id, c.id AS current_id
+           FROM area d JOIN area c ON c.code = d.code AND c.level = d.level AND c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
+          WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
+       dropped AS (DELETE FROM area d USING same WHERE d.id = same.draft_id RETURNING same.current_id)
+       SELECT current_id::int AS id FROM dropped`,
       [versionId],
     );
     return rows.map((r) => r.id);
@@ -68,38 +107,63 @@ export class AreaPublishRepository {
   }
 
   /**
-   * Re-attribute one registered table, polygon-driven: the GiST join runs from the current
-   * subdivided area pieces inside the changed extent (new rows and the rows they close) to the
-   * table's points, keeping the deepest area per point (ties on a border: lowest code, as in
-   * locate). Rows that pointed at a closed area and now lie outside every area lose their grid.
+   * Re-attribute one registered table, only where something changed: the candidates are the
+   * rows covered by a piece of a changed area, the rows it closes (old shapes) and the rows it
+   * opens (new shapes); rows in kept or untouched areas are not rewritten. Each candidate gets the
+   * deepest current area covering it, ties to the lowest code, as in locate. Its rivals are the
+   * current areas at least as deep as the changed ones whose pieces meet a changed piece (the
+   * opened areas, their neighbours, kept ones on a shared border, areas inside them): any
+   * covering area that could win is among them, so one join against those few polygons decides
+   * (instead of one index probe of every area piece per row). A candidate no rival covers (a
+   * closed area left as a gap) is looked up among all areas. Rows that pointed at a closed area
+   * and now lie outside every area lose their grid.
    * `t.table` and `t.openOnly` come from code (registerAttributedTable), never from a request.
    */
   async reattribute(tx: EntityManager, t: AttributedTable, versionId: number, closedIds: number[]): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
     const [{ n }] = await tx.query(
-      `WITH ext AS (
-         SELECT ST_Extent(geom)::geometry AS e FROM area WHERE version_id = $1 OR id = ANY($2::bigint[])
-       ), best AS (
-         SELECT DISTINCT ON (r.tid) r.tid, a.id, a.code, a.path
-           FROM ext
-           JOIN area_part p ON p.geom && ext.e
+      `WITH chg AS (
+         SELECT id, path FROM area WHERE version_id = $1
+         UNION ALL
+         SELECT id, path FROM area WHERE id = ANY($2::bigint[])
+       ), chgparts AS MATERIALIZED (
+         SELECT p.geom FROM chg JOIN area_part p ON p.area_id = chg.id
+       ), cand AS MATERIALIZED (
+         SELECT DISTINCT ON (x.ctid) x.ctid AS tid, x.geom
+           FROM chgparts ch JOIN ${t.table} x ON x.geom && ch.geom AND ST_Covers(ch.geom, x.geom)
+          WHERE ${open}
+       ), rivals AS MATERIALIZED (
+         SELECT DISTINCT r.id, r.code, r.path, rp.geom
+           FROM chgparts ch JOIN area_part rp ON rp.geom && ch.geom
+           JOIN area r ON r.id = rp.area_id AND r.valid_from IS NOT NULL AND r.valid_to IS NULL
+          WHERE nlevel(r.path) >= (SELECT min(nlevel(path)) FROM chg)
+       ), ranked AS MATERIALIZED (
+         SELECT DISTINCT ON (c.tid) c.tid, r.id, r.code, r.path
+           FROM cand c JOIN rivals r ON r.geom && c.geom AND ST_Covers(r.geom, c.geom)
+          ORDER BY c.tid, nlevel(r.path) DESC, r.code
+       ), rest AS (
+         SELECT DISTINCT ON (c.tid) c.tid, a.id, a.code, a.path
+           FROM cand c
+           JOIN area_part p ON p.geom && c.geom AND ST_Covers(p.geom, c.geom)
            JOIN area a ON a.id = p.area_id AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
-           -- only points inside the changed extent: a big area's piece (a city's) reaches far beyond
-           -- it, and a point out there would otherwise be matched by that piece alone and lose its grid
-           JOIN (SELECT ctid AS tid, geom FROM ${t.table} WHERE ${open}) r ON r.geom && ext.e AND r.geom && p.geom AND ST_Covers(p.geom, r.geom)
-          ORDER BY r.tid, nlevel(a.path) DESC, a.code
-       ), u AS (
+          WHERE NOT EXISTS (SELECT 1 FROM ranked WHERE ranked.tid = c.tid)
+          ORDER BY c.tid, nlevel(a.path) DESC, a.code
+       ), best AS (SELECT * FROM ranked UNION ALL SELECT * FROM rest),
+       u AS (
          UPDATE ${t.table} x SET grid_id = best.id, grid_code = best.code, area_path = best.path
            FROM best WHERE x.ctid = best.tid AND x.grid_id IS DISTINCT FROM best.id
          RETURNING 1)
        SELECT count(*)::int AS n FROM u`,
       [versionId, closedIds],
     );
+    if (closedIds.length === 0) return n;
     // After the new grids are set (not before: clearing first rewrote every moved row twice),
-    // only rows still pointing at a closed area are left, and they lie outside every area.
+    // only rows still pointing at a closed area are left, and they lie outside every area. They
+    // lie inside the closed areas' extent, so the geometry index finds them (no grid_id index needed).
     await tx.query(
       `UPDATE ${t.table} SET grid_id = NULL, grid_code = NULL, area_path = NULL
-        WHERE grid_id = ANY($1::bigint[]) AND ${open}`,
+        WHERE geom && (SELECT ST_Extent(geom)::geometry FROM area WHERE id = ANY($1::bigint[]))
+          AND grid_id = ANY($1::bigint[]) AND ${open}`,
       [closedIds],
     );
     return n;

@@ -50,12 +50,14 @@ export class AreaPublishService {
   }
 
   /**
-   * Publish a draft atomically: check topology, close the rows it replaces, open its rows,
-   * re-attribute every registered table, write the outbox change and the audit row, all in
+   * Publish a draft atomically: check topology, keep the current rows the draft leaves as they
+   * were, close the rows it replaces, open its changed rows, re-attribute every registered table
+   * where something changed, write the outbox change and the audit row, all in
    * one transaction. Overlaps and duplicate codes block; gaps need acknowledgeGaps.
    */
   async publish(p: Principal, versionId: number, acknowledgeGaps: boolean): Promise<PublishResponse> {
     return this.tx.run(async (tx) => {
+      await this.repo.withoutJit(tx);
       const v = await this.repo.lockVersion(tx, versionId);
       if (!v) throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
       if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${versionId} is ${v.status}, not a draft`, { versionId, status: v.status });
@@ -73,13 +75,15 @@ export class AreaPublishService {
           gaps: r.gaps.features.map((f) => f.properties),
         });
       }
-      const closed = await this.repo.closeReplaced(tx, versionId);
+      // The news goes to the deepest area holding the whole draft, unchanged rows included.
+      const areaPath = await this.repo.changeScope(tx, versionId);
+      const kept = await this.repo.keepUnchanged(tx, versionId);
+      const closed = await this.repo.closeReplaced(tx, versionId, kept);
       const { added, publishedAt } = await this.repo.activate(tx, versionId, p.name, r.summary.gaps > 0);
       const reattributed: Record<string, number> = {};
       for (const t of attributedTables()) reattributed[t.table] = await this.repo.reattribute(tx, t, versionId, closed);
-      const result: PublishResponse = { versionId, publishedAt, added, closed: closed.length, reattributed };
+      const result: PublishResponse = { versionId, publishedAt, added, closed: closed.length, kept: kept.length, reattributed };
       await this.audit.write(tx, p, 'publish', 'area_version', versionId, { status: 'draft' }, { status: 'published', ...result, level: v.level });
-      const areaPath = await this.repo.changeScope(tx, versionId);
       await this.changes.append(tx, { type: 'area.version.published', entityId: versionId, areaPath, payload: { ...result, level: v.level } });
       return result;
     });

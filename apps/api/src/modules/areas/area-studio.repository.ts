@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { GridMetrics } from '@gc/contracts';
 import { inScope } from '../auth/scope';
+import { ATTRIBUTABLE } from './micro-grids';
 import type { AttributedTable } from './attributed-tables';
+import { SAME_AREA } from './area-publish.repository';
 
 /** Where a draft came from (area_version.source): the parent whose children it redraws and the rows it was copied from. */
 export interface DraftSource {
@@ -92,7 +94,7 @@ export class AreaStudioRepository {
 
   async refreshParts(tx: EntityManager, ids: number[]): Promise<void> {
     await tx.query(`DELETE FROM area_part WHERE area_id = ANY($1::bigint[])`, [ids]);
-    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[])`, [ids]);
+    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
   }
 
   async clearDraft(tx: EntityManager, versionId: number): Promise<void> {
@@ -148,10 +150,13 @@ export class AreaStudioRepository {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
     const [{ n }] = await db.query(
       `WITH rep AS (${REPLACED}),
+       -- current rows the draft leaves as they were: publishing keeps them (AreaPublishRepository.keepUnchanged)
+       kept AS (SELECT c.id AS cid, d.id AS did FROM area d JOIN rep c ON c.code = d.code AND c.level = d.level WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
        ext AS (SELECT ST_Extent(geom)::geometry AS e FROM (SELECT geom FROM area WHERE version_id = $1 UNION ALL SELECT geom FROM rep) x),
        cand AS (
          SELECT a.id, a.code, a.path FROM ext JOIN area a ON a.geom && ext.e
-          WHERE (${CURRENT('a')} AND a.id NOT IN (SELECT id FROM rep)) OR a.version_id = $1
+          WHERE (${CURRENT('a')} AND (a.id NOT IN (SELECT id FROM rep) OR a.id IN (SELECT cid FROM kept)))
+             OR (a.version_id = $1 AND a.id NOT IN (SELECT did FROM kept))
        ),
        r AS (SELECT x.ctid AS tid, x.geom, x.grid_code, x.grid_id FROM ext JOIN ${t.table} x ON x.geom && ext.e WHERE ${open}),
        best AS (
@@ -161,7 +166,7 @@ export class AreaStudioRepository {
           ORDER BY r.tid, nlevel(c.path) DESC, c.code
        )
        SELECT ((SELECT count(*) FROM best WHERE old IS DISTINCT FROM new)
-             + (SELECT count(*) FROM r WHERE r.grid_id IN (SELECT id FROM rep) AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = r.tid)))::int AS n`,
+             + (SELECT count(*) FROM r WHERE r.grid_id IN (SELECT id FROM rep EXCEPT SELECT cid FROM kept) AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = r.tid)))::int AS n`,
       [versionId],
     );
     return n;

@@ -135,7 +135,7 @@ describe('areas: import, topology, publish, locate, tiles (real PostGIS)', () =>
     expect((await sql.query(`SELECT count(*)::int n FROM audit_log WHERE action = 'publish' AND entity_id = $1`, [String(v)])).rows[0].n).toBe(1);
 
     const hit = await get('/api/areas/locate?lon=118.005&lat=32.015');
-    expect(hit.json()).toEqual({ grid: { code: 'G1', name: '一格', level: 'grid' }, chain: [{ code: 'D1', name: '一区', level: 'district' }], versionId: v });
+    expect(hit.json()).toEqual({ grid: { code: 'G1', name: '一格', level: 'grid' }, chain: [{ code: 'D1', name: '一区', level: 'district' }], versionId: v, microGrid: null });
     // on the shared border of G1 and G2: always the same one (lowest code)
     for (let i = 0; i < 3; i++) expect((await get('/api/areas/locate?lon=118.01&lat=32.005')).json().grid.code).toBe('G1');
     // in the gap: the district itself is the deepest area there
@@ -167,9 +167,14 @@ describe('areas: import, topology, publish, locate, tiles (real PostGIS)', () =>
     await sql.query(`INSERT INTO test_located (id, state, geom) VALUES
       (1, 'open', ST_SetSRID(ST_MakePoint(118.015, 32.015), 4326)),
       (2, 'open', ST_SetSRID(ST_MakePoint(118.015, 32.005), 4326)),
-      (3, 'closed', ST_SetSRID(ST_MakePoint(118.015, 32.005), 4326))`);
+      (3, 'closed', ST_SetSRID(ST_MakePoint(118.015, 32.005), 4326)),
+      (4, 'open', ST_SetSRID(ST_MakePoint(118.01, 32.005), 4326)),
+      (5, 'open', ST_SetSRID(ST_MakePoint(118.005, 32.005), 4326))`);
     await sql.query(`UPDATE test_located t SET grid_id = a.id, grid_code = a.code, area_path = a.path FROM area a
-                      WHERE a.valid_to IS NULL AND a.valid_from IS NOT NULL AND a.code = CASE t.id WHEN 1 THEN 'D1' ELSE 'G2' END`);
+                      WHERE a.valid_to IS NULL AND a.valid_from IS NOT NULL AND a.code = CASE t.id WHEN 1 THEN 'D1' WHEN 4 THEN 'G1' WHEN 5 THEN 'G1' ELSE 'G2' END`);
+    const g1 = (await get('/api/areas/G1')).json();
+    const xmin = async () => (await sql.query(`SELECT id, xmin::text FROM test_located WHERE id IN (4, 5) ORDER BY id`)).rows;
+    const untouched = await xmin();
     const stamp = new Date().toISOString();
     // Redraw: G2 becomes the whole east half (gap closed)
     const redraw = await importGrids(fc(feat({ code: 'G1', name: '一格', parent: 'D1' }, G1), feat({ code: 'G2', name: '二格新', parent: 'D1' }, box(118.01, 32.0, 118.02, 32.02))));
@@ -177,14 +182,21 @@ describe('areas: import, topology, publish, locate, tiles (real PostGIS)', () =>
     expect((await get(`/api/areas/versions/${rv}/topology`)).json().summary).toMatchObject({ blocking: false, gaps: 0, overlaps: 0 });
     const pub = await post(`/api/areas/versions/${rv}/publish`, {});
     expect(pub.statusCode).toBe(200);
-    expect(pub.json()).toMatchObject({ added: 2, closed: 2, reattributed: { test_located: 2 } });
+    // G1 is drawn as it was (same code, name, parent and area): kept open, only G2 is replaced
+    expect(pub.json()).toMatchObject({ added: 1, closed: 1, kept: 1, reattributed: { test_located: 2 } });
     const located = (await sql.query(`SELECT id, grid_code, area_path::text, grid_id::int FROM test_located ORDER BY id`)).rows;
     const newG2 = (await get('/api/areas/G2')).json();
     expect(located).toEqual([
       { id: 1, grid_code: 'G2', area_path: 'D1.G2', grid_id: newG2.id },
       { id: 2, grid_code: 'G2', area_path: 'D1.G2', grid_id: newG2.id },
       { id: 3, grid_code: 'G2', area_path: 'D1.G2', grid_id: before.id }, // closed: keeps the grid it had
+      { id: 4, grid_code: 'G1', area_path: 'D1.G1', grid_id: g1.id }, // on the new G2's border: the kept G1 is its rival and wins (lowest code)
+      { id: 5, grid_code: 'G1', area_path: 'D1.G1', grid_id: g1.id },
     ]);
+    expect((await get('/api/areas/G1')).json()).toMatchObject({ id: g1.id, versionId: g1.versionId });
+    // records of the kept grid were not rewritten (same row versions)
+    expect(await xmin()).toEqual(untouched);
+    expect((await sql.query(`SELECT count(*)::int n FROM area WHERE version_id = $1`, [rv])).rows[0].n).toBe(1);
     expect(newG2).toMatchObject({ name: '二格新', versionId: rv, chain: [{ code: 'D1' }], childrenCount: 0 });
     const old = await get(`/api/areas/locate?lon=118.015&lat=32.015&at=${encodeURIComponent(stamp)}`);
     expect(old.json().grid.code).toBe('D1');

@@ -119,6 +119,9 @@ export class DemoService implements OnApplicationBootstrap {
       lap(`history (${history.events} events, ${history.transitions} transitions)`);
       await this.population.createIndexes(tx, indexes);
       lap(`${indexes.length} secondary indexes built`);
+      // micro-grids follow the compounds (places), so they come after the population and its indexes
+      await this.territory.buildMicroGrids(tx);
+      lap('micro-grids');
       this.logger.debug(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
     });

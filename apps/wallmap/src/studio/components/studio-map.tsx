@@ -9,6 +9,7 @@ import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPoly
 import { api, getSession } from '../../auth/api/http';
 import { addOnlineBasemap, type OnlineBasemap } from '../../map/state/basemap';
 import { worldLand } from '../../map/state/land';
+import { paintProbe } from '../state/paint-probe';
 import { DRAFT, OVERLAY, PARENT, PROBLEMS, studioStyle } from '../state/studio-style';
 
 export type Tool = 'select' | 'split' | 'reshape' | 'draw';
@@ -91,7 +92,8 @@ export function StudioMap(p: Props) {
         modes: [
           new TerraDrawLineStringMode({ keyEvents: { cancel: 'Escape', finish: 'Enter' }, snapping: { toCustom: snap } }),
           new TerraDrawPolygonMode({ snapping: { toCustom: snap } }),
-          new TerraDrawSelectMode({ flags: { polygon: { feature: { coordinates: { draggable: true, snappable: { toCustom: snap } } } } } }),
+          // midpoints: a vertex can be put on an edge (the screen puts it on the neighbour's shared edge too)
+          new TerraDrawSelectMode({ flags: { polygon: { feature: { coordinates: { draggable: true, midpoints: true, snappable: { toCustom: snap } } } } } }),
         ],
       });
       draw.start();
@@ -109,7 +111,7 @@ export function StudioMap(p: Props) {
         }
       });
       drawRef.current = draw;
-      (window as unknown as { __studio?: { map: maplibregl.Map; draw: TerraDraw } }).__studio = { map, draw };
+      (window as unknown as { __studio?: { map: maplibregl.Map; draw: TerraDraw; paints: number[] } }).__studio = { map, draw, paints: paintProbe.paints };
       setReady(true);
     });
     return () => {
@@ -127,7 +129,13 @@ export function StudioMap(p: Props) {
     (window as unknown as { __studio: { draft?: FeatureCollection } }).__studio.draft = p.draft;
   }, [ready, p.draft]);
   useEffect(() => {
-    if (ready) void (mapRef.current!.getSource(PROBLEMS) as GeoJSONSource).setData(p.problems);
+    const map = mapRef.current;
+    if (!ready || !map) return;
+    // the first frame drawn once the findings are in the source: the answer is on screen
+    void (map.getSource(PROBLEMS) as GeoJSONSource).setData(p.problems).then(() => {
+      map.once('render', () => paintProbe.drawn());
+      map.triggerRepaint();
+    });
   }, [ready, p.problems]);
   useEffect(() => {
     if (ready) void (mapRef.current!.getSource(OVERLAY) as GeoJSONSource).setData(p.overlay);

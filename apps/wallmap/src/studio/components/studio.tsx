@@ -6,8 +6,10 @@ import { ApiError } from '../../auth/api/http';
 import type { ScreenProps } from '../../shell/routes';
 import { useI18n } from '../../i18n/i18n-context';
 import { studioApi } from '../api/studio-api';
-import { canEdit, emptyHistory, historyReducer, movedVertex, type Edit, type Why } from '../state/draft-edits';
+import { canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, type Edit, type Why } from '../state/draft-edits';
+import { paintProbe } from '../state/paint-probe';
 import { BalancePanel, ImpactPanel, RepairPanel, ValidationPanel } from './studio-panels';
+import { StudioCompare } from './studio-compare';
 import { StudioMap, type Tool } from './studio-map';
 import './studio.css';
 
@@ -42,7 +44,10 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   const [checking, setChecking] = useState(false);
   const [fit, setFit] = useState<[number, number, number, number] | null>(null);
   const [gridsN, setGridsN] = useState(3);
+  const [rev, setRev] = useState(0);
   const allowed = session.user.roles.some((r) => r === 'analyst' || r === 'admin');
+  // the compare view (版本对比) replaces the editor while open; the draft stays as it was
+  const [comparing, setComparing] = useState(false);
 
   const fail = useCallback((e: unknown) => setMessage(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)), []);
   const why = (w: Why | 'selectTwo' | 'selectOne') => (w ? t(`studio.why.${w}`) : '');
@@ -62,7 +67,8 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         setStage('idle');
         const [{ versionId: v }, p] = await Promise.all([make(), studioApi.parent(parentCode)]);
         const state = await studioApi.load(v, parentCode);
-        dispatch({ type: 'load', state });
+        // the parent's outline travels with the draft: vertices on it stay on it, edits may not leave it
+        dispatch({ type: 'load', state: { ...state, parent: p.geometry } });
         setVersionId(v);
         setParent({ type: 'Feature', properties: { code: p.code }, geometry: p.geometry });
         setSelected([]);
@@ -83,6 +89,8 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       setChecking(true);
       try {
         const topology = save ? (await studioApi.save(v, h.present)).topology : null;
+        // when the answer arrived: the map reports when it has drawn it (bench/studio-validation)
+        if (topology) paintProbe.answered();
         if (topology) setTopo(topology);
         setBalance(await studioApi.balance(v, target.min, target.max));
       } catch (e) {
@@ -122,14 +130,18 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     if (tool !== 'reshape' || selected.length !== 1) return null;
     const a = h.present.areas.find((x) => x.code === selected[0]);
     return a && a.geometry.type === 'Polygon' ? ({ type: 'Feature', properties: {}, geometry: a.geometry } as Feature<Polygon>) : null;
-    // only when the tool or selection changes: terra-draw holds the geometry while it is edited
-  }, [tool, selected]);
+    // when the tool or selection changes, and after each drag (rev): terra-draw then holds the draft's
+    // geometry again (a vertex snapped to the parent, or a refused edit put back)
+  }, [tool, selected, rev]);
 
   const onReshaped = (g: Polygon) => {
     const a = h.present.areas.find((x) => x.code === selected[0]);
     if (!a) return;
     const moved = movedVertex(a.geometry, g);
-    edit(moved ? { type: 'move-vertex', ...moved } : { type: 'reshape', code: a.code, geometry: g });
+    const inserted = moved ? null : insertedVertex(a.geometry, g);
+    // a vertex dragged or put on an edge is the same for every grid that shares it; anything else reshapes this grid alone
+    edit(moved ? { type: 'move-vertex', ...moved } : inserted ? { type: 'insert-vertex', ...inserted } : { type: 'reshape', code: a.code, geometry: g });
+    setRev((r) => r + 1);
   };
 
   const values = useMemo(() => {
@@ -171,7 +183,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       setStage('publishing');
       const r = await studioApi.publish(versionId, true);
       setStage('done');
-      setMessage(t('studio.publish.done', { added: r.added, closed: r.closed }));
+      setMessage(t('studio.publish.done', { added: r.added, closed: r.closed, kept: r.kept }));
     } catch (e) {
       setStage('failed');
       fail(e);
@@ -179,6 +191,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   };
 
   if (!allowed) return <div className="studio forbidden">{t('studio.forbidden')}</div>;
+  if (comparing) return <StudioCompare onBack={() => setComparing(false)} />;
   const sel = selected.map((c) => h.present.areas.find((a) => a.code === c)).filter((a) => a !== undefined);
   const mergeWhy: Why | 'selectTwo' = selected.length === 2 ? canEdit(h.present, { type: 'merge', codes: [selected[0], selected[1]] }) : 'selectTwo';
   const oneWhy = selected.length === 1 ? null : 'selectOne';
@@ -222,6 +235,9 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
           </label>
         </div>
         {draftOpen && <span className="muted">{t('studio.draft', { id: versionId })}</span>}
+        <button type="button" onClick={() => setComparing(true)} data-testid="studio-compare">
+          {t('cmp.open')}
+        </button>
         <a href="/" className="muted">
           {t('studio.back')}
         </a>

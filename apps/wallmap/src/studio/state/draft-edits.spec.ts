@@ -1,6 +1,6 @@
 import { area as turfArea } from '@turf/turf';
 import type { Polygon } from 'geojson';
-import { applyEdit, canEdit, emptyHistory, historyReducer, movedVertex, nextCode, type DraftState } from './draft-edits';
+import { applyEdit, canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, nextCode, topologyWhy, type DraftState } from './draft-edits';
 
 const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 const draft: DraftState = {
@@ -69,5 +69,78 @@ describe('studio edits (pure)', () => {
     expect(historyReducer(h, { type: 'redo' })).toBe(h);
     // an edit that cannot be done changes nothing and leaves no history entry
     expect(historyReducer(h, { type: 'merge', codes: ['P1001', 'P1003'] })).toBe(h);
+  });
+
+  describe('topological editing inside a parent (2 × 2 grids tiling it)', () => {
+    const x0 = 118.0;
+    const y0 = 32.0;
+    const d = 0.01;
+    const quad: DraftState = {
+      parentCode: 'Q',
+      parent: box(x0, y0, x0 + 2 * d, y0 + 2 * d),
+      areas: [
+        { code: 'Q001', name: '西南', geometry: box(x0, y0, x0 + d, y0 + d) },
+        { code: 'Q002', name: '东南', geometry: box(x0 + d, y0, x0 + 2 * d, y0 + d) },
+        { code: 'Q003', name: '西北', geometry: box(x0, y0 + d, x0 + d, y0 + 2 * d) },
+        { code: 'Q004', name: '东北', geometry: box(x0 + d, y0 + d, x0 + 2 * d, y0 + 2 * d) },
+      ],
+    };
+    const total = (st: DraftState) => st.areas.reduce((sum, a) => sum + m2(a.geometry), 0);
+    const has = (g: Polygon | { type: 'MultiPolygon'; coordinates: number[][][][] }, p: number[]) =>
+      (g.type === 'Polygon' ? g.coordinates.flat() : g.coordinates.flat(2)).some((q) => q[0] === p[0] && q[1] === p[1]);
+
+    it('moves the vertex the four grids share for all four: no gap, no overlap', () => {
+      const e = { type: 'move-vertex' as const, from: [x0 + d, y0 + d], to: [x0 + 1.3 * d, y0 + 0.8 * d] };
+      expect(canEdit(quad, e)).toBeNull();
+      const s = applyEdit(quad, e);
+      for (const a of s.areas) expect(has(a.geometry, e.to)).toBe(true);
+      expect(topologyWhy(quad, s)).toBeNull();
+      expect(total(s)).toBeCloseTo(total(quad), 0);
+      expect(m2(s.areas[0].geometry)).toBeGreaterThan(m2(quad.areas[0].geometry) * 1.04);
+    });
+
+    it('keeps a vertex of the parent outline on it (snaps), for both grids that have it', () => {
+      const s = applyEdit(quad, { type: 'move-vertex', from: [x0 + d, y0], to: [x0 + 1.2 * d, y0 - 0.001] });
+      const at = (s.areas[0].geometry as Polygon).coordinates[0][1];
+      expect(at[1]).toBe(y0);
+      expect(at[0]).toBeCloseTo(x0 + 1.2 * d, 9);
+      expect(has(s.areas[0].geometry, at)).toBe(true);
+      expect(has(s.areas[1].geometry, at)).toBe(true);
+      expect(total(s)).toBeCloseTo(total(quad), 0);
+    });
+
+    it("puts a vertex inserted on a shared edge into the neighbour's edge too, and dragging it moves both", () => {
+      const mid = [x0 + d, y0 + 0.5 * d];
+      const ins = { type: 'insert-vertex' as const, a: [x0 + d, y0], b: [x0 + d, y0 + d], at: mid };
+      expect(canEdit(quad, ins)).toBeNull();
+      const s1 = applyEdit(quad, ins);
+      expect(has(s1.areas[0].geometry, mid) && has(s1.areas[1].geometry, mid)).toBe(true);
+      expect(has(s1.areas[2].geometry, mid)).toBe(false);
+      expect(s1.areas[2]).toBe(quad.areas[2]); // untouched grids are the same objects
+      const s2 = applyEdit(s1, { type: 'move-vertex', from: mid, to: [x0 + 1.4 * d, y0 + 0.5 * d] });
+      expect(topologyWhy(s1, s2)).toBeNull();
+      expect(total(s2)).toBeCloseTo(total(quad), 0);
+      expect(m2(s2.areas[0].geometry) - m2(quad.areas[0].geometry)).toBeGreaterThan(m2(quad.areas[0].geometry) * 0.15);
+      // an edge nobody has
+      expect(canEdit(quad, { type: 'insert-vertex', a: [0, 0], b: [1, 1], at: [0.5, 0.5] })).toBe('noSuchEdge');
+      // the screen finds the inserted vertex from terra-draw's geometry
+      expect(insertedVertex(quad.areas[0].geometry, s1.areas[0].geometry)).toEqual({ a: [x0 + d, y0], b: [x0 + d, y0 + d], at: mid });
+      expect(insertedVertex(quad.areas[0].geometry, quad.areas[0].geometry)).toBeNull();
+    });
+
+    it('refuses, saying why, an edit that would overlap, leave a gap, leave the parent or tangle a ring', () => {
+      // one grid's border moved alone (not the neighbour's): into the neighbour, or away from it
+      expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: box(x0, y0, x0 + 1.3 * d, y0 + d) })).toBe('wouldOverlap');
+      expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: box(x0, y0, x0 + 0.7 * d, y0 + d) })).toBe('wouldLeaveGap');
+      expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: box(x0 - 0.3 * d, y0, x0 + d, y0 + d) })).toBe('outsideParent');
+      const bow: Polygon = { type: 'Polygon', coordinates: [[[x0, y0], [x0 + d, y0 + d], [x0 + d, y0], [x0, y0 + d], [x0, y0]]] };
+      expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: bow })).toBe('selfIntersects');
+      // a corner only one grid has, dragged inwards: a gap at the parent's corner
+      expect(canEdit({ ...quad, parent: undefined }, { type: 'move-vertex', from: [x0, y0], to: [x0 + 0.2 * d, y0 + 0.2 * d] })).toBe('wouldLeaveGap');
+      expect(canEdit(quad, { type: 'move-vertex', from: [5, 5], to: [6, 6] })).toBe('noSuchVertex');
+      // refused edits leave no history entry
+      const h = historyReducer(emptyHistory(), { type: 'load', state: quad });
+      expect(historyReducer(h, { type: 'reshape', code: 'Q001', geometry: box(x0, y0, x0 + 1.3 * d, y0 + d) })).toBe(h);
+    });
   });
 });
