@@ -3,7 +3,7 @@ import type { LiveMessage, WorkerPositionData } from '@gc/contracts';
 import { api } from '../../auth/api/http';
 import { initialWorkers, workersLive, workersSnapshot, type WorkersState } from '../state/workers-store';
 
-type Action = { type: 'snapshot'; rows: WorkerPositionData[]; latest: number } | { type: 'live'; messages: LiveMessage[] };
+type Action = { type: 'snapshot'; rows: WorkerPositionData[]; latest: number } | { type: 'live'; messages: LiveMessage<'worker.position'>[] };
 const reducer = (s: WorkersState, a: Action) => (a.type === 'snapshot' ? workersSnapshot(s, a.rows, a.latest) : workersLive(s, a.messages));
 
 /** The grid workers the caller may see (command roles): a snapshot, then `worker.position` live messages. */
@@ -25,6 +25,6 @@ export function useWorkers(enabled: boolean) {
       alive = false;
     };
   }, [enabled]);
-  const apply = useCallback((messages: LiveMessage[]) => dispatch({ type: 'live', messages }), []);
+  const apply = useCallback((messages: LiveMessage<'worker.position'>[]) => dispatch({ type: 'live', messages }), []);
   return { workers: state, applyWorkers: apply };
 }

@@ -24,12 +24,12 @@ export function workersSnapshot(state: WorkersState, rows: WorkerPositionData[],
   return { byId, seq };
 }
 
-/** Apply `worker.position` messages by seq (an older or repeated message changes nothing); other types are ignored. */
-export function workersLive(state: WorkersState, messages: LiveMessage[]): WorkersState {
+/** Apply `worker.position` messages by seq (an older or repeated message changes nothing). */
+export function workersLive(state: WorkersState, messages: LiveMessage<'worker.position'>[]): WorkersState {
   let byId: Map<number, WorkerPositionData> | null = null;
   let seq: Map<number, number> | null = null;
   for (const m of messages) {
-    if (m.type !== 'worker.position' || !isPosition(m.data)) continue;
+    if (!isPosition(m.data)) continue;
     const id = m.data.workerId;
     if ((seq ?? state.seq).get(id) !== undefined && (seq ?? state.seq).get(id)! >= m.seq) continue;
     byId ??= new Map(state.byId);

@@ -3,10 +3,12 @@ import type { IndicatorGrouping, IndicatorReport, LiveMessage } from '@gc/contra
 import { api } from '../../auth/api/http';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
+import { routeLive } from '../../live/live-handlers';
 import type { ScreenProps } from '../../shell/routes';
 import { downloadWorkbook, fetchIndicators, fetchWarnings, handleWarning, type Period } from '../api/supervision-api';
 import { svText, type SvKey } from '../i18n/supervision-dictionary';
 import { presetPeriod, type Preset } from '../state/period';
+import { newSupervisionBatch, SUPERVISION_LIVE } from '../state/supervision-live';
 import { initialWarnings, warningsReducer } from '../state/warnings-store';
 import { HotspotsPanel } from './hotspots-panel';
 import { IndicatorMap } from './indicator-map';
@@ -73,8 +75,9 @@ export function SupervisionPage({ session, onStatus }: ScreenProps) {
     })();
   }, []);
   const apply = useCallback((m: LiveMessage[]) => {
-    for (const x of m) lastSeq.current = Math.max(lastSeq.current, x.seq);
-    dispatch({ type: 'live', messages: m });
+    const batch = routeLive(SUPERVISION_LIVE, m, newSupervisionBatch());
+    lastSeq.current = Math.max(lastSeq.current, batch.seq);
+    if (batch.warnings.length) dispatch({ type: 'live', messages: batch.warnings });
   }, []);
   const status = useLive(liveReady, () => lastSeq.current, apply);
   // the shell's top bar shows this screen's live connection
