@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import type { LiveMessage, WorkerPositionData } from '@gc/contracts';
+import { workerFeature } from './workers-sync';
 
 /** The wall's grid workers: latest position and state per worker, with the seq that set it. */
 export interface WorkersState {
@@ -40,15 +41,7 @@ export function workersLive(state: WorkersState, messages: LiveMessage<'worker.p
   return byId && seq ? { byId, seq } : state;
 }
 
-/** The map layer: one point per worker, its state as a property (colour by state), stable ids. */
+/** The whole layer as one collection (the first load; the wall then sends diffs: workers-sync.ts). */
 export function workersGeoJson(state: WorkersState): FeatureCollection {
-  return {
-    type: 'FeatureCollection',
-    features: [...state.byId.values()].map((w) => ({
-      type: 'Feature',
-      id: w.workerId,
-      properties: { id: w.workerId, name: w.name, state: w.state, openTasks: w.openTasks },
-      geometry: { type: 'Point', coordinates: [w.lon, w.lat] },
-    })),
-  };
+  return { type: 'FeatureCollection', features: [...state.byId.values()].map(workerFeature) };
 }

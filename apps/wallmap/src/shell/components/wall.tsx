@@ -35,7 +35,6 @@ import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
 import type { Geometry } from 'geojson';
 import { useWorkers } from '../../field/hooks/use-workers';
-import { workersGeoJson } from '../../field/state/workers-store';
 import { WorkerCard } from '../../field/components/worker-card';
 import { WorkersLegend } from '../../field/components/workers-legend';
 import { WallWarnings } from '../../supervision/components/wall-warnings';
@@ -89,9 +88,14 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   const [areasKey, setAreasKey] = useState(0);
   // grid workers' positions: for the command roles (positions are personal data)
   const { workers, applyWorkers } = useWorkers(session.user.permissions.includes('events:command'));
-  const workerLayer = useMemo(() => workersGeoJson(workers), [workers]);
   const [worker, setWorker] = useState<number | null>(null);
   const [track, setTrack] = useState<Geometry | null>(null);
+  // a worker clicked: their latest patrol's track drawn, and the map fitted to it
+  const showTrack = useCallback((g: Geometry | null) => {
+    setTrack(g);
+    const b = bboxOf(g);
+    if (b) setFlyTo({ bbox: b, key: Date.now() });
+  }, []);
   // the early warnings panel hears the same live batches (one connection per screen)
   const warningListeners = useRef(new Set<(m: WarningChange[]) => void>());
   const subscribeWarnings = useCallback((l: (m: WarningChange[]) => void) => {
@@ -248,7 +252,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         onPick={picking ? setPick : undefined}
         pick={picking ? pick : null}
         onError={mapError}
-        workers={workerLayer}
+        workers={workers.byId}
         track={track}
         onWorker={setWorker}
       />
@@ -289,7 +293,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         {worker !== null && workers.byId.get(worker) && (
           <WorkerCard
             worker={workers.byId.get(worker)!}
-            onTrack={setTrack}
+            onTrack={showTrack}
             onClose={() => {
               setWorker(null);
               setTrack(null);

@@ -11,6 +11,7 @@ import { presetPeriod, type Preset } from '../state/period';
 import { newSupervisionBatch, SUPERVISION_LIVE } from '../state/supervision-live';
 import { initialWarnings, warningsReducer } from '../state/warnings-store';
 import { HotspotsPanel } from './hotspots-panel';
+import { PatrolsPanel } from './patrols-panel';
 import { IndicatorMap } from './indicator-map';
 import { RankingPanel } from './ranking-panel';
 import { ReportPage } from './report-page';
@@ -18,7 +19,7 @@ import { TrendPanel } from './trend-panel';
 import { WarningsPanel } from './warnings-panel';
 import '../supervision.css';
 
-const TABS = ['ranking', 'trend', 'map', 'hotspots', 'report'] as const;
+const TABS = ['ranking', 'trend', 'map', 'hotspots', 'patrols', 'report'] as const;
 type Tab = (typeof TABS)[number];
 const RANKED: [IndicatorGrouping, SvKey][] = [
   ['street', 'sv.rank.street'],
@@ -152,6 +153,7 @@ export function SupervisionPage({ session, onStatus }: ScreenProps) {
           {tab === 'trend' && <TrendPanel indicator={indicator} />}
           {tab === 'map' && <IndicatorMap period={period} attribution={attribution} indicator={indicator} />}
           {tab === 'hotspots' && <HotspotsPanel period={period} />}
+          {tab === 'patrols' && <PatrolsPanel period={period} />}
           {tab === 'report' && (
             <ReportPage
               scope={scopeName}
