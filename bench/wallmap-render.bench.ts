@@ -76,8 +76,8 @@ const LEVELS = [
   ['street', 8, 10],
   ['community', 25, 28],
 ] as const;
-/** deepest level per zoom, as the API's maxRankForZoom: districts to z6, streets z7, communities z8, grids from z9 */
-const maxRank = (z: number) => (z <= 6 ? 1 : z <= 7 ? 2 : z <= 8 ? 3 : 5);
+/** deepest level per zoom, as the API's maxRankForZoom: districts to z6, streets z7, communities z8, grids from z9, micro-grids from z14 */
+const maxRank = (z: number) => (z <= 6 ? 1 : z <= 7 ? 2 : z <= 8 ? 3 : z <= 13 ? 4 : 5);
 
 /**
  * The areas as the API serves them to the wall: vector tiles of the layer `areas` (code, name,

@@ -12,6 +12,8 @@ export interface LocateResponse {
   grid: AreaRef;
   chain: AreaRef[]; // from the root down to the grid's parent
   versionId: number;
+  /** the micro-grid (微网格) of that grid at the point, if the grid is divided; records stay attributed to `grid` */
+  microGrid: AreaRef | null;
 }
 
 /** How a record shows the grid it is attributed to (`grid.code` in every record's JSON). */

@@ -1,4 +1,4 @@
-import type { GeoJsonFeatureCollection, TopologyReport } from './areas';
+import type { AreaRef, AreaVersionSummary, GeoJsonFeatureCollection, TopologyReport } from './areas';
 
 /** Metrics the balance panel shows per grid (GET /api/areas/versions/{id}/balance). */
 export const BALANCE_METRICS = ['households', 'people', 'places', 'components', 'organizations', 'events90d', 'areaM2', 'compactness'] as const;
@@ -117,4 +117,76 @@ export interface OutdatedDetails {
   added: string[];
   removed: string[];
   reshaped: string[];
+}
+
+/** One area in a comparison of two versions. */
+export interface VersionCompareArea {
+  code: string;
+  name: string;
+  level: string;
+  change: 'added' | 'removed' | 'reshaped' | 'unchanged';
+  /** m² on the spheroid; null on the side where the area does not exist */
+  fromAreaM2: number | null;
+  toAreaM2: number | null;
+  /** toAreaM2 − fromAreaM2 (added: + its area, removed: − its area) */
+  deltaM2: number;
+}
+
+/**
+ * GET /api/areas/versions/compare?from=&to=: the territory as each version left it (a published
+ * version: the areas valid right after its publication; a draft: the current areas with the draft
+ * applied), within the areas under the deepest area holding both versions' rows, at their levels.
+ */
+export interface VersionCompareReport {
+  from: AreaVersionSummary;
+  to: AreaVersionSummary;
+  /** the area under which the two sides are compared (null: the whole territory) and the levels compared */
+  scope: { code: string | null; name: string | null; levels: string[] };
+  counts: { added: number; removed: number; reshaped: number; unchanged: number };
+  /** changed areas first (by change, then code), then unchanged ones */
+  areas: VersionCompareArea[];
+  /**
+   * both sides to draw: property `side` (`from` | `to`) and `change`; a reshaped area has a feature
+   * on each side; unchanged areas come once (side `to`), simplified to about 1 m
+   */
+  features: GeoJsonFeatureCollection<{ code: string; name: string; side: 'from' | 'to'; change: VersionCompareArea['change'] }>;
+}
+
+/** GET /api/areas/versions/history?code=: the versions that held that area or areas under it. */
+export interface AreaHistoryReport {
+  area: AreaRef;
+  versions: (AreaVersionSummary & {
+    /** rows of this version at or under the area, by level */
+    levels: Record<string, number>;
+    /** when its rows there stopped being current (the earliest valid_to), null while current or a draft */
+    replacedAt: string | null;
+  })[];
+}
+
+/** One grid in GET /api/areas/case-counts. */
+export interface CaseCountRow {
+  code: string;
+  name: string;
+  /** whether the grid is current today (a grid that existed only then is not) */
+  current: boolean;
+  /** cases reported in the period attributed to the grid of the day they were reported */
+  then: number;
+  /** the same cases attributed to today's grid at their location */
+  now: number;
+  delta: number;
+}
+
+/**
+ * GET /api/areas/case-counts?parentCode=&from=&to=: cases reported in a period under an area, by
+ * grid, "as then" versus "as now" (the supervision module's attribution definitions).
+ */
+export interface CaseCountsReport {
+  area: AreaRef;
+  from: string;
+  to: string;
+  /** cases in the period under the area, either way (a case outside every current grid counts only then) */
+  totals: { then: number; now: number };
+  grids: CaseCountRow[];
+  /** the supervision facts are as fresh as this */
+  factsAsOf: string | null;
 }

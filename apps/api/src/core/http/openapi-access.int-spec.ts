@@ -317,6 +317,8 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
       await adminSocket.until((got) => got.some((m) => m.seq === last));
 
       const docOps = ops.filter((o) => o.method === 'GET' && !o.path.includes('openapi') && !o.path.includes('docs'));
+      // two area versions of the test city (the district's and grid B's) for the version comparison
+      const [versions] = (await db.query(`SELECT min(id)::int AS "from", max(id)::int AS "to" FROM area_version`)).rows;
       const fill = (o: Op): string | null => {
         const q = new URLSearchParams();
         for (const prm of (o.op.parameters ?? []).filter((x: any) => x.required && x.in === 'query')) {
@@ -326,6 +328,8 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
           else if (prm.name === 'near') q.set('near', `${territory.pointInB.lon},${territory.pointInB.lat}`);
           else if (prm.name === 'available') q.set('available', 'false'); // every worker, busy or not
           else if (prm.name === 'radius') q.set('radius', String(prm.schema?.maximum ?? 2000)); // as wide as allowed: every case of the test city
+          else if (o.path === '/api/areas/versions/compare' && (prm.name === 'from' || prm.name === 'to')) q.set(prm.name, String(versions[prm.name]));
+          else if (prm.name === 'code' || prm.name === 'parentCode') q.set(prm.name, territory.district.path); // the district: everything of the test city
           else if (prm.schema?.enum) q.set(prm.name, prm.schema.enum[0]);
           else return null;
         }

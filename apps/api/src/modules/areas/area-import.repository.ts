@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ATTRIBUTABLE } from './micro-grids';
 
 export interface Candidate {
   i: number;
@@ -95,7 +96,7 @@ export class AreaImportRepository {
       [versionId, level, `[${rows.map(({ geom, vertices: _, ...r }) => `${JSON.stringify({ ...r, repair: r.repair ?? false }).slice(0, -1)},"geom":${geom}}`).join(',')}]`],
     );
     const ids = inserted.map((r) => r.id);
-    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[])`, [ids]);
+    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
     return ids;
   }
 

@@ -63,7 +63,23 @@ export class AreaLookupRepository {
     return rows[0];
   }
 
-  /** The nearest current area of the deepest level, for "outside every grid" answers. */
+  /**
+   * The micro-grid of grid `gridCode` at the point, valid at `at` (default now): micro-grids have no
+   * subdivided pieces (they carry no records), so their own geometry answers (GiST on area.geom).
+   */
+  async microGridAt(db: EntityManager, gridCode: string, lon: number, lat: number, at: Date | null = null): Promise<AreaRef | undefined> {
+    const rows = await db.query(
+      `SELECT a.code, a.name, a.level FROM area a
+        WHERE a.parent_code = $1 AND a.level = 'microgrid'
+          AND a.valid_from IS NOT NULL AND a.valid_from <= coalesce($4::timestamptz, now()) AND (a.valid_to IS NULL OR a.valid_to > coalesce($4::timestamptz, now()))
+          AND a.geom && ST_SetSRID(ST_MakePoint($2, $3), 4326) AND ST_Covers(a.geom, ST_SetSRID(ST_MakePoint($2, $3), 4326))
+        ORDER BY a.code LIMIT 1`,
+      [gridCode, lon, lat, at],
+    );
+    return rows[0];
+  }
+
+  /** The nearest current area of the deepest level that carries records (not a micro-grid), for "outside every grid" answers. */
   async nearest(db: EntityManager, lon: number, lat: number, at: Date | null = null, scope: string | null = null): Promise<(LocatedArea & { distanceM: number }) | undefined> {
     const rows = await db.query(
       `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId",
@@ -72,6 +88,7 @@ export class AreaLookupRepository {
         WHERE a.valid_from IS NOT NULL
           AND a.valid_from <= coalesce($3::timestamptz, now())
           AND (a.valid_to IS NULL OR a.valid_to > coalesce($3::timestamptz, now()))
+          AND a.level <> 'microgrid'
           AND ${inScope('a.path', '$4')}
         ORDER BY nlevel(a.path) DESC, a.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
         LIMIT 1`,

@@ -20,6 +20,11 @@ export class AreaLookupService {
     return (await this.repo.locateWithChain(tx, lon, lat, at)) ?? null;
   }
 
+  /** The micro-grid of a grid at the point (none: the grid is not divided), valid at `at`. */
+  async microGridAt(tx: EntityManager, gridCode: string, lon: number, lat: number, at: Date | null = null) {
+    return (await this.repo.microGridAt(tx, gridCode, lon, lat, at)) ?? null;
+  }
+
   /** The nearest area of the deepest level (within `scope`, null: anywhere). */
   nearest(tx: EntityManager, lon: number, lat: number, at: Date | null = null, scope: string | null = null) {
     return this.repo.nearest(tx, lon, lat, at, scope);

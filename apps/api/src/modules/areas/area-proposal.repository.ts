@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Unit } from './area-proposal.plan';
+import { ATTRIBUTABLE } from './micro-grids';
 
 export interface Piece {
   /** EWKB hex of the region's piece */
@@ -94,7 +95,7 @@ export class AreaProposalRepository {
        RETURNING id::int`,
       [versionId, parent.code, parent.path, JSON.stringify(grids), level],
     );
-    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [rows.map((r) => r.id)]);
   }
 
   /** Centroids of pieces, to number the grids north-west first. */

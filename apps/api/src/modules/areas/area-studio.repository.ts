@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { GridMetrics } from '@gc/contracts';
 import { inScope } from '../auth/scope';
+import { ATTRIBUTABLE } from './micro-grids';
 import type { AttributedTable } from './attributed-tables';
 import { SAME_AREA } from './area-publish.repository';
 
@@ -93,7 +94,7 @@ export class AreaStudioRepository {
 
   async refreshParts(tx: EntityManager, ids: number[]): Promise<void> {
     await tx.query(`DELETE FROM area_part WHERE area_id = ANY($1::bigint[])`, [ids]);
-    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[])`, [ids]);
+    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
   }
 
   async clearDraft(tx: EntityManager, versionId: number): Promise<void> {

@@ -11,11 +11,12 @@ const WORLD_M = 40075016.68557849;
 
 /**
  * Deepest level rank shown per zoom: districts to z6, streets at z7, communities at z8, grids from z9,
+ * micro-grids (a building or compound each) from z14,
  * so the wall colours grids by their cases at city zoom (a city fits a 1920x1080 screen at about z9.5).
  * A dense territory stays within MAX_TILE_BYTES: an oversized tile is re-made coarser below.
  */
 export function maxRankForZoom(z: number): number {
-  return z <= 6 ? 1 : z <= 7 ? 2 : z <= 8 ? 3 : 5;
+  return z <= 6 ? 1 : z <= 7 ? 2 : z <= 8 ? 3 : z <= 13 ? 4 : 5;
 }
 
 @Injectable()

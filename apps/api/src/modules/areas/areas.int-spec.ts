@@ -135,7 +135,7 @@ describe('areas: import, topology, publish, locate, tiles (real PostGIS)', () =>
     expect((await sql.query(`SELECT count(*)::int n FROM audit_log WHERE action = 'publish' AND entity_id = $1`, [String(v)])).rows[0].n).toBe(1);
 
     const hit = await get('/api/areas/locate?lon=118.005&lat=32.015');
-    expect(hit.json()).toEqual({ grid: { code: 'G1', name: '一格', level: 'grid' }, chain: [{ code: 'D1', name: '一区', level: 'district' }], versionId: v });
+    expect(hit.json()).toEqual({ grid: { code: 'G1', name: '一格', level: 'grid' }, chain: [{ code: 'D1', name: '一区', level: 'district' }], versionId: v, microGrid: null });
     // on the shared border of G1 and G2: always the same one (lowest code)
     for (let i = 0; i < 3; i++) expect((await get('/api/areas/locate?lon=118.01&lat=32.005')).json().grid.code).toBe('G1');
     // in the gap: the district itself is the deepest area there

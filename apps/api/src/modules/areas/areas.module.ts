@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { AreaCompareController } from './area-compare.controller';
+import { AreaCompareRepository } from './area-compare.repository';
+import { AreaCompareService } from './area-compare.service';
 import { AreaImportJobs } from './area-import-jobs.service';
 import { AreaImportRepository } from './area-import.repository';
 import { AreaImportService } from './area-import.service';
@@ -28,7 +31,7 @@ import { AreasService } from './areas.service';
  */
 @Global()
 @Module({
-  controllers: [AreaStudioController, AreasController, AreaTilesController],
+  controllers: [AreaStudioController, AreaCompareController, AreasController, AreaTilesController],
   providers: [
     AreaLookupRepository,
     AreaLookupService,
@@ -48,6 +51,8 @@ import { AreasService } from './areas.service';
     AreaRepairService,
     AreaProposalRepository,
     AreaProposalService,
+    AreaCompareRepository,
+    AreaCompareService,
   ],
   exports: [AreaLookupService],
 })

@@ -36,7 +36,8 @@ export class AreasService {
         distanceM: near ? Math.round(near.distanceM * 10) / 10 : null,
       });
     }
-    return { grid: { code: hit.code, name: hit.name, level: hit.level }, chain: hit.chain, versionId: hit.versionId };
+    const microGrid = await this.lookup.microGridAt(db, hit.code, lon, lat, at);
+    return { grid: { code: hit.code, name: hit.name, level: hit.level }, chain: hit.chain, versionId: hit.versionId, microGrid };
   }
 
   list(p: Principal, q: { level?: string; parent?: string; q?: string; limit: number }) {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
+import type { AuditLogEntity } from './entities/audit-log.entity';
 
 export interface AuditEntry {
   actorKind: string;
@@ -14,6 +16,25 @@ export interface AuditEntry {
   requestId?: string | null;
   areaPath?: string | null;
 }
+
+/** An entry as the audit screen and its CSV export read it: a projection of AuditLogEntity, ids as numbers. */
+export type AuditRow = {
+  id: number;
+  at: AuditLogEntity['at'];
+  actorKind: AuditLogEntity['actor_kind'];
+  actorId: number | null;
+  actorName: AuditLogEntity['actor_name'];
+  /** the account's display name, for entries by a user */
+  actorDisplayName: string | null;
+  action: AuditLogEntity['action'];
+  entity: AuditLogEntity['entity'];
+  entityId: AuditLogEntity['entity_id'];
+  before: AuditLogEntity['before'];
+  after: AuditLogEntity['after'];
+  purpose: AuditLogEntity['purpose'];
+  requestId: AuditLogEntity['request_id'];
+  areaPath: AuditLogEntity['area_path'];
+};
 
 export interface AuditQuery {
   from?: Date;
@@ -42,7 +63,8 @@ export function auditInsertFrom(
 @Injectable()
 export class AuditRepository {
   async insert(tx: EntityManager, e: AuditEntry): Promise<void> {
-    await tx.query(
+    await sqlRun(
+      tx,
       `INSERT INTO audit_log (actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, purpose, request_id, area_path)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::ltree)`,
       [
@@ -67,16 +89,18 @@ export class AuditRepository {
    * lock, as its own statement, so it sees every earlier request that committed.
    */
   async lockAndCountSince(tx: EntityManager, actor: { kind: string; id: number }, action: string, since: Date): Promise<number> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2::int)`, [`audit:${action}:${actor.kind}`, actor.id]);
-    const [row] = await tx.query(
+    await sqlRun(tx, `SELECT pg_advisory_xact_lock(hashtext($1), $2::int)`, [`audit:${action}:${actor.kind}`, actor.id]);
+    const row = await sqlRow<{ n: number }>(
+      tx,
       `SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND actor_kind = $2 AND actor_id = $3 AND at >= $4`,
       [action, actor.kind, actor.id, since],
     );
-    return row.n;
+    return row!.n; // count(*) always answers one row
   }
 
-  async list(db: EntityManager, q: AuditQuery): Promise<Record<string, unknown>[]> {
-    return db.query(
+  async list(db: EntityManager, q: AuditQuery): Promise<AuditRow[]> {
+    return sqlRows<AuditRow>(
+      db,
       `SELECT id::int, at, actor_kind AS "actorKind", actor_id::int AS "actorId", actor_name AS "actorName",
               (SELECT u.display_name FROM app_user u WHERE u.id = audit_log.actor_id AND audit_log.actor_kind = 'user') AS "actorDisplayName",
               action, entity, entity_id AS "entityId", before, after, purpose, request_id AS "requestId", area_path::text AS "areaPath"

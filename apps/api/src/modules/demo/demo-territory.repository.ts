@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AreaLevel } from '@gc/contracts';
+import { ATTRIBUTABLE } from '../areas/micro-grids';
 
 /** 1e-7° ≈ 1 cm: every boundary is computed with snap-rounding on this grid, so neighbours share vertices exactly. */
 const GRID_SIZE = 1e-7;
@@ -165,12 +166,56 @@ export class DemoTerritoryRepository {
     );
   }
 
-  /** ST_Subdivide pieces (≤ 64 vertices) for fast point lookups; then every level goes live at once. */
+  /**
+   * Micro-grids (微网格) for the `limit` grids under `underCode` with the most compounds (at least two):
+   * one per compound, the Voronoi cell of its point clipped to the grid (so they tile the grid), coded
+   * grid code + 2 digits (north to south, then west to east) and named after the compound. Needs the
+   * places (run after the population). One statement, then the stray pieces merged as for every level.
+   */
+  async generateMicroGrids(db: EntityManager, versionId: number, underCode: string, limit: number): Promise<number> {
+    const rows = await db.query(
+      `WITH g AS (
+         SELECT a.id, a.code, a.path, a.geom FROM area a
+                CROSS JOIN LATERAL (SELECT count(*) AS n FROM place p WHERE p.grid_id = a.id AND p.kind = 'compound') k
+          WHERE a.level = 'grid' AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
+            AND a.path <@ (SELECT s.path FROM area s WHERE s.code = $2 AND s.valid_from IS NOT NULL AND s.valid_to IS NULL)
+            AND k.n >= 2
+          ORDER BY k.n DESC, a.code LIMIT $3
+       ), seeds AS (
+         SELECT DISTINCT ON (g.code, ST_SnapToGrid(p.geom, 1e-6)) g.code AS grid, p.name, p.geom AS pt
+           FROM g JOIN place p ON p.grid_id = g.id AND p.kind = 'compound'
+          ORDER BY g.code, ST_SnapToGrid(p.geom, 1e-6), p.id
+       ), ranked AS (
+         SELECT grid, name, pt, row_number() OVER (PARTITION BY grid ORDER BY round(ST_Y(pt)::numeric, 4) DESC, ST_X(pt)) AS ord FROM seeds
+       ), cells AS (
+         SELECT g.code AS grid, (ST_Dump(ST_VoronoiPolygons(ST_Collect(r.pt), 0, ST_Expand(g.geom, 0.01)))).geom AS cell
+           FROM g JOIN ranked r ON r.grid = g.code GROUP BY g.code, g.geom
+       ), shaped AS (
+         SELECT DISTINCT ON (r.grid, r.ord) r.grid, r.ord, r.name, ST_Multi(ST_CollectionExtract(ST_Intersection(ST_Segmentize(c.cell, $4), g.geom), 3)) AS geom
+           FROM ranked r JOIN cells c ON c.grid = r.grid AND ST_Intersects(c.cell, r.pt) JOIN g ON g.code = r.grid
+          ORDER BY r.grid, r.ord
+       )
+       INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated, properties)
+       SELECT $1, s.grid || lpad(s.ord::text, 2, '0'), s.name || '微网格', 'microgrid', s.grid, g.path || text2ltree(s.grid || lpad(s.ord::text, 2, '0')),
+              s.geom, ST_Area(s.geom::geography), true, '{"note": "generated: one compound each", "demo": true}'::jsonb
+         FROM shaped s JOIN g ON g.code = s.grid
+        WHERE NOT ST_IsEmpty(s.geom)
+       RETURNING id`,
+      [versionId, underCode, limit, MAX_EDGE_DEG],
+    );
+    await this.mergeStrayParts(db, versionId);
+    return rows.length;
+  }
+
+  /**
+   * ST_Subdivide pieces (≤ 64 vertices) for fast point lookups (none for micro-grids: they carry no
+   * records, see areas/micro-grids.ts); then every level goes live at once.
+   */
   async publish(db: EntityManager, versionIds: number[]): Promise<void> {
     await db.query(
       `INSERT INTO area_part (area_id, geom)
        SELECT a.id, d.geom FROM area a, LATERAL ST_Subdivide(a.geom, 64) AS s(part), LATERAL ST_Dump(s.part) d
-        WHERE a.version_id = ANY($1::bigint[]) AND GeometryType(d.geom) = 'POLYGON'`,
+        WHERE a.version_id = ANY($1::bigint[]) AND GeometryType(d.geom) = 'POLYGON' AND a.${ATTRIBUTABLE}`,
       [versionIds],
     );
     await db.query(`UPDATE area SET valid_from = now() WHERE version_id = ANY($1::bigint[])`, [versionIds]);

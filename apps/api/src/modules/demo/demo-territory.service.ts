@@ -74,4 +74,20 @@ export class DemoTerritoryService {
     this.logger.debug(`demo territory: ${counts.district} districts, ${counts.street} streets, ${counts.community} communities, ${counts.grid} grids`);
     return { versionIds, counts };
   }
+
+  /**
+   * Micro-grids (微网格, one per compound) in a few grids of 夫子庙街道, the street the demo's street
+   * operator and grid worker work in, so that the level can be seen on the wall (zoom 14+) and in the
+   * studio. Run after the population (compounds are places); published like every demo level.
+   */
+  async buildMicroGrids(tx: EntityManager): Promise<number> {
+    const v = await this.repo.createVersion(tx, 'microgrid', '南京演示城区 微网格 (demo)');
+    const n = await this.repo.generateMicroGrids(tx, v, DEMO_MICRO_GRID_STREET, 4);
+    await this.repo.publish(tx, [v]);
+    this.logger.debug(`demo territory: ${n} micro-grids`);
+    return n;
+  }
 }
+
+/** 夫子庙街道 (秦淮区): where the demo's micro-grids are. */
+export const DEMO_MICRO_GRID_STREET = '320104002';

@@ -62,7 +62,7 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
   });
 
   it('tiles every level: union(children) = parent, siblings do not overlap (checked in SQL)', async () => {
-    for (const level of ['district', 'street', 'community', 'grid']) {
+    for (const level of ['district', 'street', 'community', 'grid', 'microgrid']) {
       const { rows } = await sql.query(
         `WITH kids AS (SELECT parent_code, sum(area_m2) AS kids_m2, ST_Union(geom) AS u FROM area WHERE level = $1 AND ${current} GROUP BY parent_code),
          gaps AS (SELECT k.parent_code, (ST_Dump(ST_Difference(p.geom, k.u))).geom AS g
@@ -94,7 +94,7 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
 
   it("passes the territory's own topology check at every level: no gaps, no overlaps, nothing outside its parent", async () => {
     const { rows: versions } = await sql.query(`SELECT id::int, level FROM area_version WHERE source->>'demo' = 'true' ORDER BY id`);
-    expect(versions.map((v) => v.level)).toEqual(['city', 'district', 'street', 'community', 'grid']);
+    expect(versions.map((v) => v.level)).toEqual(['city', 'district', 'street', 'community', 'grid', 'microgrid']);
     const admin = await t.admin();
     for (const v of versions) {
       const res = await t.app.inject({ method: 'GET', url: `/api/areas/versions/${v.id}/topology`, headers: admin });
@@ -110,6 +110,25 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
         blocking: false,
       });
     }
+  });
+
+  it('divides a few grids of 夫子庙街道 into micro-grids, one per compound, that carry no records', async () => {
+    const { rows } = await sql.query(
+      `SELECT count(DISTINCT m.parent_code)::int AS grids, count(*)::int AS micro,
+              bool_and(m.path <@ '320100.320104.320104002'::ltree) AS in_street,
+              bool_and(g.level = 'grid' AND m.path = g.path || m.code) AS under_grid,
+              bool_and(m.name LIKE '%微网格') AS named,
+              -- each micro-grid holds the compound it is named after
+              bool_and(EXISTS (SELECT 1 FROM place p WHERE p.kind = 'compound' AND m.name = p.name || '微网格' AND ST_Covers(m.geom, p.geom))) AS holds_compound,
+              (SELECT count(*)::int FROM area_part ap JOIN area x ON x.id = ap.area_id WHERE x.level = 'microgrid') AS parts,
+              (SELECT count(*)::int FROM place p WHERE p.grid_code IN (SELECT code FROM area WHERE level = 'microgrid')) AS attributed
+         FROM area m JOIN area g ON g.code = m.parent_code AND g.valid_from IS NOT NULL AND g.valid_to IS NULL
+        WHERE m.level = 'microgrid' AND m.valid_from IS NOT NULL AND m.valid_to IS NULL`,
+    );
+    // eslint-disable-next-line no-console
+    console.log(`demo micro-grids: ${rows[0].micro} in ${rows[0].grids} grids`);
+    expect(rows[0]).toMatchObject({ grids: 4, in_street: true, under_grid: true, named: true, holds_compound: true, parts: 0, attributed: 0 });
+    expect(rows[0].micro).toBeGreaterThanOrEqual(8);
   });
 
   it('fills area_part and gives every grid its 一长二员', async () => {

@@ -107,6 +107,8 @@ export class DemoService implements OnApplicationBootstrap {
       const t3 = Date.now();
       await this.population.createIndexes(tx, indexes);
       this.logger.debug(`demo: ${indexes.length} secondary indexes built in ${Date.now() - t3} ms`);
+      // micro-grids follow the compounds (places), so they come after the population and its indexes
+      await this.territory.buildMicroGrids(tx);
       this.logger.debug(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
     });

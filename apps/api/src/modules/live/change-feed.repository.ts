@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
-import type { ChangeType, LiveMessage } from '@gc/contracts';
+import type { ChangeType, LiveMessage, LiveMessageMap } from '@gc/contracts';
 import { caseDepartmentsSql, changeVisibleSql, type Viewer } from '../auth/visibility';
+import { sqlRow, sqlRows } from '../../core/database/sql';
+import type { ChangeEntity } from './entities/change.entity';
 
-export interface NewChange {
-  type: ChangeType;
+/** A change to append: `payload` is the type's payload in LiveMessageMap (what the screens receive as `data`). */
+export interface NewChange<K extends ChangeType = ChangeType> {
+  type: K;
   entityId: string | number | null;
   /** ltree path of the grid (or area) the change belongs to; null: visible to every operator */
   areaPath: string | null;
-  payload: unknown;
+  payload: LiveMessageMap[K];
   /**
    * The case this change is about (event.* and summons.*): the row is stamped with the departments
    * that may see that case after the change (auth/visibility.ts), plus `alsoDepartments` (the one
@@ -47,7 +50,8 @@ interface ChangeRow {
   departments?: number[] | null;
 }
 
-const toMessage = (r: ChangeRow): LiveMessage => ({ seq: r.seq, type: r.type, id: r.id, at: r.at.toISOString(), areaPath: r.areaPath, data: r.data });
+// the payload was written by append() for its type (or by an intake statement, the event summary)
+const toMessage = (r: ChangeRow): LiveMessage => ({ seq: r.seq, type: r.type, id: r.id, at: r.at.toISOString(), areaPath: r.areaPath, data: r.data }) as LiveMessage;
 
 /**
  * For writes composed into ONE statement (event intake, in autocommit): the outbox INSERT for
@@ -68,8 +72,9 @@ export class ChangeFeedRepository {
    * `outboxId` is the row's id, NOT its seq. Nothing else is needed to push it: the
    * sequencer and the live tailer are woken after the commit.
    */
-  async append(tx: EntityManager, c: NewChange): Promise<{ outboxId: number }> {
-    const [row] = await tx.query(
+  async append<K extends ChangeType>(tx: EntityManager, c: NewChange<K>): Promise<{ outboxId: number }> {
+    const row = await sqlRow<Pick<ChangeEntity, 'id'>>(
+      tx,
       `INSERT INTO change (type, entity_id, area_path, payload, departments)
        VALUES ($1, $2, $3::ltree, $4::jsonb,
                CASE WHEN $5::bigint IS NULL AND cardinality($6::bigint[]) = 0 THEN NULL
@@ -78,7 +83,7 @@ export class ChangeFeedRepository {
       [c.type, c.entityId === null ? null : String(c.entityId), c.areaPath, JSON.stringify(c.payload ?? {}), c.caseId ?? null, c.alsoDepartments ?? []],
     );
     if (tx.queryRunner) tx.queryRunner.data = { ...tx.queryRunner.data, [APPENDED_MARK]: true };
-    return { outboxId: Number(row.id) };
+    return { outboxId: Number(row!.id) }; // INSERT … RETURNING answers its row
   }
 
   /**
@@ -89,8 +94,8 @@ export class ChangeFeedRepository {
    * The SQL is the function `change_sequence` (changes migration), which explains the snapshot.
    */
   async sequence(db: EntityManager, lockKey: number, limit: number): Promise<number | null> {
-    const [row] = await db.query(`SELECT change_sequence($1, $2) AS n`, [lockKey, limit]);
-    return row.n;
+    const row = await sqlRow<{ n: number | null }>(db, `SELECT change_sequence($1, $2) AS n`, [lockKey, limit]);
+    return row!.n;
   }
 
   /**
@@ -100,7 +105,8 @@ export class ChangeFeedRepository {
    * socket), null: no narrowing. Rows not yet numbered are not visible here.
    */
   async since(db: EntityManager, since: number, limit: number, viewer: Viewer & { types: readonly ChangeType[] }, subtrees: string[] | null = null): Promise<LiveMessage[]> {
-    const rows: ChangeRow[] = await db.query(
+    const rows = await sqlRows<ChangeRow>(
+      db,
       `SELECT seq::int, type, entity_id AS id, at, area_path::text AS "areaPath", payload AS data
          FROM change c
         WHERE seq > $1 AND ${changeVisibleSql('c', '$3', '$5', '$6')}
@@ -113,7 +119,8 @@ export class ChangeFeedRepository {
 
   /** Every change after `since`, for the live tailer, with the departments that may receive each (`TailedChange`). */
   async tail(db: EntityManager, since: number, limit: number): Promise<TailedChange[]> {
-    const rows: ChangeRow[] = await db.query(
+    const rows = await sqlRows<ChangeRow>(
+      db,
       `SELECT seq::int, type, entity_id AS id, at, area_path::text AS "areaPath", payload AS data, departments::int[] AS departments
          FROM change WHERE seq > $1 ORDER BY seq LIMIT $2`,
       [since, limit],
@@ -123,19 +130,20 @@ export class ChangeFeedRepository {
 
   /** The highest seq handed out: the counter moves in the same transaction that numbers rows, so every seq up to it is visible. */
   async latest(db: EntityManager): Promise<number> {
-    const [row] = await db.query(`SELECT seq::int FROM change_counter`);
-    return row.seq;
+    const row = await sqlRow<{ seq: number }>(db, `SELECT seq::int FROM change_counter`);
+    return row!.seq; // the one row the changes migration inserted
   }
 
   /** Seqs of outbox rows by id (null while a row awaits the sequencer). For tests and diagnostics. */
   async seqsOf(db: EntityManager, outboxIds: number[]): Promise<Map<number, number | null>> {
-    const rows: { id: string; seq: number | null }[] = await db.query(`SELECT id::text AS id, seq::int FROM change WHERE id = ANY($1::bigint[])`, [outboxIds]);
+    const rows = await sqlRows<{ id: string; seq: number | null }>(db, `SELECT id::text AS id, seq::int FROM change WHERE id = ANY($1::bigint[])`, [outboxIds]);
     return new Map(rows.map((r) => [Number(r.id), r.seq]));
   }
 
   /** Current paths of the given area codes that lie inside `scopePath` (null = whole territory); codes outside it are simply absent. */
   async currentAreasInScope(db: EntityManager, codes: string[], scopePath: string | null): Promise<{ code: string; path: string }[]> {
-    return db.query(
+    return sqlRows<{ code: string; path: string }>(
+      db,
       `SELECT code, path::text AS path
          FROM area
         WHERE code = ANY($1::text[]) AND valid_from IS NOT NULL AND valid_to IS NULL

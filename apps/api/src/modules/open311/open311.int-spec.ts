@@ -155,4 +155,16 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
     expect(badFilter.statusCode).toBe(400);
     expect((await sql<{ n: number }>(t.url, 'SELECT count(*)::int AS n FROM event'))[0].n).toBe(before);
   });
+
+  it('a revoked key is refused, and revoking it again is a 404 (nothing left to revoke)', async () => {
+    const made = await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: await t.admin(), payload: { name: 'to-revoke', roles: ['api_client'] } });
+    const { id, key: revoked } = made.json();
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/api-keys/${id}`, headers: await t.admin() })).statusCode).toBeLessThan(300);
+    const refused = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json', headers: { 'x-api-key': revoked } });
+    expect(refused.statusCode).toBe(401);
+    const again = await t.app.inject({ method: 'DELETE', url: `/api/api-keys/${id}`, headers: await t.admin() });
+    expect(again.statusCode).toBe(404);
+    expect(again.json().code).toBe('NOT_FOUND');
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/api-keys/999999', headers: await t.admin() })).statusCode).toBe(404);
+  });
 });

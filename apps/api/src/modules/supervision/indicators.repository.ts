@@ -88,6 +88,30 @@ export class IndicatorsRepository {
     });
   }
 
+  /** An area by code inside the scope: its current row, else its latest published one. */
+  async areaByCode(db: EntityManager, code: string, scope: string | null): Promise<{ code: string; name: string; level: string; path: string } | undefined> {
+    const [row] = await db.query(
+      `SELECT a.code, a.name, a.level, a.path::text AS path FROM area a
+        WHERE a.code = $1 AND a.valid_from IS NOT NULL AND ${inScope('a.path', '$2')}
+        ORDER BY a.valid_to DESC NULLS FIRST, a.id DESC LIMIT 1`,
+      [code, scope],
+    );
+    return row;
+  }
+
+  /** Areas by path (text keys of the facts): name and code of the current row, else the latest; whether one is current. */
+  async areasByPath(db: EntityManager, paths: string[]): Promise<Map<string, { code: string; name: string; current: boolean }>> {
+    const rows: { key: string; code: string; name: string; current: boolean }[] = paths.length
+      ? await db.query(
+          `SELECT DISTINCT ON (k.key) k.key, a.code, a.name, (a.valid_to IS NULL) AS current
+             FROM unnest($1::text[]) k(key) JOIN area a ON a.path = k.key::ltree AND a.valid_from IS NOT NULL
+            ORDER BY k.key, a.valid_to DESC NULLS FIRST, a.id DESC`,
+          [paths],
+        )
+      : [];
+    return new Map(rows.map((r) => [r.key, { code: r.code, name: r.name, current: r.current }]));
+  }
+
   /** When the facts worker last read every source to its end (facts are that fresh). */
   async factsAsOf(db: EntityManager): Promise<Date | null> {
     const [r] = await db.query(`SELECT at FROM sv_cursor WHERE name = 'deadline'`);

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { CaseCountsController } from './case-counts.controller';
+import { CaseCountsService } from './case-counts.service';
 import { HotspotsRepository } from './hotspots.repository';
 import { HotspotsService } from './hotspots.service';
 import { IndicatorsExportService } from './indicators-export.service';
@@ -14,7 +16,7 @@ import { WarningsService } from './warnings.service';
 /** Supervision and evaluation (issue 19); see README.md in this folder. */
 @Module({
   imports: [AuditModule],
-  controllers: [SupervisionController],
+  controllers: [SupervisionController, CaseCountsController],
   providers: [
     SupervisionFactsRepository,
     SupervisionFactsService,
@@ -25,6 +27,7 @@ import { WarningsService } from './warnings.service';
     WarningsService,
     HotspotsRepository,
     HotspotsService,
+    CaseCountsService,
   ],
   exports: [SupervisionFactsService, WarningsService, IndicatorsService],
 })

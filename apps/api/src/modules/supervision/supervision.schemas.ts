@@ -21,6 +21,11 @@ export const hotspotsQuery = z.strictObject({
   from: day.optional(),
   to: day.optional(),
 });
+export const caseCountsQuery = z.strictObject({
+  parentCode: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'an area code (letters, digits and underscore, at most 64)'),
+  from: day.optional(),
+  to: day.optional(),
+});
 export const warningsQuery = z.strictObject({
   status: z.enum(['open', 'acknowledged', 'dismissed']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

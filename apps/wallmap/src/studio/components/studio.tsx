@@ -9,6 +9,7 @@ import { studioApi } from '../api/studio-api';
 import { canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, type Edit, type Why } from '../state/draft-edits';
 import { paintProbe } from '../state/paint-probe';
 import { BalancePanel, ImpactPanel, RepairPanel, ValidationPanel } from './studio-panels';
+import { StudioCompare } from './studio-compare';
 import { StudioMap, type Tool } from './studio-map';
 import './studio.css';
 
@@ -45,6 +46,8 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   const [gridsN, setGridsN] = useState(3);
   const [rev, setRev] = useState(0);
   const allowed = session.user.roles.some((r) => r === 'analyst' || r === 'admin');
+  // the compare view (版本对比) replaces the editor while open; the draft stays as it was
+  const [comparing, setComparing] = useState(false);
 
   const fail = useCallback((e: unknown) => setMessage(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)), []);
   const why = (w: Why | 'selectTwo' | 'selectOne') => (w ? t(`studio.why.${w}`) : '');
@@ -188,6 +191,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   };
 
   if (!allowed) return <div className="studio forbidden">{t('studio.forbidden')}</div>;
+  if (comparing) return <StudioCompare onBack={() => setComparing(false)} />;
   const sel = selected.map((c) => h.present.areas.find((a) => a.code === c)).filter((a) => a !== undefined);
   const mergeWhy: Why | 'selectTwo' = selected.length === 2 ? canEdit(h.present, { type: 'merge', codes: [selected[0], selected[1]] }) : 'selectTwo';
   const oneWhy = selected.length === 1 ? null : 'selectOne';
@@ -231,6 +235,9 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
           </label>
         </div>
         {draftOpen && <span className="muted">{t('studio.draft', { id: versionId })}</span>}
+        <button type="button" onClick={() => setComparing(true)} data-testid="studio-compare">
+          {t('cmp.open')}
+        </button>
         <a href="/" className="muted">
           {t('studio.back')}
         </a>
