@@ -36,7 +36,15 @@ if (!browserTests) {
 // connection. Files that talk to the database over several connections at once while the app works
 // in the background (a direct SQL client next to a running app, API processes with pools) can see
 // each other's statements there; they need a server and are left out with a notice.
-const NEEDS_SERVER = ['/apps/api/src/modules/demo/demo.int-spec.ts', '/test/wallmap.e2e-spec.ts', '/test/live-multiprocess.e2e-spec.ts', '/test/wallmap-studio.e2e-spec.ts', '/test/wallmap-supervision.e2e-spec.ts', '/test/wallmap-console.e2e-spec.ts', '/test/wallmap-field.e2e-spec.ts'];
+const NEEDS_SERVER = [
+  '/apps/api/src/modules/demo/demo.int-spec.ts',
+  '/test/wallmap.e2e-spec.ts',
+  '/test/live-multiprocess.e2e-spec.ts',
+  '/test/wallmap-studio.e2e-spec.ts',
+  '/test/wallmap-supervision.e2e-spec.ts',
+  '/test/wallmap-console.e2e-spec.ts',
+  '/test/wallmap-field.e2e-spec.ts',
+];
 if (!process.env.DATABASE_URL) {
   console.warn(`jest: no DATABASE_URL: running on the embedded PostGIS, one file at a time; left out (they need a PostgreSQL server): ${NEEDS_SERVER.join(', ')}`);
 }

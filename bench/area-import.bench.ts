@@ -18,7 +18,15 @@ function collection(n: number): string {
   for (let i = 0; i < n; i++) {
     const x = 118.5 + (i % perRow) * 0.001;
     const y = 31.8 + Math.floor(i / perRow) * 0.001;
-    const ring = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]].map(([a, b]) => `[${a.toFixed(5)},${b.toFixed(5)}]`).join(',');
+    const ring = [
+      [x, y],
+      [x + 0.001, y],
+      [x + 0.001, y + 0.001],
+      [x, y + 0.001],
+      [x, y],
+    ]
+      .map(([a, b]) => `[${a.toFixed(5)},${b.toFixed(5)}]`)
+      .join(',');
     features.push(`{"type":"Feature","properties":{"code":"G${i}"},"geometry":{"type":"Polygon","coordinates":[[${ring}]]}}`);
   }
   return `{"type":"FeatureCollection","features":[${features.join(',')}]}`;
@@ -67,7 +75,10 @@ run(async () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const during = await healthLoop(api.url, importing.catch(() => undefined));
+    const during = await healthLoop(
+      api.url,
+      importing.catch(() => undefined),
+    );
     const imported = await importing;
     const total = performance.now() - t0;
     console.log(`import: ${imported} features in ${(total / 1000).toFixed(1)} s (202 after ${accepted.toFixed(0)} ms: upload, parse, checks)`);

@@ -263,7 +263,12 @@ async function incremental(): Promise<boolean> {
     const impactRes = await fetch(`${api.url}/api/areas/versions/${draft.versionId}/impact`, { headers: auth });
     const impact = (await impactRes.json()) as { places: number; areas: Record<string, string[]> };
     if (impactRes.status !== 200) throw new Error(`impact: ${impactRes.status} ${JSON.stringify(impact).slice(0, 300)}`);
-    await c.query(`CREATE TEMP TABLE before_publish AS SELECT id, grid_code FROM place WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`, [box.x0 - city.size, box.y0 - city.size, box.x1 + city.size, box.y1 + city.size]);
+    await c.query(`CREATE TEMP TABLE before_publish AS SELECT id, grid_code FROM place WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`, [
+      box.x0 - city.size,
+      box.y0 - city.size,
+      box.x1 + city.size,
+      box.y1 + city.size,
+    ]);
 
     const changedWhere = `a.version_id = $1 AND a.code = ANY($2::text[])`;
     const peer1 = await rawUpdateIn(c, changedWhere, [draft.versionId, changed]);
@@ -303,8 +308,7 @@ async function incremental(): Promise<boolean> {
     console.log(`check (${Date.now() - t1} ms): ${chk.checked} places in and around M1 checked against locate's rule, ${chk.wrong} wrong; ${chk.moved} changed grid code, impact preview said ${impact.places}`);
     await c.end();
     const reattributed = body.reattributed?.place ?? -1;
-    const numbersOk =
-      chk.wrong === 0 && reattributed === peer1.rows && peer1.rows === peer2.rows && chk.moved === impact.places && body.kept === n * n - changed.length && body.closed === changed.length;
+    const numbersOk = chk.wrong === 0 && reattributed === peer1.rows && peer1.rows === peer2.rows && chk.moved === impact.places && body.kept === n * n - changed.length && body.closed === changed.length;
     verdict('numbers equal', numbersOk, `re-attributed ${reattributed}, peer rows ${peer1.rows}/${peer2.rows}, wrong ${chk.wrong}, moved ${chk.moved} = impact ${impact.places}, kept ${body.kept}, closed ${body.closed}`);
     const peerMs = (peer1.ms + peer2.ms) / 2;
     const ratio = publishMs / peerMs;

@@ -126,8 +126,7 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     const post = useWrk ? postWrk : postAutocannon;
 
     // Where the API's time goes: CPU of the API process and of its PostgreSQL backends per request.
-    const backends = async () =>
-      (await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => Number(r.pid));
+    const backends = async () => (await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => Number(r.pid));
     const cpu = async () => ({ api: cpuTimes(api!.pid), pg: (await backends()).reduce((s, pid) => s + cpuSeconds(pid), 0) });
     const peerRuns: number[] = [];
     const apiRuns: (Awaited<ReturnType<typeof post>> & { apiCpuUs: number; apiSysUs: number; pgCpuUs: number; loadCpuUs: number })[] = [];
@@ -169,14 +168,25 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     console.log(
       `POST /api/events (${CONNECTIONS} connections, API in its own process): ${rate.toFixed(0)}/s, p99 ${p99.toFixed(1)} ms  (runs: ${apiRuns.map((r) => `${r.rate.toFixed(0)}/s p99 ${r.p99} ms`).join(', ')}; ${non2xx} non-2xx or errors)`,
     );
-    console.log(`CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs (in the kernel ${median(apiRuns.map((r) => r.apiSysUs)).toFixed(0)} µs), its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs; the load generator (${useWrk ? 'wrk' : 'autocannon, this process'}) ${median(apiRuns.map((r) => r.loadCpuUs)).toFixed(0)} µs (medians of runs)`);
+    console.log(
+      `CPU per request: API process ${median(apiRuns.map((r) => r.apiCpuUs)).toFixed(0)} µs (in the kernel ${median(apiRuns.map((r) => r.apiSysUs)).toFixed(0)} µs), its PostgreSQL backends ${median(apiRuns.map((r) => r.pgCpuUs)).toFixed(0)} µs; the load generator (${useWrk ? 'wrk' : 'autocannon, this process'}) ${median(apiRuns.map((r) => r.loadCpuUs)).toFixed(0)} µs (medians of runs)`,
+    );
     console.log(`events ${n}, distinct idempotency keys sent ${keys.size}, events answering a key ${distinct} → duplicates ${duplicates}`);
     // Where PostgreSQL's share goes: each write of the intake statement on its own, as a prepared
     // statement with its own commit, on one connection; CPU of that backend per statement.
     const parts: [string, string][] = [
-      ['pgbench INSERT (the peer)', `INSERT INTO event (title, category_code, urgency, source, state, geom, grid_code, area_path) VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoint(118.70 + $1 / 1000000.0, 32.0 + $1 / 1000000.0), 4326), 'BG0', 'BG0')`],
-      ['event_transition INSERT', `INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, to_state, note, attachments, data) VALUES ((SELECT max(id) FROM event), 'user', 1, 'x', 'report', 'reported', $1::text, '[]', '{}')`],
-      ['audit_log INSERT', `INSERT INTO audit_log (actor_kind, actor_id, actor_name, action, entity, entity_id, after, request_id) VALUES ('user', 1, 'x', 'create', 'event', $1::text, '{"id": 1, "title": "井盖缺失"}', 'r')`],
+      [
+        'pgbench INSERT (the peer)',
+        `INSERT INTO event (title, category_code, urgency, source, state, geom, grid_code, area_path) VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoint(118.70 + $1 / 1000000.0, 32.0 + $1 / 1000000.0), 4326), 'BG0', 'BG0')`,
+      ],
+      [
+        'event_transition INSERT',
+        `INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, to_state, note, attachments, data) VALUES ((SELECT max(id) FROM event), 'user', 1, 'x', 'report', 'reported', $1::text, '[]', '{}')`,
+      ],
+      [
+        'audit_log INSERT',
+        `INSERT INTO audit_log (actor_kind, actor_id, actor_name, action, entity, entity_id, after, request_id) VALUES ('user', 1, 'x', 'create', 'event', $1::text, '{"id": 1, "title": "井盖缺失"}', 'r')`,
+      ],
       ['change (outbox) INSERT', `INSERT INTO change (type, entity_id, area_path, payload) VALUES ('event.created', $1::text, 'BG0', '{"id": 1, "title": "井盖缺失"}')`],
       ['idempotency_key INSERT', `INSERT INTO idempotency_key (principal, key, request_hash, status, response) VALUES ('bench', $1::text || random()::text, 'h', 201, '{}')`],
       ['SELECT 1 (no write, no commit)', `SELECT $1::int`],
@@ -184,7 +194,7 @@ VALUES ('bench', 'noise', 'normal', 'system', 'reported', ST_SetSRID(ST_MakePoin
     const {
       rows: [{ pid: partPid }],
     } = await c.query('SELECT pg_backend_pid() AS pid');
-    console.log('PostgreSQL CPU per statement, one connection, each on its own with its commit (where the intake statement\'s share goes):');
+    console.log("PostgreSQL CPU per statement, one connection, each on its own with its commit (where the intake statement's share goes):");
     for (const [label, text] of parts) {
       for (let i = 0; i < 20; i++) await c.query({ name: label, text, values: [i] });
       const t0 = cpuSeconds(Number(partPid));

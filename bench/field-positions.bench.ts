@@ -86,7 +86,11 @@ async function main(): Promise<boolean> {
     const api = await startApi(db.url);
     servers.push(api);
     // One account made by the API (its password hash), copied to the other workers with SQL.
-    const made = await fetch(`${api.url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` }, body: JSON.stringify({ username: 'gw1', password: PASSWORD, roles: ['grid_worker'], jurisdiction: '*' }) });
+    const made = await fetch(`${api.url}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
+      body: JSON.stringify({ username: 'gw1', password: PASSWORD, roles: ['grid_worker'], jurisdiction: '*' }),
+    });
     if (made.status !== 201) throw new Error(`create gw1: ${made.status} ${await made.text()}`);
     // 5,000 grid workers spread over the city, each with a latest position ten seconds old (all available).
     await c.query(
@@ -142,7 +146,11 @@ async function main(): Promise<boolean> {
     console.log(`ingest  peer ${peerIngest.rps.toFixed(0)} batches/s (p99 ${peerIngest.p99} ms, non-2xx ${peerIngest.non2xx})`);
     console.log(`nearest API ${apiNear.rps.toFixed(0)} req/s (p99 ${apiNear.p99} ms, non-2xx ${apiNear.non2xx}); bare KNN ${peerNear.rps.toFixed(0)} req/s (p99 ${peerNear.p99} ms)`);
     const need = WORKERS / 10;
-    const a = verdict('position ingest vs raw multi-row INSERT', apiIngest.rps >= 0.5 * peerIngest.rps, `${(apiIngest.rps / peerIngest.rps).toFixed(2)}x (target ≥ 0.5x); ${WORKERS} workers every 10 s need ${need} batches/s`);
+    const a = verdict(
+      'position ingest vs raw multi-row INSERT',
+      apiIngest.rps >= 0.5 * peerIngest.rps,
+      `${(apiIngest.rps / peerIngest.rps).toFixed(2)}x (target ≥ 0.5x); ${WORKERS} workers every 10 s need ${need} batches/s`,
+    );
     const b = verdict('nearest available worker vs bare KNN', apiNear.rps >= 0.7 * peerNear.rps, `${(apiNear.rps / peerNear.rps).toFixed(2)}x (target ≥ 0.7x)`);
     return a && b && apiIngest.non2xx === 0 && apiNear.non2xx === 0;
   } finally {

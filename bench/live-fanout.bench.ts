@@ -71,7 +71,11 @@ function serve(mode: Mode): void {
       const i = n++ % 10;
       void s.join(i === 9 ? 'dept:7|area:320104' : i % 2 ? 'area:*' : 'area:320104');
     });
-    broadcast = (m) => nsp.to(roomsForChange(m.areaPath!, [7])).except('lacks:events:read').emit(m.type, m);
+    broadcast = (m) =>
+      nsp
+        .to(roomsForChange(m.areaPath!, [7]))
+        .except('lacks:events:read')
+        .emit(m.type, m);
   } else {
     const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
     broadcast = (m) => {
@@ -167,10 +171,7 @@ async function main(): Promise<void> {
     const cpu = median(results[mode].map((x) => x.cpuUs));
     const ms = median(results[mode].map((x) => x.ms));
     perMsg[mode] = cpu / deliveries;
-    console.log(
-      `${mode.padEnd(9)} server CPU ${(cpu / 1000).toFixed(0)} ms = ${perMsg[mode].toFixed(2)} µs per delivered message; ` +
-        `${Math.round(deliveries / (ms / 1000))} deliveries/s (median of ${ROUNDS})`,
-    );
+    console.log(`${mode.padEnd(9)} server CPU ${(cpu / 1000).toFixed(0)} ms = ${perMsg[mode].toFixed(2)} µs per delivered message; ` + `${Math.round(deliveries / (ms / 1000))} deliveries/s (median of ${ROUNDS})`);
   }
   const ratio = perMsg['socket.io'] / perMsg.ws;
   console.log(`ratio socket.io / raw ws: ${ratio.toFixed(2)}x (target ≤ 1.3x: ${ratio <= 1.3 ? 'met' : 'NOT met'})`);

@@ -89,11 +89,7 @@ function placesCsv(city: City, from: number, to: number): Buffer {
 /** One multipart upload of `csv` to POST /api/places/import; the report and the time from the request's start to it. */
 async function upload(api: { url: string; token: string }, csv: Buffer): Promise<{ report: ImportReport; ms: number }> {
   const boundary = '----bench' + Math.random().toString(16).slice(2);
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="places.csv"\r\nContent-Type: text/csv\r\n\r\n`),
-    csv,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const body = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="places.csv"\r\nContent-Type: text/csv\r\n\r\n`), csv, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   const t = process.hrtime.bigint();
   const res = await fetch(`${api.url}/api/places/import?mode=all-or-nothing`, {
     method: 'POST',
@@ -190,9 +186,7 @@ async function main(): Promise<void> {
     const city = await buildCity(c, scaled(100000, 100));
     const n = scaled(1000000, 1000);
     const extra = Number(process.env.BENCH_EXTRA ?? scaled(100000, 100));
-    const gridIds = new Map<string, number>(
-      (await c.query(`SELECT code, id::int FROM area WHERE level = 'grid' AND valid_to IS NULL`)).rows.map((r: { code: string; id: number }) => [r.code, r.id]),
-    );
+    const gridIds = new Map<string, number>((await c.query(`SELECT code, id::int FROM area WHERE level = 'grid' AND valid_to IS NULL`)).rows.map((r: { code: string; id: number }) => [r.code, r.id]));
     const csv = placesCsv(city, 0, n);
     console.log(`city: ${city.cells} grid cells; ${n} places, CSV ${(csv.length / 1048576).toFixed(1)} MiB`);
 

@@ -207,7 +207,11 @@ async function phase(db: 'embedded' | 'server', mult: number): Promise<boolean> 
   const rate = DEFAULT_RATE * mult;
   console.log(`\n--- ${db} database, simulator ${rate} events/s (${mult}x the default), ${MINUTES} min ---`);
   const api = await startApi(db, rate);
-  console.log(`ready (demo loaded, simulator running) in ${api.readyS.toFixed(1)} s; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `ready (demo loaded, simulator running) in ${api.readyS.toFixed(1)} s; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const healthSeen = { ok: 0, degraded: 0 };
   let stop = false;
   const healthLoop = (async () => {
@@ -256,7 +260,11 @@ async function phase(db: 'embedded' | 'server', mult: number): Promise<boolean> 
   console.log(`simulator: ${JSON.stringify(sim)}`);
   const jobs = Object.entries((final.pool?.jobs ?? {}) as Record<string, { holds: number; maxMs: number; maxStatements: number; overTimeBudget?: number }>);
   console.log(`connection holds per job: ${jobs.map(([k, j]) => `${k} ${j.holds} (longest ${j.maxMs} ms, ${j.maxStatements} statements, ${j.overTimeBudget ?? '-'} over the time budget)`).join('; ')}`);
-  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`health during the run: ${healthSeen.ok} ok, ${healthSeen.degraded} degraded; gate counters at the end: ${JSON.stringify(final.pool?.counters ?? {})}`);
   const ratio = rows[rows.length - 1].p99 / rows[0].p99;
   const worst = Math.max(...rows.map((r) => r.p99));

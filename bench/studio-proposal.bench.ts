@@ -39,10 +39,7 @@ async function buildCommunity(c: Client): Promise<void> {
       WHERE ST_Covers(a.geom, ST_Translate(ins.geom, 0.0004 * cos(k * pi() / 2), 0.0003 * sin(k * pi() / 2)))`,
     [HOUSEHOLDS],
   );
-  await c.query(
-    `INSERT INTO household (household_no, kind, place_id) SELECT 'H' || id, 'registered', id FROM place WHERE kind = 'building' LIMIT $1`,
-    [HOUSEHOLDS],
-  );
+  await c.query(`INSERT INTO household (household_no, kind, place_id) SELECT 'H' || id, 'registered', id FROM place WHERE kind = 'building' LIMIT $1`, [HOUSEHOLDS]);
   await c.query(`ANALYZE place; ANALYZE household; ANALYZE area`);
 }
 
@@ -89,7 +86,9 @@ run(async () => {
   const api = await startApi(db.url);
   try {
     await buildCommunity(c);
-    const { rows: [{ n }] } = await c.query(`SELECT count(*)::int AS n FROM household`);
+    const {
+      rows: [{ n }],
+    } = await c.query(`SELECT count(*)::int AS n FROM household`);
     const t0 = process.hrtime.bigint();
     const res = await fetch(`${api.url}/api/areas/proposals`, {
       method: 'POST',
@@ -112,7 +111,11 @@ run(async () => {
     console.log(`proposal (API, HTTP):    ${oursMs.toFixed(0)} ms; max/min ${ours.maxMin}, median compactness ${ours.medianCompactness}, contiguous ${ours.contiguous}, compounds cut ${cut} of ${HOUSEHOLDS / 4}`);
     console.log(`peer k-means + Voronoi:  ${theirs.ms.toFixed(0)} ms; max/min ${theirs.q.maxMin}, median compactness ${theirs.q.medianCompactness}, contiguous ${theirs.q.contiguous}`);
     console.log(`time ratio (proposal / peer): ${(oursMs / theirs.ms).toFixed(1)}x`);
-    return verdict('proposal quality for 5,000 households', ours.maxMin !== null && ours.maxMin <= 1.5 && ours.medianCompactness >= 0.3 && ours.contiguous, `max/min ${ours.maxMin} (≤ 1.5), median compactness ${ours.medianCompactness} (≥ 0.3), contiguous ${ours.contiguous}`);
+    return verdict(
+      'proposal quality for 5,000 households',
+      ours.maxMin !== null && ours.maxMin <= 1.5 && ours.medianCompactness >= 0.3 && ours.contiguous,
+      `max/min ${ours.maxMin} (≤ 1.5), median compactness ${ours.medianCompactness} (≥ 0.3), contiguous ${ours.contiguous}`,
+    );
   } finally {
     await c.end();
     await api.stop();

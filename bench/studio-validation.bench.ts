@@ -88,7 +88,10 @@ async function main(): Promise<boolean> {
       const body = JSON.stringify(edits[k++ % 2]);
       const r = await fetch(`${api!.url}/api/areas/versions/${draft.versionId}/features`, { method: 'PUT', headers: auth, body });
       const j = (await r.json()) as { topology?: { summary: { overlaps: number; gaps: number } } };
-      if (r.status !== 200 || !j.topology || j.topology.summary.overlaps || j.topology.summary.gaps) throw new Error(`save (edit ${(k - 1) % 2 ? 'back' : 'moved'}): ${r.status} ${JSON.stringify(j.topology?.summary ?? j)} gaps ${JSON.stringify((j as { topology?: { gaps?: unknown } }).topology?.gaps).slice(0, 600)}`);
+      if (r.status !== 200 || !j.topology || j.topology.summary.overlaps || j.topology.summary.gaps)
+        throw new Error(
+          `save (edit ${(k - 1) % 2 ? 'back' : 'moved'}): ${r.status} ${JSON.stringify(j.topology?.summary ?? j)} gaps ${JSON.stringify((j as { topology?: { gaps?: unknown } }).topology?.gaps).slice(0, 600)}`,
+        );
     };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AreaTopologyRepository } = require(join(ROOT, 'dist/api/apps/api/src/modules/areas/area-topology.repository.js'));

@@ -58,14 +58,17 @@ async function buildHierarchy(c: Client): Promise<void> {
  * far from `now`, so a fact cannot change while the bench runs.
  */
 async function buildCases(c: Client, n: number): Promise<void> {
-  await c.query(`CREATE TEMP TABLE bc AS
+  await c.query(
+    `CREATE TEMP TABLE bc AS
     SELECT k, 1 + (hashint4(k) & 2147483647) % 2710 AS g,
            now() - interval '365 days' + (hashint4(k * 7) & 2147483647) % (365 * 86400) * interval '1 second' AS t0,
            ((hashint4(k * 13) & 2147483647) % 1000) / 1000.0 AS u, ((hashint4(k * 17) & 2147483647) % 1000) / 1000.0 AS v,
            (ARRAY(SELECT code FROM event_category WHERE parent_code IS NOT NULL ORDER BY code))[1 + (hashint4(k * 19) & 2147483647) % 25] AS cat,
            (ARRAY['operator','patrol','hotline','resident','system','sensor'])[1 + (hashint4(k * 23) & 2147483647) % 6] AS src,
            1 + (hashint4(k * 29) & 2147483647) % 11 AS dept
-      FROM generate_series(1, $1::int) k`, [n]);
+      FROM generate_series(1, $1::int) k`,
+    [n],
+  );
   await c.query(`ALTER TABLE bc ADD COLUMN path text, ADD COLUMN kind text`);
   await c.query(`UPDATE bc SET kind = CASE WHEN u < 0.05 THEN 'rejected' WHEN u < 0.20 THEN 'self' WHEN u < 0.92 THEN 'closed' ELSE 'open' END`);
   await c.query(
@@ -125,7 +128,16 @@ function backendCpuSeconds(pid: number): number | null {
 
 /** Round floats so that two summation orders compare equal. */
 const norm = (rows: Record<string, unknown>[]) =>
-  Object.fromEntries(rows.map((r) => [String(r.key), Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'key').map(([k, v]) => [k, Math.round(Number(v) * 1e4) / 1e4]))]));
+  Object.fromEntries(
+    rows.map((r) => [
+      String(r.key),
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([k]) => k !== 'key')
+          .map(([k, v]) => [k, Math.round(Number(v) * 1e4) / 1e4]),
+      ),
+    ]),
+  );
 
 async function timed<T>(times: number, f: () => Promise<T>): Promise<{ ms: number; last: T }> {
   const all: number[] = [];
@@ -143,7 +155,9 @@ run(async () => {
   const { evaluate, versionsFor } = load('supervision-formulas.js');
   // BENCH_SUPERVISION_DB=<database> reuses the data of a kept run (BENCH_KEEP_DB=1): its facts are dropped and rebuilt
   const reuse = process.env.BENCH_SUPERVISION_DB;
-  const db = reuse ? { name: reuse, url: withDb(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', reuse), drop: async () => console.log(`kept database ${reuse}`) } : await createBenchDb('supervision');
+  const db = reuse
+    ? { name: reuse, url: withDb(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', reuse), drop: async () => console.log(`kept database ${reuse}`) }
+    : await createBenchDb('supervision');
   const c = await connect(db.url);
   let pass = false;
   try {
@@ -156,7 +170,9 @@ run(async () => {
       await buildHierarchy(c);
       await buildCases(c, n);
     }
-    console.log(`data: ${(await c.query(`SELECT count(*)::int AS n FROM event`)).rows[0].n.toLocaleString()} cases, ${(await c.query(`SELECT count(*)::int AS n FROM event_transition`)).rows[0].n.toLocaleString()} log entries in ${(ms(t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `data: ${(await c.query(`SELECT count(*)::int AS n FROM event`)).rows[0].n.toLocaleString()} cases, ${(await c.query(`SELECT count(*)::int AS n FROM event_transition`)).rows[0].n.toLocaleString()} log entries in ${(ms(t0) / 1000).toFixed(1)} s`,
+    );
 
     // The facts, set-based (what the worker would reach incrementally), then their cost per case incrementally.
     const { SupervisionFactsRepository } = load('supervision-facts.repository.js');
@@ -171,7 +187,9 @@ run(async () => {
     });
     await c.query('COMMIT');
     const buildS = ms(t0) / 1000;
-    console.log(`facts: ${built.cases.toLocaleString()} cases → ${built.rows.toLocaleString()} daily rows in ${buildS.toFixed(1)} s (${Math.round(built.cases / buildS).toLocaleString()} cases/s, set-based per week of days)`);
+    console.log(
+      `facts: ${built.cases.toLocaleString()} cases → ${built.rows.toLocaleString()} daily rows in ${buildS.toFixed(1)} s (${Math.round(built.cases / buildS).toLocaleString()} cases/s, set-based per week of days)`,
+    );
     for (const t of ['sv_case', 'sv_daily']) await c.query(`VACUUM ANALYZE ${t}`);
     const ids = (await c.query(`SELECT id FROM event ORDER BY id DESC LIMIT 200`)).rows.map((r) => Number(r.id));
     const inc = await timed(5, async () => {
@@ -182,7 +200,9 @@ run(async () => {
     console.log(`facts worker: ${inc.ms.toFixed(0)} ms per batch of 200 changed cases (${((inc.ms / 200) * 1000).toFixed(0)} µs a case), median of 5`);
 
     // A quarter: the last full 91 Shanghai days before today.
-    const { rows: [q] } = await c.query(`SELECT to_char(d - 91, 'YYYY-MM-DD') AS "from", to_char(d - 1, 'YYYY-MM-DD') AS "to" FROM (SELECT ((now() AT TIME ZONE 'UTC') + interval '8 hours')::date AS d) x`);
+    const {
+      rows: [q],
+    } = await c.query(`SELECT to_char(d - 91, 'YYYY-MM-DD') AS "from", to_char(d - 1, 'YYYY-MM-DD') AS "to" FROM (SELECT ((now() AT TIME ZONE 'UTC') + interval '8 hours')::date AS d) x`);
     const { rows: depthRows } = await c.query(`SELECT DISTINCT nlevel(path)::int AS d FROM area WHERE level = 'street'`);
     const depths = depthRows.map((r) => r.d);
     const ours = await timed(15, () =>
@@ -205,7 +225,10 @@ run(async () => {
     const b = norm(peer.last.rows);
     const same = JSON.stringify(Object.keys(a).sort()) === JSON.stringify(Object.keys(b).sort()) && Object.keys(a).every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
     const formulas = versionsFor((await c.query(`SELECT code, version, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", formula FROM sv_indicator`)).rows, q.from);
-    const values = (m: Record<string, Record<string, number>>) => Object.keys(m).sort().map((k) => formulas.map((f: unknown) => evaluate(f, m[k])));
+    const values = (m: Record<string, Record<string, number>>) =>
+      Object.keys(m)
+        .sort()
+        .map((k) => formulas.map((f: unknown) => evaluate(f, m[k])));
     const sameValues = JSON.stringify(values(a)) === JSON.stringify(values(b));
     const reported = Object.values(a).reduce((s, m) => s + m.reported, 0);
     console.log(`quarter ${q.from} … ${q.to}: ${Object.keys(a).length} streets, ${reported.toLocaleString()} cases`);
@@ -230,7 +253,9 @@ run(async () => {
         ...(await wr.evaluate(tx, today, depthsBy, WARNING_RULES)),
       ];
       await evaluation(); // warm
-      const { rows: [{ pid }] } = await c.query(`SELECT pg_backend_pid() AS pid`);
+      const {
+        rows: [{ pid }],
+      } = await c.query(`SELECT pg_backend_pid() AS pid`);
       const db0 = backendCpuSeconds(pid);
       const cpu0 = process.cpuUsage();
       const ev = await timed(5, evaluation);

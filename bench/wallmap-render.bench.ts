@@ -104,7 +104,13 @@ function areasTile(z: number, x: number, y: number): Uint8Array {
         const y1 = Math.min(hi, Math.round((tileY(BBOX[1] + j * dy, z) - y) * EXTENT));
         if (y0 >= y1) continue;
         // exterior ring clockwise on screen (positive area with y down), as MVT 2.1 wants
-        const ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+        const ring = [
+          [x0, y0],
+          [x1, y0],
+          [x1, y1],
+          [x0, y1],
+          [x0, y0],
+        ];
         const code = level === 'grid' ? `G${i}_${j}` : `${level}-${i}-${j}`;
         features.push({ type: 3, geometry: [ring], tags: { code, name: level === 'grid' ? `第${i * rows + j + 1}网格` : code, level, parent_code: '' } });
       }
@@ -124,7 +130,18 @@ function serve(): Promise<{ url: string; close(): void }> {
     if (path === '/api/areas/tiles.json') {
       const base = `http://${req.headers.host}`;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ tilejson: '3.0.0', name: 'areas', version: 'v1', scheme: 'xyz', tiles: [`${base}/api/tiles/areas/v1/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 22, vector_layers: [{ id: 'areas', fields: { code: 'String', name: 'String', level: 'String', parent_code: 'String' } }] }));
+      res.end(
+        JSON.stringify({
+          tilejson: '3.0.0',
+          name: 'areas',
+          version: 'v1',
+          scheme: 'xyz',
+          tiles: [`${base}/api/tiles/areas/v1/{z}/{x}/{y}.mvt`],
+          minzoom: 0,
+          maxzoom: 22,
+          vector_layers: [{ id: 'areas', fields: { code: 'String', name: 'String', level: 'String', parent_code: 'String' } }],
+        }),
+      );
       return;
     }
     const tile = /^\/api\/tiles\/areas\/v1\/(\d+)\/(\d+)\/(\d+)\.mvt$/.exec(path);
@@ -156,7 +173,8 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     // BENCH_TRACE=<file>: a Chromium performance trace (all threads, with CPU samples) of the whole run
-    if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
+    if (process.env.BENCH_TRACE)
+      await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
     await page.goto(`${site.url}/index.html?events=${EVENTS}&grids=${GRIDS}&changed=${CHANGED}&rounds=${ROUNDS}`);
     const r = (await page.evaluate(() => (window as unknown as { __bench: Promise<unknown> }).__bench, undefined)) as Result;
     if (process.env.BENCH_TRACE) await browser.stopTracing();
@@ -164,12 +182,21 @@ async function main() {
     if (process.env.BENCH_SHOT) await page.screenshot({ path: process.env.BENCH_SHOT });
     if (r.error) throw new Error(r.error);
     console.log(`${r.events.toLocaleString()} open events, ${r.grids.toLocaleString()} grids (generated in ${ms(r.dataMs)}), 1920x1080, ${r.rounds} rounds of ${r.changed} changed events each way`);
-    console.log(`first full render (style, land, grids with case colours, clustered events, idle): ${ms(r.firstRender)}  [snapshot through store and views by ${ms(r.phases.storeAndViews)}, style in at ${ms(r.phases.styleIn)}, events in the worker at ${ms(r.phases.eventsInWorker)}, ${r.phases.frames} frames; ${r.gridsDrawn} grid pieces, ${r.clusters} clusters on screen]  target < 3000 ms: ${verdict(r.firstRender < 3000)}`);
-    for (const [name, w] of [['updateData (wall)', r.updateData], [`setData (${r.fullFeatures})`, r.setData]] as const) {
-      console.log(`${name.padEnd(18)} store ${ms(w.store).padStart(8)}  views ${ms(w.views).padStart(8)}  map ${ms(w.map).padStart(8)}  main thread ${ms(w.main).padStart(8)}  to screen ${ms(w.toScreen).padStart(9)}  worst frame gap ${ms(w.worstFrame).padStart(9)}  (medians)`);
+    console.log(
+      `first full render (style, land, grids with case colours, clustered events, idle): ${ms(r.firstRender)}  [snapshot through store and views by ${ms(r.phases.storeAndViews)}, style in at ${ms(r.phases.styleIn)}, events in the worker at ${ms(r.phases.eventsInWorker)}, ${r.phases.frames} frames; ${r.gridsDrawn} grid pieces, ${r.clusters} clusters on screen]  target < 3000 ms: ${verdict(r.firstRender < 3000)}`,
+    );
+    for (const [name, w] of [
+      ['updateData (wall)', r.updateData],
+      [`setData (${r.fullFeatures})`, r.setData],
+    ] as const) {
+      console.log(
+        `${name.padEnd(18)} store ${ms(w.store).padStart(8)}  views ${ms(w.views).padStart(8)}  map ${ms(w.map).padStart(8)}  main thread ${ms(w.main).padStart(8)}  to screen ${ms(w.toScreen).padStart(9)}  worst frame gap ${ms(w.worstFrame).padStart(9)}  (medians)`,
+      );
     }
     console.log(`ratio setData / updateData: main thread ${(r.setData.main / r.updateData.main).toFixed(1)}x, to screen ${(r.setData.toScreen / r.updateData.toScreen).toFixed(2)}x`);
-    console.log(`applying ${r.changed} changed events (store, views, map diff + updateData): main thread ${ms(r.updateData.main)} < 16 ms: ${verdict(r.updateData.main < 16)}; on screen within one frame: ${verdict(r.updateData.toScreen < 16)}`);
+    console.log(
+      `applying ${r.changed} changed events (store, views, map diff + updateData): main thread ${ms(r.updateData.main)} < 16 ms: ${verdict(r.updateData.main < 16)}; on screen within one frame: ${verdict(r.updateData.toScreen < 16)}`,
+    );
   } finally {
     await browser.close();
     site.close();

@@ -74,9 +74,11 @@ async function main() {
       const t0 = await taskSeconds();
       const w0 = Date.now();
       const r = (await page.evaluate(([m, s]) => (window as unknown as { __run: (m: string, s: number) => Promise<unknown> }).__run(m, s), [mode, SECONDS] as const)) as RunResult;
-      const taskMsPerS = ((await taskSeconds()) - t0) * 1000 / ((Date.now() - w0) / 1000);
+      const taskMsPerS = (((await taskSeconds()) - t0) * 1000) / ((Date.now() - w0) / 1000);
       rows.push({ ...r, taskMsPerS });
-      console.log(`${mode.padEnd(5)} ${r.messages} messages in ${r.batches} batches over ${r.seconds} s: layer code ${(r.layerMs / r.seconds).toFixed(2)} ms per wall-second (worst piece ${r.worstMs.toFixed(1)} ms, ${r.mapUpdates} map updates); page main thread ${taskMsPerS.toFixed(1)} ms/s`);
+      console.log(
+        `${mode.padEnd(5)} ${r.messages} messages in ${r.batches} batches over ${r.seconds} s: layer code ${(r.layerMs / r.seconds).toFixed(2)} ms per wall-second (worst piece ${r.worstMs.toFixed(1)} ms, ${r.mapUpdates} map updates); page main thread ${taskMsPerS.toFixed(1)} ms/s`,
+      );
     }
     if (process.env.BENCH_SHOT) await page.screenshot({ path: process.env.BENCH_SHOT });
     const of = (m: string) => rows.filter((r) => r.mode === m);

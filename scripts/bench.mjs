@@ -11,7 +11,11 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const filter = process.argv[2] ?? '';
 const benchDir = join(root, 'bench');
 const outDir = join(root, 'dist/bench');
-const files = existsSync(benchDir) ? readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort() : [];
+const files = existsSync(benchDir)
+  ? readdirSync(benchDir)
+      .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+      .sort()
+  : [];
 if (files.length === 0) {
   console.error(`bench: no bench/*.bench.ts matching "${filter}"`);
   process.exit(1);

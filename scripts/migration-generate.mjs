@@ -82,9 +82,17 @@ if (up.length === 0) {
 }
 
 const dir = join(root, 'apps/api/src/migrations');
-const last = Math.max(...readdirSync(dir).filter((f) => /^\d{13}-/.test(f)).map((f) => Number(f.slice(0, 13))));
+const last = Math.max(
+  ...readdirSync(dir)
+    .filter((f) => /^\d{13}-/.test(f))
+    .map((f) => Number(f.slice(0, 13))),
+);
 const stamp = Math.max(Date.now(), last + 1000);
-const cls = name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('') + stamp;
+const cls =
+  name
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('') + stamp;
 const file = join(dir, `${stamp}-${name}.ts`);
 if (existsSync(file)) throw new Error(`${file} exists`);
 // A template literal holding the statement as TypeORM wrote it.

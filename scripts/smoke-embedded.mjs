@@ -88,7 +88,11 @@ async function run(label) {
     console.error(`smoke (${label}): FAILED — health ${JSON.stringify(health)}, page ${page.length} bytes, ${used ?? 'events ok'}, ${errorLines.length} ERROR line(s)`);
     process.exit(1);
   }
-  const steps = out.split('\n').find((l) => l.trim().startsWith('steps'))?.trim() ?? '';
+  const steps =
+    out
+      .split('\n')
+      .find((l) => l.trim().startsWith('steps'))
+      ?.trim() ?? '';
   console.log(`smoke (${label}): ready in ${ready.toFixed(1)} s (${steps}), PostGIS ${health.postgis.version}, migrations ${health.migrations.applied}, events ${created.join(', ')} reported and found`);
 }
 

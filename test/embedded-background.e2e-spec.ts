@@ -65,59 +65,63 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('with the simulator at a high rate, interactive reads never wait behind a background batch over its budget', async () => {
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'demo_operator', password: 'demo-operator-2025' }),
-  });
-  expect(login.status).toBe(200);
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const get = async (path: string) => {
-    const res = await fetch(url + path, { headers: { authorization: `Bearer ${accessToken}` } });
-    await res.arrayBuffer();
-    return res.status;
-  };
-  const before = (await (await fetch(`${url}/api/health`)).json()) as HealthReport;
-  const statuses = new Map<string, number>();
-  const count = (path: string, status: number) => statuses.set(`${path.split('?')[0]} ${status}`, (statuses.get(`${path.split('?')[0]} ${status}`) ?? 0) + 1);
-  const end = Date.now() + READ_MINUTES * 60_000;
-  const since = new Date(Date.now() - 86_400_000).toISOString();
-  const reader = async (paths: string[]) => {
-    for (let k = 0; Date.now() < end; k++) {
-      const path = paths[k % paths.length];
-      count(path, await get(path));
-      await sleep(100);
-    }
-  };
-  // two readers, as a wall and an operator's console would ask
-  await Promise.all([
-    reader([`/api/events/on-time?since=${encodeURIComponent(since)}`, '/api/changes?since=0&limit=50', '/api/areas/tiles.json']),
-    reader(['/api/events?state=reported,dispatched,in_progress&limit=100', '/api/areas/export?level=district', '/api/registry/counts']),
-  ]);
-  const after = (await (await fetch(`${url}/api/health`)).json()) as HealthReport;
-  const c = after.pool.counters;
-  const sim = after.background.find((w) => w.name === 'simulator')!.detail!;
+test(
+  'with the simulator at a high rate, interactive reads never wait behind a background batch over its budget',
+  async () => {
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo_operator', password: 'demo-operator-2025' }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const get = async (path: string) => {
+      const res = await fetch(url + path, { headers: { authorization: `Bearer ${accessToken}` } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const before = (await (await fetch(`${url}/api/health`)).json()) as HealthReport;
+    const statuses = new Map<string, number>();
+    const count = (path: string, status: number) => statuses.set(`${path.split('?')[0]} ${status}`, (statuses.get(`${path.split('?')[0]} ${status}`) ?? 0) + 1);
+    const end = Date.now() + READ_MINUTES * 60_000;
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const reader = async (paths: string[]) => {
+      for (let k = 0; Date.now() < end; k++) {
+        const path = paths[k % paths.length];
+        count(path, await get(path));
+        await sleep(100);
+      }
+    };
+    // two readers, as a wall and an operator's console would ask
+    await Promise.all([
+      reader([`/api/events/on-time?since=${encodeURIComponent(since)}`, '/api/changes?since=0&limit=50', '/api/areas/tiles.json']),
+      reader(['/api/events?state=reported,dispatched,in_progress&limit=100', '/api/areas/export?level=district', '/api/registry/counts']),
+    ]);
+    const after = (await (await fetch(`${url}/api/health`)).json()) as HealthReport;
+    const c = after.pool.counters;
+    const sim = after.background.find((w) => w.name === 'simulator')!.detail!;
 
-  // every read answered
-  const failed = [...statuses].filter(([k]) => !k.endsWith(' 200'));
-  expect(failed).toEqual([]);
-  // background work ran meanwhile (how much depends on the machine: the simulator and the sweep
-  // yield to requests, so on a loaded machine they do less; only that they ran is asserted, no rate)
-  const was = before.background.find((w) => w.name === 'simulator')!.detail!;
-  expect(Number(sim.created) + Number(sim.transitioned)).toBeGreaterThan(Number(was.created) + Number(was.transitioned));
-  expect(after.pool.jobs.simulator.holds).toBeGreaterThan(before.pool.jobs.simulator?.holds ?? 0);
-  expect(Number(after.background.find((w) => w.name === 'escalation')!.detail!.sweeps)).toBeGreaterThan(0);
-  // what the run saw, for the log (the time budget is reported, not asserted: a busy machine stretches any batch)
-  const jobs = Object.entries(after.pool.jobs).map(([k, j]) => `${k}: ${j.holds} holds, longest ${j.maxMs} ms / ${j.maxStatements} statements, ${j.overTimeBudget} over the time budget`);
-  console.log(`embedded background run: ${JSON.stringify(c)}\n  ${jobs.join('\n  ')}\n  reads: ${JSON.stringify(Object.fromEntries(statuses))}`);
-  // there was contention: requests did wait behind background holds…
-  expect(c.interactiveBehindBackground).toBeGreaterThan(0);
-  // …but never behind one over its budget, and background never went first
-  expect(c.backgroundOverStatementBudget).toBe(0);
-  expect(c.interactiveBehindOverBudget).toBe(0);
-  expect(c.backgroundBeforeInteractive).toBe(0);
-  expect(c.interactiveTimedOut).toBe(0);
-  // no work asked for a second connection inside a transaction (on a pool of one it waited for itself)
-  expect(c.nestedInTransaction).toBe(0);
-}, (READ_MINUTES + 3) * 60_000);
+    // every read answered
+    const failed = [...statuses].filter(([k]) => !k.endsWith(' 200'));
+    expect(failed).toEqual([]);
+    // background work ran meanwhile (how much depends on the machine: the simulator and the sweep
+    // yield to requests, so on a loaded machine they do less; only that they ran is asserted, no rate)
+    const was = before.background.find((w) => w.name === 'simulator')!.detail!;
+    expect(Number(sim.created) + Number(sim.transitioned)).toBeGreaterThan(Number(was.created) + Number(was.transitioned));
+    expect(after.pool.jobs.simulator.holds).toBeGreaterThan(before.pool.jobs.simulator?.holds ?? 0);
+    expect(Number(after.background.find((w) => w.name === 'escalation')!.detail!.sweeps)).toBeGreaterThan(0);
+    // what the run saw, for the log (the time budget is reported, not asserted: a busy machine stretches any batch)
+    const jobs = Object.entries(after.pool.jobs).map(([k, j]) => `${k}: ${j.holds} holds, longest ${j.maxMs} ms / ${j.maxStatements} statements, ${j.overTimeBudget} over the time budget`);
+    console.log(`embedded background run: ${JSON.stringify(c)}\n  ${jobs.join('\n  ')}\n  reads: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    // there was contention: requests did wait behind background holds…
+    expect(c.interactiveBehindBackground).toBeGreaterThan(0);
+    // …but never behind one over its budget, and background never went first
+    expect(c.backgroundOverStatementBudget).toBe(0);
+    expect(c.interactiveBehindOverBudget).toBe(0);
+    expect(c.backgroundBeforeInteractive).toBe(0);
+    expect(c.interactiveTimedOut).toBe(0);
+    // no work asked for a second connection inside a transaction (on a pool of one it waited for itself)
+    expect(c.nestedInTransaction).toBe(0);
+  },
+  (READ_MINUTES + 3) * 60_000,
+);

@@ -293,7 +293,9 @@ test('the operator sees the hotline’s case without a location, reaches it with
   await page.click('[data-testid=actions] button[data-action=place]');
   await page.waitForSelector('[data-testid=form-place]');
   await page.evaluate((c) => (window as any).__wallmap.jumpTo({ center: [c.lon, c.lat], zoom: 16 }), spot.location);
-  await page.waitForFunction(() => (window as any).__wallmap.areTilesLoaded() && !(window as any).__wallmap.isMoving() && (window as any).__wallmap.queryRenderedFeatures({ layers: ['grids-cases'] }).length > 0, null, { timeout: 30000 });
+  await page.waitForFunction(() => (window as any).__wallmap.areTilesLoaded() && !(window as any).__wallmap.isMoving() && (window as any).__wallmap.queryRenderedFeatures({ layers: ['grids-cases'] }).length > 0, null, {
+    timeout: 30000,
+  });
   const target = await page.evaluate(() => {
     const m = (window as any).__wallmap;
     const canvas = m.getCanvas() as HTMLCanvasElement;
@@ -304,7 +306,13 @@ test('the operator sees the hotline’s case without a location, reaches it with
         for (let dy = -ring; dy <= ring; dy++) {
           const x = w / 2 + dx * 40;
           const y = h / 2 + dy * 40;
-          const near = m.queryRenderedFeatures([[x - 12, y - 12], [x + 12, y + 12]], { layers: ['event-points', 'event-clusters'] });
+          const near = m.queryRenderedFeatures(
+            [
+              [x - 12, y - 12],
+              [x + 12, y + 12],
+            ],
+            { layers: ['event-points', 'event-clusters'] },
+          );
           const grid = m.queryRenderedFeatures([x, y], { layers: ['grids-cases'] })[0];
           if (!near.length && grid) return { x: r.left + x, y: r.top + y, grid: grid.properties.code as string };
         }

@@ -71,7 +71,16 @@ test('offline report and visit arrive once; a patrol shows on the wall; a dispat
   // Service workers blocked on this phone: Chromium lets a page's route see only requests that no
   // service worker handles, and the lost answer below is made by a route. The installed app (with
   // its service worker) is tried on a phone of its own at the end.
-  const phoneCtx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', geolocation: { longitude: at.lon, latitude: at.lat, accuracy: 10 }, permissions: ['geolocation'], isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  const phoneCtx = await browser.newContext({
+    viewport: PHONE,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    geolocation: { longitude: at.lon, latitude: at.lat, accuracy: 10 },
+    permissions: ['geolocation'],
+    isMobile: true,
+    hasTouch: true,
+    serviceWorkers: 'block',
+  });
   const phone = await open(phoneCtx, WORKER);
   await phone.page.waitForURL(/\/field$/);
   await phone.page.waitForSelector('[data-testid=field-screen]');
@@ -170,12 +179,16 @@ test('offline report and visit arrive once; a patrol shows on the wall; a dispat
   const zoomBefore = await wall.page.evaluate(() => (window as unknown as { __wallmap: any }).__wallmap.getZoom());
   await wall.page.mouse.click(at2.x, at2.y);
   await wall.page.waitForSelector('[data-testid=worker-card] [data-testid=worker-track]', { timeout: 30000 });
-  await wall.page.waitForFunction(async (z) => {
-    const map = (window as unknown as { __wallmap: any }).__wallmap;
-    if (map.isMoving() || map.getZoom() < z + 1) return false;
-    const track = await map.getSource('worker-track').getData();
-    return !!track?.geometry;
-  }, zoomBefore, { timeout: 30000 });
+  await wall.page.waitForFunction(
+    async (z) => {
+      const map = (window as unknown as { __wallmap: any }).__wallmap;
+      if (map.isMoving() || map.getZoom() < z + 1) return false;
+      const track = await map.getSource('worker-track').getData();
+      return !!track?.geometry;
+    },
+    zoomBefore,
+    { timeout: 30000 },
+  );
   await wall.page.screenshot({ path: resolve(ARTIFACTS, 'field-wall-workers-1920.png') });
 
   // The supervisor's view of patrols (an operator may open it too): the worker's patrol time, in the 巡查 tab.

@@ -50,9 +50,13 @@ test('grids and statistics come back by themselves after the server failed; mean
   const page = await context.newPage();
   let failing = true;
   const failed = { tilejson: 0, tiles: 0, onTime: 0 };
-  await page.route('**/api/areas/tiles.json', (r) => (failing ? (failed.tilejson++, r.fulfill({ status: 500, contentType: 'application/json', body: '{"code":"INTERNAL","message":"internal error","details":null}' })) : r.continue()));
+  await page.route('**/api/areas/tiles.json', (r) =>
+    failing ? (failed.tilejson++, r.fulfill({ status: 500, contentType: 'application/json', body: '{"code":"INTERNAL","message":"internal error","details":null}' })) : r.continue(),
+  );
   await page.route('**/api/tiles/areas/**', (r) => (failing ? (failed.tiles++, r.fulfill({ status: 503, body: '' })) : r.continue()));
-  await page.route('**/api/events/on-time**', (r) => (failing ? (failed.onTime++, r.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"SERVICE_UNAVAILABLE","message":"busy","details":null}' })) : r.continue()));
+  await page.route('**/api/events/on-time**', (r) =>
+    failing ? (failed.onTime++, r.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"SERVICE_UNAVAILABLE","message":"busy","details":null}' })) : r.continue(),
+  );
 
   await page.goto(url + '/');
   await page.fill('input[name=username]', 'demo_operator');

@@ -78,10 +78,11 @@ test('an analyst splits, undoes, merges, previews and publishes in the studio; t
     const d = await (await fetch(`/api/areas/${code}`, { headers: { authorization: `Bearer ${token}` } })).json();
     const xs: number[] = [];
     const ys: number[] = [];
-    for (const poly of d.geometry.coordinates) for (const [x, y] of poly[0]) {
-      xs.push(x);
-      ys.push(y);
-    }
+    for (const poly of d.geometry.coordinates)
+      for (const [x, y] of poly[0]) {
+        xs.push(x);
+        ys.push(y);
+      }
     return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
   }, COMMUNITY);
   await wall.evaluate((b) => (window as any).__wallmap.fitBounds(b, { duration: 0, padding: 200 }), bbox);

@@ -80,7 +80,10 @@ test('a warning raised by the simulator appears live on the open wall, says why,
 });
 
 test('the dashboard for the demo supervisor (秦淮区) at wall and laptop size', async () => {
-  for (const [w, h] of [[1920, 1080], [1366, 768]] as const) {
+  for (const [w, h] of [
+    [1920, 1080],
+    [1366, 768],
+  ] as const) {
     const page = await open(SUPERVISOR, w, h);
     await page.waitForURL(/\/supervision$/);
     const street = await page.waitForSelector('[data-testid=sv-rank-street] tbody tr', { timeout: 60_000 });

@@ -52,7 +52,10 @@ afterAll(async () => {
 
 test('a spike raised by the server arrives live on the open supervision screen and is acknowledged there', async () => {
   // a few ordinary cases first, so the rankings have rows
-  for (const [category, lon] of [['exposed_rubbish', 118.72], ['street_light', 118.78]] as const) {
+  for (const [category, lon] of [
+    ['exposed_rubbish', 118.72],
+    ['street_light', 118.78],
+  ] as const) {
     const e = await call<{ id: number }>('POST', '/api/events', { title: `日常 ${category}`, category, lon, lat: 32.02 });
     expect(e.status).toBe(201);
     for (const action of ['accept', 'register', 'dispatch']) expect((await call('POST', `/api/events/${e.body.id}/transitions`, { action })).status).toBe(200);

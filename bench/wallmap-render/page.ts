@@ -36,13 +36,17 @@ const BBOX = [118.4, 31.6, 119.2, 32.4] as const;
 
 // a fixed pseudo-random sequence, so every run draws the same city
 let seed = 42;
-const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 
 /** Label points of the levels above the grids (the wall loads them from /api/areas/labels), with Chinese names. */
 function labels(): FeatureCollection<Point> {
   const DISTRICTS = ['玄武区', '秦淮区', '建邺区', '鼓楼区', '栖霞区', '江宁区'];
   const features: FeatureCollection<Point>['features'] = [];
-  for (const [level, cols, rows] of [['district', 2, 3], ['street', 8, 10], ['community', 25, 28]] as const) {
+  for (const [level, cols, rows] of [
+    ['district', 2, 3],
+    ['street', 8, 10],
+    ['community', 25, 28],
+  ] as const) {
     const dx = (BBOX[2] - BBOX[0]) / cols;
     const dy = (BBOX[3] - BBOX[1]) / rows;
     for (let i = 0; i < cols; i++)

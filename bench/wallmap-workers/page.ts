@@ -29,7 +29,7 @@ const BBOX = [118.4, 31.6, 119.2, 32.4] as const;
 const STATES = ['on_patrol', 'on_patrol', 'idle', 'on_task', 'offline'] as const;
 
 let seed = 7;
-const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 
 const workers: WorkerPositionData[] = Array.from({ length: N }, (_, i) => ({
   workerId: 100_000 + i * 3,

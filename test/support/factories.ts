@@ -11,14 +11,8 @@ export function squareWkt(x: number, y: number, size = 0.01): string {
 }
 
 /** Insert a current (published) area straight into the tables, with its subdivided pieces. */
-export async function insertArea(
-  db: Client,
-  a: { code: string; name?: string; level?: string; parentPath?: string | null; wkt: string; validFrom?: string },
-): Promise<{ id: number; path: string }> {
-  const { rows: v } = await db.query(
-    `INSERT INTO area_version (level, status, published_at) VALUES ($1, 'published', now()) RETURNING id`,
-    [a.level ?? 'grid'],
-  );
+export async function insertArea(db: Client, a: { code: string; name?: string; level?: string; parentPath?: string | null; wkt: string; validFrom?: string }): Promise<{ id: number; path: string }> {
+  const { rows: v } = await db.query(`INSERT INTO area_version (level, status, published_at) VALUES ($1, 'published', now()) RETURNING id`, [a.level ?? 'grid']);
   const path = a.parentPath ? `${a.parentPath}.${a.code}` : a.code;
   const { rows } = await db.query(
     `INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, valid_from)
@@ -32,7 +26,12 @@ export async function insertArea(
 
 /** A district with two grids side by side: A at [x, x+0.01], B at [x+0.01, x+0.02]. */
 export async function twoGridTerritory(db: Client, x = 118.78, y = 32.04) {
-  const district = await insertArea(db, { code: 'D1', name: '测试区', level: 'district', wkt: squareWkt(x, y, 0.02).replace(/\(\(\(.*\)\)\)/, `(((${x} ${y},${x + 0.02} ${y},${x + 0.02} ${y + 0.01},${x} ${y + 0.01},${x} ${y})))`) });
+  const district = await insertArea(db, {
+    code: 'D1',
+    name: '测试区',
+    level: 'district',
+    wkt: squareWkt(x, y, 0.02).replace(/\(\(\(.*\)\)\)/, `(((${x} ${y},${x + 0.02} ${y},${x + 0.02} ${y + 0.01},${x} ${y + 0.01},${x} ${y})))`),
+  });
   const a = await insertArea(db, { code: 'GA001', name: '甲网格', level: 'grid', parentPath: district.path, wkt: squareWkt(x, y) });
   const b = await insertArea(db, { code: 'GB002', name: '乙网格', level: 'grid', parentPath: district.path, wkt: squareWkt(x + 0.01, y) });
   return {

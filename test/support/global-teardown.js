@@ -8,10 +8,7 @@ module.exports = async function globalTeardown() {
   if (process.env.KEEP_TEST_DATABASES) return;
   const c = new Client({ connectionString: process.env.DATABASE_URL });
   await c.connect();
-  const { rows } = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [
-    `gc_t_${process.env.GC_TEST_RUN}_%`,
-    process.env.GC_TEST_TEMPLATE,
-  ]);
+  const { rows } = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [`gc_t_${process.env.GC_TEST_RUN}_%`, process.env.GC_TEST_TEMPLATE]);
   for (const r of rows) await c.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`).catch(() => undefined);
   await c.end();
 };

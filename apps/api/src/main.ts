@@ -13,7 +13,10 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** The few lines a person reads when the server is up: where it runs, what it runs, how long each step took, the one-time password. */
 function printReady(config: AppConfig, db: DatabaseInfo, port: number, ms: number): void {
   const r = bootReport();
-  const where = db.mode === 'embedded' ? `embedded PostgreSQL ${db.serverVersion.split(' ')[0]} + PostGIS ${db.postgisVersion} in ${config.DATA_DIR}/` : `PostgreSQL ${db.serverVersion.split(' ')[0]} + PostGIS ${db.postgisVersion} (DATABASE_URL)`;
+  const where =
+    db.mode === 'embedded'
+      ? `embedded PostgreSQL ${db.serverVersion.split(' ')[0]} + PostGIS ${db.postgisVersion} in ${config.DATA_DIR}/`
+      : `PostgreSQL ${db.serverVersion.split(' ')[0]} + PostGIS ${db.postgisVersion} (DATABASE_URL)`;
   const cpu = process.cpuUsage();
   const lines = [
     `grid-command: ready in ${secs(ms)} at http://localhost:${port}/  (API docs: http://localhost:${port}/api/docs)`,

@@ -10,9 +10,7 @@ const ID_CHECK = '10X98765432';
  * Province-level prefixes of GB/T 2260 region codes (the first two digits of a resident ID).
  * 71 Taiwan, 81 Hong Kong, 82 Macao are issued to residents' permits and accepted too.
  */
-const PROVINCES = new Set([
-  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-]);
+const PROVINCES = new Set([11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82]);
 
 /** GB 11643 check character of the first 17 digits. */
 export function residentIdCheckChar(first17: string): string {

@@ -16,7 +16,6 @@ export function toWgs84(position: [number, number], from: InputCrs): [number, nu
 /** Convert every position of a GeoJSON geometry in place-free fashion (returns a new geometry). */
 export function geometryToWgs84<T extends { type: string; coordinates?: unknown }>(geometry: T, from: InputCrs): T {
   if (from === 'wgs84') return geometry;
-  const walk = (c: unknown): unknown =>
-    Array.isArray(c) && typeof c[0] === 'number' ? toWgs84([c[0] as number, c[1] as number], from) : Array.isArray(c) ? c.map(walk) : c;
+  const walk = (c: unknown): unknown => (Array.isArray(c) && typeof c[0] === 'number' ? toWgs84([c[0] as number, c[1] as number], from) : Array.isArray(c) ? c.map(walk) : c);
   return { ...geometry, coordinates: walk(geometry.coordinates) };
 }

@@ -97,14 +97,7 @@ export class Events1764002000000 implements MigrationInterface {
       await q.query(`INSERT INTO event_category (code, name, name_en) VALUES ($1, $2, $3)`, [code, name, nameEn]);
     }
     for (const [code, parent, name, nameEn, depts, limits] of CATEGORIES) {
-      await q.query(`INSERT INTO event_category (code, parent_code, name, name_en, departments, stage_limits) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
-        code,
-        parent,
-        name,
-        nameEn,
-        depts,
-        stageLimits(limits),
-      ]);
+      await q.query(`INSERT INTO event_category (code, parent_code, name, name_en, departments, stage_limits) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [code, parent, name, nameEn, depts, stageLimits(limits)]);
     }
 
     await q.query(`CREATE TABLE event (

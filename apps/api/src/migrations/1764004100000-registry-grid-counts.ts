@@ -38,9 +38,7 @@ const OPS = { insert: ['new_rows'], delete: ['old_rows'], update: ['old_rows', '
 
 /** The signed rows of one statement: +1 per row of NEW TABLE, -1 per row of OLD TABLE. */
 function signed(table: string, op: keyof typeof OPS): string {
-  return OPS[op]
-    .map((rel) => `SELECT ${rel === 'new_rows' ? 1 : -1} AS s, ${KEY}, grid_id${EXTRA[table]} FROM ${rel}`)
-    .join(' UNION ALL ');
+  return OPS[op].map((rel) => `SELECT ${rel === 'new_rows' ? 1 : -1} AS s, ${KEY}, grid_id${EXTRA[table]} FROM ${rel}`).join(' UNION ALL ');
 }
 
 const ALL_ZERO = COUNTERS.map((x) => `c.${x} = 0`).join(' AND ');
@@ -62,8 +60,7 @@ function upsertCounts(cols: readonly string[], returning: boolean): string {
             SET ${cols.map((c) => `${c} = c.${c} + EXCLUDED.${c}`).join(', ')},
                 grid_id = coalesce(EXCLUDED.grid_id, c.grid_id),
                 grid_name = CASE WHEN EXCLUDED.grid_id IS NULL THEN c.grid_name ELSE EXCLUDED.grid_name END
-            WHERE ${cols.map((x) => `EXCLUDED.${x} <> 0`).join(' OR ')} OR EXCLUDED.grid_id IS DISTINCT FROM c.grid_id${
-              returning ? `\n          RETURNING c.area_path, c.grid_code, (${ALL_ZERO}) AS zero` : ''}`;
+            WHERE ${cols.map((x) => `EXCLUDED.${x} <> 0`).join(' OR ')} OR EXCLUDED.grid_id IS DISTINCT FROM c.grid_id${returning ? `\n          RETURNING c.area_path, c.grid_code, (${ALL_ZERO}) AS zero` : ''}`;
 }
 
 /** The area id a statement's new rows give a key (the newest, should they differ). */
@@ -108,7 +105,8 @@ function triggerBody(table: string, op: keyof typeof OPS): string {
       WITH src AS (${signed(table, op)}),
       d AS (SELECT area_path, grid_code, ${NEW_GRID}, ${cols.map((c) => `sum(${delta[c as keyof typeof delta]})::int AS ${c}`).join(', ')}
               FROM src GROUP BY area_path, grid_code)`;
-    if (!lowers) return `${head}
+    if (!lowers)
+      return `${head}
       ${upsertCounts(cols, false)};`;
     return `${head},
       up AS (${upsertCounts(cols, true)})
@@ -138,7 +136,8 @@ function triggerBody(table: string, op: keyof typeof OPS): string {
             FROM (SELECT s, area_path, grid_code, grid_id, ${cols.map((c) => `${delta[c as keyof typeof delta]} AS ${c}`).join(', ')}, 0 AS households FROM src
                   UNION ALL SELECT 0, area_path, grid_code, NULL, ${cols.map(() => '0').join(', ')}, households FROM hg) x
            GROUP BY area_path, grid_code)`;
-  if (!lowers) return `${head}
+  if (!lowers)
+    return `${head}
     ${upsertCounts(pcols, false)};`;
   return `${head},
     up AS (${upsertCounts(pcols, true)})

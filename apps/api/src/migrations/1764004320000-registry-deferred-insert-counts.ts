@@ -36,7 +36,10 @@ export class RegistryDeferredInsertCounts1764004320000 implements MigrationInter
       if (at < 0 || !src.includes('FROM new_rows')) throw new Error(`${fn}: unexpected body`);
       const body = src.slice(at + 'BEGIN'.length);
       await q.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$${src.slice(0, at)}${GUARD(table)}${body}$body$`);
-      const flush = body.replaceAll('FROM new_rows', `FROM pg_temp.registry_deferred_${table}`).replace(/RETURN NULL;\s*END\s*$/, '').trimEnd();
+      const flush = body
+        .replaceAll('FROM new_rows', `FROM pg_temp.registry_deferred_${table}`)
+        .replace(/RETURN NULL;\s*END\s*$/, '')
+        .trimEnd();
       await q.query(`CREATE FUNCTION registry_counts_flush_${table}() RETURNS void LANGUAGE plpgsql AS $body$
         BEGIN
           PERFORM set_config('registry.defer_counts_${table}', 'off', true);
@@ -46,9 +49,13 @@ export class RegistryDeferredInsertCounts1764004320000 implements MigrationInter
     }
     await q.query(`CREATE FUNCTION registry_counts_defer(tbl text) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
-        IF tbl NOT IN (${Object.keys(EXTRA).map((t) => `'${t}'`).join(', ')}) THEN RAISE EXCEPTION 'no counters on %', tbl; END IF;
+        IF tbl NOT IN (${Object.keys(EXTRA)
+          .map((t) => `'${t}'`)
+          .join(', ')}) THEN RAISE EXCEPTION 'no counters on %', tbl; END IF;
         EXECUTE format('CREATE TEMP TABLE IF NOT EXISTS registry_deferred_%s ON COMMIT DROP AS SELECT area_path, grid_code, grid_id%s FROM %I LIMIT 0',
-                       tbl, CASE tbl ${Object.entries(EXTRA).map(([t, x]) => `WHEN '${t}' THEN '${x}'`).join(' ')} END, tbl);
+                       tbl, CASE tbl ${Object.entries(EXTRA)
+                         .map(([t, x]) => `WHEN '${t}' THEN '${x}'`)
+                         .join(' ')} END, tbl);
         PERFORM set_config('registry.defer_counts_' || tbl, 'on', true);
       END $$`);
     await q.query(`CREATE FUNCTION registry_counts_flush(tbl text) RETURNS void LANGUAGE plpgsql AS $$

@@ -64,10 +64,7 @@ export class Supervision1764005500000 implements MigrationInterface {
       work.push(isWorkday(d));
     }
     await q.query(`CREATE TABLE sv_calendar_day (day date PRIMARY KEY, workday boolean NOT NULL, cum int NOT NULL)`);
-    await q.query(
-      `INSERT INTO sv_calendar_day SELECT d, w, sum(w::int) OVER (ORDER BY d) FROM unnest($1::date[], $2::boolean[]) x(d, w)`,
-      [days, work],
-    );
+    await q.query(`INSERT INTO sv_calendar_day SELECT d, w, sum(w::int) OVER (ORDER BY d) FROM unnest($1::date[], $2::boolean[]) x(d, w)`, [days, work]);
     // Working minutes from local midnight to a local time of day m (minutes): 09:00–12:00 and 13:30–17:30.
     // A plain CASE in an IMMUTABLE SQL function: the planner inlines it (workingMinutesSql in the module uses it).
     await q.query(`CREATE FUNCTION sv_day_minutes(m float8) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -121,13 +118,7 @@ export class Supervision1764005500000 implements MigrationInterface {
       UNIQUE (code, effective_from)
     )`);
     for (const [code, name, nameEn, unit, formula] of INDICATORS) {
-      await q.query(`INSERT INTO sv_indicator (code, version, effective_from, name, name_en, unit, formula) VALUES ($1, 1, '2000-01-01', $2, $3, $4, $5::jsonb)`, [
-        code,
-        name,
-        nameEn,
-        unit,
-        JSON.stringify(formula),
-      ]);
+      await q.query(`INSERT INTO sv_indicator (code, version, effective_from, name, name_en, unit, formula) VALUES ($1, 1, '2000-01-01', $2, $3, $4, $5::jsonb)`, [code, name, nameEn, unit, JSON.stringify(formula)]);
     }
 
     await q.query(`CREATE TABLE sv_warning (

@@ -21,11 +21,7 @@ describe('live handlers', () => {
   });
 
   it('the wall sorts a batch by type, in seq order, and remembers the highest seq of every type', () => {
-    const b = routeLive(
-      WALL_LIVE,
-      [message(4, 'worker.position'), message(2, 'summons.created'), message(1, 'event.created'), message(3, 'area.version.published'), message(5, 'warning.raised')],
-      newWallBatch(),
-    );
+    const b = routeLive(WALL_LIVE, [message(4, 'worker.position'), message(2, 'summons.created'), message(1, 'event.created'), message(3, 'area.version.published'), message(5, 'warning.raised')], newWallBatch());
     expect(b.cases.map((m) => m.seq)).toEqual([1, 2]);
     expect(b.news.map((m) => m.seq)).toEqual([3, 5]);
     expect(b.workers.map((m) => m.seq)).toEqual([4]);

@@ -89,11 +89,7 @@ export async function createApp(config: AppConfig, opening?: Promise<OpenedDatab
   // helmet's answer does not depend on the request (no nonces): its headers are taken once here
   // and given to every reply, instead of running the middleware (a setHeader per header) per request.
   const securityHeaderSet: Record<string, string> = {};
-  securityHeaders(
-    {} as never,
-    { setHeader: (name: string, value: unknown) => (securityHeaderSet[name.toLowerCase()] = String(value)), removeHeader: () => undefined } as never,
-    () => undefined,
-  );
+  securityHeaders({} as never, { setHeader: (name: string, value: unknown) => (securityHeaderSet[name.toLowerCase()] = String(value)), removeHeader: () => undefined } as never, () => undefined);
   // The request id and the security headers are set as the request arrives (one synchronous hook:
   // an async onSend hook cost a promise per answer); they stay on every answer, errors included.
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -104,7 +100,10 @@ export async function createApp(config: AppConfig, opening?: Promise<OpenedDatab
   await app.register(cors as any, { origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
   await app.register(multipart as any, { limits: { fileSize: config.BODY_LIMIT_BYTES, files: 1, fields: 20 } });
   // Bulk imports (e.g. POST /api/events/import) may send text/csv: handed to the route as a string.
-  app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => done(null, String(body)));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('text/csv', { parseAs: 'string' }, (_req: unknown, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => done(null, String(body)));
   app.useGlobalFilters(new ErrorFilter());
   registerInputGuard(fastify);
   // socket.io (namespace /live) attaches to this same HTTP server.

@@ -14,13 +14,7 @@ export async function assertPortFree(host: string, port: number): Promise<void> 
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        new BootError(
-          e.code === 'EADDRINUSE'
-            ? `port ${port} is already in use: stop the other process or set PORT`
-            : `cannot listen on ${host}:${port}: ${e.message}`,
-        ),
-      ),
+      reject(new BootError(e.code === 'EADDRINUSE' ? `port ${port} is already in use: stop the other process or set PORT` : `cannot listen on ${host}:${port}: ${e.message}`)),
     );
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
@@ -77,16 +71,12 @@ export async function prepareDatabase(config: AppConfig, opening: Promise<Opened
     const serverVersion = (await client.query('SHOW server_version')).rows[0].server_version as string;
     // PGlite (ours, or another one behind DATABASE_URL) is one session shared by all its connections.
     const singleSession = Boolean(embedded) || /PGlite/.test((await client.query('SELECT version() AS v')).rows[0].v as string);
-    const available = await client.query(
-      `SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])`,
-      [['postgis', 'ltree', 'pg_trgm']],
-    );
+    const available = await client.query(`SELECT name FROM pg_available_extensions WHERE name = ANY($1::text[])`, [['postgis', 'ltree', 'pg_trgm']]);
     const names = new Set(available.rows.map((r: { name: string }) => r.name));
     for (const ext of ['postgis', 'ltree', 'pg_trgm']) {
       if (!names.has(ext)) {
         throw new BootError(
-          `database: the ${ext} extension is not installed on the server at ${redact(url)}` +
-            (ext === 'postgis' ? ' (Debian: apt-get install postgresql-15-postgis-3; or use the postgis/postgis image)' : ''),
+          `database: the ${ext} extension is not installed on the server at ${redact(url)}` + (ext === 'postgis' ? ' (Debian: apt-get install postgresql-15-postgis-3; or use the postgis/postgis image)' : ''),
         );
       }
     }
@@ -98,9 +88,7 @@ export async function prepareDatabase(config: AppConfig, opening: Promise<Opened
     const postgisVersion = (await client.query('SELECT postgis_lib_version() v')).rows[0].v as string;
     let mvt = true;
     try {
-      await client.query(
-        `SELECT ST_AsMVT(q) FROM (SELECT 1 AS id, ST_AsMVTGeom('POINT(0 0)'::geometry, ST_MakeEnvelope(-1,-1,1,1)) AS geom) q`,
-      );
+      await client.query(`SELECT ST_AsMVT(q) FROM (SELECT 1 AS id, ST_AsMVTGeom('POINT(0 0)'::geometry, ST_MakeEnvelope(-1,-1,1,1)) AS geom) q`);
     } catch {
       mvt = false; // the embedded build has no protobuf-c: tiles are encoded in Node instead
     }

@@ -18,7 +18,10 @@ export const configSchema = z
     // Embedded demo: where the generated demo database is kept for later fresh starts ('off': never).
     DEMO_SNAPSHOT_DIR: z.string().min(1).default('node_modules/.cache/grid-command'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .optional(),
     DEMO: onOff.optional(),
     SIMULATOR: onOff.optional(),
     SIMULATOR_RATE: z.coerce.number().min(0).max(2000).default(0.5),
@@ -32,11 +35,26 @@ export const configSchema = z
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
       .optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
-    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86400).default(7 * 86400),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(90 * 86400)
+      .default(7 * 86400),
     CORS_ORIGINS: z.string().default(''),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(32 * 1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(512 * 1024 * 1024)
+      .default(32 * 1024 * 1024),
     // Registry imports (POST /api/{places,people,objects,organizations}/import): the largest uploaded file.
-    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+    IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(2 * 1024 * 1024 * 1024)
+      .default(256 * 1024 * 1024),
     // Input limits (README "Limits"): how deep a JSON body may nest, and how complex a geometry may be, by kind.
     JSON_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
     AREA_MAX_VERTICES: z.coerce.number().int().min(4).max(10_000_000).default(200_000),
@@ -54,14 +72,23 @@ export const configSchema = z
     // Sign-in lockout per (username, client address): after N failures, locked for BASE seconds, doubling per lock that day up to MAX.
     LOGIN_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
     LOGIN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
-    LOGIN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
+    LOGIN_LOCK_MAX_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86400)
+      .default(3600),
     RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
     // Exact-match lookups of people by ID or phone number, per account per rolling hour (issue 16).
     PII_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
     // Events: escalation sweep period in seconds (0 = off); duplicate suspicion radius (metres) and window (hours).
     ESCALATION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86400).default(30),
     DUPLICATE_RADIUS_M: z.coerce.number().min(0).max(5000).default(50),
-    DUPLICATE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(72),
+    DUPLICATE_WINDOW_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(72),
     // Supervision (issue 19): facts worker period in seconds (0 = off) and its time budget per pass in ms; warnings evaluation period (0 = off).
     SUPERVISION_FACTS_SECONDS: z.coerce.number().min(0).max(3600).default(2),
     SUPERVISION_FACTS_BUDGET_MS: z.coerce.number().int().min(10).max(60000).default(150),

@@ -12,7 +12,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new BootError(`configuration: ${issue.path.join('.') || 'environment'} ${issue.message}`);
   }
   const raw = parsed.data;
-  const trustedProxies = raw.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean);
+  const trustedProxies = raw.TRUST_PROXY.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   // proxy-addr's names for address ranges, or an address, or an address/prefix.
   const proxyOk = (p: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || (isIP(p.split('/')[0]) !== 0 && /^[^/]+(\/\d{1,3})?$/.test(p));
   const badProxy = trustedProxies.find((p) => !proxyOk(p));
@@ -24,7 +26,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseMode,
     demo,
     simulator: (raw.SIMULATOR ?? (demo ? 'on' : 'off')) === 'on',
-    corsOrigins: raw.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: raw.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     trustedProxies,
     // Only for the embedded demo with a generated PII key (the snapshot's personal data is encrypted with it).
     demoSnapshotDir: databaseMode === 'embedded' && demo && !raw.PII_KEY && raw.DEMO_SNAPSHOT_DIR !== 'off' ? raw.DEMO_SNAPSHOT_DIR : null,

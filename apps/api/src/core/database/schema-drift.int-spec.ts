@@ -57,9 +57,7 @@ describe('schema drift: entities against migrations', () => {
   });
 
   it('every table of the migrations has an entity, and every entity a table', async () => {
-    const tables: { name: string }[] = await ds.query(
-      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migration', 'spatial_ref_sys') ORDER BY 1`,
-    );
+    const tables: { name: string }[] = await ds.query(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migration', 'spatial_ref_sys') ORDER BY 1`);
     const described = ds.entityMetadatas.map((m) => m.tableName).sort();
     expect(described).toEqual(tables.map((t) => t.name));
     expect(ds.entityMetadatas).toHaveLength(ENTITIES.length);

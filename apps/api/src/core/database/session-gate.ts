@@ -97,8 +97,6 @@ export interface GateCounters {
   nestedInTransaction: number;
 }
 
-
-
 const HOLD = Symbol('gc.gate.hold');
 const COUNTED = Symbol('gc.gate.counted');
 type Gated = PoolClient & { [HOLD]?: Hold | null; [COUNTED]?: true };
@@ -235,9 +233,7 @@ export class SessionGate {
     if (inTransaction.getStore()) {
       this.counters.nestedInTransaction++;
       if (this.size === 1) {
-        return Promise.reject(
-          new Error(`${name}: a second database connection was asked for inside a transaction; on a pool of one it would wait for the transaction's own (use the transaction's manager)`),
-        );
+        return Promise.reject(new Error(`${name}: a second database connection was asked for inside a transaction; on a pool of one it would wait for the transaction's own (use the transaction's manager)`));
       }
     }
     if (this.canGrant(lane)) return Promise.resolve(this.grant(lane, name, 0));

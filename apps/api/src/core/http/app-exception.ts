@@ -18,5 +18,4 @@ export class AppException extends Error {
   }
 }
 
-export const notFound = (what: string, id: unknown) =>
-  new AppException('NOT_FOUND', `${what} ${String(id)} not found`, { [what]: id });
+export const notFound = (what: string, id: unknown) => new AppException('NOT_FOUND', `${what} ${String(id)} not found`, { [what]: id });

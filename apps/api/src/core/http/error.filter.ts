@@ -32,10 +32,7 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   toResponse(exception: unknown, request?: FastifyRequest): [number, ApiError] {
-    const out = (status: number, code: ErrorCode, message: string, details: unknown = null): [number, ApiError] => [
-      status,
-      { code, message, details },
-    ];
+    const out = (status: number, code: ErrorCode, message: string, details: unknown = null): [number, ApiError] => [status, { code, message, details }];
     if (exception instanceof AppException) return out(exception.status, exception.code, exception.message, exception.details);
     if (exception instanceof ZodError) {
       const details = zodDetails(exception, 'body');

@@ -75,9 +75,7 @@ function locate(root: unknown, where: string, bad: (v: unknown, depth: number, k
 
 export function problemException(p: Problem): AppException {
   if (p.kind === 'nul') {
-    return new AppException('VALIDATION_FAILED', `invalid ${p.field}: contains a NUL character (U+0000), which no text field accepts`, [
-      { field: p.field, message: 'contains a NUL character (U+0000)' },
-    ]);
+    return new AppException('VALIDATION_FAILED', `invalid ${p.field}: contains a NUL character (U+0000), which no text field accepts`, [{ field: p.field, message: 'contains a NUL character (U+0000)' }]);
   }
   const max = inputLimits.jsonMaxDepth;
   return new AppException('TOO_COMPLEX', `${p.field} is nested more than ${max} levels deep (limit JSON_MAX_DEPTH)`, {

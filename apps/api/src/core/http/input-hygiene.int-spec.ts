@@ -51,7 +51,7 @@ describe('hostile values the database cannot hold: NUL, far-off dates, deep nest
     expect(await count('event')).toBe(before);
   });
 
-  it('answers dates PostgreSQL cannot hold (JavaScript\'s earliest day) with 400 naming the parameter', async () => {
+  it("answers dates PostgreSQL cannot hold (JavaScript's earliest day) with 400 naming the parameter", async () => {
     for (const url of ['/api/events?since=-271821-04-20', '/api/events/on-time?since=-271821-04-20', '/api/events?until=275760-09-13', '/api/areas/GA001?at=-271821-04-20']) {
       const res = await t.app.inject({ method: 'GET', url, headers: admin });
       expect([url, res.statusCode]).toEqual([url, 400]);

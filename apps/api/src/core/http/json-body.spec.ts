@@ -9,11 +9,20 @@ describe('parseInPieces', () => {
 
   it('reads any object with a features array as JSON.parse does (strings holding quotes, brackets, commas, escapes)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(value, { maxLength: 30 }), fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== 'features' && clean(k)), value, { maxKeys: 3 }), fc.boolean(), async (features, others, first) => {
-        const root = first ? { features, ...others } : { ...others, features };
-        const text = JSON.stringify(root, null, features.length % 2 ? 1 : undefined);
-        expect(await parseInPieces(text, 'features')).toEqual(JSON.parse(text));
-      }),
+      fc.asyncProperty(
+        fc.array(value, { maxLength: 30 }),
+        fc.dictionary(
+          fc.string({ maxLength: 8 }).filter((k) => k !== 'features' && clean(k)),
+          value,
+          { maxKeys: 3 },
+        ),
+        fc.boolean(),
+        async (features, others, first) => {
+          const root = first ? { features, ...others } : { ...others, features };
+          const text = JSON.stringify(root, null, features.length % 2 ? 1 : undefined);
+          expect(await parseInPieces(text, 'features')).toEqual(JSON.parse(text));
+        },
+      ),
       { numRuns: 300, seed: 1207 },
     );
   });

@@ -29,7 +29,10 @@ export function registerJsonParser(fastify: FastifyInstance, arrays: Record<stri
     const text = typeof body === 'string' ? body : body.toString('utf8');
     const key = arrays[request.routeOptions?.url ?? ''];
     if (key && text.length >= PIECEWISE_BYTES) {
-      parseInPieces(text, key).then((v) => done(null, v), (e: Error) => done(e));
+      parseInPieces(text, key).then(
+        (v) => done(null, v),
+        (e: Error) => done(e),
+      );
       return;
     }
     let value: unknown;
@@ -67,7 +70,8 @@ async function scan(text: string, key: string): Promise<{ open: number; close: n
     if (i % SCAN_CHARS === 0 && i > 0) await yieldToOthers();
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) {
         inString = false;
         if (depth === 1) lastKey = text.slice(stringStart + 1, i);

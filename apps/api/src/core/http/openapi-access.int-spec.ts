@@ -41,18 +41,7 @@ const deepJson = fc.integer({ min: 33, max: 6000 }).map((depth) => {
   for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
   return v;
 });
-const hostileValue = fc.oneof(
-  hostileString,
-  nulString,
-  extremeDate,
-  deepJson,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.array(fc.string(), { maxLength: 5 }),
-  fc.object({ maxDepth: 2 }),
-);
+const hostileValue = fc.oneof(hostileString, nulString, extremeDate, deepJson, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 5 }), fc.object({ maxDepth: 2 }));
 /** A body shaped like the operation's own (its documented fields), with hostile values in them. */
 const fieldsOf = (op: any): string[] => Object.keys(op.requestBody?.content?.['application/json']?.schema?.properties ?? {});
 const queryNamesOf = (op: any): string[] => (op.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => p.name);
@@ -71,7 +60,14 @@ const toJson = (v: unknown): string => {
     } else break;
     depth++;
   }
-  return open.join('') + JSON.stringify(inner) + open.map((o) => (o === '[' ? ']' : '}')).reverse().join('');
+  return (
+    open.join('') +
+    JSON.stringify(inner) +
+    open
+      .map((o) => (o === '[' ? ']' : '}'))
+      .reverse()
+      .join('')
+  );
 };
 
 function fillPath(path: string, value: string): string {
@@ -79,9 +75,7 @@ function fillPath(path: string, value: string): string {
 }
 
 async function tableCounts(db: Client): Promise<Record<string, number>> {
-  const { rows } = await db.query(
-    `SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE schemaname = 'public' ORDER BY relname`,
-  );
+  const { rows } = await db.query(`SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE schemaname = 'public' ORDER BY relname`);
   // n_live_tup lags; count exactly instead.
   const out: Record<string, number> = {};
   for (const r of rows) {
@@ -179,24 +173,19 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
       const fields = fieldsOf(op);
       if (!queryNames.length && !fields.length) continue;
       await fc.assert(
-        fc.asyncProperty(
-          fc.subarray(queryNames),
-          fc.subarray(fields, { minLength: Math.min(1, fields.length) }),
-          fc.oneof(nulString, extremeDate, deepJson, hostileValue),
-          async (qNames, bNames, value) => {
-            const text = typeof value === 'string' ? value : toJson(value);
-            const qs = new URLSearchParams(qNames.map((n): [string, string] => [n, text])).toString();
-            const body = `{${bNames.map((n) => `${JSON.stringify(n)}:${toJson(value)}`).join(',')}}`;
-            const res = await t.app.inject({
-              method: method as any,
-              url: fillPath(path, '1') + (qs ? `?${qs}` : ''),
-              headers: { ...admin, 'content-type': 'application/json' },
-              payload: method === 'GET' || method === 'DELETE' ? undefined : body,
-            });
-            if (res.statusCode >= 500) failures.push(`${method} ${path} ${qs.slice(0, 80)} ${body.slice(0, 80)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
-            return true;
-          },
-        ),
+        fc.asyncProperty(fc.subarray(queryNames), fc.subarray(fields, { minLength: Math.min(1, fields.length) }), fc.oneof(nulString, extremeDate, deepJson, hostileValue), async (qNames, bNames, value) => {
+          const text = typeof value === 'string' ? value : toJson(value);
+          const qs = new URLSearchParams(qNames.map((n): [string, string] => [n, text])).toString();
+          const body = `{${bNames.map((n) => `${JSON.stringify(n)}:${toJson(value)}`).join(',')}}`;
+          const res = await t.app.inject({
+            method: method as any,
+            url: fillPath(path, '1') + (qs ? `?${qs}` : ''),
+            headers: { ...admin, 'content-type': 'application/json' },
+            payload: method === 'GET' || method === 'DELETE' ? undefined : body,
+          });
+          if (res.statusCode >= 500) failures.push(`${method} ${path} ${qs.slice(0, 80)} ${body.slice(0, 80)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+          return true;
+        }),
         { numRuns: 12, seed: 20261207 },
       );
     }
@@ -276,7 +265,14 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
     const people: Who[] = [];
     for (const role of ROLES) {
       const variants: [string, object][] =
-        role === 'department' ? [['cm', { department: 'city_management' }], ['hs', { department: 'housing' }]] : role === 'grid_worker' ? [['a', {}]] : [['all', {}]];
+        role === 'department'
+          ? [
+              ['cm', { department: 'city_management' }],
+              ['hs', { department: 'housing' }],
+            ]
+          : role === 'grid_worker'
+            ? [['a', {}]]
+            : [['all', {}]];
       for (const [v, extra] of variants) {
         const username = `ch_${role}_${v}`;
         const jurisdiction = role === 'grid_worker' ? 'GA001' : '*';
@@ -295,7 +291,11 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
       const [{ seq: from }] = (await db.query(`SELECT seq::int FROM change_counter`)).rows;
       const act = async (id: number, payload: object) => expect((await t.app.inject({ method: 'POST', url: `/api/events/${id}/transitions`, headers: admin, payload })).statusCode).toBe(200);
       const cases: Record<string, { id: number; attachment: string }> = {};
-      for (const [key, at, dept] of [['cm', territory.pointInA, 'city_management'], ['hs', territory.pointInB, 'housing'], ['none', territory.pointInB, null]] as const) {
+      for (const [key, at, dept] of [
+        ['cm', territory.pointInA, 'city_management'],
+        ['hs', territory.pointInB, 'housing'],
+        ['none', territory.pointInB, null],
+      ] as const) {
         const m = multipart(`${key}.png`, 'image/png', png());
         const up = await t.app.inject({ method: 'POST', url: '/api/attachments', headers: { ...admin, ...m.headers }, payload: m.payload });
         expect(up.statusCode).toBe(201);
@@ -326,10 +326,13 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
           else if (prm.name === 'limit') q.set('limit', String(Math.min(prm.schema?.maximum ?? 100, 1000)));
           else if (prm.name === 'lon' || prm.name === 'lat') q.set(prm.name, String(territory.pointInB[prm.name as 'lon' | 'lat']));
           else if (prm.name === 'near') q.set('near', `${territory.pointInB.lon},${territory.pointInB.lat}`);
-          else if (prm.name === 'available') q.set('available', 'false'); // every worker, busy or not
-          else if (prm.name === 'radius') q.set('radius', String(prm.schema?.maximum ?? 2000)); // as wide as allowed: every case of the test city
+          else if (prm.name === 'available')
+            q.set('available', 'false'); // every worker, busy or not
+          else if (prm.name === 'radius')
+            q.set('radius', String(prm.schema?.maximum ?? 2000)); // as wide as allowed: every case of the test city
           else if (o.path === '/api/areas/versions/compare' && (prm.name === 'from' || prm.name === 'to')) q.set(prm.name, String(versions[prm.name]));
-          else if (prm.name === 'code' || prm.name === 'parentCode') q.set(prm.name, territory.district.path); // the district: everything of the test city
+          else if (prm.name === 'code' || prm.name === 'parentCode')
+            q.set(prm.name, territory.district.path); // the district: everything of the test city
           else if (prm.schema?.enum) q.set(prm.name, prm.schema.enum[0]);
           else return null;
         }
@@ -344,7 +347,11 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
         // the truth: the REST read of each case
         const sees: Record<string, boolean> = {};
         for (const [key, c] of Object.entries(cases)) sees[key] = (await t.app.inject({ method: 'GET', url: `/api/events/${c.id}`, headers: w.h })).statusCode === 200;
-        const visibleIds = new Set(Object.entries(cases).filter(([k]) => sees[k]).map(([, c]) => String(c.id)));
+        const visibleIds = new Set(
+          Object.entries(cases)
+            .filter(([k]) => sees[k])
+            .map(([, c]) => String(c.id)),
+        );
         const ours = (ms: LiveMessage[]) => new Set(ms.filter((m) => m.seq > from && Object.values(cases).some((c) => String(c.id) === m.id)).map((m) => m.id));
         const same = (channel: string, got: Set<string | null>) => {
           const a = [...got].sort().join(',');
@@ -366,13 +373,17 @@ describe('every OpenAPI operation under hostile input and the wrong role', () =>
           if (shown !== may) wrong.push(`${w.name} GET /api/attachments of ${key} → ${a.statusCode}, REST read of its case → ${sees[key] ? 200 : 404}`);
         }
         // every GET endpoint of the document: no title of a case this caller may not read
-        const hidden = Object.entries(mark).filter(([k]) => !sees[k]).map(([, title]) => title);
+        const hidden = Object.entries(mark)
+          .filter(([k]) => !sees[k])
+          .map(([, title]) => title);
         for (const o of docOps) {
           // The audit log (and its CSV export) is the record of every write, all of it the auditor's to read (audit:read): by design, not a channel of cases.
           if (o.path === '/api/audit' || o.path === '/api/audit/export') continue;
           const urls = o.path.includes('{')
             ? /\{id\}$/.test(o.path)
-              ? Object.entries(cases).filter(([k]) => !sees[k]).flatMap(([, c]) => [fillPath(o.path, String(c.id)), fillPath(o.path, c.attachment)])
+              ? Object.entries(cases)
+                  .filter(([k]) => !sees[k])
+                  .flatMap(([, c]) => [fillPath(o.path, String(c.id)), fillPath(o.path, c.attachment)])
               : []
             : [fill(o)!];
           for (const url of urls) {

@@ -80,13 +80,15 @@ export function ZParams(schema: z.ZodObject<any>): ParameterDecorator {
 }
 
 /** Common query/param pieces. */
-export const zId = z.coerce.number().int().positive().max(2 ** 53 - 1);
+export const zId = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 53 - 1);
 
 /**
  * A date or timestamp PostgreSQL can hold and a person could mean: years 0001–9999. `z.coerce.date()`
  * alone let `-271821-04-20` (JavaScript's earliest date) through to a query, where timestamptz
  * overflowed into a 500.
  */
-export const zDate = z.coerce
-  .date()
-  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must be a date between year 1 and year 9999');
+export const zDate = z.coerce.date().refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must be a date between year 1 and year 9999');

@@ -37,10 +37,7 @@ export class SecretsService {
     if (fromEnv) return fromEnv;
     const cached = this.cache.get(name);
     if (cached) return cached;
-    await this.dataSource.query(`INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
-      name,
-      randomBytes(32).toString('hex'),
-    ]);
+    await this.dataSource.query(`INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, randomBytes(32).toString('hex')]);
     const [row] = await this.dataSource.query(`SELECT value FROM app_secret WHERE name = $1`, [name]);
     if (this.config.databaseMode === 'server') {
       this.logger.warn(`${name === 'jwt' ? 'JWT_SECRET' : 'PII_KEY'} is not set: using a generated key stored in the database`);

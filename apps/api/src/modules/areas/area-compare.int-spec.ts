@@ -7,7 +7,18 @@ import { SupervisionFactsService } from '../supervision/supervision-facts.servic
 type H = { authorization: string };
 const X = 118.78;
 const Y = 32.04;
-const box = (x0: number, x1: number) => ({ type: 'Polygon', coordinates: [[[x0, Y], [x1, Y], [x1, Y + 0.01], [x0, Y + 0.01], [x0, Y]]] });
+const box = (x0: number, x1: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, Y],
+      [x1, Y],
+      [x1, Y + 0.01],
+      [x0, Y + 0.01],
+      [x0, Y],
+    ],
+  ],
+});
 const feature = (code: string, name: string, x0: number, x1: number, parent?: string) => ({ type: 'Feature', properties: { code, name, ...(parent ? { parent } : {}) }, geometry: box(x0, x1) });
 const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
 
@@ -58,11 +69,20 @@ describe('version compare, history, case counts then/now and micro-grids (real P
     v.districts = d.json().versionId;
     await publish(v.districts, admin);
     analyst = await user('an_all', ['analyst'], 'D1');
-    const g = await send('POST', '/api/areas/import?level=grid&codeProperty=code&nameProperty=name&parentProperty=parent', fc(feature('GA001', '甲网格', X, X + 0.01, 'D1'), feature('GB002', '乙网格', X + 0.01, X + 0.02, 'D1')));
+    const g = await send(
+      'POST',
+      '/api/areas/import?level=grid&codeProperty=code&nameProperty=name&parentProperty=parent',
+      fc(feature('GA001', '甲网格', X, X + 0.01, 'D1'), feature('GB002', '乙网格', X + 0.01, X + 0.02, 'D1')),
+    );
     expect(g.statusCode).toBe(201);
     v.grids = g.json().versionId;
     await publish(v.grids);
-    for (const [lon, title] of [[X + 0.005, 'e1'], [X + 0.012, 'e2'], [X + 0.018, 'e3']] as const) await report(lon, title);
+    for (const [lon, title] of [
+      [X + 0.005, 'e1'],
+      [X + 0.012, 'e2'],
+      [X + 0.018, 'e3'],
+    ] as const)
+      await report(lon, title);
     await facts();
     // the redraw, as the studio makes it: a draft of D1's grids, edited, saved
     const draft = await send('POST', '/api/areas/drafts', { parentCode: 'D1' });
@@ -83,7 +103,11 @@ describe('version compare, history, case counts then/now and micro-grids (real P
     const r = res.json();
     expect(r.scope).toEqual({ code: 'D1', name: '甲区', levels: ['grid'] });
     expect(r.counts).toEqual({ added: 1, removed: 1, reshaped: 1, unchanged: 0 });
-    expect(r.areas.map((a: any) => [a.code, a.change])).toEqual([['GC003', 'added'], ['GB002', 'removed'], ['GA001', 'reshaped']]);
+    expect(r.areas.map((a: any) => [a.code, a.change])).toEqual([
+      ['GC003', 'added'],
+      ['GB002', 'removed'],
+      ['GA001', 'reshaped'],
+    ]);
     const ga = r.areas.find((a: any) => a.code === 'GA001');
     // between two meridians the area grows with the width: 0.015° wide against 0.010°
     expect(ga.toAreaM2 / ga.fromAreaM2).toBeCloseTo(1.5, 4);
@@ -101,7 +125,11 @@ describe('version compare, history, case counts then/now and micro-grids (real P
     await publish(v.redraw);
     const back = (await get(`/api/areas/versions/compare?from=${v.redraw}&to=${v.grids}`)).json();
     expect(back.counts).toEqual({ added: 1, removed: 1, reshaped: 1, unchanged: 0 });
-    expect(back.areas.map((a: any) => [a.code, a.change])).toEqual([['GB002', 'added'], ['GC003', 'removed'], ['GA001', 'reshaped']]);
+    expect(back.areas.map((a: any) => [a.code, a.change])).toEqual([
+      ['GB002', 'added'],
+      ['GC003', 'removed'],
+      ['GA001', 'reshaped'],
+    ]);
     const same = (await get(`/api/areas/versions/compare?from=${v.redraw}&to=${v.redraw}`)).json();
     expect(same.counts).toEqual({ added: 0, removed: 0, reshaped: 0, unchanged: 2 });
   });
@@ -183,7 +211,11 @@ describe('version compare, history, case counts then/now and micro-grids (real P
     // narrowed to one grid by parentCode: the grid itself and its micro-grids
     const one = (await get(`/api/areas/versions/compare?from=${v.redraw}&to=${id}&parentCode=GA001`)).json();
     expect(one.scope.code).toBe('GA001');
-    expect(one.areas.map((a: any) => [a.code, a.change])).toEqual([['GA00101', 'added'], ['GA00102', 'added'], ['GA001', 'unchanged']]);
+    expect(one.areas.map((a: any) => [a.code, a.change])).toEqual([
+      ['GA00101', 'added'],
+      ['GA00102', 'added'],
+      ['GA001', 'unchanged'],
+    ]);
   });
 
   it('answers only analysts and administrators, within their jurisdiction, and names bad input', async () => {

@@ -51,7 +51,8 @@ export class AreaCompareRepository {
    * levels of their rows.
    */
   async scopeOf(db: EntityManager, from: number, to: number): Promise<CompareScope> {
-    const [row] = await sqlRows<{ path: string | null; levels: string[] | null }>(db,
+    const [row] = await sqlRows<{ path: string | null; levels: string[] | null }>(
+      db,
       `SELECT nullif(lca(array_agg(path))::text, '') AS path, array_agg(DISTINCT level ORDER BY level) AS levels FROM area WHERE version_id IN ($1, $2)`,
       [from, to],
     );
@@ -60,16 +61,14 @@ export class AreaCompareRepository {
 
   /** An area by path (its current row, else its latest). */
   async areaAt(db: EntityManager, path: string): Promise<AreaRef | undefined> {
-    const [row] = await sqlRows<AreaRef>(db,
-      `SELECT code, name, level FROM area WHERE path = $1::ltree AND valid_from IS NOT NULL ORDER BY valid_to DESC NULLS FIRST, id DESC LIMIT 1`,
-      [path],
-    );
+    const [row] = await sqlRows<AreaRef>(db, `SELECT code, name, level FROM area WHERE path = $1::ltree AND valid_from IS NOT NULL ORDER BY valid_to DESC NULLS FIRST, id DESC LIMIT 1`, [path]);
     return row;
   }
 
   /** An area by code within the scope: its current row, else its latest published one (an area that was redrawn away). */
   async areaByCode(db: EntityManager, code: string, scope: string | null): Promise<(AreaRef & { path: string }) | undefined> {
-    const [row] = await sqlRows<AreaRef & { path: string }>(db,
+    const [row] = await sqlRows<AreaRef & { path: string }>(
+      db,
       `SELECT code, name, level, path::text AS path FROM area a
         WHERE a.code = $1 AND a.valid_from IS NOT NULL AND ${inScope('a.path', '$2')}
         ORDER BY a.valid_to DESC NULLS FIRST, a.id DESC LIMIT 1`,
@@ -85,7 +84,8 @@ export class AreaCompareRepository {
    */
   async compare(db: EntityManager, from: number, to: number, s: CompareScope, scope: string | null): Promise<Pick<VersionCompareReport, 'areas' | 'features'>> {
     const within = (a: string) => `${a}.level = ANY($3::text[]) AND ($4::ltree IS NULL OR ${a}.path <@ $4::ltree) AND ${inScope(`${a}.path`, '$5')}`;
-    const [row] = await sqlRows<Pick<VersionCompareReport, 'areas' | 'features'>>(db,
+    const [row] = await sqlRows<Pick<VersionCompareReport, 'areas' | 'features'>>(
+      db,
       `WITH f AS MATERIALIZED (SELECT * FROM ${SIDE('$1')} x WHERE ${within('x')}),
             t AS MATERIALIZED (SELECT * FROM ${SIDE('$2')} x WHERE ${within('x')}),
        m AS (

@@ -24,7 +24,10 @@ export class AreaCompareService {
     const db = this.tx.manager;
     const scope = scopeParam(p);
     const versions = [];
-    for (const [field, id] of [['query.from', from], ['query.to', to]] as const) {
+    for (const [field, id] of [
+      ['query.from', from],
+      ['query.to', to],
+    ] as const) {
       const v = await this.repo.version(db, id);
       if (!v || !(await this.repo.hasRowsIn(db, id, scope))) throw new AppException('NOT_FOUND', `area version ${id} not found`, { field, versionId: id });
       if (v.status === 'discarded') throw new AppException('VALIDATION_FAILED', `invalid ${field}: version ${id} was discarded`, [{ field, message: 'a discarded version cannot be compared' }]);

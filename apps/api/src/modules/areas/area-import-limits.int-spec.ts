@@ -8,7 +8,15 @@ import { sqlClient } from '@test/support/db';
  */
 const square = (x: number, y: number, s = 0.0005) => ({
   type: 'Polygon',
-  coordinates: [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]],
+  coordinates: [
+    [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ],
+  ],
 });
 /** A closed ring of n + 1 positions round a circle (valid, n vertices plus the closing one). */
 const circle = (n: number, cx = 118.5, cy = 32.5, r = 0.05) => {
@@ -97,7 +105,18 @@ describe('area imports: limits and jobs (real PostGIS)', () => {
 
   it('fails an all-or-nothing job with the same 422 body and leaves no draft behind', async () => {
     const before = await count('area_version');
-    const bowtie = { type: 'Polygon', coordinates: [[[118, 31], [118.01, 31.01], [118.01, 31], [118, 31.01], [118, 31]]] };
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [118, 31],
+          [118.01, 31.01],
+          [118.01, 31],
+          [118, 31.01],
+          [118, 31],
+        ],
+      ],
+    };
     const started = await post(importUrl(), fc([...grid(450, 'X'), { type: 'Feature', properties: { code: 'BOW' }, geometry: bowtie }]));
     expect(started.statusCode).toBe(202);
     const done = await finished(started.json().id);

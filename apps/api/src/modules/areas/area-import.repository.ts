@@ -33,10 +33,7 @@ export interface ValidityRow {
 @Injectable()
 export class AreaImportRepository {
   async createDraft(tx: EntityManager, level: string, label: string | null, source: unknown, by: string): Promise<number> {
-    const [row] = await sqlRows<{ id: number }>(tx,
-      `INSERT INTO area_version (level, label, source, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id::int`,
-      [level, label, JSON.stringify(source), by],
-    );
+    const [row] = await sqlRows<{ id: number }>(tx, `INSERT INTO area_version (level, label, source, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id::int`, [level, label, JSON.stringify(source), by]);
     return row.id;
   }
 
@@ -51,7 +48,8 @@ export class AreaImportRepository {
    * (ST_CollectionExtract type 3: lines and points left over from collapsed pieces are dropped).
    */
   async validate(tx: EntityManager, candidates: Candidate[], repair: boolean): Promise<ValidityRow[]> {
-    return sqlRows<ValidityRow>(tx,
+    return sqlRows<ValidityRow>(
+      tx,
       `WITH input AS (
          SELECT (f->>'i')::int AS i, ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326) AS g
            FROM jsonb_array_elements($1::jsonb) f
@@ -72,7 +70,8 @@ export class AreaImportRepository {
    * Then the ST_Subdivide pieces (≤ 64 vertices) for fast point lookups.
    */
   async insert(tx: EntityManager, versionId: number, level: string, rows: Candidate[]): Promise<number[]> {
-    const inserted = await sqlRows<{ id: number }>(tx,
+    const inserted = await sqlRows<{ id: number }>(
+      tx,
       `WITH input AS (
          SELECT f->>'code' AS code, f->>'name' AS name, f->>'parent' AS parent, f->'properties' AS props,
                 (f->>'repair')::boolean AS repair, ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326) AS g

@@ -20,7 +20,8 @@ const PP = (g: string) => `coalesce(4 * pi() * ST_Area(${g}::geography) / nullif
 export class AreaProposalRepository {
   /** The parent's current geometry (EWKB hex) and its centre. */
   async region(db: EntityManager, code: string): Promise<{ geom: string; lon: number; lat: number } | undefined> {
-    const [row] = await sqlRows<{ geom: string; lon: number; lat: number }>(db,
+    const [row] = await sqlRows<{ geom: string; lon: number; lat: number }>(
+      db,
       `SELECT encode(ST_AsEWKB(geom), 'hex') AS geom, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
          FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL`,
       [code],
@@ -34,7 +35,8 @@ export class AreaProposalRepository {
    * `fillers` evenly spread points of no weight that stand for ground (so empty land is shared too).
    */
   async units(db: EntityManager, regionHex: string, fillers: number): Promise<Unit[]> {
-    const rows = await sqlRows<{ id: string; w: number; rep: [number, number][]; members: [number, number][] }>(db,
+    const rows = await sqlRows<{ id: string; w: number; rep: [number, number][]; members: [number, number][] }>(
+      db,
       `WITH r AS (SELECT ${fromHex('$1')} AS g),
        p AS (SELECT x.id, coalesce(x.parent_id, x.id) AS root, x.geom,
                     (SELECT count(*) FROM household h WHERE h.place_id = x.id) AS hh
@@ -59,7 +61,8 @@ export class AreaProposalRepository {
    * against it (minutes for a community of 5,000 households).
    */
   async cut(db: EntityManager, regionHex: string, halfPlanes: unknown[], reps: { id: string; lon: number; lat: number }[]): Promise<{ low: Piece; high: Piece }[]> {
-    const rows = await sqlRows<{ i: number; low: Piece; high: Piece }>(db,
+    const rows = await sqlRows<{ i: number; low: Piece; high: Piece }>(
+      db,
       `WITH r AS (SELECT ${fromHex('$1')} AS g),
        hp AS (SELECT (o - 1)::int AS i, ST_SetSRID(ST_GeomFromGeoJSON(h), 4326) AS h FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(h, o)),
        raw AS MATERIALIZED (SELECT hp.i, ST_CollectionExtract(ST_Intersection(r.g, hp.h), 3) AS lo FROM r, hp),
@@ -89,7 +92,8 @@ export class AreaProposalRepository {
 
   /** The proposal's grids as draft rows under the parent, with their subdivided pieces. */
   async insertGrids(tx: EntityManager, versionId: number, parent: { code: string; path: string }, level: string, grids: { code: string; name: string; geom: string }[]): Promise<void> {
-    const rows = await sqlRows<{ id: number }>(tx,
+    const rows = await sqlRows<{ id: number }>(
+      tx,
       `WITH g AS (SELECT x->>'code' AS code, x->>'name' AS name, ST_Multi(${fromHex("x->>'geom'")}) AS geom FROM jsonb_array_elements($4::jsonb) x)
        INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated, properties)
        SELECT $1, g.code, g.name, $5, $2, $3::ltree || g.code, g.geom, ST_Area(g.geom::geography), true, '{"note": "proposal"}'::jsonb FROM g
@@ -101,7 +105,8 @@ export class AreaProposalRepository {
 
   /** Centroids of pieces, to number the grids north-west first. */
   async centroids(db: EntityManager, hexes: string[]): Promise<{ lon: number; lat: number }[]> {
-    return sqlRows<{ lon: number; lat: number }>(db,
+    return sqlRows<{ lon: number; lat: number }>(
+      db,
       `SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT ST_PointOnSurface(${fromHex('h')}) AS c, o FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY t(h, o)) x ORDER BY o`,
       [JSON.stringify(hexes)],
     );

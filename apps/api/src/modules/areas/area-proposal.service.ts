@@ -57,7 +57,10 @@ export class AreaProposalService {
       }
       const units = await this.repo.units(tx, region.geom, Math.max(50, FILLERS_PER_GRID * k));
       const leaves = await this.divide(tx, region.geom, units, k, [region.lon, region.lat]);
-      const centres = await this.repo.centroids(tx, leaves.map((l) => l.geom));
+      const centres = await this.repo.centroids(
+        tx,
+        leaves.map((l) => l.geom),
+      );
       // number north-west first: rows of ~equal latitude bands, west to east
       const order = leaves.map((l, i) => ({ l, c: centres[i] })).sort((a, b) => b.c.lat - a.c.lat || a.c.lon - b.c.lon);
       const grids = order.map(({ l }, i) => ({ code: `${parent.code}${String(i + 1).padStart(3, '0')}`, name: `${parent.name}第${i + 1}网格`, geom: l.geom }));
@@ -77,7 +80,12 @@ export class AreaProposalService {
     const cuts = ANGLES.map((a) => bestCutAt(units, share, a, centre[1])).filter((c) => c !== null);
     // nothing to cut between (a region too small for any point): it stays one grid
     if (!cuts.length) return [{ geom }];
-    const pieces = await this.repo.cut(tx, geom, cuts.map((c) => halfPlane(c, centre)), units.map((u) => ({ id: u.id, lon: u.rep[0], lat: u.rep[1] })));
+    const pieces = await this.repo.cut(
+      tx,
+      geom,
+      cuts.map((c) => halfPlane(c, centre)),
+      units.map((u) => ({ id: u.id, lon: u.rep[0], lat: u.rep[1] })),
+    );
     const W = units.reduce((s, u) => s + u.w, 0);
     const byId = new Map(units.map((u) => [u.id, u]));
     const scored = pieces
@@ -89,9 +97,7 @@ export class AreaProposalService {
       });
     if (!scored.length) return [{ geom }];
     const bestError = Math.min(...scored.map((s) => s.error));
-    const pick = scored
-      .filter((s) => s.error <= bestError + BALANCE_SLACK)
-      .sort((a, b) => Number(b.contiguous) - Number(a.contiguous) || a.straddles - b.straddles || b.compact - a.compact)[0];
+    const pick = scored.filter((s) => s.error <= bestError + BALANCE_SLACK).sort((a, b) => Number(b.contiguous) - Number(a.contiguous) || a.straddles - b.straddles || b.compact - a.compact)[0];
     const low = new Set(pick.pc.low.units);
     const [lowUnits, highUnits] = [units.filter((u) => low.has(u.id)), units.filter((u) => !low.has(u.id))];
     return [...(await this.divide(tx, pick.pc.low.geom, lowUnits, k1, centre)), ...(await this.divide(tx, pick.pc.high.geom, highUnits, k - k1, centre))];

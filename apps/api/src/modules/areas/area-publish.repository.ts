@@ -39,7 +39,8 @@ export class AreaPublishRepository {
   async closeReplaced(tx: EntityManager, versionId: number, keptIds: number[] = []): Promise<number[]> {
     // Two joins, not `EXISTS … OR EXISTS …`: the OR kept the planner from a semi-join and made it
     // scan the draft once per current row (quadratic: minutes at 100k cells; bench/areas-publish.bench.ts).
-    const target = await sqlRows<{ id: number }>(tx,
+    const target = await sqlRows<{ id: number }>(
+      tx,
       `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1)
        SELECT c.id::int AS id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
         WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
@@ -72,7 +73,8 @@ export class AreaPublishRepository {
    * Returns the kept ids.
    */
   async keepUnchanged(tx: EntityManager, versionId: number): Promise<number[]> {
-    const rows = await sqlRows<{ id: number }>(tx,
+    const rows = await sqlRows<{ id: number }>(
+      tx,
       `WITH same AS (
          SELECT d.id AS draft_id, c.id AS current_id
            FROM area d JOIN area c ON c.code = d.code AND c.level = d.level AND c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
@@ -95,11 +97,9 @@ export class AreaPublishRepository {
   }
 
   async activate(tx: EntityManager, versionId: number, by: string, gapsAcknowledged: boolean): Promise<{ added: number; publishedAt: string }> {
-    const [{ n }] = await sqlRows<{ n: number }>(tx,
-      `WITH u AS (UPDATE area SET valid_from = now() WHERE version_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM u`,
-      [versionId],
-    );
-    const [v] = await sqlRows<{ publishedAt: NonNullable<AreaVersionEntity['published_at']> }>(tx,
+    const [{ n }] = await sqlRows<{ n: number }>(tx, `WITH u AS (UPDATE area SET valid_from = now() WHERE version_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM u`, [versionId]);
+    const [v] = await sqlRows<{ publishedAt: NonNullable<AreaVersionEntity['published_at']> }>(
+      tx,
       `WITH u AS (UPDATE area_version SET status = 'published', published_at = now(), published_by = $2, gaps_acknowledged = $3
                    WHERE id = $1 RETURNING published_at)
        SELECT published_at AS "publishedAt" FROM u`,
@@ -123,7 +123,8 @@ export class AreaPublishRepository {
    */
   async reattribute(tx: EntityManager, t: AttributedTable, versionId: number, closedIds: number[]): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
-    const [{ n }] = await sqlRows<{ n: number }>(tx,
+    const [{ n }] = await sqlRows<{ n: number }>(
+      tx,
       `WITH chg AS (
          SELECT id, path FROM area WHERE version_id = $1
          UNION ALL
@@ -162,7 +163,8 @@ export class AreaPublishRepository {
     // After the new grids are set (not before: clearing first rewrote every moved row twice),
     // only rows still pointing at a closed area are left, and they lie outside every area. They
     // lie inside the closed areas' extent, so the geometry index finds them (no grid_id index needed).
-    await sqlRun(tx,
+    await sqlRun(
+      tx,
       `UPDATE ${t.table} SET grid_id = NULL, grid_code = NULL, area_path = NULL
         WHERE geom && (SELECT ST_Extent(geom)::geometry FROM area WHERE id = ANY($1::bigint[]))
           AND grid_id = ANY($1::bigint[]) AND ${open}`,

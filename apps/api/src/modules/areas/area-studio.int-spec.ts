@@ -102,7 +102,13 @@ describe('grid studio API on the demo city (real PostGIS)', () => {
 
     const snapshot = async () => {
       const out: Record<string, Map<string, string | null>> = {};
-      for (const [table, where] of [['person', 'true'], ['place', 'true'], ['city_object', 'true'], ['organization', 'true'], ['event', `state NOT IN ('closed', 'evaluated', 'voided', 'rejected')`]]) {
+      for (const [table, where] of [
+        ['person', 'true'],
+        ['place', 'true'],
+        ['city_object', 'true'],
+        ['organization', 'true'],
+        ['event', `state NOT IN ('closed', 'evaluated', 'voided', 'rejected')`],
+      ]) {
         const rows = (await sql.query(`SELECT id::text, grid_code FROM ${table} WHERE ${where}`)).rows;
         out[table] = new Map(rows.map((r) => [r.id, r.grid_code]));
       }
@@ -147,7 +153,18 @@ describe('grid studio API on the demo city (real PostGIS)', () => {
     const code = communities[2];
     const draft = (await post('/api/areas/drafts', { parentCode: code })).json();
     const fc = (await get(`/api/areas/export?version=${draft.versionId}`)).json();
-    const bow = { type: 'Polygon', coordinates: [[[118, 32], [118.01, 32.01], [118.01, 32], [118, 32.01], [118, 32]]] };
+    const bow = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [118, 32],
+          [118.01, 32.01],
+          [118.01, 32],
+          [118, 32.01],
+          [118, 32],
+        ],
+      ],
+    };
     const bad = await t.app.inject({
       method: 'PUT',
       url: `/api/areas/versions/${draft.versionId}/features`,

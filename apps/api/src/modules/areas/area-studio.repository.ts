@@ -47,7 +47,8 @@ export class AreaStudioRepository {
   /** Every row of the version, and the parent it redraws, lie within the scope (NULL = everywhere). */
   async versionInScope(db: EntityManager, id: number, parentCode: string | null, scope: string | null): Promise<boolean> {
     if (scope === null) return true;
-    const [row] = await sqlRows<{ ok: boolean }>(db,
+    const [row] = await sqlRows<{ ok: boolean }>(
+      db,
       `SELECT NOT EXISTS (SELECT 1 FROM area a WHERE a.version_id = $1 AND NOT ${inScope('a.path', '$2')})
               AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM area p WHERE p.code = $3 AND ${CURRENT('p')} AND ${inScope('p.path', '$2')})) AS ok`,
       [id, scope, parentCode],
@@ -57,7 +58,8 @@ export class AreaStudioRepository {
 
   /** The current area with that code within the scope, with the level of its current children (if any). */
   async parent(db: EntityManager, code: string, scope: string | null): Promise<{ id: number; code: string; name: string; level: string; path: string; childLevel: string | null } | undefined> {
-    const [row] = await sqlRows<{ id: number; code: string; name: string; level: string; path: string; childLevel: string | null }>(db,
+    const [row] = await sqlRows<{ id: number; code: string; name: string; level: string; path: string; childLevel: string | null }>(
+      db,
       `SELECT p.id::int, p.code, p.name, p.level, p.path::text AS path,
               (SELECT c.level FROM area c WHERE c.parent_code = p.code AND ${CURRENT('c')} LIMIT 1) AS "childLevel"
          FROM area p WHERE p.code = $1 AND ${CURRENT('p')} AND ${inScope('p.path', '$2')}`,
@@ -83,13 +85,17 @@ export class AreaStudioRepository {
 
   /** Copy the given (current) rows into the draft, with their subdivided pieces. */
   async copyRows(tx: EntityManager, versionId: number, ids: number[]): Promise<number> {
-    const rows = await sqlRows<{ id: number }>(tx,
+    const rows = await sqlRows<{ id: number }>(
+      tx,
       `INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated, properties)
        SELECT $1, code, name, level, parent_code, path, geom, area_m2, generated, properties FROM area WHERE id = ANY($2::bigint[]) ORDER BY code
        RETURNING id::int`,
       [versionId, ids],
     );
-    await this.refreshParts(tx, rows.map((r) => r.id));
+    await this.refreshParts(
+      tx,
+      rows.map((r) => r.id),
+    );
     return rows.length;
   }
 
@@ -107,7 +113,8 @@ export class AreaStudioRepository {
    * (compared by code and geometry with the rows it was copied from). Empty lists: still current.
    */
   async changedSince(db: EntityManager, parentCode: string, level: string, baseIds: number[]): Promise<{ added: string[]; removed: string[]; reshaped: string[] }> {
-    const [row] = await sqlRows<{ added: string[]; removed: string[]; reshaped: string[] }>(db,
+    const [row] = await sqlRows<{ added: string[]; removed: string[]; reshaped: string[] }>(
+      db,
       `WITH base AS (SELECT code, geom FROM area WHERE id = ANY($3::bigint[])),
             cur AS (SELECT id, code, geom FROM area c WHERE c.parent_code = $1 AND c.level = $2 AND ${CURRENT('c')})
        SELECT coalesce((SELECT array_agg(code ORDER BY code) FROM cur WHERE code NOT IN (SELECT code FROM base)), '{}') AS added,
@@ -125,7 +132,8 @@ export class AreaStudioRepository {
    * Events: reported in the last 90 days.
    */
   async metrics(db: EntityManager, versionId: number): Promise<Omit<GridMetrics, 'outlier'>[]> {
-    return sqlRows<Omit<GridMetrics, 'outlier'>>(db,
+    return sqlRows<Omit<GridMetrics, 'outlier'>>(
+      db,
       `SELECT d.code, d.name,
               (SELECT count(*)::int FROM place p JOIN household h ON h.place_id = p.id WHERE p.geom && d.geom AND ST_Covers(d.geom, p.geom)) AS households,
               (SELECT count(*)::int FROM person x WHERE x.geom && d.geom AND ST_Covers(d.geom, x.geom)) AS people,
@@ -149,7 +157,8 @@ export class AreaStudioRepository {
    */
   async moves(db: EntityManager, t: AttributedTable, versionId: number): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
-    const [{ n }] = await sqlRows<{ n: number }>(db,
+    const [{ n }] = await sqlRows<{ n: number }>(
+      db,
       `WITH rep AS (${REPLACED}),
        -- current rows the draft leaves as they were: publishing keeps them (AreaPublishRepository.keepUnchanged)
        kept AS (SELECT c.id AS cid, d.id AS did FROM area d JOIN rep c ON c.code = d.code AND c.level = d.level WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
@@ -175,7 +184,8 @@ export class AreaStudioRepository {
 
   /** Draft rows against the rows they replace, by code: added, removed, reshaped, unchanged; the changed ones as GeoJSON. */
   async diff(db: EntityManager, versionId: number) {
-    const [row] = await sqlRows<{ lists: Record<string, string[]>; diff: ImpactReport['diff'] }>(db,
+    const [row] = await sqlRows<{ lists: Record<string, string[]>; diff: ImpactReport['diff'] }>(
+      db,
       `WITH rep AS (${REPLACED}), d AS (SELECT code, geom FROM area WHERE version_id = $1),
        ch AS (
          SELECT d.code, 'added' AS change, d.geom FROM d WHERE d.code NOT IN (SELECT code FROM rep)
@@ -194,7 +204,8 @@ export class AreaStudioRepository {
 
   /** Current staff of the given grid codes. */
   async staffOf(db: EntityManager, codes: string[]): Promise<{ name: string; role: string; code: string }[]> {
-    return sqlRows<{ name: string; role: string; code: string }>(db,
+    return sqlRows<{ name: string; role: string; code: string }>(
+      db,
       `SELECT name, role, area_code AS code FROM grid_staff WHERE area_code = ANY($1::text[]) AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now()) ORDER BY area_code, role`,
       [codes],
     );

@@ -106,7 +106,13 @@ export class AreaStudioService {
         }
       }
       await this.repo.clearDraft(tx, id);
-      if (candidates.length) await this.importer.insert(tx, id, v.level, candidates.map((c) => ({ ...c, repair: false })));
+      if (candidates.length)
+        await this.importer.insert(
+          tx,
+          id,
+          v.level,
+          candidates.map((c) => ({ ...c, repair: false })),
+        );
       await this.audit.write(tx, p, 'update', 'area_version', id, null, { features: candidates.length });
       return { versionId: id, areas: candidates.length, topology: await this.publisher.report(tx, id) };
     });

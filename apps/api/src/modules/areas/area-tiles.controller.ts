@@ -29,10 +29,7 @@ export class AreaTilesController {
   @Requires('areas:read')
   async tile(@CurrentPrincipal() who: Principal, @ZParams(tileParams) p: z.output<typeof tileParams>, @Res({ passthrough: true }) reply: FastifyReply) {
     const tile = await this.tiles.tile(p.versionKey, p.z, p.x, p.y, scopeParam(who));
-    void reply
-      .header('content-type', 'application/vnd.mapbox-vector-tile')
-      .header('cache-control', 'private, max-age=31536000, immutable')
-      .header('vary', 'Authorization');
+    void reply.header('content-type', 'application/vnd.mapbox-vector-tile').header('cache-control', 'private, max-age=31536000, immutable').header('vary', 'Authorization');
     return tile;
   }
 }

@@ -1,7 +1,18 @@
 import { startTestApp, type TestApp } from '@test/support/app';
 import { decodeMvt } from '@test/support/decode-mvt';
 
-const box = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+const box = (x0: number, y0: number, x1: number, y1: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
+});
 const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
 
 /** Tile x/y holding a point at zoom z (Web Mercator). */
@@ -41,7 +52,7 @@ describe('area tiles show the version they are keyed by (real PostGIS)', () => {
     const [x, y] = tileAt(lon, lat, 12);
     const res = await get(`/api/tiles/areas/${key}/12/${x}/${y}.mvt`);
     expect(res.statusCode).toBe(200);
-    return res.rawPayload.length ? decodeMvt(res.rawPayload).areas?.features ?? [] : [];
+    return res.rawPayload.length ? (decodeMvt(res.rawPayload).areas?.features ?? []) : [];
   }
 
   it('serves the just-published rows, and the redrawn outline after a redraw', async () => {
@@ -62,12 +73,9 @@ describe('area tiles show the version they are keyed by (real PostGIS)', () => {
     expect(eastEdge(redrawn)).toBeGreaterThan(eastEdge(first));
   });
 
-  it('holds only the caller\'s jurisdiction and the areas it lies in', async () => {
+  it("holds only the caller's jurisdiction and the areas it lies in", async () => {
     // District TD with two grids side by side; a grid worker of TG1 must not get TG2 in any tile.
-    const district = await post(
-      '/api/areas/import?level=district&codeProperty=code&nameProperty=name',
-      fc({ type: 'Feature', properties: { code: 'TD', name: '辖区' }, geometry: box(118.1, 32.0, 118.12, 32.01) }),
-    );
+    const district = await post('/api/areas/import?level=district&codeProperty=code&nameProperty=name', fc({ type: 'Feature', properties: { code: 'TD', name: '辖区' }, geometry: box(118.1, 32.0, 118.12, 32.01) }));
     await post(`/api/areas/versions/${district.json().versionId}/publish`, { acknowledgeGaps: true });
     const grids = await post(
       '/api/areas/import?level=grid&codeProperty=code&nameProperty=name&parentProperty=parent',

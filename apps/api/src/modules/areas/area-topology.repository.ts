@@ -9,8 +9,7 @@ export const NOISE_M2 = 1;
 /** A polygon part smaller than this (m²) is a sliver. */
 export const SLIVER_M2 = 100;
 
-const feature = (geom: string, props: string) =>
-  `jsonb_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(${geom}, 7)::jsonb, 'properties', ${props})`;
+const feature = (geom: string, props: string) => `jsonb_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(${geom}, 7)::jsonb, 'properties', ${props})`;
 const collection = (rows: string) => `jsonb_build_object('type', 'FeatureCollection', 'features', coalesce((${rows}), '[]'::jsonb))`;
 
 @Injectable()
@@ -23,7 +22,8 @@ export class AreaTopologyRepository {
    * shown, and gaps only of parents under it, so nothing outside is revealed.
    */
   async check(db: EntityManager, versionId: number, scope: string | null = null): Promise<Omit<TopologyReport, 'summary' | 'versionId'>> {
-    const [row] = await sqlRows<Omit<TopologyReport, 'summary' | 'versionId'>>(db,
+    const [row] = await sqlRows<Omit<TopologyReport, 'summary' | 'versionId'>>(
+      db,
       `WITH d AS (SELECT id, code, parent_code, geom FROM area WHERE version_id = $1 AND ${inScope('path', '$2')}),
        -- Pairs come from the area table itself, not from d: a join of the materialised CTE with
        -- itself has no index and tests every pair (quadratic: minutes at 100k cells); here each

@@ -74,12 +74,7 @@ export class AreasController {
   @Post('import')
   @HttpCode(201)
   @Requires('areas:write')
-  import(
-    @CurrentPrincipal() p: Principal,
-    @ZQuery(importQuery) q: z.output<typeof importQuery>,
-    @ZBody(featureCollectionSchema) body: FeatureCollectionInput,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  import(@CurrentPrincipal() p: Principal, @ZQuery(importQuery) q: z.output<typeof importQuery>, @ZBody(featureCollectionSchema) body: FeatureCollectionInput, @Res({ passthrough: true }) reply: FastifyReply) {
     const { job, ...options } = q;
     const size = this.importer.measure(body);
     if (!job && !this.importer.runsAsJob(size)) return this.importer.import(p, body, options);

@@ -7,7 +7,15 @@ import { registerAttributedTable } from './attributed-tables';
 /** A lon/lat box as a GeoJSON Polygon (counter-clockwise), near Nanjing so the numbers read like real ones. */
 const box = (x0: number, y0: number, x1: number, y1: number) => ({
   type: 'Polygon',
-  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
 });
 const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
 const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
@@ -60,14 +68,63 @@ describe('areas: import, topology, publish, locate, tiles (real PostGIS)', () =>
   });
 
   it('reports every bad feature with a reason and location; all-or-nothing leaves nothing behind', async () => {
-    const bowtie = { type: 'Polygon', coordinates: [[[118.0, 32.0], [118.01, 32.01], [118.01, 32.0], [118.0, 32.01], [118.0, 32.0]]] };
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [118.0, 32.0],
+          [118.01, 32.01],
+          [118.01, 32.0],
+          [118.0, 32.01],
+          [118.0, 32.0],
+        ],
+      ],
+    };
     const bad = fc(
       feat({ code: 'OK1', name: '好' }, G1),
       feat({ code: 'PT' }, { type: 'Point', coordinates: [118, 32] }),
-      feat({ code: 'NAN' }, { type: 'Polygon', coordinates: [[[118, 32], ['NaN', 32], [118, 33], [118, 32]]] }),
+      feat(
+        { code: 'NAN' },
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118, 32],
+              ['NaN', 32],
+              [118, 33],
+              [118, 32],
+            ],
+          ],
+        },
+      ),
       feat({ code: 'FAR' }, box(118, 32, 190, 33)),
-      feat({ code: 'OPEN' }, { type: 'Polygon', coordinates: [[[118, 32], [118.1, 32], [118.1, 32.1], [118, 32.1]]] }),
-      feat({ code: 'SHORT' }, { type: 'Polygon', coordinates: [[[118, 32], [118.1, 32], [118, 32]]] }),
+      feat(
+        { code: 'OPEN' },
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118, 32],
+              [118.1, 32],
+              [118.1, 32.1],
+              [118, 32.1],
+            ],
+          ],
+        },
+      ),
+      feat(
+        { code: 'SHORT' },
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [118, 32],
+              [118.1, 32],
+              [118, 32],
+            ],
+          ],
+        },
+      ),
       feat({ code: 'EMPTY' }, { type: 'MultiPolygon', coordinates: [] }),
       feat({ code: 'BOW' }, bowtie),
       feat({ nocode: 1 }, G1),
@@ -97,8 +154,13 @@ describe('areas: import, topology, publish, locate, tiles (real PostGIS)', () =>
     const byCode = Object.fromEntries(kept.json().results.map((r: { code: string }) => [r.code, r]));
     expect(byCode.OK1.status).toBe('imported');
     expect(byCode.BOW).toMatchObject({ status: 'repaired', reason: expect.stringMatching(/Self-intersection.*repaired with ST_MakeValid into 2 polygon/) });
-    const rows = (await sql.query(`SELECT code, ST_GeometryType(geom) t, ST_SRID(geom) s, ST_IsValid(geom) v, (SELECT count(*)::int FROM area_part p WHERE p.area_id = a.id) parts
-                                     FROM area a WHERE version_id = $1 ORDER BY code`, [kept.json().versionId])).rows;
+    const rows = (
+      await sql.query(
+        `SELECT code, ST_GeometryType(geom) t, ST_SRID(geom) s, ST_IsValid(geom) v, (SELECT count(*)::int FROM area_part p WHERE p.area_id = a.id) parts
+                                     FROM area a WHERE version_id = $1 ORDER BY code`,
+        [kept.json().versionId],
+      )
+    ).rows;
     expect(rows).toEqual([
       { code: 'BOW', t: 'ST_MultiPolygon', s: 4326, v: true, parts: 2 },
       { code: 'OK1', t: 'ST_MultiPolygon', s: 4326, v: true, parts: 1 },

@@ -6,8 +6,7 @@ import { sqlRows } from '../../core/database/sql';
 import type { AreaEntity } from './entities/area.entity';
 
 /** Rows valid at $n (NULL = now): published and not yet closed then. */
-const validAt = (a: string, at: string) =>
-  `${a}.valid_from IS NOT NULL AND ${a}.valid_from <= coalesce(${at}::timestamptz, now()) AND (${a}.valid_to IS NULL OR ${a}.valid_to > coalesce(${at}::timestamptz, now()))`;
+const validAt = (a: string, at: string) => `${a}.valid_from IS NOT NULL AND ${a}.valid_from <= coalesce(${at}::timestamptz, now()) AND (${a}.valid_to IS NULL OR ${a}.valid_to > coalesce(${at}::timestamptz, now()))`;
 
 const SUMMARY = `a.id::int, a.code, a.name, a.level, a.parent_code AS "parentCode", a.path::text AS path,
   a.version_id::int AS "versionId", a.area_m2 AS "areaM2", a.valid_from AS "validFrom", a.valid_to AS "validTo"`;
@@ -15,7 +14,8 @@ const SUMMARY = `a.id::int, a.code, a.name, a.level, a.parent_code AS "parentCod
 @Injectable()
 export class AreasRepository {
   async list(db: EntityManager, q: { level?: string; parent?: string; q?: string; limit: number }, scope: string | null): Promise<AreaSummary[]> {
-    return sqlRows<AreaSummary>(db,
+    return sqlRows<AreaSummary>(
+      db,
       `SELECT ${SUMMARY} FROM area a
         WHERE ${validAt('a', 'NULL')}
           AND ($1::text IS NULL OR a.level = $1) AND ($2::text IS NULL OR a.parent_code = $2)
@@ -27,7 +27,8 @@ export class AreasRepository {
   }
 
   async byCode(db: EntityManager, code: string, at: Date | null, scope: string | null) {
-    const [row] = await sqlRows<AreaSummary & { geometry: AreaEntity['geom']; childrenCount: number }>(db,
+    const [row] = await sqlRows<AreaSummary & { geometry: AreaEntity['geom']; childrenCount: number }>(
+      db,
       `SELECT ${SUMMARY}, ST_AsGeoJSON(a.geom, 7)::jsonb AS geometry,
               (SELECT count(*)::int FROM area c WHERE c.parent_code = a.code AND ${validAt('c', '$2')}) AS "childrenCount"
          FROM area a WHERE a.code = $1 AND ${validAt('a', '$2')} AND ${inScope('a.path', '$3')}`,
@@ -38,7 +39,8 @@ export class AreasRepository {
 
   /** The ancestors named by a path (root first), as valid at `at`. */
   async chain(db: EntityManager, path: string, at: Date | null): Promise<AreaRef[]> {
-    return sqlRows<AreaRef>(db,
+    return sqlRows<AreaRef>(
+      db,
       `SELECT a.code, a.name, a.level FROM area a
         WHERE a.path @> $1::ltree AND a.path <> $1::ltree AND ${validAt('a', '$2')}
         ORDER BY nlevel(a.path)`,
@@ -48,7 +50,8 @@ export class AreasRepository {
 
   /** One level of one version (or the current rows) as a GeoJSON FeatureCollection built in SQL. */
   async export(db: EntityManager, level: string | null, versionId: number | null, scope: string | null) {
-    const [row] = await sqlRows<{ fc: GeoJsonFeatureCollection }>(db,
+    const [row] = await sqlRows<{ fc: GeoJsonFeatureCollection }>(
+      db,
       `SELECT jsonb_build_object('type', 'FeatureCollection', 'features', coalesce(jsonb_agg(
                 jsonb_build_object('type', 'Feature', 'id', a.id, 'geometry', ST_AsGeoJSON(a.geom, 7)::jsonb,
                   'properties', jsonb_build_object('code', a.code, 'name', a.name, 'level', a.level, 'parent_code', a.parent_code,
@@ -64,7 +67,8 @@ export class AreasRepository {
   }
 
   async versions(db: EntityManager): Promise<AreaVersionSummary[]> {
-    return sqlRows<AreaVersionSummary>(db,
+    return sqlRows<AreaVersionSummary>(
+      db,
       `SELECT v.id::int, v.level, v.status, v.label, (SELECT count(*)::int FROM area a WHERE a.version_id = v.id) AS areas,
               v.created_at AS "createdAt", v.created_by AS "createdBy", v.published_at AS "publishedAt",
               v.published_by AS "publishedBy", v.gaps_acknowledged AS "gapsAcknowledged"
@@ -77,7 +81,8 @@ export class AreasRepository {
   }
 
   async addStaff(tx: EntityManager, s: { areaCode: string; role: string; name: string; userId: number | null; validFrom: Date | null; validTo: Date | null }): Promise<GridStaff> {
-    const [row] = await sqlRows<GridStaff>(tx,
+    const [row] = await sqlRows<GridStaff>(
+      tx,
       `INSERT INTO grid_staff (area_code, role, name, user_id, valid_from, valid_to)
        VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6)
        RETURNING id::int, area_code AS "areaCode", role, name, user_id::int AS "userId", valid_from AS "validFrom", valid_to AS "validTo"`,
@@ -88,7 +93,8 @@ export class AreasRepository {
 
   /** Staff of a grid; with `at`, only those assigned then. */
   async staff(db: EntityManager, code: string, at: Date | null): Promise<GridStaff[]> {
-    return sqlRows<GridStaff>(db,
+    return sqlRows<GridStaff>(
+      db,
       `SELECT id::int, area_code AS "areaCode", role, name, user_id::int AS "userId", valid_from AS "validFrom", valid_to AS "validTo"
          FROM grid_staff
         WHERE area_code = $1 AND ($2::timestamptz IS NULL OR (valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)))

@@ -1,7 +1,12 @@
 import { asCode, checkPolygonal, featureProblem } from './geojson-check';
 
 describe('checkPolygonal', () => {
-  const ring = [[0, 0], [1, 0], [1, 1], [0, 0]];
+  const ring = [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+    [0, 0],
+  ];
   it('accepts Polygon and MultiPolygon, dropping heights', () => {
     expect(checkPolygonal({ type: 'Polygon', coordinates: [ring] })).toEqual({ ok: true, polygons: [[ring]] });
     const withZ = checkPolygonal({ type: 'MultiPolygon', coordinates: [[ring.map(([x, y]) => [x, y, 9])]] });
@@ -11,10 +16,61 @@ describe('checkPolygonal', () => {
     [null, /missing/],
     [{ type: 'LineString', coordinates: ring }, /wrong geometry type LineString/],
     [{ type: 'Polygon', coordinates: [] }, /empty/],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [0, 0]]] }, /too short/],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }, /not closed/],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [null, 0], [1, 1], [0, 0]]] }, /not a finite number/],
-    [{ type: 'Polygon', coordinates: [[[0, 0], [0, 91], [1, 1], [0, 0]]] }, /out of range/],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [0, 0],
+          ],
+        ],
+      },
+      /too short/,
+    ],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        ],
+      },
+      /not closed/,
+    ],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [null, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+      /not a finite number/,
+    ],
+    [
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [0, 91],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      },
+      /out of range/,
+    ],
   ])('rejects %j', (g, reason) => {
     const r = checkPolygonal(g);
     expect(r.ok).toBe(false);

@@ -31,9 +31,7 @@ export function featureProblem(f: unknown): string | null {
 export type Position = [number, number];
 export type PolygonCoords = Position[][];
 
-export type ShapeCheck =
-  | { ok: true; polygons: PolygonCoords[] }
-  | { ok: false; reason: string; location: Position | null };
+export type ShapeCheck = { ok: true; polygons: PolygonCoords[] } | { ok: false; reason: string; location: Position | null };
 
 const fail = (reason: string, location: Position | null = null): ShapeCheck => ({ ok: false, reason, location });
 

@@ -11,7 +11,15 @@ describe('tileBounds', () => {
 describe('encodeAreasTile', () => {
   it('encodes polygons, skipping degenerate ones', () => {
     const { span } = tileBounds(1, 1, 1);
-    const sq = (a: number, b: number) => [[[a, -a], [b, -a], [b, -b], [a, -b], [a, -a]]];
+    const sq = (a: number, b: number) => [
+      [
+        [a, -a],
+        [b, -a],
+        [b, -b],
+        [a, -b],
+        [a, -a],
+      ],
+    ];
     const rows = [
       { code: 'A', name: 'a', level: 'grid', parent_code: null, geom: { type: 'Polygon', coordinates: sq(0, span / 2) } },
       { code: 'B', name: 'b', level: 'grid', parent_code: 'A', geom: { type: 'Polygon', coordinates: sq(0, 1) } },

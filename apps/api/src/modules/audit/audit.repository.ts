@@ -90,11 +90,7 @@ export class AuditRepository {
    */
   async lockAndCountSince(tx: EntityManager, actor: { kind: string; id: number }, action: string, since: Date): Promise<number> {
     await sqlRun(tx, `SELECT pg_advisory_xact_lock(hashtext($1), $2::int)`, [`audit:${action}:${actor.kind}`, actor.id]);
-    const row = await sqlRow<{ n: number }>(
-      tx,
-      `SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND actor_kind = $2 AND actor_id = $3 AND at >= $4`,
-      [action, actor.kind, actor.id, since],
-    );
+    const row = await sqlRow<{ n: number }>(tx, `SELECT count(*)::int AS n FROM audit_log WHERE action = $1 AND actor_kind = $2 AND actor_id = $3 AND at >= $4`, [action, actor.kind, actor.id, since]);
     return row!.n; // count(*) always answers one row
   }
 

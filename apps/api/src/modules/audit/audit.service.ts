@@ -7,11 +7,7 @@ import { AuditRepository, type AuditQuery } from './audit.repository';
 function scrub(value: unknown): unknown {
   if (!value || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(scrub);
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) =>
-      /password|token|key_hash|keyHash|secret/i.test(k) ? [k, '[redacted]'] : [k, scrub(v)],
-    ),
-  );
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => (/password|token|key_hash|keyHash|secret/i.test(k) ? [k, '[redacted]'] : [k, scrub(v)])));
 }
 
 /**

@@ -18,13 +18,19 @@ const createUserBody = z.strictObject({
   displayName: z.string().min(1).max(64).optional(),
   roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
   jurisdiction: areaCode,
-  department: z.string().regex(/^[a-z0-9_]{2,32}$/).optional(),
+  department: z
+    .string()
+    .regex(/^[a-z0-9_]{2,32}$/)
+    .optional(),
 });
 const createKeyBody = z.strictObject({
   name: z.string().min(1).max(64),
   roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).default(['api_client']),
   jurisdiction: areaCode.default('*'),
-  department: z.string().regex(/^[a-z0-9_]{2,32}$/).optional(),
+  department: z
+    .string()
+    .regex(/^[a-z0-9_]{2,32}$/)
+    .optional(),
 });
 const idParams = z.strictObject({ id: zId });
 

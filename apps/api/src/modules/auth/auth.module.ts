@@ -9,12 +9,7 @@ import { RateLimitGuard } from './rate-limit.guard';
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [
-    AuthRepository,
-    AuthService,
-    { provide: APP_GUARD, useClass: RateLimitGuard },
-    { provide: APP_GUARD, useClass: AuthGuard },
-  ],
+  providers: [AuthRepository, AuthService, { provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -57,10 +57,7 @@ export class AuthRepository {
   }
 
   /** Insert unless the username exists (two processes booting together both try to create the first admin). */
-  async insertUserIfAbsent(
-    db: EntityManager,
-    u: { username: string; displayName: string | null; passwordHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null },
-  ): Promise<boolean> {
+  async insertUserIfAbsent(db: EntityManager, u: { username: string; displayName: string | null; passwordHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null }): Promise<boolean> {
     const inserted = await sqlChanged(
       db,
       `INSERT INTO app_user (username, display_name, password_hash, roles, jurisdiction_code, department_id)
@@ -75,10 +72,7 @@ export class AuthRepository {
     return row!.n;
   }
 
-  async insertUser(
-    db: EntityManager,
-    u: { username: string; displayName: string | null; passwordHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null; demo?: boolean },
-  ): Promise<number> {
+  async insertUser(db: EntityManager, u: { username: string; displayName: string | null; passwordHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null; demo?: boolean }): Promise<number> {
     const row = await sqlRow<{ id: number }>(
       db,
       `INSERT INTO app_user (username, display_name, password_hash, roles, jurisdiction_code, department_id, demo)
@@ -99,11 +93,10 @@ export class AuthRepository {
 
   /** When (username, address) is locked, until when; null when it may try. */
   async lockedUntil(db: EntityManager, username: string, address: string): Promise<Date | null> {
-    const row = await sqlRow<{ lockedUntil: LoginLockEntity['locked_until'] }>(
-      db,
-      `SELECT locked_until AS "lockedUntil" FROM login_lock WHERE username = $1 AND address = $2 AND locked_until > now()`,
-      [username, address],
-    );
+    const row = await sqlRow<{ lockedUntil: LoginLockEntity['locked_until'] }>(db, `SELECT locked_until AS "lockedUntil" FROM login_lock WHERE username = $1 AND address = $2 AND locked_until > now()`, [
+      username,
+      address,
+    ]);
     return row?.lockedUntil ?? null;
   }
 
@@ -166,11 +159,7 @@ export class AuthRepository {
 
   // Refresh tokens: rotated on every use; reuse of a used token revokes its whole family.
   async insertRefresh(db: EntityManager, userId: number, family: string, hash: string, ttlSeconds: number): Promise<void> {
-    await sqlRun(
-      db,
-      `INSERT INTO refresh_token (user_id, family, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-      [userId, family, hash, ttlSeconds],
-    );
+    await sqlRun(db, `INSERT INTO refresh_token (user_id, family, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`, [userId, family, hash, ttlSeconds]);
   }
 
   async takeRefresh(db: EntityManager, hash: string): Promise<{ id: number; userId: number; family: string; expired: boolean; used: boolean; revoked: boolean } | undefined> {
@@ -199,10 +188,7 @@ export class AuthRepository {
   }
 
   // API keys for other systems.
-  async insertApiKey(
-    db: EntityManager,
-    k: { name: string; prefix: string; keyHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null; createdBy: number | null },
-  ): Promise<number> {
+  async insertApiKey(db: EntityManager, k: { name: string; prefix: string; keyHash: string; roles: Role[]; jurisdictionCode: string; departmentId: number | null; createdBy: number | null }): Promise<number> {
     const row = await sqlRow<{ id: number }>(
       db,
       `INSERT INTO api_key (name, prefix, key_hash, roles, jurisdiction_code, department_id, created_by)
@@ -223,10 +209,7 @@ export class AuthRepository {
   }
 
   async listApiKeys(db: EntityManager): Promise<ApiKeyListRow[]> {
-    return sqlRows<ApiKeyListRow>(
-      db,
-      `SELECT id::int, name, prefix, roles, jurisdiction_code AS jurisdiction, created_at AS "createdAt", revoked_at AS "revokedAt" FROM api_key ORDER BY id`,
-    );
+    return sqlRows<ApiKeyListRow>(db, `SELECT id::int, name, prefix, roles, jurisdiction_code AS jurisdiction, created_at AS "createdAt", revoked_at AS "revokedAt" FROM api_key ORDER BY id`);
   }
 
   async revokeApiKey(db: EntityManager, id: number): Promise<boolean> {

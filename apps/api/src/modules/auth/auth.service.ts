@@ -58,9 +58,7 @@ export class AuthService implements OnApplicationBootstrap {
       const hash = await argon2.hash(this.config.ADMIN_PASSWORD);
       if (existing) {
         if (!(await argon2.verify(existing.passwordHash, this.config.ADMIN_PASSWORD))) await this.repo.setPassword(db, existing.id, hash);
-      } else if (
-        await this.repo.insertUserIfAbsent(db, { username: this.config.ADMIN_USERNAME, displayName: '系统管理员', passwordHash: hash, roles: ['admin'], jurisdictionCode: '*', departmentId: null })
-      ) {
+      } else if (await this.repo.insertUserIfAbsent(db, { username: this.config.ADMIN_USERNAME, displayName: '系统管理员', passwordHash: hash, roles: ['admin'], jurisdictionCode: '*', departmentId: null })) {
         this.logger.log(`administrator ${this.config.ADMIN_USERNAME} created from ADMIN_USERNAME`);
       }
       return;
@@ -305,7 +303,15 @@ export class AuthService implements OnApplicationBootstrap {
       const departmentId = input.department ? await this.departmentId(tx, input.department) : null;
       const prefix = randomBytes(4).toString('hex');
       const key = `gck_${prefix}_${randomBytes(24).toString('base64url')}`;
-      const id = await this.repo.insertApiKey(tx, { name: input.name, prefix, keyHash: sha256(key), roles: input.roles, jurisdictionCode: input.jurisdiction, departmentId, createdBy: actor.kind === 'user' ? actor.id : null });
+      const id = await this.repo.insertApiKey(tx, {
+        name: input.name,
+        prefix,
+        keyHash: sha256(key),
+        roles: input.roles,
+        jurisdictionCode: input.jurisdiction,
+        departmentId,
+        createdBy: actor.kind === 'user' ? actor.id : null,
+      });
       await this.audit.write(tx, actor, 'create', 'api_key', id, null, { name: input.name, roles: input.roles, jurisdiction: input.jurisdiction, prefix });
       return { id, key, prefix };
     });
@@ -331,7 +337,14 @@ export class AuthService implements OnApplicationBootstrap {
         throw new AppException('VALIDATION_FAILED', 'department staff need a department', [{ field: 'body.department', message: 'required for the department role' }]);
       }
       const departmentId = input.department ? await this.departmentId(tx, input.department) : null;
-      const id = await this.repo.insertUser(tx, { username: input.username, displayName: input.displayName ?? null, passwordHash: await argon2.hash(input.password), roles: input.roles, jurisdictionCode: input.jurisdiction, departmentId });
+      const id = await this.repo.insertUser(tx, {
+        username: input.username,
+        displayName: input.displayName ?? null,
+        passwordHash: await argon2.hash(input.password),
+        roles: input.roles,
+        jurisdictionCode: input.jurisdiction,
+        departmentId,
+      });
       const user = (await this.repo.findUserById(tx, id))!;
       await this.audit.write(tx, actor, 'create', 'user', id, null, this.me(user));
       return this.me(user);

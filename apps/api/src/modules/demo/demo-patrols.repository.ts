@@ -45,10 +45,11 @@ export class DemoPatrolsRepository {
 
   /** Whether a point lies inside the grid (a patrol turns back at its edge). */
   async inside(db: EntityManager, gridCode: string, lon: number, lat: number): Promise<boolean> {
-    const [row] = await db.query(
-      `SELECT EXISTS (SELECT 1 FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326))) AS ok`,
-      [gridCode, lon, lat],
-    );
+    const [row] = await db.query(`SELECT EXISTS (SELECT 1 FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326))) AS ok`, [
+      gridCode,
+      lon,
+      lat,
+    ]);
     return row.ok;
   }
 }

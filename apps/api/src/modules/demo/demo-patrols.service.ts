@@ -56,7 +56,17 @@ export class DemoPatrolsService implements OnApplicationBootstrap, OnModuleDestr
     this.walkers = ps.map((p) => ({
       p,
       heading: this.r() * 2 * Math.PI,
-      principal: { kind: 'user', id: p.id, name: p.name, roles: ['grid_worker'], permissions: new Set(ROLE_PERMISSIONS.grid_worker), jurisdiction: p.gridCode, scopePath: p.gridPath, departmentId: null, departmentCode: null },
+      principal: {
+        kind: 'user',
+        id: p.id,
+        name: p.name,
+        roles: ['grid_worker'],
+        permissions: new Set(ROLE_PERMISSIONS.grid_worker),
+        jurisdiction: p.gridCode,
+        scopePath: p.gridPath,
+        departmentId: null,
+        departmentCode: null,
+      },
     }));
     for (const w of this.walkers) {
       await this.send(w); // a position first: the patrol then knows its grid and the wall sees it

@@ -6,9 +6,7 @@ import type { Role } from '@gc/contracts';
 @Injectable()
 export class DemoPeopleRepository {
   async currentGrids(db: EntityManager): Promise<{ code: string; name: string; path: string }[]> {
-    return db.query(
-      `SELECT code, name, path::text AS path FROM area WHERE level = 'grid' AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code`,
-    );
+    return db.query(`SELECT code, name, path::text AS path FROM area WHERE level = 'grid' AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code`);
   }
 
   /** 一长二员 for every grid: rows arrive as parallel arrays (unnest), one INSERT for the whole city. */
@@ -20,10 +18,7 @@ export class DemoPeopleRepository {
     );
   }
 
-  async upsertDemoUser(
-    db: EntityManager,
-    u: { username: string; displayName: string; passwordHash: string; role: Role; jurisdiction: string; department: string | null },
-  ): Promise<number> {
+  async upsertDemoUser(db: EntityManager, u: { username: string; displayName: string; passwordHash: string; role: Role; jurisdiction: string; department: string | null }): Promise<number> {
     const [row] = await db.query(
       `INSERT INTO app_user (username, display_name, password_hash, roles, jurisdiction_code, department_id, demo)
        VALUES ($1, $2, $3, ARRAY[$4]::text[], $5, (SELECT id FROM department WHERE code = $6), true)
@@ -63,15 +58,10 @@ export class DemoPeopleRepository {
 
   /** The grid worker account is also that grid's grid worker (grid_staff.user_id). */
   async linkStaffUser(db: EntityManager, gridCode: string, userId: number, name: string): Promise<void> {
-    await db.query(
-      `UPDATE grid_staff SET user_id = $2, name = $3 WHERE id = (SELECT id FROM grid_staff WHERE area_code = $1 AND role = 'grid_worker' AND valid_to IS NULL ORDER BY id LIMIT 1)`,
-      [gridCode, userId, name],
-    );
+    await db.query(`UPDATE grid_staff SET user_id = $2, name = $3 WHERE id = (SELECT id FROM grid_staff WHERE area_code = $1 AND role = 'grid_worker' AND valid_to IS NULL ORDER BY id LIMIT 1)`, [gridCode, userId, name]);
   }
 
   async demoUsers(db: EntityManager): Promise<{ username: string; roles: Role[]; jurisdiction: string; displayName: string }[]> {
-    return db.query(
-      `SELECT username, roles, jurisdiction_code AS jurisdiction, display_name AS "displayName" FROM app_user WHERE demo AND disabled_at IS NULL ORDER BY id`,
-    );
+    return db.query(`SELECT username, roles, jurisdiction_code AS jurisdiction, display_name AS "displayName" FROM app_user WHERE demo AND disabled_at IS NULL ORDER BY id`);
   }
 }

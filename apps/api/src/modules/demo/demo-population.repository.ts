@@ -109,8 +109,14 @@ export class DemoPopulationRepository {
         CROSS JOIN LATERAL (SELECT ST_Project(c.geom::geography, r.dist, r.azimuth)::geometry AS p) q
        RETURNING id`,
       [
-        rows.map((x) => x.ext), rows.map((x) => x.parentExt), rows.map((x) => x.name), rows.map((x) => x.address), rows.map((x) => x.compound),
-        rows.map((x) => x.building), rows.map((_, i) => 20 + ((i * 37) % 100)), rows.map((_, i) => ((i * 2.399963) % (2 * Math.PI))),
+        rows.map((x) => x.ext),
+        rows.map((x) => x.parentExt),
+        rows.map((x) => x.name),
+        rows.map((x) => x.address),
+        rows.map((x) => x.compound),
+        rows.map((x) => x.building),
+        rows.map((_, i) => 20 + ((i * 37) % 100)),
+        rows.map((_, i) => (i * 2.399963) % (2 * Math.PI)),
       ],
     );
     return res.length;
@@ -130,9 +136,19 @@ export class DemoPopulationRepository {
          FROM r JOIN place p ON p.external_id = r.place_ext
        RETURNING id`,
       [
-        rows.map((x) => x.ext), rows.map((x) => x.name), rows.map((x) => x.idEnc), rows.map((x) => x.idHmac), rows.map((x) => x.phoneEnc),
-        rows.map((x) => x.phoneHmac), rows.map((x) => x.gender), rows.map((x) => x.birthDate), rows.map((x) => x.householdNo),
-        rows.map((x) => x.householdRole), rows.map((x) => x.registration), rows.map((x) => x.placeExt), rows.map((x) => x.tags.join(',')),
+        rows.map((x) => x.ext),
+        rows.map((x) => x.name),
+        rows.map((x) => x.idEnc),
+        rows.map((x) => x.idHmac),
+        rows.map((x) => x.phoneEnc),
+        rows.map((x) => x.phoneHmac),
+        rows.map((x) => x.gender),
+        rows.map((x) => x.birthDate),
+        rows.map((x) => x.householdNo),
+        rows.map((x) => x.householdRole),
+        rows.map((x) => x.registration),
+        rows.map((x) => x.placeExt),
+        rows.map((x) => x.tags.join(',')),
       ],
     );
     return res.length;

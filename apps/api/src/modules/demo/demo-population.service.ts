@@ -56,8 +56,19 @@ export class DemoPopulationService {
       const id = await this.pii.sealId(p.idNumber);
       const phone = await this.pii.sealPhone(p.phone);
       people.push({
-        ext: p.ext, name: p.name, idEnc: id.enc!, idHmac: id.hmac!, phoneEnc: phone.enc, phoneHmac: phone.hmac, gender: p.gender, birthDate: p.birthDate,
-        householdNo: p.householdNo, householdRole: p.householdRole, registration: p.registration, placeExt: p.placeExt, tags: p.tags,
+        ext: p.ext,
+        name: p.name,
+        idEnc: id.enc!,
+        idHmac: id.hmac!,
+        phoneEnc: phone.enc,
+        phoneHmac: phone.hmac,
+        gender: p.gender,
+        birthDate: p.birthDate,
+        householdNo: p.householdNo,
+        householdRole: p.householdRole,
+        registration: p.registration,
+        placeExt: p.placeExt,
+        tags: p.tags,
       });
     }
     const orgs: SealedOrg[] = [];

@@ -182,7 +182,16 @@ export function buildPopulation(grids: DemoGrid[], today = new Date(), seed = 8)
         buildings.push(bext);
       }
       compounds.push({ ext, name, buildings });
-      if (r() < 0.7) pop.orgs.push({ ext: `demo-o-${g.code}-pm${c}`, kind: 'property_mgmt', name: `南京${faker.person.lastName()}氏物业管理有限公司${name}服务处`, uscc: uscc(district), placeExt: ext, contactName: faker.person.fullName(), contactPhone: phone(r) });
+      if (r() < 0.7)
+        pop.orgs.push({
+          ext: `demo-o-${g.code}-pm${c}`,
+          kind: 'property_mgmt',
+          name: `南京${faker.person.lastName()}氏物业管理有限公司${name}服务处`,
+          uscc: uscc(district),
+          placeExt: ext,
+          contactName: faker.person.fullName(),
+          contactPhone: phone(r),
+        });
     }
     const nShops = around(r, h / 400);
     for (let s = 1; s <= nShops; s++) {
@@ -196,18 +205,36 @@ export function buildPopulation(grids: DemoGrid[], today = new Date(), seed = 8)
       pop.places.push({ ext: `demo-p-${g.code}-school`, gridId: g.id, kind: 'school', name, address: `${faker.location.street()}${1 + Math.floor(r() * 100)}号`, compound: null, building: null, parentExt: null });
     }
     if (r() < 0.35) {
-      pop.places.push({ ext: `demo-p-${g.code}-rent`, gridId: g.id, kind: 'rental_housing', name: `${compounds[0].name}出租屋`, address: `${compounds[0].name}${1 + Math.floor(r() * 9)}栋${101 + Math.floor(r() * 20)}室`, compound: compounds[0].name, building: null, parentExt: null });
+      pop.places.push({
+        ext: `demo-p-${g.code}-rent`,
+        gridId: g.id,
+        kind: 'rental_housing',
+        name: `${compounds[0].name}出租屋`,
+        address: `${compounds[0].name}${1 + Math.floor(r() * 9)}栋${101 + Math.floor(r() * 20)}室`,
+        compound: compounds[0].name,
+        building: null,
+        parentExt: null,
+      });
     }
-    if (r() < 0.25) pop.orgs.push({ ext: `demo-o-${g.code}-co`, kind: 'company', name: faker.company.name(), uscc: uscc(district), placeExt: compounds[0].ext, contactName: faker.person.fullName(), contactPhone: phone(r) });
-    if (g.code.endsWith('001') && r() < 0.5) pop.orgs.push({ ext: `demo-o-${g.code}-so`, kind: 'social_org', name: `${compounds[0].name}志愿者协会`, uscc: null, placeExt: compounds[0].ext, contactName: faker.person.fullName(), contactPhone: phone(r) });
-    if (g.code.endsWith('001')) pop.orgs.push({ ext: `demo-o-${g.code}-pa`, kind: 'party_org', name: `${compounds[0].name}党支部`, uscc: null, placeExt: compounds[0].ext, contactName: faker.person.fullName(), contactPhone: phone(r) });
+    if (r() < 0.25)
+      pop.orgs.push({ ext: `demo-o-${g.code}-co`, kind: 'company', name: faker.company.name(), uscc: uscc(district), placeExt: compounds[0].ext, contactName: faker.person.fullName(), contactPhone: phone(r) });
+    if (g.code.endsWith('001') && r() < 0.5)
+      pop.orgs.push({ ext: `demo-o-${g.code}-so`, kind: 'social_org', name: `${compounds[0].name}志愿者协会`, uscc: null, placeExt: compounds[0].ext, contactName: faker.person.fullName(), contactPhone: phone(r) });
+    if (g.code.endsWith('001'))
+      pop.orgs.push({ ext: `demo-o-${g.code}-pa`, kind: 'party_org', name: `${compounds[0].name}党支部`, uscc: null, placeExt: compounds[0].ext, contactName: faker.person.fullName(), contactPhone: phone(r) });
 
     // Households: a sample of the grid's households, each in a building of one of its compounds.
     const nHouseholds = around(r, h / HOUSEHOLD_SAMPLE, 1);
     for (let k = 1; k <= nHouseholds; k++) {
       const home = pick(r, compounds);
       const placeExt = pick(r, home.buildings);
-      const size = weighted(r, [[1, 20], [2, 30], [3, 28], [4, 14], [5, 8]] as const);
+      const size = weighted(r, [
+        [1, 20],
+        [2, 30],
+        [3, 28],
+        [4, 14],
+        [5, 8],
+      ] as const);
       const floating = r() < 0.22;
       const region = floating ? pick(r, FLOATING_REGIONS) : district;
       const headAge = size === 1 ? (r() < 0.4 ? 65 + Math.floor(r() * 25) : 22 + Math.floor(r() * 40)) : 25 + Math.floor(r() * 42);
@@ -216,10 +243,13 @@ export function buildPopulation(grids: DemoGrid[], today = new Date(), seed = 8)
       const roles = ROLES_BY_SIZE[size];
       roles.forEach((role, i) => {
         const age =
-          role === '户主' ? headAge
-          : role === '配偶' ? Math.max(20, headAge + Math.floor(r() * 7) - 3)
-          : role === '子女' ? Math.max(0, Math.min(headAge - 22, Math.floor(r() * Math.max(1, headAge - 20))))
-          : headAge + 24 + Math.floor(r() * 8);
+          role === '户主'
+            ? headAge
+            : role === '配偶'
+              ? Math.max(20, headAge + Math.floor(r() * 7) - 3)
+              : role === '子女'
+                ? Math.max(0, Math.min(headAge - 22, Math.floor(r() * Math.max(1, headAge - 20))))
+                : headAge + 24 + Math.floor(r() * 8);
         const gender: 'male' | 'female' = role === '配偶' ? (r() < 0.9 ? 'female' : 'male') : r() < 0.5 ? 'male' : 'female';
         const birthDate = isoDate(year - 1 - age, r);
         let idNumber = syntheticResidentId(region, birthDate, seq++, gender);
@@ -249,7 +279,10 @@ export function buildPopulation(grids: DemoGrid[], today = new Date(), seed = 8)
     // City components: about one per 150 households, by catalogue weights.
     const nObjects = around(r, h / 150, 2);
     for (let o = 1; o <= nObjects; o++) {
-      const [category, name, department] = weighted(r, OBJECT_KINDS.map((k) => [k, k[3]] as const));
+      const [category, name, department] = weighted(
+        r,
+        OBJECT_KINDS.map((k) => [k, k[3]] as const),
+      );
       const u = r();
       pop.objects.push({ ext: `demo-obj-${g.code}-${o}`, gridId: g.id, category, name: `${name}${g.code.slice(-6)}-${o}`, condition: u < 0.95 ? 'intact' : u < 0.985 ? 'damaged' : 'lost', department });
     }

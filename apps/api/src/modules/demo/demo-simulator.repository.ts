@@ -20,9 +20,7 @@ export class DemoSimulatorRepository {
   }
 
   async cityPath(db: EntityManager): Promise<{ code: string; path: string } | null> {
-    const [row] = await db.query(
-      `SELECT code, path::text AS path FROM area WHERE level = 'city' AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code LIMIT 1`,
-    );
+    const [row] = await db.query(`SELECT code, path::text AS path FROM area WHERE level = 'city' AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code LIMIT 1`);
     return row ?? null;
   }
 

@@ -250,7 +250,10 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
       const cats = DEMO_HISTORY.categories;
       const weights = cats.map(([code, w]) => w * categoryRhythm(code, hour));
       let u = r() * weights.reduce((s, w) => s + w, 0);
-      const idx = Math.max(0, weights.findIndex((w) => (u -= w) < 0));
+      const idx = Math.max(
+        0,
+        weights.findIndex((w) => (u -= w) < 0),
+      );
       const anchorKind = cats[idx][2];
       category = cats[idx][0];
       const pool = this.anchors.filter((a) => a.kind === anchorKind);

@@ -47,12 +47,7 @@ export class DemoTerritoryRepository {
    * The real districts, made valid and disjoint (a district loses what an earlier code
    * already covers, so shared borders cannot overlap), and the city as their union.
    */
-  async insertCityAndDistricts(
-    db: EntityManager,
-    city: { code: string; name: string; versionId: number },
-    districtVersionId: number,
-    districts: { code: string; name: string; geometry: unknown }[],
-  ): Promise<void> {
+  async insertCityAndDistricts(db: EntityManager, city: { code: string; name: string; versionId: number }, districtVersionId: number, districts: { code: string; name: string; geometry: unknown }[]): Promise<void> {
     await db.query(
       `WITH src AS (
          SELECT d->>'code' AS code, d->>'name' AS name,
@@ -84,14 +79,7 @@ export class DemoTerritoryRepository {
    * the whole level. Children of one parent are matched to the Voronoi cells in reading
    * order (north to south, then west to east) so that neighbouring codes are neighbours.
    */
-  async generateChildren(
-    db: EntityManager,
-    parentVersionId: number,
-    versionId: number,
-    level: AreaLevel,
-    children: ChildSpec[],
-    seed: number,
-  ): Promise<number> {
+  async generateChildren(db: EntityManager, parentVersionId: number, versionId: number, level: AreaLevel, children: ChildSpec[], seed: number): Promise<number> {
     const rows = await db.query(
       `WITH kids AS (
          SELECT k->>'code' AS code, k->>'name' AS name, k->>'parent' AS parent,
@@ -219,9 +207,6 @@ export class DemoTerritoryRepository {
       [versionIds],
     );
     await db.query(`UPDATE area SET valid_from = now() WHERE version_id = ANY($1::bigint[])`, [versionIds]);
-    await db.query(
-      `UPDATE area_version SET status = 'published', published_at = now(), published_by = 'demo', gaps_acknowledged = false WHERE id = ANY($1::bigint[])`,
-      [versionIds],
-    );
+    await db.query(`UPDATE area_version SET status = 'published', published_at = now(), published_by = 'demo', gaps_acknowledged = false WHERE id = ANY($1::bigint[])`, [versionIds]);
   }
 }

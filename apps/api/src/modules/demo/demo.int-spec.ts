@@ -35,24 +35,18 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
     ]);
     expect(rows.every((r) => r.path === `320100.${r.code}` && r.generated === false)).toBe(true);
     // WGS-84, not GCJ-02: 秦淮区 contains 夫子庙 at its GPS position (118.7887, 32.0206).
-    const { rows: hit } = await sql.query(
-      `SELECT code FROM area WHERE level = 'district' AND ${current} AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(118.7887, 32.0206), 4326))`,
-    );
+    const { rows: hit } = await sql.query(`SELECT code FROM area WHERE level = 'district' AND ${current} AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(118.7887, 32.0206), 4326))`);
     expect(hit.map((r) => r.code)).toEqual(['320104']);
   });
 
   it('has the official streets and communities with their names and codes, marked generated', async () => {
-    const { rows } = await sql.query(
-      `SELECT level, count(*)::int AS n, bool_and(generated) AS gen, bool_and(properties->>'note' = 'generated') AS noted FROM area WHERE ${current} GROUP BY level`,
-    );
+    const { rows } = await sql.query(`SELECT level, count(*)::int AS n, bool_and(generated) AS gen, bool_and(properties->>'note' = 'generated') AS noted FROM area WHERE ${current} GROUP BY level`);
     const by = Object.fromEntries(rows.map((r) => [r.level, r]));
     expect(by.city.n).toBe(1);
     expect(by.street).toMatchObject({ n: 79, gen: true, noted: true });
     expect(by.community).toMatchObject({ n: 710, gen: true, noted: true });
     expect(by.grid.n).toBeGreaterThan(710);
-    const { rows: named } = await sql.query(
-      `SELECT code, name, parent_code, path::text AS path FROM area WHERE code IN ('320104002', '320102002001') AND ${current} ORDER BY code`,
-    );
+    const { rows: named } = await sql.query(`SELECT code, name, parent_code, path::text AS path FROM area WHERE code IN ('320104002', '320102002001') AND ${current} ORDER BY code`);
     expect(named).toEqual([
       { code: '320102002001', name: '梅园新村社区', parent_code: '320102002', path: '320100.320102.320102002.320102002001' },
       { code: '320104002', name: '夫子庙街道', parent_code: '320104', path: '320100.320104.320104002' },
@@ -153,10 +147,7 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
     }
     const worker = accounts.find((a) => a.role === 'grid_worker')!;
     expect(worker.jurisdiction).toMatch(/^320104002\d{6}$/);
-    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM grid_staff s JOIN app_user u ON u.id = s.user_id WHERE u.username = $1 AND s.area_code = $2`, [
-      worker.username,
-      worker.jurisdiction,
-    ]);
+    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM grid_staff s JOIN app_user u ON u.id = s.user_id WHERE u.username = $1 AND s.area_code = $2`, [worker.username, worker.jurisdiction]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -197,8 +188,23 @@ describe('demo city (DEMO=on, real PostGIS)', () => {
     expect(r.objects).toBeGreaterThan(5_000);
     expect(r.orgs).toBeGreaterThan(1_000);
     expect({ ...r, people: 0, households: 0, household_records: 0, elderly: 0, tagged: 0, elderly_alone: 0, place_kinds: 0, objects: 0, orgs: 0 }).toEqual({
-      people: 0, households: 0, household_records: 0, households_inconsistent: 0, elderly: 0, tagged: 0, elderly_alone: 0, place_kinds: 0, objects: 0, orgs: 0,
-      people_unmarked: 0, unknown_tags: 0, places_unmarked: 0, others_unmarked: 0, places_misplaced: 0, objects_misplaced: 0, people_without_id: 0,
+      people: 0,
+      households: 0,
+      household_records: 0,
+      households_inconsistent: 0,
+      elderly: 0,
+      tagged: 0,
+      elderly_alone: 0,
+      place_kinds: 0,
+      objects: 0,
+      orgs: 0,
+      people_unmarked: 0,
+      unknown_tags: 0,
+      places_unmarked: 0,
+      others_unmarked: 0,
+      places_misplaced: 0,
+      objects_misplaced: 0,
+      people_without_id: 0,
     });
   });
 

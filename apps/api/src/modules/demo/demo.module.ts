@@ -18,7 +18,19 @@ import { DemoService } from './demo.service';
 @Module({
   imports: [RegistryModule, EventsModule, FieldModule],
   controllers: [DemoController],
-  providers: [DemoService, DemoTerritoryService, DemoTerritoryRepository, DemoPeopleRepository, DemoPopulationService, DemoPopulationRepository, DemoHistoryRepository, DemoSimulatorService, DemoSimulatorRepository, DemoPatrolsService, DemoPatrolsRepository],
+  providers: [
+    DemoService,
+    DemoTerritoryService,
+    DemoTerritoryRepository,
+    DemoPeopleRepository,
+    DemoPopulationService,
+    DemoPopulationRepository,
+    DemoHistoryRepository,
+    DemoSimulatorService,
+    DemoSimulatorRepository,
+    DemoPatrolsService,
+    DemoPatrolsRepository,
+  ],
   // The simulator is exported for tests and load benches (stats, running).
   exports: [DemoService, DemoSimulatorService],
 })

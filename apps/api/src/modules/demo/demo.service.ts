@@ -21,11 +21,31 @@ export const DEMO_HISTORY: Omit<HistoryOptions, 'now'> = {
   days: 365,
   perDay: 24,
   categories: [
-    ['exposed_rubbish', 14, 'place'], ['overflowing_bin', 8, 'object'], ['illegal_ads', 7, 'place'], ['noise', 6, 'place'], ['pollution', 2, 'place'],
-    ['tree_fall', 1, 'object'], ['greenery_damage', 3, 'object'], ['street_vendor', 10, 'place'], ['illegal_parking', 9, 'place'], ['shared_bikes', 6, 'place'],
-    ['road_damage', 4, 'object'], ['manhole_cover_missing', 3, 'object'], ['water_leak', 2, 'object'], ['street_light', 4, 'object'], ['sewer_blockage', 2, 'object'],
-    ['fire_hazard', 2, 'place'], ['elevator_fault', 2, 'place'], ['gas_hazard', 1, 'place'], ['food_safety', 2, 'place'], ['illegal_construction', 3, 'place'],
-    ['illegal_demolition', 1, 'place'], ['neighbour_dispute', 4, 'place'], ['elderly_care', 2, 'place'], ['epidemic_prevention', 1, 'place'], ['other', 2, 'place'],
+    ['exposed_rubbish', 14, 'place'],
+    ['overflowing_bin', 8, 'object'],
+    ['illegal_ads', 7, 'place'],
+    ['noise', 6, 'place'],
+    ['pollution', 2, 'place'],
+    ['tree_fall', 1, 'object'],
+    ['greenery_damage', 3, 'object'],
+    ['street_vendor', 10, 'place'],
+    ['illegal_parking', 9, 'place'],
+    ['shared_bikes', 6, 'place'],
+    ['road_damage', 4, 'object'],
+    ['manhole_cover_missing', 3, 'object'],
+    ['water_leak', 2, 'object'],
+    ['street_light', 4, 'object'],
+    ['sewer_blockage', 2, 'object'],
+    ['fire_hazard', 2, 'place'],
+    ['elevator_fault', 2, 'place'],
+    ['gas_hazard', 1, 'place'],
+    ['food_safety', 2, 'place'],
+    ['illegal_construction', 3, 'place'],
+    ['illegal_demolition', 1, 'place'],
+    ['neighbour_dispute', 4, 'place'],
+    ['elderly_care', 2, 'place'],
+    ['epidemic_prevention', 1, 'place'],
+    ['other', 2, 'place'],
   ],
 };
 
@@ -162,9 +182,7 @@ export class DemoService implements OnApplicationBootstrap {
   private async seedStaff(tx: import('typeorm').EntityManager): Promise<void> {
     const grids = await this.people.currentGrids(tx);
     const r = rng(2025);
-    const rows = grids.flatMap((g) =>
-      (['grid_leader', 'grid_worker', 'grid_assistant'] as const).map((role) => ({ areaCode: g.code, role, name: chineseName(r), phone: syntheticPhone(r) })),
-    );
+    const rows = grids.flatMap((g) => (['grid_leader', 'grid_worker', 'grid_assistant'] as const).map((role) => ({ areaCode: g.code, role, name: chineseName(r), phone: syntheticPhone(r) })));
     await this.people.insertGridStaff(tx, rows);
   }
 
@@ -185,9 +203,7 @@ export class DemoService implements OnApplicationBootstrap {
   private async seedAccounts(hashed?: Map<string, string>): Promise<void> {
     const grid = await this.gridForAccount();
     const db = this.dataSource.manager;
-    const wanted = DEMO_ACCOUNTS.map((a) => ({ ...a, jurisdiction: a.jurisdiction === '@grid' ? grid?.code : a.jurisdiction })).filter(
-      (a): a is typeof a & { jurisdiction: string } => !!a.jurisdiction,
-    );
+    const wanted = DEMO_ACCOUNTS.map((a) => ({ ...a, jurisdiction: a.jurisdiction === '@grid' ? grid?.code : a.jurisdiction })).filter((a): a is typeof a & { jurisdiction: string } => !!a.jurisdiction);
     const fingerprint = (rows: { username: string; hash: string; roles: string[]; jurisdiction: string; department: string | null }[]) => {
       const h = createHash('sha256');
       for (const a of wanted) {

@@ -48,7 +48,12 @@ describe('attachments: field photos cited by events (real PostGIS)', () => {
     expect(own.rawPayload.equals(photo)).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: a.url, headers: worker2 })).statusCode).toBe(404);
 
-    const report = await t.app.inject({ method: 'POST', url: '/api/events', headers: worker1, payload: { title: '井盖缺失', category: 'manhole_cover_missing', ...west, attachments: [{ url: a.url, name: '现场照片', type: 'image/png' }] } });
+    const report = await t.app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: worker1,
+      payload: { title: '井盖缺失', category: 'manhole_cover_missing', ...west, attachments: [{ url: a.url, name: '现场照片', type: 'image/png' }] },
+    });
     expect(report.statusCode).toBe(201);
     expect(report.json().timeline[0].attachments).toEqual([{ url: a.url, name: '现场照片', type: 'image/png' }]);
     // cited by a case in EG1: the command centre (whole territory) may read it; EG2's worker still may not

@@ -52,7 +52,8 @@ export class AttachmentsRepository {
   /** Of these attachment ids, the ones this caller may NOT read (unknown ids included): citing them would grant access. */
   async unreadable(db: EntityManager, ids: string[], who: AttachmentReader): Promise<string[]> {
     if (!ids.length) return [];
-    const rows = await sqlRows<{ id: string }>(db,
+    const rows = await sqlRows<{ id: string }>(
+      db,
       `SELECT x.id::text FROM unnest($1::uuid[]) AS x(id)
         WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.id = x.id AND ${readableSql('a', '$2', '$3', '$4', '$5')})`,
       [ids, who.kind, who.id, who.scopePath, who.departmentId],

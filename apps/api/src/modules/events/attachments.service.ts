@@ -75,7 +75,13 @@ export class AttachmentsService {
       if (typeof url === 'string' && ATTACHMENT_URL_PATTERN.test(url)) ids.push({ id: url.slice(ATTACHMENT_URL('').length), i });
     });
     if (!ids.length) return;
-    const bad = new Set(await this.repo.unreadable(this.tx.manager, ids.map((x) => x.id), { kind: p.kind, id: p.id, ...viewerOf(p) }));
+    const bad = new Set(
+      await this.repo.unreadable(
+        this.tx.manager,
+        ids.map((x) => x.id),
+        { kind: p.kind, id: p.id, ...viewerOf(p) },
+      ),
+    );
     const first = ids.find((x) => bad.has(x.id));
     if (first) {
       throw new AppException('VALIDATION_FAILED', `attachments[${first.i}]: no attachment ${first.id} that you uploaded or may see`, [

@@ -27,7 +27,8 @@ export interface DepartmentRow {
 @Injectable()
 export class EventCatalogRepository {
   async categories(db: EntityManager): Promise<CategoryRow[]> {
-    return sqlRows<CategoryRow>(db,
+    return sqlRows<CategoryRow>(
+      db,
       `SELECT c.code, c.parent_code AS "parentCode", c.name, c.name_en AS "nameEn", p.name AS "groupName", c.departments, c.stage_limits AS "stageLimits"
          FROM event_category c LEFT JOIN event_category p ON p.code = c.parent_code
         WHERE c.active AND c.parent_code IS NOT NULL ORDER BY c.parent_code, c.code`,

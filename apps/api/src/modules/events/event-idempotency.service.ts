@@ -87,9 +87,7 @@ export function idempotencyKey(raw: string | string[] | undefined): string | und
   if (raw === undefined || raw === '') return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new AppException('VALIDATION_FAILED', 'invalid header idempotency-key: 1-128 letters, digits or ._:-', [
-      { field: 'headers.idempotency-key', message: '1-128 letters, digits or ._:-' },
-    ]);
+    throw new AppException('VALIDATION_FAILED', 'invalid header idempotency-key: 1-128 letters, digits or ._:-', [{ field: 'headers.idempotency-key', message: '1-128 letters, digits or ._:-' }]);
   }
   return key;
 }

@@ -59,22 +59,17 @@ export function timelineJsonFor(eventId: string): string {
 @Injectable()
 export class EventLogRepository {
   async append(tx: EntityManager, t: NewTransition): Promise<void> {
-    await sqlRun(tx,
+    await sqlRun(
+      tx,
       `INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, department_code, attachments, data, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END,
                $11, $12::jsonb, $13::jsonb, coalesce($14::timestamptz, now()))`,
-      [t.eventId, t.actorKind, t.actorId, t.actorName, t.action, t.fromState, t.toState, t.note, t.lon, t.lat, t.department,
-        JSON.stringify(t.attachments), JSON.stringify(t.data), t.at ?? null],
+      [t.eventId, t.actorKind, t.actorId, t.actorName, t.action, t.fromState, t.toState, t.note, t.lon, t.lat, t.department, JSON.stringify(t.attachments), JSON.stringify(t.data), t.at ?? null],
     );
   }
 
   async timeline(db: EntityManager, eventId: number): Promise<TimelineEntry[]> {
-    return queryPrepared<TimelineEntry>(
-      db,
-      'event_timeline',
-      `SELECT ${TIMELINE_COLUMNS} FROM event_transition WHERE event_id = $1 ORDER BY id`,
-      [eventId],
-    );
+    return queryPrepared<TimelineEntry>(db, 'event_timeline', `SELECT ${TIMELINE_COLUMNS} FROM event_transition WHERE event_id = $1 ORDER BY id`, [eventId]);
   }
 
   /**

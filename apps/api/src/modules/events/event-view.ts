@@ -35,13 +35,7 @@ export function toSummary(e: EventRow, now = new Date()): EventSummary {
 export function summonsView(s: SummonsRow, now = new Date()) {
   const due = new Date(s.dueAt).getTime();
   const departments = s.departments.map((d) => {
-    const status: SummonsStatus = d.reportedAt
-      ? new Date(d.reportedAt).getTime() <= due
-        ? 'reported'
-        : 'late'
-      : now.getTime() > due
-        ? 'missing'
-        : 'pending';
+    const status: SummonsStatus = d.reportedAt ? (new Date(d.reportedAt).getTime() <= due ? 'reported' : 'late') : now.getTime() > due ? 'missing' : 'pending';
     return { code: d.code, name: d.name, status, reportedAt: iso(d.reportedAt), reportedBy: d.reportedBy, note: d.note };
   });
   return {

@@ -64,9 +64,7 @@ export class EventWorkflowService {
 
   async transition(p: Principal, id: number, action: EventAction, input: TransitionInput = {}, opts: { idempotencyKey?: string; requestId?: string } = {}): Promise<EventDetail> {
     await this.attachmentFiles.checkCitable(p, input.attachments);
-    return this.tx.run((tx) =>
-      this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${id}/transitions`, action, input }, () => this.apply(tx, p, id, action, input, opts.requestId)),
-    );
+    return this.tx.run((tx) => this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${id}/transitions`, action, input }, () => this.apply(tx, p, id, action, input, opts.requestId)));
   }
 
   private async apply(tx: EntityManager, p: Principal, id: number, action: EventAction, input: TransitionInput, requestId?: string): Promise<EventDetail> {
@@ -154,7 +152,8 @@ export class EventWorkflowService {
         break;
       }
       case 'escalate':
-        if (row.escalationLevel >= MAX_ESCALATION) throw new AppException('ILLEGAL_TRANSITION', 'already escalated to the top of the hierarchy', { state: row.state, action, legalActions: legal.filter((a) => a !== 'escalate') });
+        if (row.escalationLevel >= MAX_ESCALATION)
+          throw new AppException('ILLEGAL_TRANSITION', 'already escalated to the top of the hierarchy', { state: row.state, action, legalActions: legal.filter((a) => a !== 'escalate') });
         Object.assign(patch, { escalationLevel: row.escalationLevel + 1, escalatedAt: now });
         changeType = 'event.escalated';
         break;

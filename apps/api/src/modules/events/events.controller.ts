@@ -49,12 +49,7 @@ export class EventsController {
   @Post('events')
   @Requires('events:create')
   @RateLimit('RATE_LIMIT_INTAKE_PER_MINUTE')
-  create(
-    @CurrentPrincipal() p: Principal,
-    @ZBody(createEventBody) body: z.output<typeof createEventBody>,
-    @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
-  ) {
+  create(@CurrentPrincipal() p: Principal, @ZBody(createEventBody) body: z.output<typeof createEventBody>, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest) {
     return this.intake.create(p, body, { idempotencyKey: idempotencyKey(key), requestId: req.id });
   }
 
@@ -67,12 +62,7 @@ export class EventsController {
   @RateLimit('RATE_LIMIT_INTAKE_PER_MINUTE')
   @HttpCode(200)
   @ApiBody({ schema: jsonSchema(batchEventsDoc) })
-  batch(
-    @CurrentPrincipal() p: Principal,
-    @Body(new ZodPipe(batchEventsBody, 'body')) body: z.output<typeof batchEventsBody>,
-    @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
-  ) {
+  batch(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(batchEventsBody, 'body')) body: z.output<typeof batchEventsBody>, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest) {
     const batchKey = idempotencyKey(key);
     if (batchKey && batchKey.length > 120) {
       throw new AppException('VALIDATION_FAILED', 'invalid header idempotency-key: at most 120 characters for a batch', [{ field: 'headers.idempotency-key', message: 'at most 120 characters for a batch' }]);
@@ -96,7 +86,17 @@ export class EventsController {
   @Get('events')
   @Requires('events:read')
   list(@CurrentPrincipal() p: Principal, @ZQuery(listEventsQuery) q: z.output<typeof listEventsQuery>) {
-    return this.query.list(p, { states: q.state, area: q.area, categories: q.category ? [q.category] : undefined, department: q.department, overdue: q.overdue, since: q.since, until: q.until, beforeId: q.before, limit: q.limit });
+    return this.query.list(p, {
+      states: q.state,
+      area: q.area,
+      categories: q.category ? [q.category] : undefined,
+      department: q.department,
+      overdue: q.overdue,
+      since: q.since,
+      until: q.until,
+      beforeId: q.before,
+      limit: q.limit,
+    });
   }
 
   @Get('events/on-time')

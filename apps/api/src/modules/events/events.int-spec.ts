@@ -17,8 +17,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
   const west = { lon: 118.72, lat: 32.02 }; // grid EG1
   const east = { lon: 118.78, lat: 32.02 }; // grid EG2
 
-  const post = (url: string, headers: H, payload: unknown, extra: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object });
+  const post = (url: string, headers: H, payload: unknown, extra: Record<string, string> = {}) => t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object });
   const get = (url: string, headers: H) => t.app.inject({ method: 'GET', url, headers });
   const act = (id: number, headers: H, body: Record<string, unknown>) => post(`/api/events/${id}/transitions`, headers, body);
   const count = async () => Number((await sql<{ n: string }>(t.url, 'SELECT count(*) AS n FROM event'))[0].n);
@@ -51,11 +50,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(e.reporter).toEqual({ name: '张*', phone: '138****5678' });
     expect(new Date(e.dueAt).getTime()).toBeGreaterThan(Date.now());
     expect(e.timeline).toHaveLength(1);
-    const [change] = await sql<{ type: string; payload: Record<string, unknown>; area_path: string }>(
-      t.url,
-      `SELECT type, payload, area_path::text FROM change WHERE entity_id = $1 ORDER BY id`,
-      [String(e.id)],
-    );
+    const [change] = await sql<{ type: string; payload: Record<string, unknown>; area_path: string }>(t.url, `SELECT type, payload, area_path::text FROM change WHERE entity_id = $1 ORDER BY id`, [String(e.id)]);
     expect(change).toMatchObject({ type: 'event.created', area_path: 'EC.ED.EG1' });
     expect(Object.keys(change.payload).sort()).toEqual(
       ['id', 'category', 'categoryName', 'urgency', 'state', 'source', 'title', 'lon', 'lat', 'grid', 'department', 'createdAt', 'dueAt', 'overdue', 'warning', 'escalationLevel'].sort(),
@@ -263,7 +258,13 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(first.statusCode).toBe(200);
     const r = first.json();
     expect(r).toMatchObject({ received: 5, created: 3, duplicates: 0, failed: 2 });
-    expect(r.results.map((x: { index: number; status: number }) => [x.index, x.status])).toEqual([[0, 201], [1, 201], [2, 400], [3, 400], [4, 201]]);
+    expect(r.results.map((x: { index: number; status: number }) => [x.index, x.status])).toEqual([
+      [0, 201],
+      [1, 201],
+      [2, 400],
+      [3, 400],
+      [4, 201],
+    ]);
     expect(r.results[0]).toMatchObject({ state: 'reported', grid: 'EG1' });
     expect(r.results[1]).toMatchObject({ state: 'unplaced', grid: null });
     expect(r.results[2]).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'body.events.2.lat' })] });
@@ -365,9 +366,7 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(noScore.json().details[0].field).toBe('body.satisfaction');
     const done = (await act(e.id, supervisor, { action: 'evaluate', satisfaction: 5 })).json();
     expect(done).toMatchObject({ state: 'evaluated', satisfaction: 5, handledOnTime: true, dueAt: null, legalActions: [] });
-    expect(done.timeline.map((x: { action: string }) => x.action)).toEqual([
-      'report', 'accept', 'register', 'dispatch', 'start', 'feedback', 'verify', 'feedback', 'verify', 'close', 'evaluate',
-    ]);
+    expect(done.timeline.map((x: { action: string }) => x.action)).toEqual(['report', 'accept', 'register', 'dispatch', 'start', 'feedback', 'verify', 'feedback', 'verify', 'close', 'evaluate']);
     expect(done.timeline[5]).toMatchObject({ from: 'in_progress', to: 'handled', actor: 'cm1', attachments: [{ url: 'https://example.org/after.jpg' }] });
     const types = await sql<{ type: string }>(t.url, `SELECT type FROM change WHERE entity_id = $1 ORDER BY id`, [String(e.id)]);
     expect(types.filter((x) => x.type === 'event.transitioned')).toHaveLength(10);
@@ -469,7 +468,18 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     await act(closed.id, operator, { action: 'reject' });
     const unplaced = (await post('/api/events', operator, { title: '未定位', category: 'pollution' })).json();
     const [oldEg2] = await sql<{ id: string }>(t.url, `SELECT id FROM area WHERE code = 'EG2' AND valid_to IS NULL`);
-    const box = (w: number, e: number) => ({ type: 'Polygon', coordinates: [[[w, 32.0], [e, 32.0], [e, 32.05], [w, 32.05], [w, 32.0]]] });
+    const box = (w: number, e: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [w, 32.0],
+          [e, 32.0],
+          [e, 32.05],
+          [w, 32.05],
+          [w, 32.0],
+        ],
+      ],
+    });
     const grids = {
       type: 'FeatureCollection',
       features: [

@@ -368,11 +368,7 @@ export class EventsRepository {
    * A historical case (bulk import for analysis) with its original times and outcome, and its
    * first log entry, in the caller's transaction, in one round trip. Returns the row as `get` would.
    */
-  async insertHistorical(
-    tx: EntityManager,
-    e: NewEvent,
-    log: { actorKind: string; actorId: number | null; actorName: string; note: string | null; attachments: unknown[] },
-  ): Promise<EventRow> {
+  async insertHistorical(tx: EntityManager, e: NewEvent, log: { actorKind: string; actorId: number | null; actorName: string; note: string | null; attachments: unknown[] }): Promise<EventRow> {
     const row = await sqlRow<EventRow>(
       tx,
       `WITH ev AS (
@@ -392,10 +388,35 @@ export class EventsRepository {
        SELECT ${COLUMNS} FROM ev e JOIN event_category c ON c.code = e.category_code
          LEFT JOIN area g ON g.id = e.grid_id LEFT JOIN department d ON d.id = e.department_id`,
       [
-        e.title, e.description, e.category, e.urgency, e.source, e.state, e.lon, e.lat, e.gridId, e.gridCode, e.areaPath, e.address,
-        e.reporterName, e.reporterPhone, e.stage, e.stageLimitMinutes, e.warnAt, e.dueAt,
-        e.externalSource, e.externalId, e.createdBy, e.reportedAt, e.closedAt, e.handledOnTime,
-        log.actorKind, log.actorId, log.actorName, log.note, JSON.stringify(log.attachments),
+        e.title,
+        e.description,
+        e.category,
+        e.urgency,
+        e.source,
+        e.state,
+        e.lon,
+        e.lat,
+        e.gridId,
+        e.gridCode,
+        e.areaPath,
+        e.address,
+        e.reporterName,
+        e.reporterPhone,
+        e.stage,
+        e.stageLimitMinutes,
+        e.warnAt,
+        e.dueAt,
+        e.externalSource,
+        e.externalId,
+        e.createdBy,
+        e.reportedAt,
+        e.closedAt,
+        e.handledOnTime,
+        log.actorKind,
+        log.actorId,
+        log.actorName,
+        log.note,
+        JSON.stringify(log.attachments),
       ],
     );
     return row!; // INSERT … RETURNING answers its row
@@ -452,7 +473,8 @@ export class EventsRepository {
   }
 
   async list(db: EntityManager, v: Viewer, f: EventFilter): Promise<EventRow[]> {
-    return sqlRows<EventRow>(db,
+    return sqlRows<EventRow>(
+      db,
       `SELECT ${COLUMNS} FROM ${FROM}
         WHERE ${VISIBLE}
           AND ($3::text[] IS NULL OR e.state = ANY($3))
@@ -466,8 +488,19 @@ export class EventsRepository {
           AND ($13::bigint IS NULL OR e.id < $13)
         ORDER BY e.id DESC LIMIT $12`,
       [
-        v.scopePath, v.departmentId, f.states ?? null, f.area ?? null, f.categories ?? null, f.department ?? null, f.overdue ?? false,
-        OPEN_STATES, f.since ?? null, f.until ?? null, f.ids ?? null, f.limit, f.beforeId ?? null,
+        v.scopePath,
+        v.departmentId,
+        f.states ?? null,
+        f.area ?? null,
+        f.categories ?? null,
+        f.department ?? null,
+        f.overdue ?? false,
+        OPEN_STATES,
+        f.since ?? null,
+        f.until ?? null,
+        f.ids ?? null,
+        f.limit,
+        f.beforeId ?? null,
       ],
     );
   }
@@ -509,7 +542,8 @@ export class EventsRepository {
   /** Open cases past their deadline, oldest first, locked for the escalation sweep (skip ones being transitioned). */
   /** `seen`: ids an earlier chunk of the same sweep already looked at (the sweep goes in small transactions). */
   async overdueForUpdate(tx: EntityManager, limit: number, maxLevel: number, seen: number[] = []): Promise<EventRow[]> {
-    return sqlRows<EventRow>(tx,
+    return sqlRows<EventRow>(
+      tx,
       `SELECT ${COLUMNS} FROM ${FROM}
         WHERE e.due_at < now() AND e.state = ANY($1) AND e.escalation_level < $2 AND NOT (e.id = ANY($4::bigint[]))
         ORDER BY e.due_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED`,
@@ -524,7 +558,8 @@ export class EventsRepository {
    * exact geography distance.
    */
   async nearby(db: EntityManager, v: Viewer, q: { lon: number; lat: number; radiusM: number; category?: string; limit: number }): Promise<(EventRow & { distanceM: number })[]> {
-    return sqlRows<(EventRow & { distanceM: number })>(db,
+    return sqlRows<EventRow & { distanceM: number }>(
+      db,
       `SELECT ${COLUMNS}, round(ST_Distance(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography))::int AS "distanceM"
          FROM ${FROM}
         WHERE ${EVENT_VISIBLE} AND e.state = ANY($6)

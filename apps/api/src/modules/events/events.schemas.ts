@@ -31,7 +31,10 @@ const eventFields = {
   reporter: z
     .strictObject({
       name: z.string().max(64).optional(),
-      phone: z.string().regex(/^[0-9+\- ]{3,20}$/, 'digits, +, - or spaces').optional(),
+      phone: z
+        .string()
+        .regex(/^[0-9+\- ]{3,20}$/, 'digits, +, - or spaces')
+        .optional(),
     })
     .optional(),
   externalId: z.string().min(1).max(64).optional(),
@@ -63,7 +66,12 @@ export const transitionBody = z
     note: z.string().max(2000).optional(),
     department: deptCode.optional(),
     departments: z.array(deptCode).min(1).max(20).optional(),
-    minutes: z.number().int().min(1).max(60 * 24 * 365).optional(),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 365)
+      .optional(),
     lon: lon.optional(),
     lat: lat.optional(),
     crs: z.enum(INPUT_CRS).optional(),
@@ -78,7 +86,11 @@ export const transitionBody = z
 
 export const summonsBody = z.strictObject({
   departments: z.array(deptCode).min(1).max(20),
-  reportWithinMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  reportWithinMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   note: z.string().max(2000).optional(),
 });
 export const reportInBody = z.strictObject({ note: z.string().max(2000).optional() }).optional();
@@ -90,10 +102,16 @@ const states = z
 
 export const listEventsQuery = z.strictObject({
   state: states.optional(),
-  area: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'an area code').optional(),
+  area: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, 'an area code')
+    .optional(),
   category: code.optional(),
   department: deptCode.optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   since: zDate.optional(),
   until: zDate.optional(),
   before: zId.optional(),

@@ -19,7 +19,8 @@ export interface BoardRow extends SummonsRow {
 @Injectable()
 export class SummonsBoardRepository {
   async open(db: EntityManager, v: Viewer, limit: number): Promise<BoardRow[]> {
-    const rows = await sqlRows<Omit<BoardRow, 'departments'> & { departments: SummonsRow['departments'] }>(db,
+    const rows = await sqlRows<Omit<BoardRow, 'departments'> & { departments: SummonsRow['departments'] }>(
+      db,
       `SELECT s.id::int, s.event_id::int AS "eventId", s.created_at AS "createdAt", s.created_by AS "createdBy",
               s.report_within_minutes AS "reportWithinMinutes", s.due_at AS "dueAt", s.note,
               e.title AS "eventTitle", e.state AS "eventState", g.name AS "gridName",

@@ -81,12 +81,7 @@ export class SummonsRepository {
     );
     if (!row) return null;
     if (row.reportedAt) return false;
-    await sqlRun(tx, `UPDATE summons_department SET reported_at = now(), reported_by = $3, note = $4 WHERE summons_id = $1 AND department_id = $2`, [
-      summonsId,
-      departmentId,
-      by,
-      note,
-    ]);
+    await sqlRun(tx, `UPDATE summons_department SET reported_at = now(), reported_by = $3, note = $4 WHERE summons_id = $1 AND department_id = $2`, [summonsId, departmentId, by, note]);
     return true;
   }
 

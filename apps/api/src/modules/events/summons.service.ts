@@ -29,42 +29,46 @@ export class SummonsService {
 
   async summon(p: Principal, eventId: number, input: { departments: string[]; reportWithinMinutes: number; note?: string }, opts: { idempotencyKey?: string; requestId?: string } = {}): Promise<EventDetail> {
     const requestId = opts.requestId;
-    return this.tx.run((tx) => this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${eventId}/summons`, input }, async () => {
-      const row = await this.events.get(tx, eventId, viewerOf(p), true);
-      if (!row) throw notFound('event', eventId);
-      if (!isOpen(row.state)) throw new AppException('ILLEGAL_TRANSITION', `cannot summon departments to a case in state ${row.state}`, { state: row.state, action: 'summon', legalActions: [] });
-      const depts = await this.catalog.departments(tx, [...new Set(input.departments)], 'body.departments');
-      const summonsId = await this.repo.insert(tx, { eventId, createdBy: p.name, minutes: input.reportWithinMinutes, note: input.note ?? null, departmentIds: depts.map((d) => d.id) });
-      return this.workflow.record(tx, p, row, 'summon', row.state, {
-        note: input.note ?? null,
-        department: null,
-        data: { summonsId, departments: depts.map((d) => d.code), reportWithinMinutes: input.reportWithinMinutes },
-        placed: null,
-        attachments: [],
-        changeType: 'summons.created',
-        requestId,
-      });
-    }));
+    return this.tx.run((tx) =>
+      this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${eventId}/summons`, input }, async () => {
+        const row = await this.events.get(tx, eventId, viewerOf(p), true);
+        if (!row) throw notFound('event', eventId);
+        if (!isOpen(row.state)) throw new AppException('ILLEGAL_TRANSITION', `cannot summon departments to a case in state ${row.state}`, { state: row.state, action: 'summon', legalActions: [] });
+        const depts = await this.catalog.departments(tx, [...new Set(input.departments)], 'body.departments');
+        const summonsId = await this.repo.insert(tx, { eventId, createdBy: p.name, minutes: input.reportWithinMinutes, note: input.note ?? null, departmentIds: depts.map((d) => d.id) });
+        return this.workflow.record(tx, p, row, 'summon', row.state, {
+          note: input.note ?? null,
+          department: null,
+          data: { summonsId, departments: depts.map((d) => d.code), reportWithinMinutes: input.reportWithinMinutes },
+          placed: null,
+          attachments: [],
+          changeType: 'summons.created',
+          requestId,
+        });
+      }),
+    );
   }
 
   async reportIn(p: Principal, eventId: number, summonsId: number, note: string | undefined, opts: { idempotencyKey?: string; requestId?: string } = {}): Promise<EventDetail> {
     const requestId = opts.requestId;
-    return this.tx.run((tx) => this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${eventId}/summons/${summonsId}/report-in`, note }, async () => {
-      const row = await this.events.get(tx, eventId, viewerOf(p), true);
-      if (!row || !(await this.repo.exists(tx, summonsId, eventId))) throw notFound('summons', summonsId);
-      if (p.departmentId === null) throw new AppException('FORBIDDEN', 'only staff of a summoned department can report in', { summons: summonsId });
-      const done = await this.repo.reportIn(tx, summonsId, eventId, p.departmentId, p.name, note ?? null);
-      if (done === null) throw new AppException('FORBIDDEN', 'your department was not summoned to this case', { summons: summonsId, department: p.departmentCode });
-      if (done === false) throw new AppException('CONFLICT', 'your department has already reported in', { summons: summonsId, department: p.departmentCode });
-      return this.workflow.record(tx, p, row, 'report_in', row.state, {
-        note: note ?? null,
-        department: p.departmentCode,
-        data: { summonsId },
-        placed: null,
-        attachments: [],
-        changeType: 'summons.answered',
-        requestId,
-      });
-    }));
+    return this.tx.run((tx) =>
+      this.idempotency.run(tx, p, opts.idempotencyKey, { route: `POST /api/events/${eventId}/summons/${summonsId}/report-in`, note }, async () => {
+        const row = await this.events.get(tx, eventId, viewerOf(p), true);
+        if (!row || !(await this.repo.exists(tx, summonsId, eventId))) throw notFound('summons', summonsId);
+        if (p.departmentId === null) throw new AppException('FORBIDDEN', 'only staff of a summoned department can report in', { summons: summonsId });
+        const done = await this.repo.reportIn(tx, summonsId, eventId, p.departmentId, p.name, note ?? null);
+        if (done === null) throw new AppException('FORBIDDEN', 'your department was not summoned to this case', { summons: summonsId, department: p.departmentCode });
+        if (done === false) throw new AppException('CONFLICT', 'your department has already reported in', { summons: summonsId, department: p.departmentCode });
+        return this.workflow.record(tx, p, row, 'report_in', row.state, {
+          note: note ?? null,
+          department: p.departmentCode,
+          data: { summonsId },
+          placed: null,
+          attachments: [],
+          changeType: 'summons.answered',
+          requestId,
+        });
+      }),
+    );
   }
 }

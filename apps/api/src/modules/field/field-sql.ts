@@ -17,8 +17,7 @@ export const WORKER_STATE_SQL = `CASE
     ELSE 'idle' END`;
 
 /** Cases assigned to the worker that are still open (parameter `$n` = WORKER_LOAD_STATES). */
-export const openTasksSql = (statesParam: string) =>
-  `(SELECT count(*)::int FROM event e WHERE e.assignee_user_id = u.id AND e.state = ANY(${statesParam}::text[]))`;
+export const openTasksSql = (statesParam: string) => `(SELECT count(*)::int FROM event e WHERE e.assignee_user_id = u.id AND e.state = ANY(${statesParam}::text[]))`;
 
 /** The current grid containing a point expression (subdivided parts, index-friendly). */
 export const gridPathAt = (point: string) => `(SELECT a.path FROM area_part ap JOIN area a ON a.id = ap.area_id

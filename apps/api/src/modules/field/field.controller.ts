@@ -25,7 +25,11 @@ export class FieldController {
   @HttpCode(202)
   @Requires('events:act')
   ingest(@CurrentPrincipal() p: Principal, @ZBody(positionsBody) body: z.output<typeof positionsBody>, @Headers('idempotency-key') key: string | undefined) {
-    return this.positions.ingest(p, body.positions.map((x) => ({ ...x, accuracy: x.accuracy ?? null })), key);
+    return this.positions.ingest(
+      p,
+      body.positions.map((x) => ({ ...x, accuracy: x.accuracy ?? null })),
+      key,
+    );
   }
 
   /** Latest position and state of every worker in the caller's jurisdiction (the wall's layer). */

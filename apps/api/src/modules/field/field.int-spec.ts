@@ -28,8 +28,7 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
   const ids: Record<string, number> = {};
   const here: [number, number] = [118.72, 32.02]; // in EG1
 
-  const post = (url: string, headers: H, payload: unknown, extra: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object });
+  const post = (url: string, headers: H, payload: unknown, extra: Record<string, string> = {}) => t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object });
   const get = (url: string, headers: H) => t.app.inject({ method: 'GET', url, headers });
   const user = async (username: string, roles: string[], jurisdiction: string) => {
     const res = await post('/api/users', admin, { username, password: `${username}-password-1`, roles, jurisdiction, displayName: `名${username}` });
@@ -56,7 +55,13 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
   });
 
   it('stores a batch once per Idempotency-Key, moves the latest position forward only, and pushes worker.position', async () => {
-    const batch = { positions: [ { at: ago(3), lon: 118.71, lat: 32.02, accuracy: 8 }, { at: ago(2), lon: 118.715, lat: 32.02, accuracy: 8 }, { at: ago(1), ...{ lon: here[0] + 0.001, lat: here[1] }, accuracy: 5 } ] };
+    const batch = {
+      positions: [
+        { at: ago(3), lon: 118.71, lat: 32.02, accuracy: 8 },
+        { at: ago(2), lon: 118.715, lat: 32.02, accuracy: 8 },
+        { at: ago(1), ...{ lon: here[0] + 0.001, lat: here[1] }, accuracy: 5 },
+      ],
+    };
     const first = await post('/api/field/positions', gw1, batch, { 'idempotency-key': 'b-1' });
     expect(first.statusCode).toBe(202);
     expect(first.json()).toEqual({ accepted: 3, duplicate: false });
@@ -64,7 +69,7 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
     expect(again.json()).toEqual({ accepted: 3, duplicate: true });
     expect(await count('worker_position', 'worker_id = $1', [ids.gw1])).toBe(3);
     // An older batch arriving late is stored but does not move the latest position back.
-    expect((await post('/api/field/positions', gw1, { positions: [{ at: ago(30), lon: 118.70, lat: 32.0 }] })).statusCode).toBe(202);
+    expect((await post('/api/field/positions', gw1, { positions: [{ at: ago(30), lon: 118.7, lat: 32.0 }] })).statusCode).toBe(202);
     const [latest] = await sql<{ x: number; path: string }>(t.url, `SELECT ST_X(geom) AS x, area_path::text AS path FROM worker_latest WHERE worker_id = $1`, [ids.gw1]);
     expect(latest).toEqual({ x: here[0] + 0.001, path: 'EC.ED.EG1' });
     const changes = await sql<{ payload: any; area_path: string }>(t.url, `SELECT payload, area_path::text FROM change WHERE type = 'worker.position' AND entity_id = $1`, [String(ids.gw1)]);
@@ -81,7 +86,12 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
 
   it('refuses bad batches whole (400 naming the field) and positions from anyone but a grid worker (403)', async () => {
     const before = await count('worker_position');
-    const bad = await post('/api/field/positions', gw1, { positions: [{ at: ago(1), lon: 118.72, lat: 32.02 }, { at: ago(1), lon: 118.72, lat: 95 }] });
+    const bad = await post('/api/field/positions', gw1, {
+      positions: [
+        { at: ago(1), lon: 118.72, lat: 32.02 },
+        { at: ago(1), lon: 118.72, lat: 95 },
+      ],
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details[0].field).toBe('body.positions.1.lat');
     const future = await post('/api/field/positions', gw1, { positions: [{ at: new Date(Date.now() + 3_600_000).toISOString(), lon: 118.72, lat: 32.02 }] });
@@ -104,7 +114,10 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
 
     // With the grid: its staff first, and only workers who may see a case of EG1 (not gw2 of EG2).
     const forEG1 = (await get(`/api/workers?near=${[118.74, 32.02].join(',')}&grid=EG1`, operator)).json().workers;
-    expect(forEG1.map((w: any) => [w.id, w.gridStaff])).toEqual([[ids.gw1, true], [ids.gwd, false]]);
+    expect(forEG1.map((w: any) => [w.id, w.gridStaff])).toEqual([
+      [ids.gw1, true],
+      [ids.gwd, false],
+    ]);
 
     // gwD goes offline (last position 20 minutes ago): listed as offline, left out when available=true.
     await sql(t.url, `UPDATE worker_latest SET at = now() - interval '20 minutes' WHERE worker_id = $1`, [ids.gwd]);
@@ -228,13 +241,20 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
       { workerId: ids.gw2, key: 'b-1', positions: [fix(118.761, 0.5)] }, // gw2 never used b-1 (gw1 did): fresh
       { workerId: ids.gwd, key: null, positions: [fix(118.5, 0.5)] }, // outside the territory: stored, no message
     ]);
-    expect(out.map((o) => [o.fresh, o.stored, o.moved])).toEqual([[true, 2, true], [true, 1, true], [true, 1, true]]);
+    expect(out.map((o) => [o.fresh, o.stored, o.moved])).toEqual([
+      [true, 2, true],
+      [true, 1, true],
+      [true, 1, true],
+    ]);
     expect(out[0].pushed).toBe(2);
     const again = await repo.ingestGroup(db, [
       { workerId: ids.gw1, key: 'grp-1', positions: [fix(118.719, 0.1)] }, // a used key: nothing, and the first count
       { workerId: ids.gw2, key: 'grp-2', positions: [fix(118.769, 30)] }, // older than gw2's latest: stored, latest not moved
     ]);
-    expect(again.map((o) => [o.fresh, o.stored, o.moved, o.accepted])).toEqual([[false, 0, false, 2], [true, 1, false, null]]);
+    expect(again.map((o) => [o.fresh, o.stored, o.moved, o.accepted])).toEqual([
+      [false, 0, false, 2],
+      [true, 1, false, null],
+    ]);
     expect(again[0].pushed).toBe(0);
     expect(await count('worker_position')).toBe(before + 5);
     expect(await count('change', `type = 'worker.position'`)).toBe(changesBefore + 2);

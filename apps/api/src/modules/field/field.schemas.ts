@@ -26,8 +26,14 @@ export const positionsBody = z.strictObject({
 
 export const workersQuery = z.strictObject({
   near: lonLatPair,
-  grid: z.string().regex(/^[A-Za-z0-9_]{1,64}$/).optional(),
-  available: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  grid: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/)
+    .optional(),
+  available: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
 
@@ -48,7 +54,13 @@ export const patrolSummaryQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
-export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) });
+export const idParams = z.strictObject({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 53 - 1),
+});
 
 export const visitBody = z
   .strictObject({

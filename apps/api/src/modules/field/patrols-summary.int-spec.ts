@@ -15,8 +15,7 @@ describe('patrol summary by worker and by grid (real PostGIS)', () => {
   const ids: Record<string, number> = {};
   const h: Record<string, H> = {};
 
-  const post = (url: string, headers: H, payload: unknown, extra: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object });
+  const post = (url: string, headers: H, payload: unknown, extra: Record<string, string> = {}) => t.app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object });
   const get = (url: string, headers: H) => t.app.inject({ method: 'GET', url, headers });
   const user = async (username: string, roles: string[], jurisdiction: string) => {
     const res = await post('/api/users', admin, { username, password: `${username}-password-1`, roles, jurisdiction, displayName: `名${username}` });

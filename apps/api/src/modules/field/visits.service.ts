@@ -65,5 +65,4 @@ export class VisitsService {
       visits: await this.repo.list(tx, { personId: q.personId ?? null, placeId: q.placeId ?? null, householdNo: q.householdNo ?? null, limit: q.limit }, p.scopePath),
     }));
   }
-
 }

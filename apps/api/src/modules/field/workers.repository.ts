@@ -97,17 +97,19 @@ export class WorkersRepository {
       throw new Error(`workers near: limit ${q.limit} and candidates ${candidates} must be small positive integers`);
     }
     const [row] = await queryPrepared<{ gridFound: boolean; workers: (WorkerSuggestion & { at: string | null })[] }>(db, `field_workers_near_${q.limit}_${candidates}`, nearSql(q.limit, candidates), [
-      q.lon, q.lat, q.gridCode, q.available, scopePath, WORKER_LOAD_STATES,
+      q.lon,
+      q.lat,
+      q.gridCode,
+      q.available,
+      scopePath,
+      WORKER_LOAD_STATES,
     ]);
     return { gridFound: row.gridFound, workers: row.workers.map((r) => ({ ...r, at: r.at ? new Date(r.at).toISOString() : null })) };
   }
 
   /** A grid worker who may be assigned a case in this grid path: active, role grid_worker, jurisdiction covering it. */
   async assignable(db: EntityManager, userId: number, gridPath: string | null): Promise<{ id: number; name: string } | null> {
-    const [row] = await db.query(
-      `SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name FROM app_user u WHERE u.id = $1 AND ${coversGrid('$2')}`,
-      [userId, gridPath],
-    );
+    const [row] = await db.query(`SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name FROM app_user u WHERE u.id = $1 AND ${coversGrid('$2')}`, [userId, gridPath]);
     return row ?? null;
   }
 }

@@ -2,12 +2,7 @@ import { areaRoomOf, roomOfScope, roomsForChange, viewerRooms, WHOLE_TERRITORY_R
 
 describe('live rooms', () => {
   it('sends a grid change to every ancestor room and the whole-territory room', () => {
-    expect(roomsForChange('320104.320104001.320104001001')).toEqual([
-      'area:*',
-      'area:320104',
-      'area:320104.320104001',
-      'area:320104.320104001.320104001001',
-    ]);
+    expect(roomsForChange('320104.320104001.320104001001')).toEqual(['area:*', 'area:320104', 'area:320104.320104001', 'area:320104.320104001.320104001001']);
   });
 
   it('sends an unplaced change only to the whole-territory room', () => {

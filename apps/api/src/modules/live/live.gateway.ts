@@ -1,13 +1,5 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-  WebSocketServer,
-  type OnGatewayConnection,
-  type OnGatewayInit,
-} from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { LIVE_NAMESPACE, type ChangesResponse, type ClientToServerEvents, type LiveMessage, type ServerToClientEvents } from '@gc/contracts';
@@ -74,9 +66,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
 
   afterInit(nsp: LiveNamespace): void {
     // Signing out closes that session's sockets at once in this process; in the others within SESSION_RECHECK_MS.
-    this.stopListening = this.auth.onSessionEnded((ended) =>
-      this.close((d) => ('family' in ended ? d.family === ended.family : d.principal.kind === 'user' && d.principal.id === ended.userId)),
-    );
+    this.stopListening = this.auth.onSessionEnded((ended) => this.close((d) => ('family' in ended ? d.family === ended.family : d.principal.kind === 'user' && d.principal.id === ended.userId)));
     this.recheck = setInterval(() => void asBackground('session-recheck', () => this.recheckSessions()), SESSION_RECHECK_MS);
     this.recheck.unref();
     nsp.use((socket, next) => {
@@ -151,7 +141,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     if (!this.listening()) return;
     const permission = CHANGE_READ_PERMISSION[m.type];
     if (!permission) return; // a kind of change nobody was granted: fail closed
-    this.nsp!.to(roomsForChange(m.areaPath, departments)).except(lacksRoom(permission)).emit(m.type, m as never); // m is LiveMessage<typeof m.type>: socket.io's typing cannot follow the union
+    this.nsp!.to(roomsForChange(m.areaPath, departments))
+      .except(lacksRoom(permission))
+      .emit(m.type, m as never); // m is LiveMessage<typeof m.type>: socket.io's typing cannot follow the union
   }
 
   listening(): boolean {

@@ -81,9 +81,7 @@ describe('live push: /live socket and GET /api/changes (real PostGIS, real socke
     expect(seqs[0]).toBe(c.hello.latest + 1);
     await c.until((r) => r.length >= 3);
     expect(c.received).toEqual(
-      [101, 102, 103].map((id, i) =>
-        expect.objectContaining({ seq: seqs[i], type: 'event.created', id: String(id), areaPath: A.gridPath, data: { title: `问题 ${id}` }, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
-      ),
+      [101, 102, 103].map((id, i) => expect.objectContaining({ seq: seqs[i], type: 'event.created', id: String(id), areaPath: A.gridPath, data: { title: `问题 ${id}` }, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })),
     );
   });
 
@@ -275,7 +273,11 @@ describe('live push: /live socket and GET /api/changes (real PostGIS, real socke
     expect(ghosts[0].n).toBe(0);
     await c.until((r) => r.length >= 40);
     expect(bySeqs(c.received)).toEqual(expected);
-    expect(c.received.map((m) => m.id).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `w${i}`).filter((_, i) => i % 5 !== 4).sort());
+    expect(c.received.map((m) => m.id).sort()).toEqual(
+      Array.from({ length: 50 }, (_, i) => `w${i}`)
+        .filter((_, i) => i % 5 !== 4)
+        .sort(),
+    );
   });
 
   it('rejects a handshake without a valid token or without changes:read; accepts an API key in auth.token', async () => {

@@ -64,12 +64,7 @@ export class Open311Controller {
   @Post('requests.xml')
   @Requires('events:create')
   @RateLimit('RATE_LIMIT_INTAKE_PER_MINUTE')
-  async createXml(
-    @CurrentPrincipal() p: Principal,
-    @ZBody(open311Post) body: z.output<typeof open311Post>,
-    @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) reply: Reply,
-  ) {
+  async createXml(@CurrentPrincipal() p: Principal, @ZBody(open311Post) body: z.output<typeof open311Post>, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: Reply) {
     return xml(reply, toXml('service_requests', 'request', await this.open311.create(p, body, idempotencyKey(key))));
   }
 

@@ -56,7 +56,16 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
       method: 'POST',
       url: '/open311/v2/requests.json',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ api_key: key, service_code: 'exposed_rubbish', lat: '32.02', long: '118.72', description: '小区门口垃圾', first_name: '李', phone: '13912345678', 'attribute[size]': 'big' }).toString(),
+      payload: new URLSearchParams({
+        api_key: key,
+        service_code: 'exposed_rubbish',
+        lat: '32.02',
+        long: '118.72',
+        description: '小区门口垃圾',
+        first_name: '李',
+        phone: '13912345678',
+        'attribute[size]': 'big',
+      }).toString(),
     });
     expect(form.statusCode).toBe(201);
     const [{ service_request_id: id }] = form.json();
@@ -99,7 +108,16 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
       method: 'POST',
       url: '/open311/v2/requests.json',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ api_key: key, service_code: 'exposed_rubbish', lat: '32.023456', long: '118.723456', description: '我家楼下 3 单元门口垃圾，电话找张阿姨', address_string: '幸福小区 3 栋 3 单元', first_name: '张', phone: '13900001111' }).toString(),
+      payload: new URLSearchParams({
+        api_key: key,
+        service_code: 'exposed_rubbish',
+        lat: '32.023456',
+        long: '118.723456',
+        description: '我家楼下 3 单元门口垃圾，电话找张阿姨',
+        address_string: '幸福小区 3 栋 3 单元',
+        first_name: '张',
+        phone: '13900001111',
+      }).toString(),
     });
     expect(posted.statusCode).toBe(201);
     const [{ service_request_id: id }] = posted.json();

@@ -4,15 +4,28 @@ import { zDate } from '../../core/http/zod';
 /** Form fields arrive as strings; an empty field means "not given". */
 const blank = (v: unknown) => (v === '' || v === null ? undefined : v);
 const num = (min: number, max: number, what: string) =>
-  z.preprocess(blank, z.coerce.number({ error: `${what} must be a number` }).min(min, `${what} between ${min} and ${max}`).max(max, `${what} between ${min} and ${max}`).optional());
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: `${what} must be a number` })
+      .min(min, `${what} between ${min} and ${max}`)
+      .max(max, `${what} between ${min} and ${max}`)
+      .optional(),
+  );
 const text = (max: number) => z.preprocess(blank, z.string().max(max).optional());
 const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1));
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item).min(1),
+  );
 
-const POST_FIELDS = [
-  'api_key', 'jurisdiction_id', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'email', 'device_id', 'account_id',
-  'first_name', 'last_name', 'phone', 'description', 'media_url',
-];
+const POST_FIELDS = ['api_key', 'jurisdiction_id', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'email', 'device_id', 'account_id', 'first_name', 'last_name', 'phone', 'description', 'media_url'];
 
 /** POST requests.(json|xml): the GeoReport v2 fields; `attribute[...]` extensions are accepted and ignored. */
 export const open311Post = z
@@ -29,7 +42,13 @@ export const open311Post = z
     account_id: text(200),
     first_name: text(64),
     last_name: text(64),
-    phone: z.preprocess(blank, z.string().regex(/^[0-9+\-() ]{3,24}$/, 'a phone number').optional()),
+    phone: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^[0-9+\-() ]{3,24}$/, 'a phone number')
+        .optional(),
+    ),
     description: text(4000),
     media_url: z.preprocess(blank, z.url().max(2000).optional()),
   })
@@ -44,7 +63,13 @@ export type Open311Post = z.output<typeof open311Post>;
 export const open311Query = z.strictObject({
   api_key: z.string().optional(),
   jurisdiction_id: z.string().max(64).optional(),
-  service_request_id: list(z.coerce.number().int().positive().max(2 ** 53 - 1)).optional(),
+  service_request_id: list(
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 53 - 1),
+  ).optional(),
   service_code: list(z.string().regex(/^[a-z0-9_]{2,40}$/)).optional(),
   start_date: zDate.optional(),
   end_date: zDate.optional(),

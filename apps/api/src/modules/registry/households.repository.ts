@@ -40,10 +40,7 @@ export interface HouseholdsFilter {
 @Injectable()
 export class HouseholdsRepository {
   async insert(tx: EntityManager, v: { householdNo: string; type: string; placeId: number; headPersonId: number | null }): Promise<number> {
-    const [row] = await tx.query(
-      `INSERT INTO household (household_no, kind, place_id, head_person_id) VALUES ($1, $2, $3, $4) RETURNING id::int`,
-      [v.householdNo, v.type, v.placeId, v.headPersonId],
-    );
+    const [row] = await tx.query(`INSERT INTO household (household_no, kind, place_id, head_person_id) VALUES ($1, $2, $3, $4) RETURNING id::int`, [v.householdNo, v.type, v.placeId, v.headPersonId]);
     return row.id;
   }
 

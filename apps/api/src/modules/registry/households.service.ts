@@ -82,7 +82,17 @@ export class HouseholdsService extends RegistryKindService<HouseholdRow, CreateH
 
   private async members(tx: EntityManager, p: Principal, householdNo: string) {
     const rows = await this.people.list(tx, {
-      scope: scopeParam(p), areaPath: null, tag: null, registration: null, householdNo, placeId: null, idHmac: null, phoneHmac: null, q: null, afterId: 0, limit: MAX_MEMBERS,
+      scope: scopeParam(p),
+      areaPath: null,
+      tag: null,
+      registration: null,
+      householdNo,
+      placeId: null,
+      idHmac: null,
+      phoneHmac: null,
+      q: null,
+      afterId: 0,
+      limit: MAX_MEMBERS,
     });
     const out = [];
     for (const r of rows) {

@@ -55,9 +55,7 @@ const orgFields = {
 export const createOrgSchema = z.strictObject({ externalId: zExternalId.optional(), ...orgFields }).refine(lonLatTogether, { message: 'lon and lat go together', path: ['lat'] });
 export type CreateOrg = z.output<typeof createOrgSchema>;
 
-export const updateOrgSchema = z
-  .strictObject({ ...orgFields, kind: orgFields.kind.optional(), name: orgFields.name.optional() })
-  .refine(lonLatTogether, { message: 'lon and lat go together', path: ['lat'] });
+export const updateOrgSchema = z.strictObject({ ...orgFields, kind: orgFields.kind.optional(), name: orgFields.name.optional() }).refine(lonLatTogether, { message: 'lon and lat go together', path: ['lat'] });
 export type UpdateOrg = z.output<typeof updateOrgSchema>;
 
 export const listOrgsSchema = z.strictObject({ ...listQueryBase, ...unmaskQuery, kind: z.enum(ORG_KINDS).optional(), uscc: zUscc.optional(), placeId: z.coerce.number().int().positive().optional() });

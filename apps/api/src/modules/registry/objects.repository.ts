@@ -58,7 +58,6 @@ export class ObjectsRepository {
     await tx.query(u.sql('city_object'), u.params);
   }
 
-
   /** `category` matches a minor code exactly or every minor under a 2-digit major. */
   async list(db: EntityManager, q: ListObjects, scope: string | null, areaPath: string | null): Promise<ObjectRow[]> {
     return db.query(

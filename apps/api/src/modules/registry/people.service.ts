@@ -132,7 +132,14 @@ export class PeopleService extends RegistryKindService<PersonRow, CreatePerson, 
       phoneHmac: q.phone ? await this.pii.phoneHash(q.phone) : null,
       q: q.q ?? null,
     });
-    if (lookupBy) await this.lookup.record(tx, p, lookupBy, rows.map((r) => r.id), q.purpose!);
+    if (lookupBy)
+      await this.lookup.record(
+        tx,
+        p,
+        lookupBy,
+        rows.map((r) => r.id),
+        q.purpose!,
+      );
     return rows;
   }
 

@@ -57,7 +57,15 @@ const LIST_SELECT = `${columns(`ST_AsGeoJSON(CASE WHEN fs.s IS NULL THEN x.footp
 
 /** Columns a PATCH may set directly (fixed names, values always parameters). */
 const COLUMNS: Record<string, string> = {
-  kind: 'kind', name: 'name', address: 'address', compound: 'compound', building: 'building', unit: 'unit', floor: 'floor', room: 'room', parentId: 'parent_id',
+  kind: 'kind',
+  name: 'name',
+  address: 'address',
+  compound: 'compound',
+  building: 'building',
+  unit: 'unit',
+  floor: 'floor',
+  room: 'room',
+  parentId: 'parent_id',
 };
 
 @Injectable()
@@ -69,8 +77,23 @@ export class PlacesRepository {
                ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($13), 4326)), $14, $15, $16::ltree, $17)
        RETURNING id::int`,
       [
-        v.externalId ?? null, v.kind, v.name, v.address ?? null, v.compound ?? null, v.building ?? null, v.unit ?? null, v.floor ?? null, v.room ?? null,
-        v.parentId ?? null, a.lon, a.lat, v.footprint ? JSON.stringify(v.footprint) : null, a.gridId, a.gridCode, a.areaPath, v.properties ?? {},
+        v.externalId ?? null,
+        v.kind,
+        v.name,
+        v.address ?? null,
+        v.compound ?? null,
+        v.building ?? null,
+        v.unit ?? null,
+        v.floor ?? null,
+        v.room ?? null,
+        v.parentId ?? null,
+        a.lon,
+        a.lat,
+        v.footprint ? JSON.stringify(v.footprint) : null,
+        a.gridId,
+        a.gridCode,
+        a.areaPath,
+        v.properties ?? {},
       ],
     );
     return row.id;
@@ -87,7 +110,6 @@ export class PlacesRepository {
     if (v.footprint !== undefined) u.set('footprint', 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', v.footprint ? JSON.stringify(v.footprint) : null);
     await tx.query(u.attribution(a).sql('place'), u.params);
   }
-
 
   async list(db: EntityManager, q: ListPlaces, scope: string | null, areaPath: string | null): Promise<PlaceRow[]> {
     const params: unknown[] = [scope, areaPath, q.kind ?? null, q.q ?? null, q.q ? likePattern(q.q) : null, q.afterId ?? 0, q.limit];

@@ -10,7 +10,10 @@ import { RegistryCountsRepository } from './registry-counts.repository';
 import { RegistryLocationService } from './registry-location.service';
 
 const countsQuery = z.strictObject({
-  area: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be an area code').optional(),
+  area: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, 'must be an area code')
+    .optional(),
   groupBy: z.literal('grid').default('grid'),
 });
 

@@ -2,7 +2,18 @@ import { startTestApp, type TestApp } from '@test/support/app';
 import { sqlRows } from '@test/support/db';
 import { RegistryImportService } from './registry-import.service';
 
-const box = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+const box = (x0: number, y0: number, x1: number, y1: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
+});
 const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
 const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
 
@@ -78,8 +89,16 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     const want = raw
       .filter((r) => r.path === 'D1' || r.path.startsWith('D1.'))
       .map((r) => ({
-        code: r.code, name: names[r.code] ?? null, places: r.places, people: r.people, households: r.households, registered: r.registered, floating: r.floating,
-        objects: r.objects, objectsNeedingRepair: r.objects_needing_repair, organizations: r.organizations,
+        code: r.code,
+        name: names[r.code] ?? null,
+        places: r.places,
+        people: r.people,
+        households: r.households,
+        registered: r.registered,
+        floating: r.floating,
+        objects: r.objects,
+        objectsNeedingRepair: r.objects_needing_repair,
+        organizations: r.organizations,
       }));
     expect({ step, api: api.grids.map(({ grid, tags: _tags, ...c }: { grid: { code: string; name: string }; tags: unknown }) => ({ code: grid.code, name: grid.name, ...c })) }).toEqual({ step, api: want });
     return raw;
@@ -148,7 +167,13 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     const regs = ['registered', 'floating'];
     const manyPeople = (n: number, shift: number) =>
       ['externalId,name,householdNo,registration,tags,lon,lat']
-        .concat(Array.from({ length: n }, (_, i) => `M${i},人${i},HM${i % 700},${regs[i % 2]},${i % 3 ? '' : i % 2 ? 'disabled' : 'veteran'},${(118.0005 + (((i + shift) * 0.0037) % 0.019)).toFixed(6)},${(32.0005 + ((i * 0.0053) % 0.019)).toFixed(6)}`))
+        .concat(
+          Array.from(
+            { length: n },
+            (_, i) =>
+              `M${i},人${i},HM${i % 700},${regs[i % 2]},${i % 3 ? '' : i % 2 ? 'disabled' : 'veteran'},${(118.0005 + (((i + shift) * 0.0037) % 0.019)).toFixed(6)},${(32.0005 + ((i * 0.0053) % 0.019)).toFixed(6)}`,
+          ),
+        )
         .join('\n');
     expect(await upload('/api/people/import?mode=keep-valid', manyPeople(6000, 0))).toMatchObject({ inserted: 6000, committed: true });
     await consistent('after a multi-chunk people import');
@@ -178,9 +203,7 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     raw = await consistent('after a publish left records outside every grid');
     expect(raw.find((r) => r.code === 'D1')).toMatchObject({ path: 'D1', organizations: 1 });
     // The redraw renamed G2: the counts name it as it is now.
-    expect((await t.app.inject({ method: 'GET', url: '/api/registry/counts?area=D1', headers: admin })).json().grids).toContainEqual(
-      expect.objectContaining({ grid: { code: 'G2', name: '二格（缩小）' } }),
-    );
+    expect((await t.app.inject({ method: 'GET', url: '/api/registry/counts?area=D1', headers: admin })).json().grids).toContainEqual(expect.objectContaining({ grid: { code: 'G2', name: '二格（缩小）' } }));
     // Records in no area at all (grid columns NULL) are counted under no grid.
     await sql(`UPDATE person SET grid_id = NULL, grid_code = NULL, area_path = NULL WHERE external_id = 'R2'`);
     raw = await consistent('after a record lost its grid');

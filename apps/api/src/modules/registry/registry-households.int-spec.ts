@@ -21,7 +21,10 @@ describe('registry: households (户) (real PostGIS)', () => {
     t = await startTestApp();
     await insertTinyTerritory(t.url);
     admin = await t.admin();
-    for (const [username, roles, jurisdiction] of [['hh_worker_g1', ['grid_worker'], 'G1'], ['hh_operator', ['operator'], 'D1']] as const) {
+    for (const [username, roles, jurisdiction] of [
+      ['hh_worker_g1', ['grid_worker'], 'G1'],
+      ['hh_operator', ['operator'], 'D1'],
+    ] as const) {
       expect((await req('POST', '/api/users', { username, password: 'household-pass-1', roles, jurisdiction })).statusCode).toBe(201);
     }
     workerG1 = await t.login('hh_worker_g1', 'household-pass-1');
@@ -40,7 +43,15 @@ describe('registry: households (户) (real PostGIS)', () => {
     const res = await req('POST', '/api/households', { householdNo: 'HH-001', type: 'registered', placeId: home.id, headPersonId: head.id });
     expect(res.statusCode).toBe(201);
     const hh = res.json();
-    expect(hh).toMatchObject({ householdNo: 'HH-001', type: 'registered', place: { id: home.id, name: '东区3栋201' }, grid: { code: 'G2', name: '东网格' }, areaPath: 'D1.G2', head: { id: head.id, name: '王建国' }, memberCount: 2 });
+    expect(hh).toMatchObject({
+      householdNo: 'HH-001',
+      type: 'registered',
+      place: { id: home.id, name: '东区3栋201' },
+      grid: { code: 'G2', name: '东网格' },
+      areaPath: 'D1.G2',
+      head: { id: head.id, name: '王建国' },
+      memberCount: 2,
+    });
     const one = await req('GET', `/api/households/${hh.id}`);
     expect(one.statusCode).toBe(200);
     const members = one.json().members;

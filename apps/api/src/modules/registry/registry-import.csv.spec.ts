@@ -48,7 +48,10 @@ describe('registry import CSV reader', () => {
 
   it('reads CR-only files (old spreadsheet exports) and estimates the rows from the line breaks', () => {
     const text = 'a,b\r1,2\r"x\ry",3\r';
-    expect(readAll(text)).toEqual([{ a: '1', b: '2' }, { a: 'x\ry', b: '3' }]);
+    expect(readAll(text)).toEqual([
+      { a: '1', b: '2' },
+      { a: 'x\ry', b: '3' },
+    ]);
     expect(new CsvRecords(Buffer.from('a,b\n1,2\n3,4\n')).estimate()).toBe(2);
     expect(new CsvRecords(Buffer.from('a,b\r\n1,2\r\n3,4')).estimate()).toBe(2);
     expect(new CsvRecords(Buffer.from('a,b\n')).estimate()).toBe(0);

@@ -74,8 +74,7 @@ describe('registry: bulk import from CSV and XLSX (real PostGIS)', () => {
     const c = await sqlClient(t.url);
     // The table holds 2 rows, under a tenth of the 12,000 coming: an initial load, whose secondary
     // indexes are dropped and built again after the rows (new index oids, same definitions).
-    const indexes = async () =>
-      (await c.query(`SELECT indexrelid::regclass::text AS name, indexrelid::int AS oid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'place'::regclass ORDER BY 1`)).rows;
+    const indexes = async () => (await c.query(`SELECT indexrelid::regclass::text AS name, indexrelid::int AS oid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'place'::regclass ORDER BY 1`)).rows;
     const before = await count('place');
     expect(before).toBeLessThan(n / 10);
     const initial = await indexes();
@@ -97,9 +96,7 @@ describe('registry: bulk import from CSV and XLSX (real PostGIS)', () => {
     expect(await indexes()).toEqual(loaded);
     const found = (await t.app.inject({ method: 'GET', url: '/api/places?q=' + encodeURIComponent('大路11999号'), headers: admin })).json().items;
     expect(found.map((x: { externalId: string }) => x.externalId)).toContain('B11999');
-    const wrong = (await c.query(
-      `SELECT count(*)::int AS n FROM place WHERE external_id LIKE 'B%' AND grid_code <> CASE WHEN ST_X(geom) <= 118.75 THEN 'G1' ELSE 'G2' END`,
-    )).rows[0].n;
+    const wrong = (await c.query(`SELECT count(*)::int AS n FROM place WHERE external_id LIKE 'B%' AND grid_code <> CASE WHEN ST_X(geom) <= 118.75 THEN 'G1' ELSE 'G2' END`)).rows[0].n;
     expect(wrong).toBe(0);
     const counters = (await c.query(`SELECT grid_code, places FROM registry_grid_count ORDER BY 1`)).rows;
     const raw = (await c.query(`SELECT grid_code, count(*)::int AS places FROM place GROUP BY 1 ORDER BY 1`)).rows;

@@ -102,7 +102,11 @@ async function xlsxRows(data: Buffer): Promise<RawRow[]> {
 
 const NUMERIC = new Set(['lon', 'lat', 'placeId', 'parentId']);
 const asNumber = (v: string) => (Number.isNaN(Number(v)) ? v : Number(v));
-const asTags = (v: string) => v.split(/[;,；，]/).map((s) => s.trim()).filter(Boolean);
+const asTags = (v: string) =>
+  v
+    .split(/[;,；，]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 const asText = (v: string) => v;
 
 /** How a column's non-empty cells become the schema's shape: numbers parsed, tags split on ; or , (full-width too). */

@@ -254,20 +254,25 @@ export class RegistryImportService {
    * What a chunk's rows are checked against: foreign external ids (none in a table that was empty
    * under the import's lock: `fresh`), the places they name, the component categories.
    */
-  private async contextOf(
-    tx: EntityManager,
-    entity: RegistryEntity,
-    scope: string | null,
-    part: Pending[],
-    hmacs: Map<string, number>,
-    fail: RowContext['fail'],
-    fresh: boolean,
-  ): Promise<RowContext> {
-    const foreign = fresh ? new Set<string>() : await this.repo.foreignExternalIds(tx, entity, part.map((x) => x.v.externalId), scope);
+  private async contextOf(tx: EntityManager, entity: RegistryEntity, scope: string | null, part: Pending[], hmacs: Map<string, number>, fail: RowContext['fail'], fresh: boolean): Promise<RowContext> {
+    const foreign = fresh
+      ? new Set<string>()
+      : await this.repo.foreignExternalIds(
+          tx,
+          entity,
+          part.map((x) => x.v.externalId),
+          scope,
+        );
     // Point of each row: its own, or its place's (people and organizations without one).
     const placeIds = [...new Set(part.filter((x) => x.v.lon == null && x.v.placeId).map((x) => x.v.placeId as number))];
     const places = new Map((await this.repo.places(tx, placeIds, scope)).map((pl) => [pl.id, pl]));
-    const categories = entity === 'object' ? await this.repo.minorCategories(tx, part.map((x) => x.v.categoryCode)) : null;
+    const categories =
+      entity === 'object'
+        ? await this.repo.minorCategories(
+            tx,
+            part.map((x) => x.v.categoryCode),
+          )
+        : null;
     return { entity, scope, foreign, places, categories, hmacs, fail };
   }
 

@@ -57,10 +57,7 @@ export class RegistryLocationRepository {
 
   /** The path of a current area by code (for `?area=` filters), or undefined. */
   async areaPath(db: EntityManager, code: string): Promise<string | undefined> {
-    const rows = await db.query(
-      `SELECT path::text AS path FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL LIMIT 1`,
-      [code],
-    );
+    const rows = await db.query(`SELECT path::text AS path FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL LIMIT 1`, [code]);
     return rows[0]?.path;
   }
 }

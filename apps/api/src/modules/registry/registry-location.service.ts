@@ -82,9 +82,7 @@ export class RegistryLocationService {
   async attribute(tx: EntityManager, p: Principal, lon: number, lat: number, field = 'lon'): Promise<Attribution> {
     const grid = await this.areas.attribute(tx, lon, lat);
     if (!grid) {
-      throw new AppException('VALIDATION_FAILED', `${field}: the point (${lon}, ${lat}) lies outside every area of the territory`, [
-        { field: `body.${field}`, message: 'outside every area of the territory' },
-      ]);
+      throw new AppException('VALIDATION_FAILED', `${field}: the point (${lon}, ${lat}) lies outside every area of the territory`, [{ field: `body.${field}`, message: 'outside every area of the territory' }]);
     }
     if (!pathInScope(grid.path, p.scopePath)) {
       throw new AppException('FORBIDDEN', `${field}: the point lies outside your jurisdiction`, [{ field: `body.${field}`, message: 'outside your jurisdiction' }]);

@@ -106,7 +106,11 @@ describe('personal data: no way back from the mask (real PostGIS)', () => {
     // an import row: the same rule, nothing in the answer tells the two apart
     const idB2 = id('32010419750505045');
     expect((await post('/api/people', admin, { name: '戊某', idNumber: idB2, ...terr.pointInB })).statusCode).toBe(201);
-    const csv = ['externalId,name,idNumber,registration,lon,lat', `IMP1,丙某,${id('32010419910202234')},registered,${terr.pointInA.lon},${terr.pointInA.lat}`, `IMP2,丁某,${idB2},registered,${terr.pointInA.lon},${terr.pointInA.lat}`];
+    const csv = [
+      'externalId,name,idNumber,registration,lon,lat',
+      `IMP1,丙某,${id('32010419910202234')},registered,${terr.pointInA.lon},${terr.pointInA.lat}`,
+      `IMP2,丁某,${idB2},registered,${terr.pointInA.lon},${terr.pointInA.lat}`,
+    ];
     const m = multipart('people.csv', 'text/csv', Buffer.from(csv.join('\n')));
     const imp = await t.app.inject({ method: 'POST', url: '/api/people/import', headers: { ...workerA, ...m.headers }, payload: m.payload });
     expect(imp.statusCode).toBe(200);

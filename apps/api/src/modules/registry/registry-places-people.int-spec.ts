@@ -18,7 +18,10 @@ describe('registry: places and people (real PostGIS)', () => {
     t = await startTestApp();
     await insertTinyTerritory(t.url);
     admin = await t.admin();
-    for (const [username, roles, jurisdiction] of [['worker_g2', ['grid_worker'], 'G2'], ['operator1', ['operator'], 'D1']] as const) {
+    for (const [username, roles, jurisdiction] of [
+      ['worker_g2', ['grid_worker'], 'G2'],
+      ['operator1', ['operator'], 'D1'],
+    ] as const) {
       const r = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username, password: 'registry-pass-1', roles, jurisdiction } });
       expect(r.statusCode).toBe(201);
     }

@@ -31,10 +31,7 @@ export class PartialUpdate {
   /** The point and the grid it was attributed to, in the same statement. */
   attribution(a: Attribution | null): this {
     if (!a) return this;
-    return this.set('geom', 'ST_SetSRID(ST_MakePoint(?, ?), 4326)', a.lon, a.lat)
-      .set('grid_id', '?', a.gridId)
-      .set('grid_code', '?', a.gridCode)
-      .set('area_path', '?::ltree', a.areaPath);
+    return this.set('geom', 'ST_SetSRID(ST_MakePoint(?, ?), 4326)', a.lon, a.lat).set('grid_id', '?', a.gridId).set('grid_code', '?', a.gridCode).set('area_path', '?::ltree', a.areaPath);
   }
 
   sql(table: 'place' | 'city_object'): string {

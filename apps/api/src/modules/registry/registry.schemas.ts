@@ -15,7 +15,11 @@ const zChecked = <T extends z.ZodType<string>>(base: T, problem: (v: string) => 
     const p = problem(v);
     if (p) ctx.addIssue({ code: 'custom', message: p });
   });
-const zUpper = () => z.string().trim().transform((v) => v.toUpperCase());
+const zUpper = () =>
+  z
+    .string()
+    .trim()
+    .transform((v) => v.toUpperCase());
 
 export const zResidentId = zChecked(zUpper(), residentIdProblem);
 export const zPhone = zChecked(z.string().trim(), phoneProblem);
@@ -33,12 +37,7 @@ export const zFootprint = z
     const over = geometryOverLimits(v, inputLimits.footprint);
     if (over) ctx.addIssue({ code: 'custom', message: over.message, params: { limit: over.limit, max: over.max } });
   })
-  .pipe(
-    z.union([
-      z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
-      z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
-    ]),
-  );
+  .pipe(z.union([z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }), z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) })]));
 
 export const PLACE_KINDS = ['compound', 'building', 'unit', 'room', 'shop', 'school', 'site', 'rental_housing', 'poi'] as const;
 export const OBJECT_CONDITIONS = ['intact', 'damaged', 'lost', 'removed'] as const;
@@ -48,7 +47,10 @@ const zBoolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /** Query pieces every list accepts. */
 export const listQueryBase = {
-  area: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be an area code').optional(),
+  area: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, 'must be an area code')
+    .optional(),
   q: z.string().trim().min(1).max(100).optional(),
   afterId: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -60,7 +62,13 @@ export const unmaskQuery = {
   purpose: z.string().trim().min(4, 'state why you need the clear value (at least 4 characters)').max(500).optional(),
 };
 
-export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) });
+export const idParams = z.strictObject({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 53 - 1),
+});
 
 /** Escape LIKE wildcards so a search for "100%" means the text, not a pattern. */
 export function likePattern(q: string): string {

@@ -29,7 +29,10 @@ export class CaseCountsService {
     const then = await this.repo.fromDaily(db, base);
     const now = await this.repo.fromCases(db, { ...base, attribution: 'now' });
     const counts = new Map<string, { then: number; now: number }>();
-    for (const [rows, side] of [[then, 'then'], [now, 'now']] as const) {
+    for (const [rows, side] of [
+      [then, 'then'],
+      [now, 'now'],
+    ] as const) {
       for (const r of rows) {
         const c = counts.get(r.key) ?? { then: 0, now: 0 };
         c[side] += Number(r.reported) || 0;

@@ -28,9 +28,7 @@ export type GroupRow = { key: string } & Record<string, number | string>;
  * rows at the viewer's own node (the whole territory: the roots, depth 1).
  */
 function groupFilter(g: Grouping): string {
-  return g.kind === 'area'
-    ? `kind = $5 AND lvl = ANY($1::int[]) AND ${inScope('node', '$4')}`
-    : `kind = $5 AND cardinality($1::int[]) = 0 AND CASE WHEN $4::ltree IS NULL THEN lvl = 1 ELSE node = $4::ltree END`;
+  return g.kind === 'area' ? `kind = $5 AND lvl = ANY($1::int[]) AND ${inScope('node', '$4')}` : `kind = $5 AND cardinality($1::int[]) = 0 AND CASE WHEN $4::ltree IS NULL THEN lvl = 1 ELSE node = $4::ltree END`;
 }
 
 @Injectable()
@@ -76,14 +74,14 @@ export class IndicatorsRepository {
     return db.transaction(async (tx) => {
       await tx.query(`SET LOCAL jit = off`);
       return tx.query(
-      `WITH r AS (
+        `WITH r AS (
          SELECT * FROM (SELECT c.*, ${path} AS path FROM sv_case c
                          WHERE c.day BETWEEN $2::date AND $3::date
                            AND ($6::int IS NULL OR c.department_id = $6 OR c.summons @> jsonb_build_array(jsonb_build_object('d', $6::int)))) c
           WHERE path IS NOT NULL AND ${inScope('path', '$4')}),
        x AS (${contributionsSql('r', '1')})
        SELECT ${key} AS key, ${SUM_MEASURES} FROM x WHERE ${groupFilter(q.grouping)} GROUP BY 1`,
-      [q.grouping.kind === 'area' ? q.grouping.depths : [], q.from, q.to, q.scopePath, q.grouping.kind, q.departmentId],
+        [q.grouping.kind === 'area' ? q.grouping.depths : [], q.from, q.to, q.scopePath, q.grouping.kind, q.departmentId],
       );
     });
   }

@@ -98,7 +98,7 @@ export class IndicatorsService {
         measures: m.cur,
       };
     });
-    rows.sort((a, b) => (b.measures.reported - a.measures.reported) || a.key.localeCompare(b.key));
+    rows.sort((a, b) => b.measures.reported - a.measures.reported || a.key.localeCompare(b.key));
     const asOf = await this.repo.factsAsOf(db);
     return { groupBy: q.groupBy, attribution: q.attribution, ...per, indicators: formulas, rows, factsAsOf: asOf ? asOf.toISOString() : null };
   }

@@ -34,9 +34,7 @@ export class SupervisionController {
   @Requires('events:read')
   async export(@CurrentPrincipal() p: Principal, @ZQuery(exportQuery) q: z.output<typeof exportQuery>, @Res({ passthrough: true }) reply: FastifyReply) {
     const data = await this.exporter.workbook(p, q);
-    reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="indicators-${q.from ?? 'last30'}-${q.to ?? 'today'}.xlsx"`);
+    reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="indicators-${q.from ?? 'last30'}-${q.to ?? 'today'}.xlsx"`);
     return data;
   }
 

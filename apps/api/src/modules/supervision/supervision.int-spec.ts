@@ -172,14 +172,44 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
   });
 
   const S1_THEN = {
-    reported: 5, registered: 3, registration_rate: 0.6, dispatched: 3, on_time_handling_rate: 0.5, closed: 3, closure_rate: 0.6,
-    on_time_closure_rate: 0.5, rework_rate: 0.333333, avg_handling_hours: 3.5, overdue: 1, escalations: 1, satisfaction: 3.5,
-    satisfied_rate: 0.5, in_grid_rate: 0.333333, summons_report_in_rate: null, summons_avg_lateness_minutes: null, repeat_complaints: 0,
+    reported: 5,
+    registered: 3,
+    registration_rate: 0.6,
+    dispatched: 3,
+    on_time_handling_rate: 0.5,
+    closed: 3,
+    closure_rate: 0.6,
+    on_time_closure_rate: 0.5,
+    rework_rate: 0.333333,
+    avg_handling_hours: 3.5,
+    overdue: 1,
+    escalations: 1,
+    satisfaction: 3.5,
+    satisfied_rate: 0.5,
+    in_grid_rate: 0.333333,
+    summons_report_in_rate: null,
+    summons_avg_lateness_minutes: null,
+    repeat_complaints: 0,
   };
   const S2_THEN = {
-    reported: 2, registered: 1, registration_rate: 0.5, dispatched: 1, on_time_handling_rate: 1, closed: 1, closure_rate: 0.5,
-    on_time_closure_rate: 1, rework_rate: 0, avg_handling_hours: 4, overdue: 0, escalations: 0, satisfaction: null,
-    satisfied_rate: null, in_grid_rate: 0, summons_report_in_rate: 0.5, summons_avg_lateness_minutes: 30, repeat_complaints: 1,
+    reported: 2,
+    registered: 1,
+    registration_rate: 0.5,
+    dispatched: 1,
+    on_time_handling_rate: 1,
+    closed: 1,
+    closure_rate: 0.5,
+    on_time_closure_rate: 1,
+    rework_rate: 0,
+    avg_handling_hours: 4,
+    overdue: 0,
+    escalations: 0,
+    satisfaction: null,
+    satisfied_rate: null,
+    in_grid_rate: 0,
+    summons_report_in_rate: 0.5,
+    summons_avg_lateness_minutes: 30,
+    repeat_complaints: 1,
   };
 
   it('counts every indicator by street "as then", with the previous period and the formula versions', async () => {
@@ -209,14 +239,22 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
     expect(row(w, '张网格').values).toMatchObject({ reported: 3, dispatched: 3 }); // c1, c2, c4 assigned at dispatch
     expect(row(w, 'gw1').values).toMatchObject({ reported: 1, in_grid_rate: 1 }); // c3, self-handled
     const src = await report(`groupBy=source&${NOV}`);
-    expect(src.rows.map((x: any) => [x.key, x.values.reported]).sort()).toEqual([['operator', 6], ['patrol', 1]].sort());
+    expect(src.rows.map((x: any) => [x.key, x.values.reported]).sort()).toEqual(
+      [
+        ['operator', 6],
+        ['patrol', 1],
+      ].sort(),
+    );
     const g = await report(`groupBy=grid&${NOV}`);
     expect(row(g, 'G1').values.reported).toBe(5);
   });
 
   it('uses the formula version in force on the first day of the period; a later version never rewrites it', async () => {
-    await sql(t.url, `INSERT INTO sv_indicator (code, version, effective_from, name, name_en, unit, formula)
-                      VALUES ('closure_rate', 2, '2026-11-15', '结案率', 'Closure rate', 'ratio', '{"num":["closed"],"den":["registered"]}')`);
+    await sql(
+      t.url,
+      `INSERT INTO sv_indicator (code, version, effective_from, name, name_en, unit, formula)
+                      VALUES ('closure_rate', 2, '2026-11-15', '结案率', 'Closure rate', 'ratio', '{"num":["closed"],"den":["registered"]}')`,
+    );
     try {
       const nov = await report(`groupBy=street&${NOV}`);
       expect(nov.indicators.find((f: any) => f.code === 'closure_rate')).toMatchObject({ version: 1 });
@@ -332,17 +370,51 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
     const now = await report(`groupBy=street&${NOV}&attribution=now`);
     expect(now.attribution).toBe('now');
     expect(row(now, 'S1').values).toEqual({
-      reported: 3, registered: 1, registration_rate: 0.333333, dispatched: 1, on_time_handling_rate: 0.5, closed: 2, closure_rate: 0.666667,
-      on_time_closure_rate: 0.5, rework_rate: 0.5, avg_handling_hours: 4.25, overdue: 0, escalations: 0, satisfaction: 2,
-      satisfied_rate: 0, in_grid_rate: 0.5, summons_report_in_rate: null, summons_avg_lateness_minutes: null, repeat_complaints: 0,
+      reported: 3,
+      registered: 1,
+      registration_rate: 0.333333,
+      dispatched: 1,
+      on_time_handling_rate: 0.5,
+      closed: 2,
+      closure_rate: 0.666667,
+      on_time_closure_rate: 0.5,
+      rework_rate: 0.5,
+      avg_handling_hours: 4.25,
+      overdue: 0,
+      escalations: 0,
+      satisfaction: 2,
+      satisfied_rate: 0,
+      in_grid_rate: 0.5,
+      summons_report_in_rate: null,
+      summons_avg_lateness_minutes: null,
+      repeat_complaints: 0,
     });
     expect(row(now, 'S2').values).toEqual({
-      reported: 4, registered: 3, registration_rate: 0.75, dispatched: 3, on_time_handling_rate: 0.666667, closed: 2, closure_rate: 0.5,
-      on_time_closure_rate: 0.666667, rework_rate: 0, avg_handling_hours: 3, overdue: 1, escalations: 2, satisfaction: 5,
-      satisfied_rate: 1, in_grid_rate: 0, summons_report_in_rate: 0.5, summons_avg_lateness_minutes: 30, repeat_complaints: 1,
+      reported: 4,
+      registered: 3,
+      registration_rate: 0.75,
+      dispatched: 3,
+      on_time_handling_rate: 0.666667,
+      closed: 2,
+      closure_rate: 0.5,
+      on_time_closure_rate: 0.666667,
+      rework_rate: 0,
+      avg_handling_hours: 3,
+      overdue: 1,
+      escalations: 2,
+      satisfaction: 5,
+      satisfied_rate: 1,
+      in_grid_rate: 0,
+      summons_report_in_rate: 0.5,
+      summons_avg_lateness_minutes: 30,
+      repeat_complaints: 1,
     });
     const grids = await report(`groupBy=grid&${NOV}&attribution=now`);
-    expect(grids.rows.map((x: any) => [x.code, x.values.reported]).sort()).toEqual([['G1', 3], ['G2', 2], ['G3', 2]]);
+    expect(grids.rows.map((x: any) => [x.code, x.values.reported]).sort()).toEqual([
+      ['G1', 3],
+      ['G2', 2],
+      ['G3', 2],
+    ]);
     // the grid worker of G1 now sees only today's G1 "as now"
     expect((await report(`groupBy=grid&${NOV}&attribution=now`, gw)).rows.map((x: any) => [x.code, x.values.reported])).toEqual([['G1', 3]]);
   });
@@ -385,25 +457,30 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
   it('computes working minutes in SQL exactly as the calendar of the time limits does', async () => {
     const pairs: [Date, Date][] = [];
     let seed = 19;
-    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let i = 0; i < 60; i++) {
       const a = Date.UTC(2025, 0, 1) + rnd() * 700 * 86400_000;
       pairs.push([new Date(a), new Date(a + rnd() * (i % 3 === 0 ? 40 : 3) * 86400_000)]);
     }
     pairs.push([new Date('2026-09-30T08:00:00Z'), new Date('2026-10-09T03:00:00Z')]); // across the National Day holiday
-    const rows = await sql<{ m: number }>(t.url, `SELECT ${workingMinutesSql('x.a', 'x.b', 'ca', 'cb')} AS m FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY x(a, b, i) ${calendarJoins('x.a', 'x.b')} ORDER BY x.i`, [
-      pairs.map((p) => p[0].toISOString()),
-      pairs.map((p) => p[1].toISOString()),
-    ]);
+    const rows = await sql<{ m: number }>(
+      t.url,
+      `SELECT ${workingMinutesSql('x.a', 'x.b', 'ca', 'cb')} AS m FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY x(a, b, i) ${calendarJoins('x.a', 'x.b')} ORDER BY x.i`,
+      [pairs.map((p) => p[0].toISOString()), pairs.map((p) => p[1].toISOString())],
+    );
     rows.forEach((r, i) => expect([i, Math.round(r.m * 1000) / 1000]).toEqual([i, Math.round(workingTimeBetween(pairs[i][0], pairs[i][1]) * 1000) / 1000]));
   });
 
-  it('finds hotspots with Getis–Ord Gi* over today\'s grid cells', async () => {
+  it("finds hotspots with Getis–Ord Gi* over today's grid cells", async () => {
     const r = await get(`/api/hotspots?${NOV}&category=exposed_rubbish`, admin);
     expect(r.statusCode).toBe(200);
     const h = r.json();
     expect(h).toMatchObject({ method: 'getis-ord-gi*', threshold: 1.96, category: 'exposed_rubbish' });
-    expect(h.cells.map((x: any) => [x.code, x.count]).sort()).toEqual([['G1', 3], ['G2', 0], ['G3', 2]]);
+    expect(h.cells.map((x: any) => [x.code, x.count]).sort()).toEqual([
+      ['G1', 3],
+      ['G2', 0],
+      ['G3', 2],
+    ]);
     expect(h.cells.every((x: any) => x.geometry.type === 'MultiPolygon' || x.geometry.type === 'Polygon')).toBe(true);
     expect((await get('/api/hotspots?category=Bad!', admin)).statusCode).toBe(400);
   });

@@ -17,7 +17,10 @@ const period = {
 export const indicatorsQuery = z.strictObject({ groupBy: z.enum(INDICATOR_GROUPINGS).default('street'), ...period });
 export const exportQuery = z.strictObject(period);
 export const hotspotsQuery = z.strictObject({
-  category: z.string().regex(/^[a-z0-9_]{2,40}$/, 'a category code').optional(),
+  category: z
+    .string()
+    .regex(/^[a-z0-9_]{2,40}$/, 'a category code')
+    .optional(),
   from: day.optional(),
   to: day.optional(),
 });

@@ -14,7 +14,7 @@ const VISIBLE = `(${inScope('w.area_path', '$1')} OR ($1::ltree IS NULL AND w.ar
 
 @Injectable()
 export class WarningsRepository {
-    async exists(db: EntityManager, c: Candidate): Promise<boolean> {
+  async exists(db: EntityManager, c: Candidate): Promise<boolean> {
     const rows: unknown[] = await db.query(`SELECT 1 FROM sv_warning WHERE kind = $1 AND subject = $2`, [c.kind, c.subject]);
     return rows.length > 0;
   }
@@ -103,12 +103,7 @@ export class WarningsRepository {
   }
 
   async list(db: EntityManager, scopePath: string | null, departmentId: number | null, status: WarningStatus | null, limit: number): Promise<SupervisionWarning[]> {
-    return db.query(`SELECT ${VIEW} FROM sv_warning w WHERE ${VISIBLE} AND ($3::text IS NULL OR w.status = $3) ORDER BY w.raised_at DESC, w.id DESC LIMIT $4`, [
-      scopePath,
-      departmentId,
-      status,
-      limit,
-    ]);
+    return db.query(`SELECT ${VIEW} FROM sv_warning w WHERE ${VISIBLE} AND ($3::text IS NULL OR w.status = $3) ORDER BY w.raised_at DESC, w.id DESC LIMIT $4`, [scopePath, departmentId, status, limit]);
   }
 
   async setStatus(tx: EntityManager, id: number, status: WarningStatus, by: string): Promise<void> {

@@ -77,7 +77,11 @@ export function SignIn() {
           {t('signin.password')}
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
-        {error && <div className="error" role="alert">{error}</div>}
+        {error && (
+          <div className="error" role="alert">
+            {error}
+          </div>
+        )}
         <button type="submit" className="primary" disabled={busy}>
           {t('signin.submit')}
         </button>

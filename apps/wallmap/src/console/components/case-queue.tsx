@@ -8,7 +8,22 @@ import { STATUS_COLORS, statusKey } from '../../events/state/event-colors';
 import { EMPTY_QUEUE, NO_QUEUE_FILTERS, desiredOrder, queueReducer, step, type QueueFilters, type QueueSort } from '../state/queue';
 
 const SHOWN = 300;
-const OPEN_STATES: EventState[] = ['reported', 'unplaced', 'accepted', 'registered', 'dispatched', 'in_progress', 'handled', 'verified', 'returned', 'rework', 'extension_requested', 'deferred', 'on_account', 'self_handled'];
+const OPEN_STATES: EventState[] = [
+  'reported',
+  'unplaced',
+  'accepted',
+  'registered',
+  'dispatched',
+  'in_progress',
+  'handled',
+  'verified',
+  'returned',
+  'rework',
+  'extension_requested',
+  'deferred',
+  'on_account',
+  'self_handled',
+];
 const OPEN = new Set<EventState>(OPEN_STATES.filter((s) => !FINAL_STATES.has(s)));
 
 interface Props {
@@ -76,7 +91,9 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
       </header>
       <div className="queue-filters">
         <select value={filters.state} onChange={(e) => set('state', e.target.value)} aria-label={t('filters.state')} data-testid="queue-state">
-          <option value="">{t('filters.state')}：{t('filters.all')}</option>
+          <option value="">
+            {t('filters.state')}：{t('filters.all')}
+          </option>
           {OPEN_STATES.map((s) => (
             <option key={s} value={s}>
               {t(`state.${s}`)}
@@ -84,7 +101,9 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
           ))}
         </select>
         <select value={filters.category} onChange={(e) => set('category', e.target.value)} aria-label={t('filters.category')}>
-          <option value="">{t('filters.category')}：{t('filters.all')}</option>
+          <option value="">
+            {t('filters.category')}：{t('filters.all')}
+          </option>
           {catalog.categories.map((c) => (
             <option key={c.code} value={c.code}>
               {lang === 'en' ? c.nameEn : c.name}
@@ -92,7 +111,9 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
           ))}
         </select>
         <select value={filters.department} onChange={(e) => set('department', e.target.value)} aria-label={t('filters.department')}>
-          <option value="">{t('filters.department')}：{t('filters.all')}</option>
+          <option value="">
+            {t('filters.department')}：{t('filters.all')}
+          </option>
           {catalog.departments.map((d) => (
             <option key={d.code} value={d.code}>
               {lang === 'en' ? d.nameEn : d.name}
@@ -100,7 +121,9 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
           ))}
         </select>
         <select value={filters.source} onChange={(e) => set('source', e.target.value)} aria-label={t('queue.source')} data-testid="queue-source">
-          <option value="">{t('queue.source')}：{t('filters.all')}</option>
+          <option value="">
+            {t('queue.source')}：{t('filters.all')}
+          </option>
           {EVENT_SOURCES.map((s) => (
             <option key={s} value={s}>
               {t(`source.${s}`)}
@@ -154,7 +177,9 @@ export function CaseQueue({ events, catalog, selectedId, onSelect, title, now, r
                 <span className="queue-grid">{e.grid?.name ?? t('queue.unplaced')}</span>
                 {e.department && <span>{catalog.deptName(e.department)}</span>}
                 <span className={overdue ? 'due overdue' : 'due'}>
-                  {e.dueAt ? `${overdue ? t('queue.overdue') : t('queue.due')} ${new Date(e.dueAt).toLocaleString(locale, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })}` : t('queue.noDue')}
+                  {e.dueAt
+                    ? `${overdue ? t('queue.overdue') : t('queue.due')} ${new Date(e.dueAt).toLocaleString(locale, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })}`
+                    : t('queue.noDue')}
                 </span>
               </span>
             </li>

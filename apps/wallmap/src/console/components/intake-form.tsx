@@ -176,7 +176,10 @@ export function IntakeForm({ hidden = false, catalog, pick, onPickClear, onFly, 
                       setHits(null);
                     }}
                   >
-                    {p.name} <span className="muted small">{p.address ?? ''} {p.grid?.name ?? ''}</span>
+                    {p.name}{' '}
+                    <span className="muted small">
+                      {p.address ?? ''} {p.grid?.name ?? ''}
+                    </span>
                   </button>
                 </li>
               ))}
@@ -260,7 +263,10 @@ export function IntakeForm({ hidden = false, catalog, pick, onPickClear, onFly, 
               {nearby.map((n) => (
                 <li key={n.id} data-event-id={n.id}>
                   <span>
-                    #{n.id} {n.title} <span className="muted small">{t('intake.distance', { m: n.distanceM })} · {t(`state.${n.state}`)}</span>
+                    #{n.id} {n.title}{' '}
+                    <span className="muted small">
+                      {t('intake.distance', { m: n.distanceM })} · {t(`state.${n.state}`)}
+                    </span>
                   </span>
                   <button type="button" disabled={busy || todo.length > 0} onClick={() => void save(n.id)} data-testid="merge-into">
                     {t('intake.mergeInto')}

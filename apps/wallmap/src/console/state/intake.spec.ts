@@ -16,7 +16,17 @@ describe('intake', () => {
 
   it('builds the report: a title from the category and address when none is typed, the caller only when given', () => {
     const body = intakeBody({ ...EMPTY_DRAFT, lon: 118.7, lat: 32, category: 'exposed_rubbish', address: '夫子庙东市', description: '有垃圾', callerName: '张三', callerPhone: '13812345678' }, '暴露垃圾');
-    expect(body).toEqual({ title: '暴露垃圾 · 夫子庙东市', category: 'exposed_rubbish', urgency: 'normal', source: 'hotline', lon: 118.7, lat: 32, address: '夫子庙东市', description: '有垃圾', reporter: { name: '张三', phone: '13812345678' } });
+    expect(body).toEqual({
+      title: '暴露垃圾 · 夫子庙东市',
+      category: 'exposed_rubbish',
+      urgency: 'normal',
+      source: 'hotline',
+      lon: 118.7,
+      lat: 32,
+      address: '夫子庙东市',
+      description: '有垃圾',
+      reporter: { name: '张三', phone: '13812345678' },
+    });
     expect(intakeBody({ ...EMPTY_DRAFT, lon: 1, lat: 2, category: 'c', title: 'x' }, 'C')).not.toHaveProperty('reporter');
   });
 });

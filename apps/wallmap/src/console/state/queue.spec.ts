@@ -24,14 +24,7 @@ const ev = (id: number, over: Partial<EventSummary> = {}): EventSummary => ({
 
 describe('case queue', () => {
   it('puts overdue first, then the soonest deadline, then cases without one (newest first)', () => {
-    const events = [
-      ev(1, { dueAt: '2026-12-03T00:00:00Z' }),
-      ev(2, { dueAt: '2026-12-02T00:00:00Z' }),
-      ev(3, { dueAt: '2026-12-04T00:00:00Z', overdue: true }),
-      ev(4),
-      ev(5),
-      ev(6, { state: 'closed' as EventState }),
-    ];
+    const events = [ev(1, { dueAt: '2026-12-03T00:00:00Z' }), ev(2, { dueAt: '2026-12-02T00:00:00Z' }), ev(3, { dueAt: '2026-12-04T00:00:00Z', overdue: true }), ev(4), ev(5), ev(6, { state: 'closed' as EventState })];
     expect(desiredOrder(events, NO_QUEUE_FILTERS, 'due', OPEN)).toEqual([3, 2, 1, 5, 4]);
     expect(desiredOrder(events, NO_QUEUE_FILTERS, 'newest', OPEN)).toEqual([5, 4, 3, 2, 1]);
   });

@@ -38,8 +38,7 @@ export const fetchEvent = (id: number) => api<EventDetail>('GET', `/api/events/$
 export const transition = (id: number, body: Record<string, unknown>) => api<unknown>('POST', `/api/events/${id}/transitions`, body);
 
 /** 召集: departments must report in within the given minutes. */
-export const summon = (id: number, departments: string[], reportWithinMinutes = 30, note?: string) =>
-  api<unknown>('POST', `/api/events/${id}/summons`, { departments, reportWithinMinutes, ...(note ? { note } : {}) });
+export const summon = (id: number, departments: string[], reportWithinMinutes = 30, note?: string) => api<unknown>('POST', `/api/events/${id}/summons`, { departments, reportWithinMinutes, ...(note ? { note } : {}) });
 
 export async function fetchOnTime(since: Date): Promise<OnTimeStats | null> {
   try {

@@ -86,23 +86,20 @@ export function EventActions({ detail, permissions, catalog, open, onDone, pick 
     }
   };
 
-  const ready = active && !(active.needsNote && !note.trim()) && !(active.input === 'department' && !dept) && !(active.input === 'departments' && !depts.length) && !(active.input === 'into' && !/^\d+$/.test(into)) && !(active.input === 'point' && !pick);
+  const ready =
+    active &&
+    !(active.needsNote && !note.trim()) &&
+    !(active.input === 'department' && !dept) &&
+    !(active.input === 'departments' && !depts.length) &&
+    !(active.input === 'into' && !/^\d+$/.test(into)) &&
+    !(active.input === 'point' && !pick);
   return (
     <div className="event-actions">
       <div className="actions" data-testid="actions">
         {controls.map(({ spec, enabled, reason }) => {
           const why = reason ? t(`reason.${reason}`, { state: detail ? t(`state.${detail.state}`) : '' }) : undefined;
           return (
-            <button
-              key={spec.action}
-              type="button"
-              data-action={spec.action}
-              className={active === spec ? 'on' : ''}
-              disabled={busy || !enabled}
-              title={why}
-              aria-description={why}
-              onClick={() => choose(spec)}
-            >
+            <button key={spec.action} type="button" data-action={spec.action} className={active === spec ? 'on' : ''} disabled={busy || !enabled} title={why} aria-description={why} onClick={() => choose(spec)}>
               {t(`action.${spec.action}`)}
             </button>
           );
@@ -132,9 +129,7 @@ export function EventActions({ detail, permissions, catalog, open, onDone, pick 
               </select>
             </label>
           )}
-          {active.action === 'dispatch' && detail && (
-            <WorkerSuggestions lon={detail.lon} lat={detail.lat} gridCode={detail.grid?.code ?? null} value={assignee} onChange={setAssignee} />
-          )}
+          {active.action === 'dispatch' && detail && <WorkerSuggestions lon={detail.lon} lat={detail.lat} gridCode={detail.grid?.code ?? null} value={assignee} onChange={setAssignee} />}
           {active.input === 'departments' && (
             <fieldset className="dept-checks" data-testid="summon-departments">
               <legend>{t('action.summonWho')}</legend>

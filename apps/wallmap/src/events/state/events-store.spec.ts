@@ -22,14 +22,15 @@ const ev = (id: number, over: Partial<EventSummary> = {}): EventSummary => ({
   escalationLevel: 0,
   ...over,
 });
-const msg = (seq: number, type: LiveMessage['type'], data: unknown): LiveMessage => ({
-  seq,
-  type,
-  id: data && typeof data === 'object' && 'id' in data ? String((data as { id: number }).id) : null,
-  at: '2025-06-01T08:00:00.000Z',
-  areaPath: null,
-  data,
-}) as LiveMessage;
+const msg = (seq: number, type: LiveMessage['type'], data: unknown): LiveMessage =>
+  ({
+    seq,
+    type,
+    id: data && typeof data === 'object' && 'id' in data ? String((data as { id: number }).id) : null,
+    at: '2025-06-01T08:00:00.000Z',
+    areaPath: null,
+    data,
+  }) as LiveMessage;
 
 /** A batch as the wall's live handlers take it apart (shell/state/wall-live.ts). */
 const live = (messages: LiveMessage[], receivedAt: number) => ({ type: 'live' as const, batch: routeLive(WALL_LIVE, messages, newWallBatch()), receivedAt });

@@ -24,14 +24,27 @@ describe('PersistentMap', () => {
   });
 
   it('names the keys changed since an older version, or null when it cannot tell', () => {
-    const a = PersistentMap.from<string, number>([['x', 1], ['y', 2]]);
+    const a = PersistentMap.from<string, number>([
+      ['x', 1],
+      ['y', 2],
+    ]);
     const b = a.with([['x', 3]]);
-    const c = b.with([['z', 4], ['y', undefined]]);
+    const c = b.with([
+      ['z', 4],
+      ['y', undefined],
+    ]);
     expect(c.changedSince(c)).toEqual([]);
     expect(c.changedSince(b)?.sort()).toEqual(['y', 'z']);
     expect(c.changedSince(a)?.sort()).toEqual(['x', 'y', 'z']);
     // another lineage with the same content is not an ancestor
-    expect(c.changedSince(PersistentMap.from<string, number>([['x', 1], ['y', 2]]))).toBeNull();
+    expect(
+      c.changedSince(
+        PersistentMap.from<string, number>([
+          ['x', 1],
+          ['y', 2],
+        ]),
+      ),
+    ).toBeNull();
     // nothing to apply (deleting a missing key) gives the same version
     expect(c.with([['nope', undefined]])).toBe(c);
     let far = c;

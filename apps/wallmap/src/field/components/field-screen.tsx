@@ -74,13 +74,7 @@ export function FieldScreen(props: ScreenProps) {
     return () => navigator.geolocation.clearWatch(id);
   }, []);
 
-  const tasks = useMemo(
-    () =>
-      [...state.events.values()]
-        .filter((e) => !CLOSED.has(e.state))
-        .sort((a, b) => (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9')),
-    [state.events],
-  );
+  const tasks = useMemo(() => [...state.events.values()].filter((e) => !CLOSED.has(e.state)).sort((a, b) => (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9')), [state.events]);
   const me: [number, number] | null = fix ? [fix.lon, fix.lat] : null;
   const pending = waiting.filter((w) => !w.refused).length;
 

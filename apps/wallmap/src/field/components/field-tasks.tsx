@@ -25,7 +25,15 @@ export function FieldTasks({ tasks, catalog }: Props) {
 
   const act = async (action: string) => {
     if (!open) return;
-    await enqueue({ key: newKey('action'), kind: 'action', url: `/api/events/${open.id}/transitions`, body: { action, ...(note.trim() ? { note: note.trim() } : {}) }, label: open.title, createdAt: Date.now(), attempts: 0 });
+    await enqueue({
+      key: newKey('action'),
+      kind: 'action',
+      url: `/api/events/${open.id}/transitions`,
+      body: { action, ...(note.trim() ? { note: note.trim() } : {}) },
+      label: open.title,
+      createdAt: Date.now(),
+      attempts: 0,
+    });
     setQueued(action);
     setNote('');
   };
@@ -39,7 +47,12 @@ export function FieldTasks({ tasks, catalog }: Props) {
     }
   };
 
-  if (!tasks.length) return <p className="muted" data-testid="tasks-empty">{t('field.tasks.empty')}</p>;
+  if (!tasks.length)
+    return (
+      <p className="muted" data-testid="tasks-empty">
+        {t('field.tasks.empty')}
+      </p>
+    );
   return (
     <div>
       <ul className="field-tasks" data-testid="field-tasks">
@@ -55,9 +68,7 @@ export function FieldTasks({ tasks, catalog }: Props) {
             {open?.id === e.id && (
               <div className="field-task-actions" data-testid="task-actions">
                 {(open.legalActions ?? []).filter((a) => (FIELD_ACTIONS as readonly string[]).includes(a)).length === 0 && <p className="muted small">{t('field.tasks.noAction')}</p>}
-                {(open.legalActions ?? []).some((a) => (FIELD_ACTIONS as readonly string[]).includes(a)) && (
-                  <input value={note} onChange={(ev) => setNote(ev.target.value)} placeholder={t('field.tasks.note')} />
-                )}
+                {(open.legalActions ?? []).some((a) => (FIELD_ACTIONS as readonly string[]).includes(a)) && <input value={note} onChange={(ev) => setNote(ev.target.value)} placeholder={t('field.tasks.note')} />}
                 {FIELD_ACTIONS.filter((a) => (open.legalActions ?? []).includes(a)).map((a) => (
                   <button key={a} type="button" onClick={() => void act(a)} data-action={a}>
                     {t(`action.${a}`)}

@@ -5,7 +5,12 @@ import { discard } from '../state/outbox-sender';
 /** What waits on the phone to be sent, and what the API refused (with its reason). */
 export function OutboxList({ items }: { items: OutboxItem[] }) {
   const { t } = useI18n();
-  if (!items.length) return <p className="muted" data-testid="outbox-empty">{t('field.outbox.empty')}</p>;
+  if (!items.length)
+    return (
+      <p className="muted" data-testid="outbox-empty">
+        {t('field.outbox.empty')}
+      </p>
+    );
   return (
     <ul className="field-outbox" data-testid="outbox">
       {items.map((i) => (

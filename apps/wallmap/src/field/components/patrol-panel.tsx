@@ -63,7 +63,8 @@ export function PatrolPanel({ fix }: Props) {
       } else {
         await startPatrol();
         // the first fix right after the start (so it belongs to the patrol's track), so the wall sees the worker at once
-        if (fix) await enqueue({ key: newKey('positions'), kind: 'positions', url: '/api/field/positions', body: { positions: [{ ...fix, at: new Date().toISOString() }] }, label: '1', createdAt: Date.now(), attempts: 0 });
+        if (fix)
+          await enqueue({ key: newKey('positions'), kind: 'positions', url: '/api/field/positions', body: { positions: [{ ...fix, at: new Date().toISOString() }] }, label: '1', createdAt: Date.now(), attempts: 0 });
       }
       await reload();
     } catch (e) {

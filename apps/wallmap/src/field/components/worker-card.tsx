@@ -44,9 +44,7 @@ export function WorkerCard({ worker, onTrack, onClose }: Props) {
         {new Date(worker.at).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false })} · {t('dispatch.load', { n: worker.openTasks })}
       </p>
       {patrol && patrol !== 'none' && (
-        <p data-testid="worker-track">
-          {t('workers.track', { name: worker.name, min: Math.round(patrol.durationS / 60), pct: patrol.coverage === null ? '—' : (patrol.coverage * 100).toFixed(1) })}
-        </p>
+        <p data-testid="worker-track">{t('workers.track', { name: worker.name, min: Math.round(patrol.durationS / 60), pct: patrol.coverage === null ? '—' : (patrol.coverage * 100).toFixed(1) })}</p>
       )}
       {patrol === 'none' && <p className="muted">{t('workers.noTrack', { name: worker.name })}</p>}
       <button type="button" onClick={onClose}>

@@ -65,8 +65,7 @@ async function sendOne(item: OutboxItem): Promise<boolean> {
       const next = followUp(item, Number((res.data as { id?: number } | null)?.id));
       if (next) await outboxDb.put(next);
       await outboxDb.remove(item.key);
-    }
-    else if (outcome === 'refused') await outboxDb.put({ ...item, refused: (res.data as { message?: string } | null)?.message ?? String(res.status) });
+    } else if (outcome === 'refused') await outboxDb.put({ ...item, refused: (res.data as { message?: string } | null)?.message ?? String(res.status) });
     else await outboxDb.put({ ...item, attempts: item.attempts + 1 });
     return true;
   } catch (e) {

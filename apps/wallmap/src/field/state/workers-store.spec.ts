@@ -3,7 +3,17 @@ import { routeLive } from '../../live/live-handlers';
 import { newWallBatch, WALL_LIVE } from '../../shell/state/wall-live';
 import { initialWorkers, workersGeoJson, workersLive, workersSnapshot } from './workers-store';
 
-const pos = (workerId: number, lon: number, state: WorkerPositionData['state'] = 'idle'): WorkerPositionData => ({ workerId, name: `w${workerId}`, lon, lat: 32, at: '2026-12-07T00:00:00Z', accuracy: 5, patrolId: null, state, openTasks: 0 });
+const pos = (workerId: number, lon: number, state: WorkerPositionData['state'] = 'idle'): WorkerPositionData => ({
+  workerId,
+  name: `w${workerId}`,
+  lon,
+  lat: 32,
+  at: '2026-12-07T00:00:00Z',
+  accuracy: 5,
+  patrolId: null,
+  state,
+  openTasks: 0,
+});
 const msg = (seq: number, data: unknown): LiveMessage<'worker.position'> => ({ seq, type: 'worker.position', id: '1', at: '2026-12-07T00:00:00Z', areaPath: 'A', data }) as LiveMessage<'worker.position'>;
 
 describe('wall worker layer state', () => {
@@ -16,7 +26,10 @@ describe('wall worker layer state', () => {
     expect(routeLive(WALL_LIVE, [other], newWallBatch()).workers).toEqual([]);
     expect(workersLive(s, [msg(9, { id: 3, state: 'reported' })])).toBe(s);
     s = workersLive(s, [msg(6, pos(1, 118.2, 'on_patrol')), msg(7, pos(2, 118.3))]);
-    expect([...s.byId.values()].map((w) => [w.workerId, w.lon, w.state])).toEqual([[1, 118.2, 'on_patrol'], [2, 118.3, 'idle']]);
+    expect([...s.byId.values()].map((w) => [w.workerId, w.lon, w.state])).toEqual([
+      [1, 118.2, 'on_patrol'],
+      [2, 118.3, 'idle'],
+    ]);
   });
 
   it('keeps a live message newer than the snapshot it races with', () => {

@@ -10,8 +10,7 @@ export interface WorkersState {
 
 export const initialWorkers: WorkersState = { byId: new Map(), seq: new Map() };
 
-const isPosition = (d: unknown): d is WorkerPositionData =>
-  !!d && typeof d === 'object' && typeof (d as WorkerPositionData).workerId === 'number' && typeof (d as WorkerPositionData).lon === 'number';
+const isPosition = (d: unknown): d is WorkerPositionData => !!d && typeof d === 'object' && typeof (d as WorkerPositionData).workerId === 'number' && typeof (d as WorkerPositionData).lon === 'number';
 
 /** The snapshot (GET /api/field/positions/latest) taken at seq `latest`: live messages after it win. */
 export function workersSnapshot(state: WorkersState, rows: WorkerPositionData[], latest: number): WorkersState {

@@ -80,7 +80,16 @@ function transformRequest(url: string) {
 }
 
 /** MapLibre's UI strings the wall's controls show (NavigationControl without compass, AttributionControl, ScaleControl). */
-const MAP_UI_KEYS = ['NavigationControl.ZoomIn', 'NavigationControl.ZoomOut', 'NavigationControl.ResetBearing', 'AttributionControl.ToggleAttribution', 'AttributionControl.MapFeedback', 'ScaleControl.Meters', 'ScaleControl.Kilometers', 'Map.Title'];
+const MAP_UI_KEYS = [
+  'NavigationControl.ZoomIn',
+  'NavigationControl.ZoomOut',
+  'NavigationControl.ResetBearing',
+  'AttributionControl.ToggleAttribution',
+  'AttributionControl.MapFeedback',
+  'ScaleControl.Meters',
+  'ScaleControl.Kilometers',
+  'Map.Title',
+];
 
 /** MapLibre's UI strings in the screen's language. */
 const mapLocale = (t: (k: string) => string) => Object.fromEntries(MAP_UI_KEYS.map((k) => [k, t(`map.${k}`)]));

@@ -35,7 +35,13 @@ describe('diffEvents', () => {
     const e2 = ev(5, { title: 'renamed' });
     const prev = table(a, b, c, ev(5));
     // the ids the store says changed: 1 gone, 2, 3 and 5 replaced, 4 new
-    const next = prev.with([[1, undefined], [2, b2], [3, c2], [4, d], [5, e2]]);
+    const next = prev.with([
+      [1, undefined],
+      [2, b2],
+      [3, c2],
+      [4, d],
+      [5, e2],
+    ]);
     const diff = diffEvents(prev, next, next.changedSince(prev)!);
     expect(diff.add.map((f) => f.id)).toEqual([4]);
     expect(diff.remove).toEqual([1]);

@@ -2,8 +2,7 @@ import type { EventSummary } from '@gc/contracts';
 import { PersistentMap } from '../../events/state/persistent-map';
 import { changedCounts, countByGrid } from './grid-counts';
 
-const ev = (id: number, grid: string | null, over: Partial<EventSummary> = {}) =>
-  ({ id, grid: grid ? { code: grid, name: grid } : null, state: 'dispatched', overdue: false, ...over }) as EventSummary;
+const ev = (id: number, grid: string | null, over: Partial<EventSummary> = {}) => ({ id, grid: grid ? { code: grid, name: grid } : null, state: 'dispatched', overdue: false, ...over }) as EventSummary;
 
 describe('grid counts', () => {
   it('counts open and overdue cases per grid, skipping finished and ungridded ones', () => {

@@ -136,21 +136,19 @@ export function buildStyle(origin: string, land: FeatureCollection, online: Onli
         filter: ['in', ['get', 'level'], ['literal', ['city', 'district']]],
         paint: { 'line-color': '#c9e4ff', 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 3] },
       },
-      ...POINT_KINDS.map(
-        (k): LayerSpecification => ({
-          id: `points-${k}`,
-          type: 'circle',
-          source: k,
-          layout: { visibility: 'none' },
-          paint: {
-            'circle-color': POINT_COLORS[k],
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 14, 2.8, 17, 5],
-            'circle-opacity': 0.85,
-            'circle-stroke-color': '#06101c',
-            'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 12, 0, 15, 1],
-          },
-        }),
-      ),
+      ...POINT_KINDS.map((k): LayerSpecification => ({
+        id: `points-${k}`,
+        type: 'circle',
+        source: k,
+        layout: { visibility: 'none' },
+        paint: {
+          'circle-color': POINT_COLORS[k],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 14, 2.8, 17, 5],
+          'circle-opacity': 0.85,
+          'circle-stroke-color': '#06101c',
+          'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 12, 0, 15, 1],
+        },
+      })),
       {
         id: 'event-clusters',
         type: 'circle',

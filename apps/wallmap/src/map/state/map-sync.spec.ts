@@ -4,8 +4,7 @@ import type { EventSourceDiff } from './event-diff';
 import type { GridCount } from './grid-counts';
 import { EventsSync, GridCountsSync } from './map-sync';
 
-const ev = (id: number, over: Partial<EventSummary> = {}) =>
-  ({ id, category: 'c', urgency: 'normal', state: 'reported', title: `e${id}`, lon: 118, lat: 32, overdue: false, warning: 'none', ...over }) as EventSummary;
+const ev = (id: number, over: Partial<EventSummary> = {}) => ({ id, category: 'c', urgency: 'normal', state: 'reported', title: `e${id}`, lon: 118, lat: 32, overdue: false, warning: 'none', ...over }) as EventSummary;
 
 describe('EventsSync', () => {
   it('sends a whole new set with setData and a live batch as an updateData of the changed ids only', () => {
@@ -14,7 +13,11 @@ describe('EventsSync', () => {
     const first = PersistentMap.from([1, 2, 3].map((id) => [id, ev(id)] as const));
     expect(sync.apply(first)).toBe('whole');
     expect(sync.apply(first)).toBe('same');
-    const second = first.with([[2, ev(2, { overdue: true })], [3, undefined], [4, ev(4)]]);
+    const second = first.with([
+      [2, ev(2, { overdue: true })],
+      [3, undefined],
+      [4, ev(4)],
+    ]);
     expect(sync.apply(second)).toBe('diff');
     const [, diff] = calls[1] as ['update', EventSourceDiff];
     expect(diff.add.map((f) => f.id)).toEqual([4]);
@@ -30,9 +33,15 @@ describe('GridCountsSync', () => {
   it('sets feature state for the grids whose counts changed, zeroing those that emptied', () => {
     const set: [string, Record<string, unknown>][] = [];
     const sync = new GridCountsSync({ setFeatureState: (f, s) => set.push([f.id, s]) }, { source: 'areas', sourceLayer: 'areas' });
-    const a = PersistentMap.from<string, GridCount>([['A', { open: 1, overdue: 0 }], ['B', { open: 2, overdue: 1 }]]);
+    const a = PersistentMap.from<string, GridCount>([
+      ['A', { open: 1, overdue: 0 }],
+      ['B', { open: 2, overdue: 1 }],
+    ]);
     expect(sync.apply(a)).toBe(2);
-    const b = a.with([['A', undefined], ['C', { open: 1, overdue: 0 }]]);
+    const b = a.with([
+      ['A', undefined],
+      ['C', { open: 1, overdue: 0 }],
+    ]);
     set.length = 0;
     expect(sync.apply(b)).toBe(2);
     expect(Object.fromEntries(set)).toEqual({ A: { open: 0, overdue: 0 }, C: { open: 1, overdue: 0 } });

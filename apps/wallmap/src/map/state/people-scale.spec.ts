@@ -13,7 +13,9 @@ describe('peopleStops', () => {
 
   it('gives the fill strictly increasing inputs, with data and without', () => {
     for (const counts of [{}, { a: 1 }, { a: 14, b: 14 }, { a: 3, b: 700, c: 9000 }] as Record<string, number>[]) {
-      const inputs = peopleFill(peopleStops(counts)).slice(3).filter((_, i) => i % 2 === 0) as number[];
+      const inputs = peopleFill(peopleStops(counts))
+        .slice(3)
+        .filter((_, i) => i % 2 === 0) as number[];
       expect(inputs.every((x, i) => i === 0 || x > inputs[i - 1])).toBe(true);
     }
   });

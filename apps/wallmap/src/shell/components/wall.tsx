@@ -83,13 +83,16 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
     warningListeners.current.add(l);
     return () => void warningListeners.current.delete(l);
   }, []);
-  const apply = useCallback((messages: LiveMessage[]) => {
-    const batch = routeLive(WALL_LIVE, messages, newWallBatch());
-    dispatch({ type: 'live', batch, receivedAt: Date.now() });
-    if (batch.warnings.length) for (const l of warningListeners.current) l(batch.warnings);
-    if (batch.workers.length) applyWorkers(batch.workers);
-    wall({ type: 'live', summonsChanged: batch.summonsChanged, areasRedrawn: batch.areasRedrawn });
-  }, [applyWorkers]);
+  const apply = useCallback(
+    (messages: LiveMessage[]) => {
+      const batch = routeLive(WALL_LIVE, messages, newWallBatch());
+      dispatch({ type: 'live', batch, receivedAt: Date.now() });
+      if (batch.warnings.length) for (const l of warningListeners.current) l(batch.warnings);
+      if (batch.workers.length) applyWorkers(batch.workers);
+      wall({ type: 'live', summonsChanged: batch.summonsChanged, areasRedrawn: batch.areasRedrawn });
+    },
+    [applyWorkers],
+  );
   const status = useLive(true, () => stateRef.current.lastSeq, apply);
   useEffect(() => onStatus(status), [status, onStatus]);
   useEffect(() => () => onStatus(null), [onStatus]);
@@ -174,10 +177,13 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   const loaded = shown.events.size;
   const onLoaded = useCallback((e: EventSummary) => dispatch({ type: 'event-loaded', event: e }), []);
   // the map's own messages are English and technical: the log keeps them, the screen says it in its language
-  const mapError = useCallback((m: string) => {
-    console.warn(`wallmap map: ${m}`);
-    note(t('error.map'));
-  }, [note, t]);
+  const mapError = useCallback(
+    (m: string) => {
+      console.warn(`wallmap map: ${m}`);
+      note(t('error.map'));
+    },
+    [note, t],
+  );
   const onPlacing = useCallback((on: boolean) => wall({ type: 'placing', on }), []);
   const onPick = useCallback((at: [number, number]) => wall({ type: 'pick', at }), []);
   const onWorker = useCallback((id: number) => wall({ type: 'worker', id }), []);
@@ -248,8 +254,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
               <button type="button" role="tab" aria-selected={leftTab === 'summons'} className={leftTab === 'summons' ? 'on' : ''} onClick={() => wall({ type: 'tab', tab: 'summons' })} data-testid="tab-summons">
                 {t('summons.board')}
               </button>
-              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => wall({ type: 'intake-open' })}
-              >
+              <button type="button" className="primary intake-open" data-testid="intake-open" onClick={() => wall({ type: 'intake-open' })}>
                 + {t('intake.open')}
               </button>
             </div>
@@ -269,13 +274,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
       </aside>
       <aside className="side right">
         <AreaSearch onFly={(bbox) => wall({ type: 'fly', to: { bbox, key: Date.now() } })} />
-        {worker !== null && workers.byId.get(worker) && (
-          <WorkerCard
-            worker={workers.byId.get(worker)!}
-            onTrack={showTrack}
-            onClose={() => wall({ type: 'worker-close' })}
-          />
-        )}
+        {worker !== null && workers.byId.get(worker) && <WorkerCard worker={workers.byId.get(worker)!} onTrack={showTrack} onClose={() => wall({ type: 'worker-close' })} />}
         {intake && (
           <IntakeForm
             hidden={!intakeShown}

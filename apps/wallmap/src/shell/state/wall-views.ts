@@ -26,8 +26,7 @@ export interface WallViews {
   departments: readonly string[];
 }
 
-const sameFilters = (a: EventFilters, b: EventFilters) =>
-  a === b || (a.category === b.category && a.state === b.state && a.department === b.department && a.overdueOnly === b.overdueOnly);
+const sameFilters = (a: EventFilters, b: EventFilters) => a === b || (a.category === b.category && a.state === b.state && a.department === b.department && a.overdueOnly === b.overdueOnly);
 
 function addToCatalog(c: WallViews['catalog'], e: EventSummary, sign: 1 | -1) {
   const cat = c.categories.get(e.category);

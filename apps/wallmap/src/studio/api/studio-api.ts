@@ -1,4 +1,17 @@
-import type { AreaDetail, AreaHistoryReport, AreaSummary, BalanceReport, CaseCountsReport, VersionCompareReport, DraftFeaturesResponse, DraftResponse, ImpactReport, ProposalResponse, PublishResponse, RepairReport } from '@gc/contracts';
+import type {
+  AreaDetail,
+  AreaHistoryReport,
+  AreaSummary,
+  BalanceReport,
+  CaseCountsReport,
+  VersionCompareReport,
+  DraftFeaturesResponse,
+  DraftResponse,
+  ImpactReport,
+  ProposalResponse,
+  PublishResponse,
+  RepairReport,
+} from '@gc/contracts';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { api } from '../../auth/api/http';
 import type { DraftArea, DraftState } from '../state/draft-edits';

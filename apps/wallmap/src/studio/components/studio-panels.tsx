@@ -45,8 +45,7 @@ export function BalancePanel(props: {
       <h2>{t('studio.balance')}</h2>
       <div className="row">
         <label>
-          {t('studio.target')}{' '}
-          <input type="number" min={0} value={props.target.min} onChange={(e) => props.onTarget({ ...props.target, min: Number(e.target.value) })} />–
+          {t('studio.target')} <input type="number" min={0} value={props.target.min} onChange={(e) => props.onTarget({ ...props.target, min: Number(e.target.value) })} />–
           <input type="number" min={0} value={props.target.max} onChange={(e) => props.onTarget({ ...props.target, max: Number(e.target.value) })} />
         </label>
         <label>

@@ -159,7 +159,12 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         const v = values.byCode.get(a.code);
         return {
           type: 'Feature',
-          properties: { code: a.code, name: a.name, label: v === undefined ? a.name : `${a.name}\n${metric === 'compactness' ? v.toFixed(2) : v}`, v: v === undefined || values.hi === values.lo ? 0.5 : (v - values.lo) / (values.hi - values.lo) },
+          properties: {
+            code: a.code,
+            name: a.name,
+            label: v === undefined ? a.name : `${a.name}\n${metric === 'compactness' ? v.toFixed(2) : v}`,
+            v: v === undefined || values.hi === values.lo ? 0.5 : (v - values.lo) / (values.hi - values.lo),
+          },
           geometry: a.geometry,
         };
       }),
@@ -170,7 +175,15 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     () => (topo ? { type: 'FeatureCollection', features: PROBLEM_KINDS.flatMap((k) => topo[k].features.map((f) => ({ ...f, properties: { ...f.properties, kind: k } }))) as FeatureCollection['features'] } : EMPTY),
     [topo],
   );
-  const overlay = useMemo<FeatureCollection>(() => (repair ? { type: 'FeatureCollection', features: repair.changes.map((c) => ({ type: 'Feature', properties: { change: c.action }, geometry: c.geometry })) as FeatureCollection['features'] } : impact ? (impact.diff as FeatureCollection) : EMPTY), [repair, impact]);
+  const overlay = useMemo<FeatureCollection>(
+    () =>
+      repair
+        ? { type: 'FeatureCollection', features: repair.changes.map((c) => ({ type: 'Feature', properties: { change: c.action }, geometry: c.geometry })) as FeatureCollection['features'] }
+        : impact
+          ? (impact.diff as FeatureCollection)
+          : EMPTY,
+    [repair, impact],
+  );
 
   const publish = async () => {
     if (versionId === null) return;

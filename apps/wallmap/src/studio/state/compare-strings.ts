@@ -49,7 +49,7 @@ export const COMPARE_EN: Partial<Record<keyof typeof COMPARE_ZH, string>> = {
   'cmp.back': 'Back to editing',
   'cmp.title': 'Compare versions',
   'cmp.search': 'Search an area (street, community, grid)',
-  'cmp.pick': "Pick an area to see its versions and compare any two.",
+  'cmp.pick': 'Pick an area to see its versions and compare any two.',
   'cmp.from': 'Compare',
   'cmp.to': 'with',
   'cmp.run': 'Compare',

@@ -2,7 +2,18 @@ import { area as turfArea } from '@turf/turf';
 import type { Polygon } from 'geojson';
 import { applyEdit, canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, nextCode, topologyWhy, type DraftState } from './draft-edits';
 
-const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
+});
 const draft: DraftState = {
   parentCode: 'P1',
   areas: [
@@ -15,7 +26,10 @@ const m2 = (g: Polygon | { type: 'MultiPolygon'; coordinates: number[][][][] }) 
 
 describe('studio edits (pure)', () => {
   it('splits a grid by a line that crosses it into two that keep its area', () => {
-    const line = [[118.005, 31.99], [118.005, 32.02]];
+    const line = [
+      [118.005, 31.99],
+      [118.005, 32.02],
+    ];
     expect(canEdit(draft, { type: 'split', code: 'P1001', line })).toBeNull();
     const s = applyEdit(draft, { type: 'split', code: 'P1001', line });
     expect(s.areas.map((a) => a.code)).toEqual(['P1001', 'P1002', 'P1003', 'P1004']);
@@ -26,9 +40,36 @@ describe('studio edits (pure)', () => {
   });
 
   it('refuses a split line that does not cross the grid, saying why', () => {
-    expect(canEdit(draft, { type: 'split', code: 'P1001', line: [[118.005, 31.99], [118.005, 32.005]] })).toBe('lineMustCross');
-    expect(canEdit(draft, { type: 'split', code: 'NOPE', line: [[0, 0], [1, 1]] })).toBe('noSuchArea');
-    expect(applyEdit(draft, { type: 'split', code: 'P1001', line: [[118.005, 31.99], [118.005, 32.005]] })).toBe(draft);
+    expect(
+      canEdit(draft, {
+        type: 'split',
+        code: 'P1001',
+        line: [
+          [118.005, 31.99],
+          [118.005, 32.005],
+        ],
+      }),
+    ).toBe('lineMustCross');
+    expect(
+      canEdit(draft, {
+        type: 'split',
+        code: 'NOPE',
+        line: [
+          [0, 0],
+          [1, 1],
+        ],
+      }),
+    ).toBe('noSuchArea');
+    expect(
+      applyEdit(draft, {
+        type: 'split',
+        code: 'P1001',
+        line: [
+          [118.005, 31.99],
+          [118.005, 32.005],
+        ],
+      }),
+    ).toBe(draft);
   });
 
   it('merges neighbours only', () => {
@@ -57,7 +98,14 @@ describe('studio edits (pure)', () => {
 
   it('undoes and redoes; a new edit clears the redo stack', () => {
     let h = historyReducer(emptyHistory(), { type: 'load', state: draft });
-    h = historyReducer(h, { type: 'split', code: 'P1001', line: [[118.005, 31.99], [118.005, 32.02]] });
+    h = historyReducer(h, {
+      type: 'split',
+      code: 'P1001',
+      line: [
+        [118.005, 31.99],
+        [118.005, 32.02],
+      ],
+    });
     expect(h.present.areas).toHaveLength(4);
     h = historyReducer(h, { type: 'undo' });
     expect(h.present).toBe(draft);
@@ -86,8 +134,7 @@ describe('studio edits (pure)', () => {
       ],
     };
     const total = (st: DraftState) => st.areas.reduce((sum, a) => sum + m2(a.geometry), 0);
-    const has = (g: Polygon | { type: 'MultiPolygon'; coordinates: number[][][][] }, p: number[]) =>
-      (g.type === 'Polygon' ? g.coordinates.flat() : g.coordinates.flat(2)).some((q) => q[0] === p[0] && q[1] === p[1]);
+    const has = (g: Polygon | { type: 'MultiPolygon'; coordinates: number[][][][] }, p: number[]) => (g.type === 'Polygon' ? g.coordinates.flat() : g.coordinates.flat(2)).some((q) => q[0] === p[0] && q[1] === p[1]);
 
     it('moves the vertex the four grids share for all four: no gap, no overlap', () => {
       const e = { type: 'move-vertex' as const, from: [x0 + d, y0 + d], to: [x0 + 1.3 * d, y0 + 0.8 * d] };
@@ -133,7 +180,18 @@ describe('studio edits (pure)', () => {
       expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: box(x0, y0, x0 + 1.3 * d, y0 + d) })).toBe('wouldOverlap');
       expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: box(x0, y0, x0 + 0.7 * d, y0 + d) })).toBe('wouldLeaveGap');
       expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: box(x0 - 0.3 * d, y0, x0 + d, y0 + d) })).toBe('outsideParent');
-      const bow: Polygon = { type: 'Polygon', coordinates: [[[x0, y0], [x0 + d, y0 + d], [x0 + d, y0], [x0, y0 + d], [x0, y0]]] };
+      const bow: Polygon = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x0, y0],
+            [x0 + d, y0 + d],
+            [x0 + d, y0],
+            [x0, y0 + d],
+            [x0, y0],
+          ],
+        ],
+      };
       expect(canEdit(quad, { type: 'reshape', code: 'Q001', geometry: bow })).toBe('selfIntersects');
       // a corner only one grid has, dragged inwards: a gap at the parent's corner
       expect(canEdit({ ...quad, parent: undefined }, { type: 'move-vertex', from: [x0, y0], to: [x0 + 0.2 * d, y0 + 0.2 * d] })).toBe('wouldLeaveGap');

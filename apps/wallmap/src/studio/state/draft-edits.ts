@@ -173,7 +173,7 @@ function nearestOnParent(parent: Polygon | MultiPolygon, p: Position): { m: numb
       const [a, b] = [r[i - 1], r[i]];
       const [dx, dy] = [(b[0] - a[0]) * kx, (b[1] - a[1]) * ky];
       const len2 = dx * dx + dy * dy;
-      const t = len2 ? Math.max(0, Math.min(1, (((p[0] - a[0]) * kx) * dx + ((p[1] - a[1]) * ky) * dy) / len2)) : 0;
+      const t = len2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * kx * dx + (p[1] - a[1]) * ky * dy) / len2)) : 0;
       const at: Position = t === 0 ? a : t === 1 ? b : [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
       const m = Math.hypot((p[0] - at[0]) * kx, (p[1] - at[1]) * ky);
       if (m < best.m) best = { m, at };

@@ -134,7 +134,7 @@ export const STUDIO_EN: Partial<Record<keyof typeof STUDIO_ZH, string>> = {
   'studio.why.selfIntersects': 'A border may not cross itself',
   'studio.why.wouldOverlap': 'Not allowed: it would overlap a neighbouring grid (drag a vertex on the shared border: both sides move)',
   'studio.why.wouldLeaveGap': 'Not allowed: it would leave a gap between grids (drag a vertex on the shared border: both sides move)',
-  'studio.why.outsideParent': "Not allowed: the grid would reach outside its parent area",
+  'studio.why.outsideParent': 'Not allowed: the grid would reach outside its parent area',
   'studio.why.selectTwo': 'Select two neighbouring grids (Shift+click)',
   'studio.why.selectOne': 'Select a grid first',
   'studio.validation': 'Topology',

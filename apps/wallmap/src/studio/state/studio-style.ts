@@ -42,7 +42,12 @@ export function studioStyle(origin: string, land: FeatureCollection, online: Onl
       },
       { id: 'draft-line', type: 'line', source: DRAFT, paint: { 'line-color': '#cfe8ff', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 1.2] } },
       { id: 'parent-line', type: 'line', source: PARENT, paint: { 'line-color': '#ffffff', 'line-width': 2.5, 'line-dasharray': [3, 2] } },
-      { id: 'problems-fill', type: 'fill', source: PROBLEMS, paint: { 'fill-color': ['match', ['get', 'kind'], 'overlaps', '#ff4d4f', 'gaps', '#ffa940', 'outsideParent', '#ff85c0', 'slivers', '#b37feb', '#ff4d4f'], 'fill-opacity': 0.75 } },
+      {
+        id: 'problems-fill',
+        type: 'fill',
+        source: PROBLEMS,
+        paint: { 'fill-color': ['match', ['get', 'kind'], 'overlaps', '#ff4d4f', 'gaps', '#ffa940', 'outsideParent', '#ff85c0', 'slivers', '#b37feb', '#ff4d4f'], 'fill-opacity': 0.75 },
+      },
       { id: 'problems-line', type: 'line', source: PROBLEMS, paint: { 'line-color': '#ff4d4f', 'line-width': 2 } },
       {
         id: 'overlay-fill',

@@ -6,11 +6,9 @@ export interface Period {
   to: string;
 }
 
-const qs = (o: Record<string, string | undefined>) =>
-  new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+const qs = (o: Record<string, string | undefined>) => new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 
-export const fetchIndicators = (groupBy: IndicatorGrouping, p: Period, attribution: 'then' | 'now' = 'then') =>
-  api<IndicatorReport>('GET', `/api/indicators?${qs({ groupBy, from: p.from, to: p.to, attribution })}`);
+export const fetchIndicators = (groupBy: IndicatorGrouping, p: Period, attribution: 'then' | 'now' = 'then') => api<IndicatorReport>('GET', `/api/indicators?${qs({ groupBy, from: p.from, to: p.to, attribution })}`);
 
 export const fetchWarnings = () => api<SupervisionWarning[]>('GET', '/api/warnings?limit=200');
 
@@ -21,8 +19,7 @@ export const fetchHotspots = (p: Period, category?: string) => api<HotspotReport
 /** Areas of one level in the viewer's scope, as GeoJSON (for the map). */
 export const fetchAreaShapes = (level: string) => api<GeoJSON.FeatureCollection>('GET', `/api/areas/export?level=${encodeURIComponent(level)}`);
 
-export const fetchAreaCases = (code: string, p: Period) =>
-  api<{ events: EventSummary[] }>('GET', `/api/events?${qs({ area: code, since: `${p.from}T00:00:00+08:00`, until: `${p.to}T23:59:59+08:00`, limit: '50' })}`);
+export const fetchAreaCases = (code: string, p: Period) => api<{ events: EventSummary[] }>('GET', `/api/events?${qs({ area: code, since: `${p.from}T00:00:00+08:00`, until: `${p.to}T23:59:59+08:00`, limit: '50' })}`);
 
 /** The evaluation workbook, saved by the browser. */
 export async function downloadWorkbook(p: Period): Promise<void> {

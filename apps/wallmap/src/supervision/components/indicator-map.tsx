@@ -80,7 +80,8 @@ export function IndicatorMap({ period, attribution, indicator }: Props) {
     return {
       tooltip: {
         trigger: 'item',
-        formatter: (p: { name: string; value: number }) => `${names.get(p.name) ?? p.name}<br/>${def ? (lang === 'en' ? def.nameEn : def.name) : indicator}: ${formatValue(def, Number.isFinite(p.value) ? p.value : null)}`,
+        formatter: (p: { name: string; value: number }) =>
+          `${names.get(p.name) ?? p.name}<br/>${def ? (lang === 'en' ? def.nameEn : def.name) : indicator}: ${formatValue(def, Number.isFinite(p.value) ? p.value : null)}`,
       },
       visualMap: {
         min: values.length ? Math.min(...values) : 0,

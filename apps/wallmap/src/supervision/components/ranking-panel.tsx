@@ -49,7 +49,12 @@ export function RankingPanel({ title, report, indicator, testId }: Props) {
     <section className="panel sv-card" data-testid={testId}>
       <h2>
         {s(title)} · {def ? (lang === 'en' ? def.nameEn : def.name) : indicator}
-        {def && <span className="muted small"> {svText(lang, 'sv.version')} v{def.version}</span>}
+        {def && (
+          <span className="muted small">
+            {' '}
+            {svText(lang, 'sv.version')} v{def.version}
+          </span>
+        )}
       </h2>
       {!ranked && <p className="muted">{s('sv.loading')}</p>}
       {ranked && ranked.all.length === 0 && <p className="muted">{s('sv.none')}</p>}

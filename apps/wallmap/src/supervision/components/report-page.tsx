@@ -4,7 +4,21 @@ import { svText } from '../i18n/supervision-dictionary';
 import { formatValue } from '../state/ranking';
 
 /** Indicators shown on the printed page (all are in the workbook). */
-const PRINTED = ['reported', 'registration_rate', 'on_time_handling_rate', 'closure_rate', 'on_time_closure_rate', 'rework_rate', 'avg_handling_hours', 'overdue', 'escalations', 'satisfaction', 'in_grid_rate', 'summons_report_in_rate', 'repeat_complaints'];
+const PRINTED = [
+  'reported',
+  'registration_rate',
+  'on_time_handling_rate',
+  'closure_rate',
+  'on_time_closure_rate',
+  'rework_rate',
+  'avg_handling_hours',
+  'overdue',
+  'escalations',
+  'satisfaction',
+  'in_grid_rate',
+  'summons_report_in_rate',
+  'repeat_complaints',
+];
 
 interface Props {
   scope: string;
@@ -20,8 +34,8 @@ export function ReportPage({ scope, reports }: Props) {
       <h1>{svText(lang, 'sv.report.title')}</h1>
       {first && (
         <p>
-          {svText(lang, 'sv.report.scope')}：{scope} · {svText(lang, 'sv.period')}：{first.from} — {first.to} · {svText(lang, 'sv.attribution')}：
-          {svText(lang, first.attribution === 'then' ? 'sv.then' : 'sv.now')} · {svText(lang, 'sv.factsAsOf')}：{first.factsAsOf ? new Date(first.factsAsOf).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false }) : '—'}
+          {svText(lang, 'sv.report.scope')}：{scope} · {svText(lang, 'sv.period')}：{first.from} — {first.to} · {svText(lang, 'sv.attribution')}：{svText(lang, first.attribution === 'then' ? 'sv.then' : 'sv.now')} ·{' '}
+          {svText(lang, 'sv.factsAsOf')}：{first.factsAsOf ? new Date(first.factsAsOf).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false }) : '—'}
         </p>
       )}
       {reports.map(({ title, report }) => {

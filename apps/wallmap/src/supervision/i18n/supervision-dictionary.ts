@@ -141,7 +141,7 @@ const en: Partial<Record<Key, string>> = {
   'sv.warn.kind.overdue': 'Overdue threshold',
   'sv.warn.kind.report_in_drop': 'Report-in rate falling',
   'sv.warn.why.spike': '{category}: {today} today against {baseline} a day over {days} days (threshold {factor}×, at least {min})',
-  'sv.warn.why.spikeMix': '{category}: {today} today, where the area\'s {areaToday} cases today in its mix of the last {days} days predict {expected} (thresholds {factor}×, at least {min}, z ≥ {minZ}; z = {z})',
+  'sv.warn.why.spikeMix': "{category}: {today} today, where the area's {areaToday} cases today in its mix of the last {days} days predict {expected} (thresholds {factor}×, at least {min}, z ≥ {minZ}; z = {z})",
   'sv.warn.why.repeat_place': '{category}: {repeats} repeat complaints within 50 m in 30 days (threshold {min})',
   'sv.warn.why.overdue': '{open} open cases overdue (threshold {threshold})',
   'sv.warn.why.report_in_drop': 'report-in rate {recentRate} over {recent} days against {baselineRate} over {base} days (drop threshold {drop})',

@@ -14,7 +14,12 @@ const row = (name: string, v: number | null, prev: number | null = null): Indica
 describe('红黑榜 ranking', () => {
   it('ranks best first, shares ranks on ties, leaves out rows with nothing to rate', () => {
     const r = rank([row('甲', 0.5), row('乙', 0.9), row('丙', 0.5), row('丁', null), row('戊', 0.1)], 'closure_rate', 2);
-    expect(r.all.map((x) => [x.row.name, x.rank])).toEqual([['乙', 1], ['丙', 2], ['甲', 2], ['戊', 4]]);
+    expect(r.all.map((x) => [x.row.name, x.rank])).toEqual([
+      ['乙', 1],
+      ['丙', 2],
+      ['甲', 2],
+      ['戊', 4],
+    ]);
     expect(r.red.map((x) => x.row.name)).toEqual(['乙', '丙']);
     expect(r.black.map((x) => x.row.name)).toEqual(['戊', '甲']);
   });

@@ -37,7 +37,11 @@ describe('warnings list', () => {
   it('keeps what arrived live while the list was on its way (the newer copy of each warning)', () => {
     let s = warningsReducer(initialWarnings, { type: 'live', messages: [msg(7, 'warning.raised', w(3, 'open', '2026-11-25T07:00:00.000Z')), msg(8, 'warning.updated', w(1, 'dismissed', '2026-11-25T08:00:00.000Z'))] });
     s = warningsReducer(s, { type: 'loaded', items: [w(1, 'open', '2026-11-25T04:00:00.000Z'), w(2, 'open', '2026-11-25T04:00:00.000Z')] });
-    expect(s.items.map((x) => [x.id, x.status]).sort()).toEqual([[1, 'dismissed'], [2, 'open'], [3, 'open']]);
+    expect(s.items.map((x) => [x.id, x.status]).sort()).toEqual([
+      [1, 'dismissed'],
+      [2, 'open'],
+      [3, 'open'],
+    ]);
     expect(s.fresh).toEqual([3]);
   });
 

@@ -3,7 +3,10 @@ import { DepartmentEntity } from './department.entity';
 
 /** `app_user`, created in migrations/1764000002000-access.ts (the migrations are the history; this is the shape). */
 @Entity({ name: 'app_user' })
-@Check('app_user_roles_check', "((cardinality(roles) > 0) AND (roles <@ ARRAY['admin'::text, 'operator'::text, 'analyst'::text, 'supervisor'::text, 'department'::text, 'grid_worker'::text, 'auditor'::text, 'api_client'::text]))")
+@Check(
+  'app_user_roles_check',
+  "((cardinality(roles) > 0) AND (roles <@ ARRAY['admin'::text, 'operator'::text, 'analyst'::text, 'supervisor'::text, 'department'::text, 'grid_worker'::text, 'auditor'::text, 'api_client'::text]))",
+)
 @Check('app_user_username_check', "(username ~ '^[A-Za-z0-9_.@-]{3,64}$'::text)")
 export class AppUserEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })

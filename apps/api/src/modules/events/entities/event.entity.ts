@@ -17,7 +17,10 @@ import { EventCategoryEntity } from './event-category.entity';
 @Index('event_external_uq', ['external_source', 'external_id'], { unique: true, where: '(external_id IS NOT NULL)' })
 @Index('event_geom_gist', ['geom'], { spatial: true })
 @Index('event_reported_at_idx', ['reported_at'])
-@Index('event_open_due_idx', ['due_at'], { where: "(state = ANY (ARRAY['reported'::text, 'unplaced'::text, 'accepted'::text, 'registered'::text, 'dispatched'::text, 'in_progress'::text, 'handled'::text, 'verified'::text, 'returned'::text, 'rework'::text, 'extension_requested'::text, 'deferred'::text, 'on_account'::text]))" })
+@Index('event_open_due_idx', ['due_at'], {
+  where:
+    "(state = ANY (ARRAY['reported'::text, 'unplaced'::text, 'accepted'::text, 'registered'::text, 'dispatched'::text, 'in_progress'::text, 'handled'::text, 'verified'::text, 'returned'::text, 'rework'::text, 'extension_requested'::text, 'deferred'::text, 'on_account'::text]))",
+})
 // CREATE INDEX event_state_idx ON event USING btree (state, created_at DESC) (method, operator class or order TypeORM cannot state: declared by name, left alone)
 @Index('event_state_idx', { synchronize: false })
 export class EventEntity {
