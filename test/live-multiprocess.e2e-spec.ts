@@ -79,12 +79,12 @@ describe('live push across two API processes (real processes, real PostGIS, Redi
   it('a change committed by another writer (plain SQL INSERT in a transaction, no seq) is numbered and reaches both', async () => {
     const [c1, c2] = [await live(s1), await live(s2)];
     await sql.query('BEGIN');
-    await sql.query(`INSERT INTO change (type, entity_id, area_path, payload) VALUES ('registry.changed', 'x1', NULL, '{"kind":"place"}'::jsonb)`);
+    await sql.query(`INSERT INTO change (type, entity_id, area_path, payload) VALUES ('area.version.published', 'x1', NULL, '{"level":"grid"}'::jsonb)`);
     await sql.query('COMMIT');
     // Nobody woke the processes: their poll runs the sequencer, then the tailers read.
     for (const c of [c1, c2]) {
       await c.until((r) => r.some((m) => m.id === 'x1'));
-      expect(c.received).toEqual([expect.objectContaining({ seq: c1.hello.latest + 1, type: 'registry.changed', id: 'x1', data: { kind: 'place' } })]);
+      expect(c.received).toEqual([expect.objectContaining({ seq: c1.hello.latest + 1, type: 'area.version.published', id: 'x1', data: { level: 'grid' } })]);
     }
   });
 

@@ -68,7 +68,10 @@ test('offline report and visit arrive once; a patrol shows on the wall; a dispat
   const at = place.location;
 
   // The phone: 360x800, GPS at the place.
-  const phoneCtx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', geolocation: { longitude: at.lon, latitude: at.lat, accuracy: 10 }, permissions: ['geolocation'], isMobile: true, hasTouch: true });
+  // Service workers blocked on this phone: Chromium lets a page's route see only requests that no
+  // service worker handles, and the lost answer below is made by a route. The installed app (with
+  // its service worker) is tried on a phone of its own at the end.
+  const phoneCtx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', geolocation: { longitude: at.lon, latitude: at.lat, accuracy: 10 }, permissions: ['geolocation'], isMobile: true, hasTouch: true, serviceWorkers: 'block' });
   const phone = await open(phoneCtx, WORKER);
   await phone.page.waitForURL(/\/field$/);
   await phone.page.waitForSelector('[data-testid=field-screen]');
@@ -146,9 +149,82 @@ test('offline report and visit arrive once; a patrol shows on the wall; a dispat
   expect(after.assignee).toMatchObject({ userId: me.id });
   await phone.page.screenshot({ path: resolve(ARTIFACTS, 'field-tasks-360.png') });
   await wall.page.goto(server.url + '/');
-  await wall.page.waitForSelector('[data-testid=workers-legend]', { timeout: 30000 });
-  await wall.page.waitForTimeout(1500);
+  await wall.page.waitForSelector('[data-testid=workers-legend] [data-state=on_task]:not([data-count="0"]), [data-testid=workers-legend] [data-state=on_patrol]:not([data-count="0"])', { timeout: 30000 });
+  // A click on the worker's point: their card, their patrol's track drawn and the map fitted to it.
+  // (first brought to the middle of the wall at zoom 12, away from the side panels)
+  await wall.page.waitForFunction(() => (window as unknown as { __wallmap?: any }).__wallmap?.loaded());
+  await wall.page.evaluate((c) => (window as unknown as { __wallmap: any }).__wallmap.jumpTo({ center: [c.lon, c.lat], zoom: 12 }), at);
+  const point = await wall.page.waitForFunction(
+    (id) => {
+      const map = (window as unknown as { __wallmap?: any }).__wallmap;
+      if (!map || !map.loaded()) return null;
+      const f = map.queryRenderedFeatures({ layers: ['worker-points'] }).find((x: any) => x.properties.id === id);
+      if (!f) return null;
+      const p = map.project(f.geometry.coordinates);
+      return { x: p.x, y: p.y };
+    },
+    me.id,
+    { timeout: 30000 },
+  );
+  const at2 = (await point.jsonValue()) as { x: number; y: number };
+  const zoomBefore = await wall.page.evaluate(() => (window as unknown as { __wallmap: any }).__wallmap.getZoom());
+  await wall.page.mouse.click(at2.x, at2.y);
+  await wall.page.waitForSelector('[data-testid=worker-card] [data-testid=worker-track]', { timeout: 30000 });
+  await wall.page.waitForFunction(async (z) => {
+    const map = (window as unknown as { __wallmap: any }).__wallmap;
+    if (map.isMoving() || map.getZoom() < z + 1) return false;
+    const track = await map.getSource('worker-track').getData();
+    return !!track?.geometry;
+  }, zoomBefore, { timeout: 30000 });
   await wall.page.screenshot({ path: resolve(ARTIFACTS, 'field-wall-workers-1920.png') });
+
+  // The supervisor's view of patrols (an operator may open it too): the worker's patrol time, in the 巡查 tab.
+  await wall.page.setViewportSize({ width: 1366, height: 768 });
+  await wall.page.goto(server.url + '/supervision');
+  await wall.page.click('[data-testid=sv-tab-patrols]');
+  await wall.page.waitForSelector(`[data-testid=sv-patrols-worker] tr[data-key="${me.id}"]`, { timeout: 30000 });
+  await wall.page.waitForSelector('[data-testid=sv-patrols-grid] tbody tr[data-key]');
+  await wall.page.screenshot({ path: resolve(ARTIFACTS, 'field-supervision-patrols-1366.png') });
   expect(phone.problems).toEqual([]);
   expect(wall.problems).toEqual([]);
 }, 300_000);
+
+test('the installed app: a manifest in Chinese with PNG icons, a service worker that keeps the shell, /field reloads offline with its code tables', async () => {
+  const manifest = (await (await fetch(`${server.url}/manifest.webmanifest`)).json()) as { name: string; start_url: string; icons: { src: string; type: string }[] };
+  expect(manifest.name).toContain('网格');
+  expect(manifest.start_url).toBe('/field');
+  for (const icon of manifest.icons) {
+    const res = await fetch(server.url + icon.src);
+    expect([res.status, res.headers.get('content-type'), icon.type]).toEqual([200, 'image/png', 'image/png']);
+  }
+  const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', isMobile: true, hasTouch: true });
+  const phone = await open(ctx, WORKER);
+  await phone.page.waitForURL(/\/field$/);
+  await phone.page.waitForSelector('[data-testid=field-screen]');
+  // the worker is installed, has kept the shell and controls the page
+  await phone.page.waitForFunction(() => navigator.serviceWorker?.controller?.state === 'activated', undefined, { timeout: 60000 });
+  await phone.page.click('[data-tab=report]');
+  await phone.page.waitForSelector('[data-testid=report-category] option:nth-child(3)');
+  // no API answer is ever kept by the service worker
+  const cached = await phone.page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+    return urls;
+  });
+  expect(cached).toContain('/index.html');
+  expect(cached.filter((u) => u.startsWith('/api/') || u.startsWith('/socket.io'))).toEqual([]);
+
+  await ctx.setOffline(true);
+  await phone.page.reload();
+  await phone.page.waitForSelector('[data-testid=field-screen]', { timeout: 30000 });
+  await phone.page.waitForSelector('[data-testid=field-online]:has-text("离线")');
+  await phone.page.click('[data-tab=report]');
+  // the categories come from the copy kept on the phone: names, not codes
+  const names = await phone.page.$$eval('[data-testid=report-category] option', (os) => os.map((o) => o.textContent ?? ''));
+  expect(names.length).toBeGreaterThan(2);
+  expect(names.some((n) => /[\u4e00-\u9fff]/.test(n))).toBe(true);
+  await phone.page.screenshot({ path: resolve(ARTIFACTS, 'field-offline-reload-360.png') });
+  await ctx.setOffline(false);
+  expect(phone.problems).toEqual([]);
+  await ctx.close();
+}, 180_000);

@@ -19,6 +19,8 @@ import { WALL_MAP_OPTIONS } from '../../apps/wallmap/src/map/state/map-options';
 import { allFeatures, EventsSync, GridCountsSync } from '../../apps/wallmap/src/map/state/map-sync';
 import { NO_FILTERS } from '../../apps/wallmap/src/map/state/event-diff';
 import { deriveViews, type WallViews } from '../../apps/wallmap/src/shell/state/wall-views';
+import { newWallBatch, WALL_LIVE } from '../../apps/wallmap/src/shell/state/wall-live';
+import { routeLive } from '../../apps/wallmap/src/live/live-handlers';
 import { worldLand } from '../../apps/wallmap/src/map/state/land';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -182,7 +184,8 @@ async function run() {
       const m = await withFrameWatch(async () => {
         const done = idle(map);
         const s = performance.now();
-        state = eventsReducer(state, { type: 'live', messages, receivedAt: Date.now() });
+        // as the wall: its live handlers sort the batch, the store applies it
+        state = eventsReducer(state, { type: 'live', batch: routeLive(WALL_LIVE, messages, newWallBatch()), receivedAt: Date.now() });
         const a = performance.now();
         views = deriveViews(views, state.events, NO_FILTERS, new Date());
         const b = performance.now();

@@ -50,3 +50,64 @@ export interface EventSummary {
   warning: DeadlineWarning;
   escalationLevel: number;
 }
+
+// Responses the wall reads (GET /api/events/:id, /api/summonses, /api/events/on-time, /api/areas/:code/staff).
+
+export interface TimelineEntry {
+  at: string;
+  action: string;
+  from: string | null;
+  to: string;
+  actor: string;
+  /** the user's display name (server-side join), else `actor` */
+  actorName?: string | null;
+  note: string | null;
+  department: string | null;
+  departmentName?: string | null;
+  /** photos and documents: ours at /api/attachments/<id> (behind sign-in), or links elsewhere */
+  attachments?: { url: string; name?: string; type?: string }[];
+  /** machine-readable facts of the entry (e.g. reason, automatic escalation), for notes in the screen's language */
+  data?: Record<string, unknown>;
+}
+
+export interface EventDetail extends EventSummary {
+  description?: string | null;
+  address?: string | null;
+  timeline?: TimelineEntry[];
+  assignee?: { userId: number | null; name: string } | null;
+  legalActions?: string[];
+  summons?: SummonsView[];
+  reporter?: { name: string | null; phone: string | null } | null;
+}
+
+export type SummonsStatus = 'reported' | 'late' | 'missing' | 'pending';
+
+export interface SummonsView {
+  id: number;
+  createdAt: string;
+  dueAt: string;
+  note: string | null;
+  reportWithinMinutes: number;
+  departments: { code: string; name: string; status: SummonsStatus; reportedAt: string | null }[];
+}
+
+/** GET /api/summonses: summonses still waiting for a department, soonest deadline first. */
+export interface OpenSummons extends SummonsView {
+  eventId: number;
+  eventTitle: string;
+  eventState: string;
+  gridName: string | null;
+}
+
+/** GET /api/events/on-time: cases handled on time vs late (open overdue ones count as late). */
+export interface OnTimeStats {
+  onTime: number;
+  late: number;
+  openOverdue: number;
+  rate: number | null;
+}
+
+export interface StaffRow {
+  role: string;
+  name: string;
+}

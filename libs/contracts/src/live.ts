@@ -1,3 +1,8 @@
+import type { PublishResponse } from './areas';
+import type { EventSummary } from './events';
+import type { WorkerPositionData } from './field';
+import type { SupervisionWarning } from './supervision';
+
 /**
  * Live push. Every change a screen must show is a row in the outbox with a
  * global, gap-free `seq`; the socket.io namespace `/live` emits it under its
@@ -6,31 +11,58 @@
 
 export const LIVE_NAMESPACE = '/live';
 
+/** What an area version publish tells the screens (the publish answer and the level it redrew). */
+export type AreaPublishedData = PublishResponse & { level: string };
+
+/**
+ * Every live message type and the payload (`data`) it carries, as immich's ClientEventMap: the
+ * API's one publisher (ChangeFeedRepository.append) takes `data` of this type for its type, the
+ * gateway emits it under its type, and each screen of the wall has one handler per type
+ * (apps/wallmap/src/live/live-handlers.ts; live-handlers.spec.ts fails when one is missing).
+ */
+export interface LiveMessageMap {
+  'event.created': EventSummary;
+  'event.transitioned': EventSummary;
+  'event.escalated': EventSummary;
+  'summons.created': EventSummary;
+  'summons.answered': EventSummary;
+  'area.version.published': AreaPublishedData;
+  /** supervision early warnings: raised, or its figures / status changed */
+  'warning.raised': SupervisionWarning;
+  'warning.updated': SupervisionWarning;
+  /** a grid worker's latest position and state */
+  'worker.position': WorkerPositionData;
+}
+export type ChangeType = keyof LiveMessageMap;
+
+/** The types as a list (socket listeners, permissions); every key of LiveMessageMap exactly once. */
 export const CHANGE_TYPES = [
   'event.created',
   'event.transitioned',
-  'event.updated',
   'event.escalated',
   'summons.created',
   'summons.answered',
   'area.version.published',
-  'registry.changed',
-  // supervision early warnings (data: SupervisionWarning): raised, or its figures / status changed
   'warning.raised',
   'warning.updated',
-  'worker.position', // a grid worker's latest position and state (field.ts: WorkerPositionData)
-] as const;
-export type ChangeType = (typeof CHANGE_TYPES)[number];
+  'worker.position',
+] as const satisfies readonly ChangeType[];
+// compile-time: a type added to LiveMessageMap and not to CHANGE_TYPES fails here
+const _allListed: Exclude<ChangeType, (typeof CHANGE_TYPES)[number]> extends never ? true : never = true;
+void _allListed;
 
-export interface LiveMessage<T = unknown> {
-  seq: number;
-  type: ChangeType;
-  /** the id of the entity that changed (an event's id for event.*) */
-  id: string | null;
-  at: string;
-  areaPath: string | null;
-  data: T;
-}
+/** One change as the socket and GET /api/changes deliver it; `LiveMessage` alone is the union over all types. */
+export type LiveMessage<K extends ChangeType = ChangeType> = {
+  [T in K]: {
+    seq: number;
+    type: T;
+    /** the id of the entity that changed (an event's id for event.*) */
+    id: string | null;
+    at: string;
+    areaPath: string | null;
+    data: LiveMessageMap[T];
+  };
+}[K];
 
 export interface ChangesResponse {
   changes: LiveMessage[];
@@ -39,7 +71,7 @@ export interface ChangesResponse {
 }
 
 /** socket.io typing: server → client. Every change type arrives under its own name. */
-export type ServerToClientEvents = { [K in ChangeType]: (message: LiveMessage) => void } & {
+export type ServerToClientEvents = { [K in ChangeType]: (message: LiveMessage<K>) => void } & {
   hello: (info: { latest: number; rooms: string[] }) => void;
 };
 

@@ -65,12 +65,10 @@ export function caseDepartmentsSql(eventId: string): string {
 export const CHANGE_READ_PERMISSION: Record<ChangeType, Permission> = {
   'event.created': 'events:read',
   'event.transitioned': 'events:read',
-  'event.updated': 'events:read',
   'event.escalated': 'events:read',
   'summons.created': 'events:read',
   'summons.answered': 'events:read',
   'area.version.published': 'areas:read',
-  'registry.changed': 'registry:read',
   // early warnings follow the REST rule of GET /api/warnings: area in scope; department staff only their department's (stamped)
   'warning.raised': 'events:read',
   'warning.updated': 'events:read',

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { caseVisibleSql, type Viewer } from '../auth/visibility';
+import { sqlRow, sqlRows } from '../../core/database/sql';
+import type { AttachmentEntity } from './entities/attachment.entity';
 
 export interface NewAttachment {
   id: string;
@@ -24,32 +26,33 @@ export interface AttachmentMeta {
 @Injectable()
 export class AttachmentsRepository {
   async insert(db: EntityManager, a: NewAttachment): Promise<AttachmentMeta> {
-    const [row] = await db.query(
+    const row = await sqlRow<AttachmentMeta>(
+      db,
       `INSERT INTO attachment (id, content_type, size_bytes, sha256, name, data, uploaded_by_kind, uploaded_by_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING id::text, content_type AS "contentType", size_bytes AS size, sha256, name, uploaded_at AS "uploadedAt"`,
       [a.id, a.contentType, a.size, a.sha256, a.name, a.data, a.uploadedBy.kind, a.uploadedBy.id],
     );
-    return row;
+    return row!; // INSERT … RETURNING answers its row
   }
 
   /**
    * The attachment if this caller may read it (`readableSql`). Undefined otherwise (also when it does not exist).
    */
   async readable(db: EntityManager, id: string, who: AttachmentReader): Promise<(AttachmentMeta & { data: Buffer }) | undefined> {
-    const [row] = await db.query(
+    return sqlRow<AttachmentMeta & Pick<AttachmentEntity, 'data'>>(
+      db,
       `SELECT a.id::text, a.content_type AS "contentType", a.size_bytes AS size, a.sha256, a.name, a.uploaded_at AS "uploadedAt", a.data
          FROM attachment a
         WHERE a.id = $1 AND ${readableSql('a', '$2', '$3', '$4', '$5')}`,
       [id, who.kind, who.id, who.scopePath, who.departmentId],
     );
-    return row;
   }
 
   /** Of these attachment ids, the ones this caller may NOT read (unknown ids included): citing them would grant access. */
   async unreadable(db: EntityManager, ids: string[], who: AttachmentReader): Promise<string[]> {
     if (!ids.length) return [];
-    const rows: { id: string }[] = await db.query(
+    const rows = await sqlRows<{ id: string }>(db,
       `SELECT x.id::text FROM unnest($1::uuid[]) AS x(id)
         WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.id = x.id AND ${readableSql('a', '$2', '$3', '$4', '$5')})`,
       [ids, who.kind, who.id, who.scopePath, who.departmentId],

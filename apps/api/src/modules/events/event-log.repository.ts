@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryPrepared } from '../../core/database/prepared-query';
+import { sqlChanged, sqlRow, sqlRun } from '../../core/database/sql';
+import type { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+
+/** The response kept under an Idempotency-Key (status and body are stored in the transaction that claimed it). */
+type StoredResponse = { hash: IdempotencyKeyEntity['request_hash']; status: number; response: unknown };
 
 export interface NewTransition {
   eventId: number;
@@ -54,7 +59,7 @@ export function timelineJsonFor(eventId: string): string {
 @Injectable()
 export class EventLogRepository {
   async append(tx: EntityManager, t: NewTransition): Promise<void> {
-    await tx.query(
+    await sqlRun(tx,
       `INSERT INTO event_transition (event_id, actor_kind, actor_id, actor_name, action, from_state, to_state, note, geom, department_code, attachments, data, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($9, $10), 4326) END,
                $11, $12::jsonb, $13::jsonb, coalesce($14::timestamptz, now()))`,
@@ -77,22 +82,19 @@ export class EventLogRepository {
    * the same key waits on the unique index until the first commits, then sees its row.
    * Returns the stored row when the key was used before, null when this request owns it.
    */
-  async claimKey(tx: EntityManager, principal: string, key: string, hash: string): Promise<{ hash: string; status: number; response: unknown } | null> {
-    const inserted = await tx.query(
-      `INSERT INTO idempotency_key (principal, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key`,
-      [principal, key, hash],
-    );
-    if (inserted.length) return null;
-    const [row] = await tx.query(`SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
-    return row;
+  async claimKey(tx: EntityManager, principal: string, key: string, hash: string): Promise<StoredResponse | null> {
+    const inserted = await sqlChanged(tx, `INSERT INTO idempotency_key (principal, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [principal, key, hash]);
+    if (inserted) return null;
+    const row = await sqlRow<StoredResponse>(tx, `SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
+    return row!; // the conflicting row, visible once its transaction committed
   }
 
-  async findKey(db: EntityManager, principal: string, key: string): Promise<{ hash: string; status: number; response: unknown } | undefined> {
-    const [row] = await queryPrepared<{ hash: string; status: number; response: unknown }>(db, 'idempotency_find', `SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
+  async findKey(db: EntityManager, principal: string, key: string): Promise<StoredResponse | undefined> {
+    const [row] = await queryPrepared<StoredResponse>(db, 'idempotency_find', `SELECT request_hash AS hash, status, response FROM idempotency_key WHERE principal = $1 AND key = $2`, [principal, key]);
     return row;
   }
 
   async storeResponse(tx: EntityManager, principal: string, key: string, status: number, response: unknown): Promise<void> {
-    await tx.query(`UPDATE idempotency_key SET status = $3, response = $4::jsonb WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(response)]);
+    await sqlRun(tx, `UPDATE idempotency_key SET status = $3, response = $4::jsonb WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(response)]);
   }
 }

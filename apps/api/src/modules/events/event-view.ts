@@ -1,4 +1,4 @@
-import type { EventSummary } from '@gc/contracts';
+import type { EventSummary, SummonsStatus } from '@gc/contracts';
 import type { TimelineEntry } from './event-log.repository';
 import type { EventAction } from './event-workflow.rules';
 import { isOpen } from './event-workflow.rules';
@@ -31,8 +31,6 @@ export function toSummary(e: EventRow, now = new Date()): EventSummary {
     escalationLevel: e.escalationLevel,
   };
 }
-
-export type SummonsStatus = 'reported' | 'late' | 'missing' | 'pending';
 
 export function summonsView(s: SummonsRow, now = new Date()) {
   const due = new Date(s.dueAt).getTime();

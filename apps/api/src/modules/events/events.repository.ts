@@ -4,7 +4,6 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { EventSource, EventState, Urgency } from '@gc/contracts';
 import { queryPrepared, type PinnedSession } from '../../core/database/prepared-query';
-import { bigintParam } from '../../core/database/sql';
 import { deepestAreaAt } from '../areas/area-lookup.repository';
 import { auditInsertFrom } from '../audit/audit.repository';
 import { caseVisibleSql, type Viewer } from '../auth/visibility';
@@ -13,6 +12,7 @@ import { timelineJsonFor, type TimelineEntry } from './event-log.repository';
 import { summonsFromJson, summonsJsonFor, type SummonsRow } from './summons.repository';
 import { EventEntity } from './entities/event.entity';
 import { OPEN_STATES } from './event-workflow.rules';
+import { bigintParam, sqlRow, sqlRows } from '../../core/database/sql';
 
 export interface EventRow {
   id: number;
@@ -373,7 +373,8 @@ export class EventsRepository {
     e: NewEvent,
     log: { actorKind: string; actorId: number | null; actorName: string; note: string | null; attachments: unknown[] },
   ): Promise<EventRow> {
-    const [row] = await tx.query(
+    const row = await sqlRow<EventRow>(
+      tx,
       `WITH ev AS (
          INSERT INTO event (title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address,
             reporter_name, reporter_phone_masked, stage, stage_started_at, stage_limit_minutes, warn_at, due_at,
@@ -397,7 +398,7 @@ export class EventsRepository {
         log.actorKind, log.actorId, log.actorName, log.note, JSON.stringify(log.attachments),
       ],
     );
-    return row;
+    return row!; // INSERT … RETURNING answers its row
   }
 
   /**
@@ -432,7 +433,7 @@ export class EventsRepository {
 
   /** The event an external system filed under its own id (the unique external_source, external_id pair). */
   async idByExternal(db: EntityManager, source: string, externalId: string): Promise<number | null> {
-    const [row] = await db.query(`SELECT id::int FROM event WHERE external_source = $1 AND external_id = $2`, [source, externalId]);
+    const row = await sqlRow<{ id: number }>(db, `SELECT id::int FROM event WHERE external_source = $1 AND external_id = $2`, [source, externalId]);
     return row?.id ?? null;
   }
 
@@ -451,7 +452,7 @@ export class EventsRepository {
   }
 
   async list(db: EntityManager, v: Viewer, f: EventFilter): Promise<EventRow[]> {
-    return db.query(
+    return sqlRows<EventRow>(db,
       `SELECT ${COLUMNS} FROM ${FROM}
         WHERE ${VISIBLE}
           AND ($3::text[] IS NULL OR e.state = ANY($3))
@@ -508,7 +509,7 @@ export class EventsRepository {
   /** Open cases past their deadline, oldest first, locked for the escalation sweep (skip ones being transitioned). */
   /** `seen`: ids an earlier chunk of the same sweep already looked at (the sweep goes in small transactions). */
   async overdueForUpdate(tx: EntityManager, limit: number, maxLevel: number, seen: number[] = []): Promise<EventRow[]> {
-    return tx.query(
+    return sqlRows<EventRow>(tx,
       `SELECT ${COLUMNS} FROM ${FROM}
         WHERE e.due_at < now() AND e.state = ANY($1) AND e.escalation_level < $2 AND NOT (e.id = ANY($4::bigint[]))
         ORDER BY e.due_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED`,
@@ -523,7 +524,7 @@ export class EventsRepository {
    * exact geography distance.
    */
   async nearby(db: EntityManager, v: Viewer, q: { lon: number; lat: number; radiusM: number; category?: string; limit: number }): Promise<(EventRow & { distanceM: number })[]> {
-    return db.query(
+    return sqlRows<(EventRow & { distanceM: number })>(db,
       `SELECT ${COLUMNS}, round(ST_Distance(e.geom::geography, ST_SetSRID(ST_MakePoint($3, $4), 4326)::geography))::int AS "distanceM"
          FROM ${FROM}
         WHERE ${EVENT_VISIBLE} AND e.state = ANY($6)
@@ -536,7 +537,8 @@ export class EventsRepository {
   }
 
   async onTimeCounts(db: EntityManager, v: Viewer, since: Date | null): Promise<{ onTime: number; late: number; openOverdue: number }> {
-    const [row] = await db.query(
+    const row = await sqlRow<{ onTime: number; late: number; openOverdue: number }>(
+      db,
       `SELECT count(*) FILTER (WHERE e.handled_on_time)::int AS "onTime",
               count(*) FILTER (WHERE e.handled_on_time = false)::int AS late,
               count(*) FILTER (WHERE e.handled_on_time IS NULL AND e.state = ANY($3) AND e.due_at < now())::int AS "openOverdue"
@@ -544,6 +546,6 @@ export class EventsRepository {
         WHERE ${VISIBLE} AND ($4::timestamptz IS NULL OR e.created_at >= $4)`,
       [v.scopePath, v.departmentId, OPEN_STATES, since],
     );
-    return row;
+    return row!; // an aggregate answers one row
   }
 }

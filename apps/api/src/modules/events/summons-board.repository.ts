@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { OPEN_STATES } from './event-workflow.rules';
 import { EVENT_VISIBLE, type Viewer } from './events.repository';
 import type { SummonsRow } from './summons.repository';
+import { sqlRows } from '../../core/database/sql';
 
 export interface BoardRow extends SummonsRow {
   eventTitle: string;
@@ -18,7 +19,7 @@ export interface BoardRow extends SummonsRow {
 @Injectable()
 export class SummonsBoardRepository {
   async open(db: EntityManager, v: Viewer, limit: number): Promise<BoardRow[]> {
-    const rows: (Omit<BoardRow, 'departments'> & { departments: SummonsRow['departments'] })[] = await db.query(
+    const rows = await sqlRows<Omit<BoardRow, 'departments'> & { departments: SummonsRow['departments'] }>(db,
       `SELECT s.id::int, s.event_id::int AS "eventId", s.created_at AS "createdAt", s.created_by AS "createdBy",
               s.report_within_minutes AS "reportWithinMinutes", s.due_at AS "dueAt", s.note,
               e.title AS "eventTitle", e.state AS "eventState", g.name AS "gridName",

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryPrepared } from '../../core/database/prepared-query';
+import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
+import type { SummonsDepartmentEntity } from './entities/summons-department.entity';
 
 export interface SummonsDepartmentRow {
   summonsId: number;
@@ -53,13 +55,15 @@ export function summonsFromJson(json: string): SummonsRow[] {
 @Injectable()
 export class SummonsRepository {
   async insert(tx: EntityManager, s: { eventId: number; createdBy: string; minutes: number; note: string | null; departmentIds: number[] }): Promise<number> {
-    const [row] = await tx.query(
+    const row = await sqlRow<{ id: number }>(
+      tx,
       `INSERT INTO summons (event_id, created_by, report_within_minutes, due_at, note)
        VALUES ($1, $2, $3, now() + make_interval(mins => $3), $4) RETURNING id::int`,
       [s.eventId, s.createdBy, s.minutes, s.note],
     );
-    await tx.query(`INSERT INTO summons_department (summons_id, department_id) SELECT $1, unnest($2::bigint[])`, [row.id, s.departmentIds]);
-    return row.id;
+    const id = row!.id; // INSERT … RETURNING answers its row
+    await sqlRun(tx, `INSERT INTO summons_department (summons_id, department_id) SELECT $1, unnest($2::bigint[])`, [id, s.departmentIds]);
+    return id;
   }
 
   async forEvent(db: EntityManager, eventId: number): Promise<SummonsRow[]> {
@@ -69,14 +73,15 @@ export class SummonsRepository {
 
   /** Mark the department as reported in; null when it was not summoned, false when it already had. */
   async reportIn(tx: EntityManager, summonsId: number, eventId: number, departmentId: number, by: string, note: string | null): Promise<boolean | null> {
-    const [row] = await tx.query(
+    const row = await sqlRow<{ reportedAt: SummonsDepartmentEntity['reported_at'] }>(
+      tx,
       `SELECT sd.reported_at AS "reportedAt" FROM summons_department sd JOIN summons s ON s.id = sd.summons_id
         WHERE sd.summons_id = $1 AND s.event_id = $2 AND sd.department_id = $3 FOR UPDATE OF sd`,
       [summonsId, eventId, departmentId],
     );
     if (!row) return null;
     if (row.reportedAt) return false;
-    await tx.query(`UPDATE summons_department SET reported_at = now(), reported_by = $3, note = $4 WHERE summons_id = $1 AND department_id = $2`, [
+    await sqlRun(tx, `UPDATE summons_department SET reported_at = now(), reported_by = $3, note = $4 WHERE summons_id = $1 AND department_id = $2`, [
       summonsId,
       departmentId,
       by,
@@ -86,7 +91,6 @@ export class SummonsRepository {
   }
 
   async exists(db: EntityManager, summonsId: number, eventId: number): Promise<boolean> {
-    const rows = await db.query(`SELECT 1 FROM summons WHERE id = $1 AND event_id = $2`, [summonsId, eventId]);
-    return rows.length > 0;
+    return (await sqlRows(db, `SELECT 1 FROM summons WHERE id = $1 AND event_id = $2`, [summonsId, eventId])).length > 0;
   }
 }

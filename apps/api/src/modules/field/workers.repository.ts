@@ -12,7 +12,7 @@ export interface NearQuery {
   gridCode: string | null;
   available: boolean;
   limit: number;
-  /** nearest latest positions read before the checks (default max(50, 5 × limit)); tests set 1 to force the fallback */
+  /** nearest latest positions read before the checks (default max(20, 2 × limit)); tests set 1 to force the fallback */
   candidates?: number;
 }
 
@@ -66,26 +66,29 @@ WITH g AS (
   SELECT id, true AS staff FROM staff
   UNION ALL SELECT id, false FROM near WHERE id NOT IN (SELECT id FROM staff)
 ), rows AS (
-  SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name, ids.staff AS "gridStaff",
-         ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat, l.at,
-         round(ST_Distance(l.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography)::numeric, 1)::float8 AS "distanceM",
-         ${WORKER_STATE_SQL} AS state, ${openTasksSql('$7')} AS "openTasks"
-    FROM ids JOIN app_user u ON u.id = ids.id LEFT JOIN worker_latest l ON l.worker_id = u.id
-   WHERE ${coversGrid('(SELECT path FROM g)')}
-     AND (NOT $4 OR (l.worker_id IS NOT NULL AND ${AVAILABLE_SQL}))
-     AND (ids.staff OR ${inScope('l.area_path', '$6')})
-   ORDER BY ids.staff DESC, "distanceM" NULLS LAST, u.id
-   LIMIT $5
+  -- per id, by primary key (LATERAL … OFFSET 0: never pulled up into a join the planner may turn into a scan of every account)
+  SELECT r.* FROM ids, LATERAL (
+    SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name, ids.staff AS "gridStaff",
+           ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat, l.at,
+           round(ST_Distance(l.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography)::numeric, 1)::float8 AS "distanceM",
+           ${WORKER_STATE_SQL} AS state, ${openTasksSql('$7')} AS "openTasks"
+      FROM app_user u LEFT JOIN worker_latest l ON l.worker_id = u.id
+     WHERE u.id = ids.id AND ${coversGrid('(SELECT path FROM g)')}
+       AND (NOT $4 OR (l.worker_id IS NOT NULL AND ${AVAILABLE_SQL}))
+       AND (ids.staff OR ${inScope('l.area_path', '$6')})
+     OFFSET 0
+  ) r
 )
 SELECT EXISTS (SELECT 1 FROM g) AS "gridFound",
-       coalesce((SELECT jsonb_agg(to_jsonb(r) ORDER BY r."gridStaff" DESC, r."distanceM" NULLS LAST, r.id) FROM rows r), '[]'::jsonb) AS workers`;
+       coalesce((SELECT jsonb_agg(to_jsonb(r) ORDER BY r."gridStaff" DESC, r."distanceM" NULLS LAST, r.id)
+                   FROM (SELECT * FROM rows ORDER BY "gridStaff" DESC, "distanceM" NULLS LAST, id LIMIT $5) r), '[]'::jsonb) AS workers`;
 
 @Injectable()
 export class WorkersRepository {
   /** One statement (named, prepared): `gridFound` false when a grid code was given and is not a current grid in the caller's scope. */
   async near(db: EntityManager, q: NearQuery, scopePath: string | null): Promise<{ gridFound: boolean; workers: WorkerSuggestion[] }> {
     // candidates: enough for the checks to leave `limit` in a normal city, few enough to read in well under a millisecond
-    const candidates = q.candidates ?? Math.max(50, q.limit * 5);
+    const candidates = q.candidates ?? Math.max(20, q.limit * 2);
     const [row] = await queryPrepared<{ gridFound: boolean; workers: (WorkerSuggestion & { at: string | null })[] }>(db, 'field_workers_near', NEAR_SQL, [
       q.lon, q.lat, q.gridCode, q.available, q.limit, scopePath, WORKER_LOAD_STATES, candidates,
     ]);

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
-import type { ChangeType, LiveMessage } from '@gc/contracts';
+import type { ChangeType, LiveMessage, LiveMessageMap } from '@gc/contracts';
 import { caseDepartmentsSql, changeVisibleSql, type Viewer } from '../auth/visibility';
 import { sqlRow, sqlRows } from '../../core/database/sql';
 import type { ChangeEntity } from './entities/change.entity';
 
-export interface NewChange {
-  type: ChangeType;
+/** A change to append: `payload` is the type's payload in LiveMessageMap (what the screens receive as `data`). */
+export interface NewChange<K extends ChangeType = ChangeType> {
+  type: K;
   entityId: string | number | null;
   /** ltree path of the grid (or area) the change belongs to; null: visible to every operator */
   areaPath: string | null;
-  payload: unknown;
+  payload: LiveMessageMap[K];
   /**
    * The case this change is about (event.* and summons.*): the row is stamped with the departments
    * that may see that case after the change (auth/visibility.ts), plus `alsoDepartments` (the one
@@ -49,7 +50,8 @@ interface ChangeRow {
   departments?: number[] | null;
 }
 
-const toMessage = (r: ChangeRow): LiveMessage => ({ seq: r.seq, type: r.type, id: r.id, at: r.at.toISOString(), areaPath: r.areaPath, data: r.data });
+// the payload was written by append() for its type (or by an intake statement, the event summary)
+const toMessage = (r: ChangeRow): LiveMessage => ({ seq: r.seq, type: r.type, id: r.id, at: r.at.toISOString(), areaPath: r.areaPath, data: r.data }) as LiveMessage;
 
 /**
  * For writes composed into ONE statement (event intake, in autocommit): the outbox INSERT for
@@ -70,7 +72,7 @@ export class ChangeFeedRepository {
    * `outboxId` is the row's id, NOT its seq. Nothing else is needed to push it: the
    * sequencer and the live tailer are woken after the commit.
    */
-  async append(tx: EntityManager, c: NewChange): Promise<{ outboxId: number }> {
+  async append<K extends ChangeType>(tx: EntityManager, c: NewChange<K>): Promise<{ outboxId: number }> {
     const row = await sqlRow<Pick<ChangeEntity, 'id'>>(
       tx,
       `INSERT INTO change (type, entity_id, area_path, payload, departments)

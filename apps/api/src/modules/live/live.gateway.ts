@@ -151,7 +151,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, LiveSink
     if (!this.listening()) return;
     const permission = CHANGE_READ_PERMISSION[m.type];
     if (!permission) return; // a kind of change nobody was granted: fail closed
-    this.nsp!.to(roomsForChange(m.areaPath, departments)).except(lacksRoom(permission)).emit(m.type, m);
+    this.nsp!.to(roomsForChange(m.areaPath, departments)).except(lacksRoom(permission)).emit(m.type, m as never); // m is LiveMessage<typeof m.type>: socket.io's typing cannot follow the union
   }
 
   listening(): boolean {

@@ -92,7 +92,7 @@ export class SupervisionFactsRepository {
   async changedSince(tx: EntityManager, since: number, limit: number): Promise<{ ids: number[]; last: number }> {
     const rows: { seq: string; id: string | null }[] = await tx.query(
       `SELECT seq, entity_id AS id FROM change
-        WHERE seq > $1 AND type IN ('event.created', 'event.transitioned', 'event.updated', 'event.escalated', 'summons.created', 'summons.answered')
+        WHERE seq > $1 AND type IN ('event.created', 'event.transitioned', 'event.escalated', 'summons.created', 'summons.answered')
         ORDER BY seq LIMIT $2`,
       [since, limit],
     );

@@ -10,15 +10,43 @@ export interface Catalog {
   categoryName(code: string | null | undefined, fallback?: string | null): string;
 }
 
-let cache: Promise<{ departments: Department[]; categories: Category[] }> | null = null;
+type Tables = { departments: Department[]; categories: Category[] };
+let cache: Promise<Tables> | null = null;
 
-/** The code tables (departments, categories with routing), loaded once per page. */
+/** The last tables loaded, kept on the device: a phone that opens the field app offline still shows names and can report. */
+const KEPT = 'gc.catalog.v1';
+function keep(t: Tables): Tables {
+  try {
+    localStorage.setItem(KEPT, JSON.stringify(t));
+  } catch {
+    /* storage full or disabled: the tables only live for this page */
+  }
+  return t;
+}
+function kept(): Tables | null {
+  try {
+    const raw = localStorage.getItem(KEPT);
+    return raw ? (JSON.parse(raw) as Tables) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The code tables (departments, categories with routing), loaded once per page (the last copy kept for offline use). */
 export function useCatalog(): Catalog {
   const { lang } = useI18n();
   const [data, setData] = useState<{ departments: Department[]; categories: Category[] }>({ departments: [], categories: [] });
   useEffect(() => {
     let alive = true;
-    cache ??= Promise.all([fetchDepartments(), fetchCategories()]).then(([departments, categories]) => ({ departments, categories }));
+    cache ??= Promise.all([fetchDepartments(), fetchCategories()]).then(
+      ([departments, categories]) => keep({ departments, categories }),
+      (e: unknown) => {
+        cache = null; // the kept copy for now; the API again on the next screen
+        const k = kept();
+        if (k) return k;
+        throw e;
+      },
+    );
     cache.then(
       (d) => alive && setData(d),
       () => {

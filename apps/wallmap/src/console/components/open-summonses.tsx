@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
 import { errorText } from '../../i18n/error-text';
 import type { Catalog } from '../../catalog/hooks/use-catalog';
-import { fetchOpenSummonses, type OpenSummons } from '../../events/api/events-api';
+import { fetchOpenSummonses } from '../../events/api/events-api';
+import type { OpenSummons } from '@gc/contracts';
 
 interface Props {
   /** bumps on every live summons change: the list reloads */

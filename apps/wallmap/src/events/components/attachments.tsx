@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { fetchBlob } from '../../auth/api/http';
 import { useI18n } from '../../i18n/i18n-context';
-import type { TimelineEntry } from '../api/events-api';
+import type { TimelineEntry } from '@gc/contracts';
 
 type Item = NonNullable<TimelineEntry['attachments']>[number];
 const OURS = /^\/api\/attachments\/[0-9a-f-]{36}$/;

@@ -3,7 +3,8 @@ import type { Permission } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
 import { errorText } from '../../i18n/error-text';
 import type { Catalog } from '../../catalog/hooks/use-catalog';
-import { summon, transition, type EventDetail } from '../api/events-api';
+import { summon, transition } from '../api/events-api';
+import type { EventDetail } from '@gc/contracts';
 import { actionControls, type ActionSpec } from '../state/action-catalog';
 import { WorkerSuggestions } from '../../field/components/worker-suggestions';
 

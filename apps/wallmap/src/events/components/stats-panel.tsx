@@ -1,6 +1,6 @@
 import { useI18n } from '../../i18n/i18n-context';
 import type { EventCounts } from '../state/events-store';
-import type { OnTimeStats } from '../api/events-api';
+import type { OnTimeStats } from '@gc/contracts';
 
 interface Props {
   local: EventCounts;

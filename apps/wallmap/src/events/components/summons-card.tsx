@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
 import { errorText } from '../../i18n/error-text';
 import type { Catalog } from '../../catalog/hooks/use-catalog';
-import { reportIn, type SummonsView } from '../api/events-api';
+import { reportIn } from '../api/events-api';
+import type { SummonsView } from '@gc/contracts';
 
 interface Props {
   eventId: number;

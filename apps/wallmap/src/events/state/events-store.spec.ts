@@ -1,4 +1,6 @@
 import type { EventSummary, LiveMessage } from '@gc/contracts';
+import { routeLive } from '../../live/live-handlers';
+import { newWallBatch, WALL_LIVE } from '../../shell/state/wall-live';
 import { computeCounts, eventsReducer, FEED_SIZE, initialEventsState } from './events-store';
 
 const ev = (id: number, over: Partial<EventSummary> = {}): EventSummary => ({
@@ -27,11 +29,14 @@ const msg = (seq: number, type: LiveMessage['type'], data: unknown): LiveMessage
   at: '2025-06-01T08:00:00.000Z',
   areaPath: null,
   data,
-});
+}) as LiveMessage;
+
+/** A batch as the wall's live handlers take it apart (shell/state/wall-live.ts). */
+const live = (messages: LiveMessage[], receivedAt: number) => ({ type: 'live' as const, batch: routeLive(WALL_LIVE, messages, newWallBatch()), receivedAt });
 
 describe('eventsReducer', () => {
   it('adds a created event, marks it fresh and records its seq', () => {
-    const s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(5, 'event.created', ev(1))], receivedAt: 1000 });
+    const s = eventsReducer(initialEventsState, live([msg(5, 'event.created', ev(1))], 1000));
     expect(s.events.get(1)!.title).toBe('事件1');
     expect(s.lastSeq).toBe(5);
     expect(s.fresh[1]).toBe(1000);
@@ -39,29 +44,25 @@ describe('eventsReducer', () => {
   });
 
   it('ignores a duplicate and an older message for the same event', () => {
-    let s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(5, 'event.created', ev(1))], receivedAt: 0 });
-    s = eventsReducer(s, { type: 'live', messages: [msg(7, 'event.transitioned', ev(1, { state: 'dispatched' }))], receivedAt: 0 });
-    const again = eventsReducer(s, { type: 'live', messages: [msg(7, 'event.transitioned', ev(1, { state: 'dispatched' }))], receivedAt: 0 });
+    let s = eventsReducer(initialEventsState, live([msg(5, 'event.created', ev(1))], 0));
+    s = eventsReducer(s, live([msg(7, 'event.transitioned', ev(1, { state: 'dispatched' }))], 0));
+    const again = eventsReducer(s, live([msg(7, 'event.transitioned', ev(1, { state: 'dispatched' }))], 0));
     expect(again).toBe(s);
     // a catch-up page can carry an older change that arrives after the newer one
-    const older = eventsReducer(s, { type: 'live', messages: [msg(6, 'event.transitioned', ev(1, { state: 'accepted' }))], receivedAt: 0 });
+    const older = eventsReducer(s, live([msg(6, 'event.transitioned', ev(1, { state: 'accepted' }))], 0));
     expect(older.events.get(1)!.state).toBe('dispatched');
     expect(older.feed.map((f) => f.seq)).toEqual([7, 6, 5]);
     expect(older.lastSeq).toBe(7);
   });
 
   it('applies a batch in seq order whatever order it came in', () => {
-    const s = eventsReducer(initialEventsState, {
-      type: 'live',
-      messages: [msg(3, 'event.transitioned', ev(1, { state: 'accepted' })), msg(2, 'event.created', ev(1))],
-      receivedAt: 0,
-    });
+    const s = eventsReducer(initialEventsState, live([msg(3, 'event.transitioned', ev(1, { state: 'accepted' })), msg(2, 'event.created', ev(1))], 0));
     expect(s.events.get(1)!.state).toBe('accepted');
     expect(s.lastSeq).toBe(3);
   });
 
   it('keeps a live change newer than a snapshot that loads afterwards', () => {
-    let s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(10, 'event.transitioned', ev(1, { state: 'dispatched' }))], receivedAt: 0 });
+    let s = eventsReducer(initialEventsState, live([msg(10, 'event.transitioned', ev(1, { state: 'dispatched' }))], 0));
     s = eventsReducer(s, { type: 'snapshot', events: [ev(1, { state: 'reported' }), ev(2)], latest: 9 });
     expect(s.events.get(1)!.state).toBe('dispatched');
     expect(s.events.get(2)).toBeDefined();
@@ -70,7 +71,7 @@ describe('eventsReducer', () => {
 
   it('puts non-event changes in the feed only, and caps the feed', () => {
     const many = Array.from({ length: FEED_SIZE + 5 }, (_, i) => msg(i + 1, 'summons.created', { id: 99 }));
-    const s = eventsReducer(initialEventsState, { type: 'live', messages: many, receivedAt: 0 });
+    const s = eventsReducer(initialEventsState, live(many, 0));
     expect(s.events.size).toBe(0);
     expect(s.feed).toHaveLength(FEED_SIZE);
     expect(s.feed[0].seq).toBe(FEED_SIZE + 5);
@@ -78,22 +79,18 @@ describe('eventsReducer', () => {
 
   it('writes only the ids a batch touches, and the new version names them', () => {
     const s = eventsReducer(initialEventsState, { type: 'snapshot', events: [ev(1), ev(2), ev(3)], latest: 1 });
-    const next = eventsReducer(s, {
-      type: 'live',
-      messages: [msg(2, 'event.transitioned', ev(2, { state: 'dispatched' })), msg(3, 'event.created', ev(4)), msg(4, 'summons.created', { id: 9 })],
-      receivedAt: 0,
-    });
+    const next = eventsReducer(s, live([msg(2, 'event.transitioned', ev(2, { state: 'dispatched' })), msg(3, 'event.created', ev(4)), msg(4, 'summons.created', { id: 9 })], 0));
     expect(next.events.changedSince(s.events)?.sort()).toEqual([2, 4]);
     expect(next.events.get(1)).toBe(s.events.get(1));
     expect(next.events.size).toBe(4);
     // a message older than the event's data changes nothing
-    const stale = eventsReducer(next, { type: 'live', messages: [msg(1, 'event.transitioned', ev(1, { state: 'accepted' }))], receivedAt: 0 });
+    const stale = eventsReducer(next, live([msg(1, 'event.transitioned', ev(1, { state: 'accepted' }))], 0));
     expect(stale.events).toBe(next.events);
   });
 
   it('expires the pulse of old arrivals', () => {
-    let s = eventsReducer(initialEventsState, { type: 'live', messages: [msg(1, 'event.created', ev(1))], receivedAt: 100 });
-    s = eventsReducer(s, { type: 'live', messages: [msg(2, 'event.created', ev(2))], receivedAt: 200 });
+    let s = eventsReducer(initialEventsState, live([msg(1, 'event.created', ev(1))], 100));
+    s = eventsReducer(s, live([msg(2, 'event.created', ev(2))], 200));
     s = eventsReducer(s, { type: 'expire-fresh', before: 150 });
     expect(Object.keys(s.fresh)).toEqual(['2']);
   });

@@ -1,4 +1,5 @@
 import type { EventState, EventSummary, LiveMessage } from '@gc/contracts';
+import type { CasesBatch } from './cases-live';
 import { PersistentMap } from './persistent-map';
 
 /** States after which a case no longer needs anyone on the wall (it leaves the map, stays in counts). */
@@ -36,17 +37,11 @@ export interface EventsState {
 
 export type EventsAction =
   | { type: 'snapshot'; events: EventSummary[]; latest: number }
-  | { type: 'live'; messages: LiveMessage[]; receivedAt: number }
+  | { type: 'live'; batch: Pick<CasesBatch, 'cases' | 'news' | 'seq'>; receivedAt: number }
   | { type: 'event-loaded'; event: EventSummary }
   | { type: 'expire-fresh'; before: number };
 
 export const initialEventsState: EventsState = { events: PersistentMap.empty(), eventSeq: PersistentMap.empty(), lastSeq: 0, feed: [], fresh: {} };
-
-/** Messages whose payload is the case's EventSummary (a summons change carries its case too: the case's seq moves, its board reloads). */
-const EVENT_TYPES = new Set(['event.created', 'event.transitioned', 'event.updated', 'event.escalated', 'summons.created', 'summons.answered']);
-
-/** Messages that are not the cases' news (positions every few seconds would push every case out of the feed). */
-const NOT_IN_FEED = new Set(['worker.position']);
 
 function isEventSummary(x: unknown): x is EventSummary {
   return !!x && typeof x === 'object' && typeof (x as EventSummary).id === 'number' && typeof (x as EventSummary).state === 'string';
@@ -99,18 +94,21 @@ export function eventsReducer(state: EventsState, action: EventsAction): EventsS
       return { ...state, events: state.events.with([[action.event.id, action.event]]) };
     }
     case 'live': {
-      const sorted = [...action.messages].sort((a, b) => a.seq - b.seq);
+      // the screen's live handlers sorted the batch: case changes (their case's summary) and other news (the feed only)
+      const { cases, news, seq } = action.batch;
+      const isCase = new Set<LiveMessage>(cases);
+      const sorted = [...cases, ...news].sort((a, b) => a.seq - b.seq);
       // only the ids this batch touches are written (a copy of 100k entries per batch would cost more than the rest)
       const changed = new Map<number, EventSummary>();
       const changedSeq = new Map<number, number>();
       let fresh = state.fresh;
       let feed = state.feed;
-      let lastSeq = state.lastSeq;
+      let lastSeq = Math.max(state.lastSeq, seq);
       const feedSeqs = new Set(feed.map((f) => f.seq));
       const added: FeedEntry[] = [];
       for (const m of sorted) {
         if (feedSeqs.has(m.seq)) continue;
-        if (EVENT_TYPES.has(m.type) && isEventSummary(m.data)) {
+        if (isCase.has(m) && isEventSummary(m.data)) {
           const e = m.data;
           const prior = changedSeq.get(e.id) ?? state.eventSeq.get(e.id);
           if (prior === undefined || m.seq > prior) {
@@ -123,7 +121,7 @@ export function eventsReducer(state: EventsState, action: EventsAction): EventsS
           }
         }
         // the feed shows each change once, whether it came live or in a catch-up page
-        if (!NOT_IN_FEED.has(m.type)) added.push(feedEntry(m));
+        added.push(feedEntry(m));
         feedSeqs.add(m.seq);
         lastSeq = Math.max(lastSeq, m.seq);
       }

@@ -1,4 +1,4 @@
-import type { PatrolView, WorkerSuggestion } from '@gc/contracts';
+import type { PatrolSummary, PatrolView, WorkerSuggestion } from '@gc/contracts';
 import { api, getSession, refreshSession } from '../../auth/api/http';
 
 /** The network is not there (offline, DNS, reset): the request never reached the API. */
@@ -58,3 +58,5 @@ export const myPatrols = () => api<{ patrols: PatrolView[] }>('GET', '/api/patro
 export const patrolsOf = (worker: number) => api<{ patrols: PatrolView[] }>('GET', `/api/patrols?worker=${worker}&limit=5`).then((r) => r.patrols);
 export const suggestWorkers = (lon: number, lat: number, grid: string | null) =>
   api<{ workers: WorkerSuggestion[] }>('GET', `/api/workers?near=${lon},${lat}&available=true&limit=8${grid ? `&grid=${encodeURIComponent(grid)}` : ''}`).then((r) => r.workers);
+export const patrolSummary = (from: string, to: string, groupBy: 'worker' | 'grid') =>
+  api<PatrolSummary>('GET', `/api/patrols/summary?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&groupBy=${groupBy}`);

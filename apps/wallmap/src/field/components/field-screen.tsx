@@ -7,6 +7,7 @@ import { useCases } from '../../inbox/hooks/use-cases';
 import type { ScreenProps } from '../../shell/routes';
 import type { OutboxItem } from '../state/outbox';
 import { flushOutbox, onOutbox } from '../state/outbox-sender';
+import { registerFieldWorker } from '../state/service-worker';
 import type { Fix } from '../state/positions-buffer';
 import { FieldMap } from './field-map';
 import { FieldTasks } from './field-tasks';
@@ -37,6 +38,7 @@ export function FieldScreen(props: ScreenProps) {
   useEffect(() => onStatus(status), [status, onStatus]);
 
   useEffect(() => onOutbox(setWaiting), []);
+  useEffect(registerFieldWorker, []);
   useEffect(() => {
     const up = () => {
       setOnline(true);
@@ -104,7 +106,10 @@ export function FieldScreen(props: ScreenProps) {
       <div className="field-body">
         {tab === 'tasks' && <FieldTasks tasks={tasks} catalog={catalog} />}
         {tab === 'report' && <ReportForm catalog={catalog} pick={pick} gps={me} onUseGps={() => setPick(null)} onDone={() => setTab('outbox')} />}
-        {tab === 'patrol' && <PatrolPanel fix={fix} />}
+        {/* kept mounted on the other tabs: a running patrol keeps sending its positions */}
+        <div hidden={tab !== 'patrol'}>
+          <PatrolPanel fix={fix} />
+        </div>
         {tab === 'visit' && <VisitForm onDone={() => setTab('outbox')} />}
         {tab === 'outbox' && <OutboxList items={waiting} />}
       </div>

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { EventSummary } from '@gc/contracts';
 import { useI18n } from '../../i18n/i18n-context';
 import type { Catalog } from '../../catalog/hooks/use-catalog';
-import { fetchEvent, type EventDetail } from '../../events/api/events-api';
+import { fetchEvent } from '../../events/api/events-api';
+import type { EventDetail } from '@gc/contracts';
 import { newKey } from '../state/outbox';
 import { enqueue } from '../state/outbox-sender';
 

@@ -61,9 +61,9 @@ export function PatrolPanel({ fix }: Props) {
         await flush();
         await endPatrol(patrol.id);
       } else {
-        // the first fix goes with the start, so the wall sees the worker at once
-        if (fix) await enqueue({ key: newKey('positions'), kind: 'positions', url: '/api/field/positions', body: { positions: [fix] }, label: '1', createdAt: Date.now(), attempts: 0 });
         await startPatrol();
+        // the first fix right after the start (so it belongs to the patrol's track), so the wall sees the worker at once
+        if (fix) await enqueue({ key: newKey('positions'), kind: 'positions', url: '/api/field/positions', body: { positions: [{ ...fix, at: new Date().toISOString() }] }, label: '1', createdAt: Date.now(), attempts: 0 });
       }
       await reload();
     } catch (e) {

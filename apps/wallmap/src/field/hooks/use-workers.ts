@@ -1,12 +1,17 @@
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { LiveMessage, WorkerPositionData } from '@gc/contracts';
 import { api } from '../../auth/api/http';
+import { ThrottledFeed } from '../state/worker-feed';
 import { initialWorkers, workersLive, workersSnapshot, type WorkersState } from '../state/workers-store';
 
-type Action = { type: 'snapshot'; rows: WorkerPositionData[]; latest: number } | { type: 'live'; messages: LiveMessage[] };
+type Action = { type: 'snapshot'; rows: WorkerPositionData[]; latest: number } | { type: 'live'; messages: LiveMessage<'worker.position'>[] };
 const reducer = (s: WorkersState, a: Action) => (a.type === 'snapshot' ? workersSnapshot(s, a.rows, a.latest) : workersLive(s, a.messages));
 
-/** The grid workers the caller may see (command roles): a snapshot, then `worker.position` live messages. */
+/**
+ * The grid workers the caller may see (command roles): a snapshot, then `worker.position` live
+ * messages, handed to the store at most once a second (ThrottledFeed): the wall re-renders for
+ * workers once a second at most, however many phones report.
+ */
 export function useWorkers(enabled: boolean) {
   const [state, dispatch] = useReducer(reducer, initialWorkers);
   useEffect(() => {
@@ -25,6 +30,12 @@ export function useWorkers(enabled: boolean) {
       alive = false;
     };
   }, [enabled]);
-  const apply = useCallback((messages: LiveMessage[]) => dispatch({ type: 'live', messages }), []);
+  const feed = useRef<ThrottledFeed | null>(null);
+  useEffect(() => {
+    const f = new ThrottledFeed((messages) => dispatch({ type: 'live', messages }));
+    feed.current = f;
+    return () => f.stop();
+  }, []);
+  const apply = useCallback((messages: LiveMessage<'worker.position'>[]) => feed.current?.push(messages), []);
   return { workers: state, applyWorkers: apply };
 }

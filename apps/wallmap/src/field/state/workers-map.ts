@@ -26,10 +26,6 @@ export function addWorkerLayers(map: MapLibre): void {
   });
 }
 
-export function setWorkers(map: MapLibre, data: FeatureCollection): void {
-  void (map.getSource(WORKERS_SOURCE) as GeoJSONSource | undefined)?.setData(data);
-}
-
 export function setTrack(map: MapLibre, track: Geometry | null): void {
   void (map.getSource(TRACK_SOURCE) as GeoJSONSource | undefined)?.setData(track ? { type: 'Feature', properties: {}, geometry: track } : empty);
 }

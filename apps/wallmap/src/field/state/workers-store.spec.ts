@@ -1,16 +1,20 @@
 import type { LiveMessage, WorkerPositionData } from '@gc/contracts';
+import { routeLive } from '../../live/live-handlers';
+import { newWallBatch, WALL_LIVE } from '../../shell/state/wall-live';
 import { initialWorkers, workersGeoJson, workersLive, workersSnapshot } from './workers-store';
 
 const pos = (workerId: number, lon: number, state: WorkerPositionData['state'] = 'idle'): WorkerPositionData => ({ workerId, name: `w${workerId}`, lon, lat: 32, at: '2026-12-07T00:00:00Z', accuracy: 5, patrolId: null, state, openTasks: 0 });
-const msg = (seq: number, data: unknown, type = 'worker.position'): LiveMessage => ({ seq, type: type as LiveMessage['type'], id: '1', at: '2026-12-07T00:00:00Z', areaPath: 'A', data });
+const msg = (seq: number, data: unknown): LiveMessage<'worker.position'> => ({ seq, type: 'worker.position', id: '1', at: '2026-12-07T00:00:00Z', areaPath: 'A', data }) as LiveMessage<'worker.position'>;
 
 describe('wall worker layer state', () => {
-  it('applies positions by seq: newer wins, older and repeated change nothing, other types ignored', () => {
+  it('applies positions by seq: newer wins, older and repeated change nothing, other types never reach it, malformed data ignored', () => {
     let s = workersLive(initialWorkers, [msg(5, pos(1, 118.1))]);
     s = workersLive(s, [msg(4, pos(1, 118.0)), msg(5, pos(1, 118.0))]);
     expect(s.byId.get(1)!.lon).toBe(118.1);
-    const same = workersLive(s, [msg(9, { id: 3, state: 'reported' }, 'event.created')]);
-    expect(same).toBe(s);
+    // the wall hands the layer worker.position messages only (its live handlers)
+    const other = { seq: 9, type: 'event.created', id: '3', at: '', areaPath: null, data: { id: 3, state: 'reported' } } as LiveMessage;
+    expect(routeLive(WALL_LIVE, [other], newWallBatch()).workers).toEqual([]);
+    expect(workersLive(s, [msg(9, { id: 3, state: 'reported' })])).toBe(s);
     s = workersLive(s, [msg(6, pos(1, 118.2, 'on_patrol')), msg(7, pos(2, 118.3))]);
     expect([...s.byId.values()].map((w) => [w.workerId, w.lon, w.state])).toEqual([[1, 118.2, 'on_patrol'], [2, 118.3, 'idle']]);
   });

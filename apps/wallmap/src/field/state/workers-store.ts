@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import type { LiveMessage, WorkerPositionData } from '@gc/contracts';
+import { workerFeature } from './workers-sync';
 
 /** The wall's grid workers: latest position and state per worker, with the seq that set it. */
 export interface WorkersState {
@@ -24,12 +25,12 @@ export function workersSnapshot(state: WorkersState, rows: WorkerPositionData[],
   return { byId, seq };
 }
 
-/** Apply `worker.position` messages by seq (an older or repeated message changes nothing); other types are ignored. */
-export function workersLive(state: WorkersState, messages: LiveMessage[]): WorkersState {
+/** Apply `worker.position` messages by seq (an older or repeated message changes nothing). */
+export function workersLive(state: WorkersState, messages: LiveMessage<'worker.position'>[]): WorkersState {
   let byId: Map<number, WorkerPositionData> | null = null;
   let seq: Map<number, number> | null = null;
   for (const m of messages) {
-    if (m.type !== 'worker.position' || !isPosition(m.data)) continue;
+    if (!isPosition(m.data)) continue;
     const id = m.data.workerId;
     if ((seq ?? state.seq).get(id) !== undefined && (seq ?? state.seq).get(id)! >= m.seq) continue;
     byId ??= new Map(state.byId);
@@ -40,15 +41,7 @@ export function workersLive(state: WorkersState, messages: LiveMessage[]): Worke
   return byId && seq ? { byId, seq } : state;
 }
 
-/** The map layer: one point per worker, its state as a property (colour by state), stable ids. */
+/** The whole layer as one collection (the first load; the wall then sends diffs: workers-sync.ts). */
 export function workersGeoJson(state: WorkersState): FeatureCollection {
-  return {
-    type: 'FeatureCollection',
-    features: [...state.byId.values()].map((w) => ({
-      type: 'Feature',
-      id: w.workerId,
-      properties: { id: w.workerId, name: w.name, state: w.state, openTasks: w.openTasks },
-      geometry: { type: 'Point', coordinates: [w.lon, w.lat] },
-    })),
-  };
+  return { type: 'FeatureCollection', features: [...state.byId.values()].map(workerFeature) };
 }

@@ -4,6 +4,8 @@ import { api } from '../../auth/api/http';
 import { fetchOpenEvents } from '../../events/api/events-api';
 import { eventsReducer, initialEventsState } from '../../events/state/events-store';
 import { useLive } from '../../live/hooks/use-live';
+import { routeLive } from '../../live/live-handlers';
+import { INBOX_LIVE, newInboxBatch } from '../state/inbox-live';
 import type { ConnectionStatus } from '../../live/state/connection';
 
 /**
@@ -17,8 +19,9 @@ export function useCases(onError: (e: unknown) => void) {
   const [summonsTick, setSummonsTick] = useState(0);
   const [loaded, setLoaded] = useState(false);
   const apply = useCallback((messages: LiveMessage[]) => {
-    dispatch({ type: 'live', messages, receivedAt: Date.now() });
-    if (messages.some((m) => m.type.startsWith('summons.'))) setSummonsTick((n) => n + 1);
+    const batch = routeLive(INBOX_LIVE, messages, newInboxBatch());
+    dispatch({ type: 'live', batch, receivedAt: Date.now() });
+    if (batch.summonsChanged) setSummonsTick((n) => n + 1);
   }, []);
   const status: ConnectionStatus = useLive(true, () => stateRef.current.lastSeq, apply);
   const errRef = useRef(onError);

@@ -4,8 +4,9 @@ import type { GeoJSONSource, MapGeoJSONFeature, MapLayerMouseEvent, VectorTileSo
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection, Geometry } from 'geojson';
-import { addWorkerLayers, setTrack, setWorkers, WORKER_LAYER } from '../../field/state/workers-map';
-import type { EventSummary } from '@gc/contracts';
+import { addWorkerLayers, setTrack, WORKER_LAYER, WORKERS_SOURCE } from '../../field/state/workers-map';
+import { WorkersSync, type WorkersSourceLike } from '../../field/state/workers-sync';
+import type { EventSummary, WorkerPositionData } from '@gc/contracts';
 import { api, getSession } from '../../auth/api/http';
 import { addOfflineBasemapWhenNear, addOnlineBasemap, type OnlineBasemap } from '../state/basemap';
 import { useI18n } from '../../i18n/i18n-context';
@@ -61,8 +62,8 @@ interface Props {
   /** the picked place, drawn as a marker */
   pick?: [number, number] | null;
   onError(message: string): void;
-  /** grid workers' latest positions (the field layer) and the selected worker's patrol track */
-  workers?: FeatureCollection | null;
+  /** grid workers' latest positions (the field layer, by worker id) and the selected worker's patrol track */
+  workers?: ReadonlyMap<number, WorkerPositionData> | null;
   track?: Geometry | null;
   onWorker?(id: number): void;
 }
@@ -107,6 +108,7 @@ export function WallMap(props: Props) {
   const [ready, setReady] = useState(false);
   const eventsSync = useRef<EventsSync | null>(null);
   const gridSync = useRef<GridCountsSync | null>(null);
+  const workersSync = useRef<WorkersSync | null>(null);
   const freshRef = useRef<Record<number, number>>({});
   const selectedRef = useRef<number | null>(null);
   const pointsRef = useRef<Partial<Record<PointKind, FeatureCollection>>>({});
@@ -139,6 +141,7 @@ export function WallMap(props: Props) {
     mapRef.current = map;
     eventsSync.current = new EventsSync(() => map.getSource(EVENTS_SOURCE) as GeoJSONSource);
     gridSync.current = new GridCountsSync(map, { source: AREAS_SOURCE, sourceLayer: AREAS_LAYER });
+    workersSync.current = new WorkersSync(() => map.getSource(WORKERS_SOURCE) as (GeoJSONSource & WorkersSourceLike) | undefined);
     controlsRef.current = addControls(map);
     localeLang.current = langRef.current;
     // with a listener MapLibre does not print errors itself; the app shows them. A failed tiles.json
@@ -207,6 +210,7 @@ export function WallMap(props: Props) {
       mapRef.current = null;
       eventsSync.current = null;
       gridSync.current = null;
+      workersSync.current = null;
     };
   }, [style, fontReady]);
 
@@ -247,10 +251,9 @@ export function WallMap(props: Props) {
     map.setPaintProperty('grids-people', 'fill-color', peopleFill(peopleStops(props.peopleCounts)));
   }, [ready, props.peopleCounts]);
 
-  // workers: a few thousand points at most, one setData per live batch
+  // workers: the store changes at most once a second (ThrottledFeed); only the workers that moved go to the map (updateData)
   useEffect(() => {
-    const map = mapRef.current;
-    if (ready && map && props.workers) setWorkers(map, props.workers);
+    if (ready && props.workers) workersSync.current?.apply(props.workers);
   }, [ready, props.workers]);
   useEffect(() => {
     const map = mapRef.current;

@@ -8,7 +8,7 @@ const m = (seq: number, at: string, state: string): LiveMessage => ({
   at,
   areaPath: null,
   data: { id: 1, state, title: 'x', grid: null },
-});
+}) as LiveMessage;
 
 describe('replay', () => {
   const changes = [m(1, '2025-06-01T08:00:00Z', 'reported'), m(2, '2025-06-01T09:00:00Z', 'accepted'), m(3, '2025-06-01T10:00:00Z', 'dispatched')];

@@ -9,9 +9,13 @@ import { IntakeForm } from '../../console/components/intake-form';
 import { OpenSummonsList } from '../../console/components/open-summonses';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
+import { routeLive } from '../../live/live-handlers';
+import type { WarningChange } from '../../supervision/state/supervision-live';
+import { newWallBatch, WALL_LIVE } from '../state/wall-live';
 import { eventsReducer, initialEventsState } from '../../events/state/events-store';
 import type { FeatureCollection } from 'geojson';
-import { fetchOnTime, fetchOpenEvents, type OnTimeStats } from '../../events/api/events-api';
+import { fetchOnTime, fetchOpenEvents } from '../../events/api/events-api';
+import type { OnTimeStats } from '@gc/contracts';
 import { fetchAreaLabels } from '../../map/api/areas-api';
 import { fetchPeopleCounts, fetchPoints, type PointLayer } from '../../map/api/registry-api';
 import { POINT_COLORS, POINT_KINDS, type PointKind } from '../../map/state/map-style';
@@ -31,7 +35,6 @@ import { stateAt } from '../../replay/state/replay';
 import { STATUS_COLORS } from '../../events/state/event-colors';
 import type { Geometry } from 'geojson';
 import { useWorkers } from '../../field/hooks/use-workers';
-import { workersGeoJson } from '../../field/state/workers-store';
 import { WorkerCard } from '../../field/components/worker-card';
 import { WorkersLegend } from '../../field/components/workers-legend';
 import { WallWarnings } from '../../supervision/components/wall-warnings';
@@ -85,21 +88,27 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
   const [areasKey, setAreasKey] = useState(0);
   // grid workers' positions: for the command roles (positions are personal data)
   const { workers, applyWorkers } = useWorkers(session.user.permissions.includes('events:command'));
-  const workerLayer = useMemo(() => workersGeoJson(workers), [workers]);
   const [worker, setWorker] = useState<number | null>(null);
   const [track, setTrack] = useState<Geometry | null>(null);
+  // a worker clicked: their latest patrol's track drawn, and the map fitted to it
+  const showTrack = useCallback((g: Geometry | null) => {
+    setTrack(g);
+    const b = bboxOf(g);
+    if (b) setFlyTo({ bbox: b, key: Date.now() });
+  }, []);
   // the early warnings panel hears the same live batches (one connection per screen)
-  const warningListeners = useRef(new Set<(m: LiveMessage[]) => void>());
-  const subscribeWarnings = useCallback((l: (m: LiveMessage[]) => void) => {
+  const warningListeners = useRef(new Set<(m: WarningChange[]) => void>());
+  const subscribeWarnings = useCallback((l: (m: WarningChange[]) => void) => {
     warningListeners.current.add(l);
     return () => void warningListeners.current.delete(l);
   }, []);
   const apply = useCallback((messages: LiveMessage[]) => {
-    dispatch({ type: 'live', messages, receivedAt: Date.now() });
-    if (messages.some((m) => m.type.startsWith('warning.'))) for (const l of warningListeners.current) l(messages);
-    applyWorkers(messages);
-    if (messages.some((m) => m.type === 'area.version.published')) setAreasKey((k) => k + 1);
-    if (messages.some((m) => m.type.startsWith('summons.'))) setSummonsTick((n) => n + 1);
+    const batch = routeLive(WALL_LIVE, messages, newWallBatch());
+    dispatch({ type: 'live', batch, receivedAt: Date.now() });
+    if (batch.warnings.length) for (const l of warningListeners.current) l(batch.warnings);
+    if (batch.workers.length) applyWorkers(batch.workers);
+    if (batch.areasRedrawn) setAreasKey((k) => k + 1);
+    if (batch.summonsChanged) setSummonsTick((n) => n + 1);
   }, [applyWorkers]);
   const status = useLive(true, () => stateRef.current.lastSeq, apply);
   useEffect(() => onStatus(status), [status, onStatus]);
@@ -243,7 +252,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         onPick={picking ? setPick : undefined}
         pick={picking ? pick : null}
         onError={mapError}
-        workers={workerLayer}
+        workers={workers.byId}
         track={track}
         onWorker={setWorker}
       />
@@ -284,7 +293,7 @@ export function Wall({ session, onStatus, console: isConsole = false }: ScreenPr
         {worker !== null && workers.byId.get(worker) && (
           <WorkerCard
             worker={workers.byId.get(worker)!}
-            onTrack={setTrack}
+            onTrack={showTrack}
             onClose={() => {
               setWorker(null);
               setTrack(null);

@@ -3,12 +3,15 @@ import type { IndicatorGrouping, IndicatorReport, LiveMessage } from '@gc/contra
 import { api } from '../../auth/api/http';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLive } from '../../live/hooks/use-live';
+import { routeLive } from '../../live/live-handlers';
 import type { ScreenProps } from '../../shell/routes';
 import { downloadWorkbook, fetchIndicators, fetchWarnings, handleWarning, type Period } from '../api/supervision-api';
 import { svText, type SvKey } from '../i18n/supervision-dictionary';
 import { presetPeriod, type Preset } from '../state/period';
+import { newSupervisionBatch, SUPERVISION_LIVE } from '../state/supervision-live';
 import { initialWarnings, warningsReducer } from '../state/warnings-store';
 import { HotspotsPanel } from './hotspots-panel';
+import { PatrolsPanel } from './patrols-panel';
 import { IndicatorMap } from './indicator-map';
 import { RankingPanel } from './ranking-panel';
 import { ReportPage } from './report-page';
@@ -16,7 +19,7 @@ import { TrendPanel } from './trend-panel';
 import { WarningsPanel } from './warnings-panel';
 import '../supervision.css';
 
-const TABS = ['ranking', 'trend', 'map', 'hotspots', 'report'] as const;
+const TABS = ['ranking', 'trend', 'map', 'hotspots', 'patrols', 'report'] as const;
 type Tab = (typeof TABS)[number];
 const RANKED: [IndicatorGrouping, SvKey][] = [
   ['street', 'sv.rank.street'],
@@ -73,8 +76,9 @@ export function SupervisionPage({ session, onStatus }: ScreenProps) {
     })();
   }, []);
   const apply = useCallback((m: LiveMessage[]) => {
-    for (const x of m) lastSeq.current = Math.max(lastSeq.current, x.seq);
-    dispatch({ type: 'live', messages: m });
+    const batch = routeLive(SUPERVISION_LIVE, m, newSupervisionBatch());
+    lastSeq.current = Math.max(lastSeq.current, batch.seq);
+    if (batch.warnings.length) dispatch({ type: 'live', messages: batch.warnings });
   }, []);
   const status = useLive(liveReady, () => lastSeq.current, apply);
   // the shell's top bar shows this screen's live connection
@@ -149,6 +153,7 @@ export function SupervisionPage({ session, onStatus }: ScreenProps) {
           {tab === 'trend' && <TrendPanel indicator={indicator} />}
           {tab === 'map' && <IndicatorMap period={period} attribution={attribution} indicator={indicator} />}
           {tab === 'hotspots' && <HotspotsPanel period={period} />}
+          {tab === 'patrols' && <PatrolsPanel period={period} />}
           {tab === 'report' && (
             <ReportPage
               scope={scopeName}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer } from 'react';
-import type { LiveMessage } from '@gc/contracts';
 import { fetchWarnings, handleWarning } from '../api/supervision-api';
+import type { WarningChange } from '../state/supervision-live';
 import { initialWarnings, warningsReducer } from '../state/warnings-store';
 import { WarningsPanel } from './warnings-panel';
 import '../supervision.css';
@@ -11,7 +11,7 @@ interface Props {
   canHandle: boolean;
   onError(message: string): void;
   /** the wall hands its live batches here (one connection per screen) */
-  subscribe(listener: (messages: LiveMessage[]) => void): () => void;
+  subscribe(listener: (messages: WarningChange[]) => void): () => void;
 }
 
 /**

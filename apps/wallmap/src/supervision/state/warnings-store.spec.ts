@@ -1,4 +1,6 @@
 import type { LiveMessage, SupervisionWarning } from '@gc/contracts';
+import { routeLive } from '../../live/live-handlers';
+import { newSupervisionBatch, SUPERVISION_LIVE, type WarningChange } from './supervision-live';
 import { initialWarnings, warningsReducer } from './warnings-store';
 
 const w = (id: number, status: SupervisionWarning['status'], updatedAt: string, raisedAt = '2026-11-25T04:00:00.000Z'): SupervisionWarning => ({
@@ -16,7 +18,8 @@ const w = (id: number, status: SupervisionWarning['status'], updatedAt: string, 
   handledAt: null,
   handledBy: null,
 });
-const msg = (seq: number, type: LiveMessage['type'], data: unknown): LiveMessage => ({ seq, type, id: null, at: '', areaPath: null, data });
+// typed as a warning change: malformed and other messages are built on purpose
+const msg = (seq: number, type: LiveMessage['type'], data: unknown) => ({ seq, type, id: null, at: '', areaPath: null, data }) as WarningChange;
 
 describe('warnings list', () => {
   it('adds a raised warning live, marks it fresh, and applies a later update over it', () => {
@@ -38,8 +41,10 @@ describe('warnings list', () => {
     expect(s.fresh).toEqual([3]);
   });
 
-  it('ignores messages of other types (same state object)', () => {
+  it('takes warning.* only from a batch (its live handlers), and ignores malformed data (same state object)', () => {
     const s = warningsReducer(initialWarnings, { type: 'loaded', items: [] });
-    expect(warningsReducer(s, { type: 'live', messages: [msg(1, 'event.created', { id: 1 })] })).toBe(s);
+    const batch = routeLive(SUPERVISION_LIVE, [msg(1, 'event.created', { id: 1 }), msg(2, 'warning.raised', { id: 'x' })], newSupervisionBatch());
+    expect(batch.warnings.map((m) => m.seq)).toEqual([2]);
+    expect(warningsReducer(s, { type: 'live', messages: batch.warnings })).toBe(s);
   });
 });

@@ -1,4 +1,5 @@
-import type { LiveMessage, SupervisionWarning } from '@gc/contracts';
+import type { SupervisionWarning } from '@gc/contracts';
+import type { WarningChange } from './supervision-live';
 
 /** The warnings list: newest first, one entry per id, a live `warning.*` message replaces the entry it names. */
 export interface WarningsState {
@@ -7,7 +8,7 @@ export interface WarningsState {
   fresh: number[];
 }
 
-export type WarningsAction = { type: 'loaded'; items: SupervisionWarning[] } | { type: 'live'; messages: LiveMessage[] } | { type: 'handled'; warning: SupervisionWarning };
+export type WarningsAction = { type: 'loaded'; items: SupervisionWarning[] } | { type: 'live'; messages: WarningChange[] } | { type: 'handled'; warning: SupervisionWarning };
 
 export const initialWarnings: WarningsState = { items: [], fresh: [] };
 
@@ -35,8 +36,8 @@ export function warningsReducer(state: WarningsState, action: WarningsAction): W
       let items = state.items;
       let fresh = state.fresh;
       for (const m of [...action.messages].sort((a, b) => a.seq - b.seq)) {
-        if ((m.type !== 'warning.raised' && m.type !== 'warning.updated') || !isWarning(m.data)) continue;
-        const known = items.find((x) => x.id === (m.data as SupervisionWarning).id);
+        if (!isWarning(m.data)) continue;
+        const known = items.find((x) => x.id === m.data.id);
         // an older message never overwrites a newer state of the same warning
         if (known && known.updatedAt > m.data.updatedAt) continue;
         items = upsert(items, m.data);
