@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'pg';
-import { connect, createBenchDb, median, ms, ROOT, run, scaled, startApi, verdict } from './support';
+import { connect, createBenchDb, median, ms, ROOT, run, scaled, startApi, verdict, withDb } from './support';
 
 const TARGET = 10;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -141,15 +141,22 @@ async function timed<T>(times: number, f: () => Promise<T>): Promise<{ ms: numbe
 run(async () => {
   const { caseFactsSql, SUM_MEASURES } = load('supervision-facts.sql.js');
   const { evaluate, versionsFor } = load('supervision-formulas.js');
-  const db = await createBenchDb('supervision');
+  // BENCH_SUPERVISION_DB=<database> reuses the data of a kept run (BENCH_KEEP_DB=1): its facts are dropped and rebuilt
+  const reuse = process.env.BENCH_SUPERVISION_DB;
+  const db = reuse ? { name: reuse, url: withDb(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', reuse), drop: async () => console.log(`kept database ${reuse}`) } : await createBenchDb('supervision');
   const c = await connect(db.url);
   let pass = false;
   try {
     const n = scaled(1_000_000, 1000);
     let t0 = process.hrtime.bigint();
-    await buildHierarchy(c);
-    await buildCases(c, n);
-    console.log(`data: ${n.toLocaleString()} cases, ${(await c.query(`SELECT count(*)::int AS n FROM event_transition`)).rows[0].n.toLocaleString()} log entries in ${(ms(t0) / 1000).toFixed(1)} s`);
+    if (reuse) {
+      await c.query(`TRUNCATE sv_case, sv_daily`);
+      console.log(`data: reused ${reuse}`);
+    } else {
+      await buildHierarchy(c);
+      await buildCases(c, n);
+    }
+    console.log(`data: ${(await c.query(`SELECT count(*)::int AS n FROM event`)).rows[0].n.toLocaleString()} cases, ${(await c.query(`SELECT count(*)::int AS n FROM event_transition`)).rows[0].n.toLocaleString()} log entries in ${(ms(t0) / 1000).toFixed(1)} s`);
 
     // The facts, set-based (what the worker would reach incrementally), then their cost per case incrementally.
     const { SupervisionFactsRepository } = load('supervision-facts.repository.js');

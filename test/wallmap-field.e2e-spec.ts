@@ -204,7 +204,7 @@ test('the installed app: a manifest in Chinese with PNG icons, a service worker 
   // the worker is installed, has kept the shell and controls the page
   await phone.page.waitForFunction(() => navigator.serviceWorker?.controller?.state === 'activated', undefined, { timeout: 60000 });
   await phone.page.click('[data-tab=report]');
-  await phone.page.waitForSelector('[data-testid=report-category] option:nth-child(3)');
+  await phone.page.waitForSelector('[data-testid=report-category] option:nth-child(3)', { state: 'attached' });
   // no API answer is ever kept by the service worker
   const cached = await phone.page.evaluate(async () => {
     const urls: string[] = [];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AreaHistoryReport, AreaRef, AreaVersionSummary, VersionCompareReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
+import { sqlRows } from '../../core/database/sql';
 
 const VERSION_SUMMARY = `v.id::int, v.level, v.status, v.label, (SELECT count(*)::int FROM area a WHERE a.version_id = v.id) AS areas,
   v.created_at AS "createdAt", v.created_by AS "createdBy", v.published_at AS "publishedAt",
@@ -35,13 +36,13 @@ export interface CompareScope {
 @Injectable()
 export class AreaCompareRepository {
   async version(db: EntityManager, id: number): Promise<AreaVersionSummary | undefined> {
-    const [row] = await db.query(`SELECT ${VERSION_SUMMARY} FROM area_version v WHERE v.id = $1`, [id]);
+    const [row] = await sqlRows<AreaVersionSummary>(db, `SELECT ${VERSION_SUMMARY} FROM area_version v WHERE v.id = $1`, [id]);
     return row;
   }
 
   /** Whether the version has a row in the caller's jurisdiction (null: everywhere, any row). */
   async hasRowsIn(db: EntityManager, id: number, scope: string | null): Promise<boolean> {
-    return (await db.query(`SELECT 1 FROM area a WHERE a.version_id = $1 AND ${inScope('a.path', '$2')} LIMIT 1`, [id, scope])).length > 0;
+    return (await sqlRows(db, `SELECT 1 FROM area a WHERE a.version_id = $1 AND ${inScope('a.path', '$2')} LIMIT 1`, [id, scope])).length > 0;
   }
 
   /**
@@ -50,7 +51,7 @@ export class AreaCompareRepository {
    * levels of their rows.
    */
   async scopeOf(db: EntityManager, from: number, to: number): Promise<CompareScope> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ path: string | null; levels: string[] | null }>(db,
       `SELECT nullif(lca(array_agg(path))::text, '') AS path, array_agg(DISTINCT level ORDER BY level) AS levels FROM area WHERE version_id IN ($1, $2)`,
       [from, to],
     );
@@ -59,7 +60,7 @@ export class AreaCompareRepository {
 
   /** An area by path (its current row, else its latest). */
   async areaAt(db: EntityManager, path: string): Promise<AreaRef | undefined> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<AreaRef>(db,
       `SELECT code, name, level FROM area WHERE path = $1::ltree AND valid_from IS NOT NULL ORDER BY valid_to DESC NULLS FIRST, id DESC LIMIT 1`,
       [path],
     );
@@ -68,7 +69,7 @@ export class AreaCompareRepository {
 
   /** An area by code within the scope: its current row, else its latest published one (an area that was redrawn away). */
   async areaByCode(db: EntityManager, code: string, scope: string | null): Promise<(AreaRef & { path: string }) | undefined> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<AreaRef & { path: string }>(db,
       `SELECT code, name, level, path::text AS path FROM area a
         WHERE a.code = $1 AND a.valid_from IS NOT NULL AND ${inScope('a.path', '$2')}
         ORDER BY a.valid_to DESC NULLS FIRST, a.id DESC LIMIT 1`,
@@ -84,7 +85,7 @@ export class AreaCompareRepository {
    */
   async compare(db: EntityManager, from: number, to: number, s: CompareScope, scope: string | null): Promise<Pick<VersionCompareReport, 'areas' | 'features'>> {
     const within = (a: string) => `${a}.level = ANY($3::text[]) AND ($4::ltree IS NULL OR ${a}.path <@ $4::ltree) AND ${inScope(`${a}.path`, '$5')}`;
-    const [row] = await db.query(
+    const [row] = await sqlRows<Pick<VersionCompareReport, 'areas' | 'features'>>(db,
       `WITH f AS MATERIALIZED (SELECT * FROM ${SIDE('$1')} x WHERE ${within('x')}),
             t AS MATERIALIZED (SELECT * FROM ${SIDE('$2')} x WHERE ${within('x')}),
        m AS (
@@ -120,7 +121,8 @@ export class AreaCompareRepository {
    * when those rows stopped being current. Newest first.
    */
   async history(db: EntityManager, path: string, scope: string | null): Promise<AreaHistoryReport['versions']> {
-    return db.query(
+    return sqlRows<AreaHistoryReport['versions'][number]>(
+      db,
       `WITH r AS (
          SELECT a.version_id, a.level, count(*)::int AS n, min(a.valid_to) AS replaced
            FROM area a WHERE a.path <@ $1::ltree AND ${inScope('a.path', '$2')}

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ATTRIBUTABLE } from './micro-grids';
+import { sqlRows, sqlRun } from '../../core/database/sql';
+import type { AreaVersionEntity } from './entities/area-version.entity';
 
 export interface Candidate {
   i: number;
@@ -31,7 +33,7 @@ export interface ValidityRow {
 @Injectable()
 export class AreaImportRepository {
   async createDraft(tx: EntityManager, level: string, label: string | null, source: unknown, by: string): Promise<number> {
-    const [row] = await tx.query(
+    const [row] = await sqlRows<{ id: number }>(tx,
       `INSERT INTO area_version (level, label, source, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id::int`,
       [level, label, JSON.stringify(source), by],
     );
@@ -39,7 +41,7 @@ export class AreaImportRepository {
   }
 
   async draftLevel(tx: EntityManager, versionId: number): Promise<{ status: string; level: string } | undefined> {
-    const [row] = await tx.query(`SELECT status, level FROM area_version WHERE id = $1 FOR UPDATE`, [versionId]);
+    const [row] = await sqlRows<Pick<AreaVersionEntity, 'status' | 'level'>>(tx, `SELECT status, level FROM area_version WHERE id = $1 FOR UPDATE`, [versionId]);
     return row;
   }
 
@@ -49,7 +51,7 @@ export class AreaImportRepository {
    * (ST_CollectionExtract type 3: lines and points left over from collapsed pieces are dropped).
    */
   async validate(tx: EntityManager, candidates: Candidate[], repair: boolean): Promise<ValidityRow[]> {
-    return tx.query(
+    return sqlRows<ValidityRow>(tx,
       `WITH input AS (
          SELECT (f->>'i')::int AS i, ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326) AS g
            FROM jsonb_array_elements($1::jsonb) f
@@ -70,7 +72,7 @@ export class AreaImportRepository {
    * Then the ST_Subdivide pieces (≤ 64 vertices) for fast point lookups.
    */
   async insert(tx: EntityManager, versionId: number, level: string, rows: Candidate[]): Promise<number[]> {
-    const inserted: { id: number }[] = await tx.query(
+    const inserted = await sqlRows<{ id: number }>(tx,
       `WITH input AS (
          SELECT f->>'code' AS code, f->>'name' AS name, f->>'parent' AS parent, f->'properties' AS props,
                 (f->>'repair')::boolean AS repair, ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326) AS g
@@ -96,13 +98,13 @@ export class AreaImportRepository {
       [versionId, level, `[${rows.map(({ geom, vertices: _, ...r }) => `${JSON.stringify({ ...r, repair: r.repair ?? false }).slice(0, -1)},"geom":${geom}}`).join(',')}]`],
     );
     const ids = inserted.map((r) => r.id);
-    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
+    await sqlRun(tx, `INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
     return ids;
   }
 
   /** Undo a failed or cancelled job's steps: its rows (their pieces cascade) and the draft it made. */
   async discard(tx: EntityManager, ids: number[], createdVersionId: number | null): Promise<void> {
-    if (ids.length) await tx.query(`DELETE FROM area WHERE id = ANY($1::bigint[])`, [ids]);
-    if (createdVersionId) await tx.query(`DELETE FROM area_version WHERE id = $1 AND status = 'draft'`, [createdVersionId]);
+    if (ids.length) await sqlRun(tx, `DELETE FROM area WHERE id = ANY($1::bigint[])`, [ids]);
+    if (createdVersionId) await sqlRun(tx, `DELETE FROM area_version WHERE id = $1 AND status = 'draft'`, [createdVersionId]);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AreaLevel, AreaRef } from '@gc/contracts';
 import { inScope } from '../auth/scope';
+import { sqlRow } from '../../core/database/sql';
 
 export interface LocatedArea {
   id: number;
@@ -36,12 +37,11 @@ export function deepestAreaAt(point: string, at: string): string {
 export class AreaLookupRepository {
   /** The deepest area valid at `at` (default now) that covers the point (see `deepestAreaAt`). */
   async locate(db: EntityManager, lon: number, lat: number, at: Date | null = null): Promise<LocatedArea | undefined> {
-    const rows = await db.query(
+    return sqlRow<LocatedArea>(db,
       `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId"
          FROM ${deepestAreaAt('ST_SetSRID(ST_MakePoint($1, $2), 4326)', 'coalesce($3::timestamptz, now())')}`,
       [lon, lat, at],
     );
-    return rows[0];
   }
 
   /**
@@ -49,7 +49,7 @@ export class AreaLookupRepository {
    * the locate endpoint's hot path, one round trip instead of two (bench/areas-locate.bench.ts).
    */
   async locateWithChain(db: EntityManager, lon: number, lat: number, at: Date | null = null): Promise<(LocatedArea & { chain: AreaRef[] }) | undefined> {
-    const rows = await db.query(
+    return sqlRow<LocatedArea & { chain: AreaRef[] }>(db,
       `SELECT h.*, coalesce((
                 SELECT jsonb_agg(jsonb_build_object('code', c.code, 'name', c.name, 'level', c.level) ORDER BY nlevel(c.path))
                   FROM area c
@@ -60,7 +60,6 @@ export class AreaLookupRepository {
                  FROM ${deepestAreaAt('ST_SetSRID(ST_MakePoint($1, $2), 4326)', 'coalesce($3::timestamptz, now())')}) h`,
       [lon, lat, at],
     );
-    return rows[0];
   }
 
   /**
@@ -68,7 +67,7 @@ export class AreaLookupRepository {
    * subdivided pieces (they carry no records), so their own geometry answers (GiST on area.geom).
    */
   async microGridAt(db: EntityManager, gridCode: string, lon: number, lat: number, at: Date | null = null): Promise<AreaRef | undefined> {
-    const rows = await db.query(
+    return sqlRow<AreaRef>(db,
       `SELECT a.code, a.name, a.level FROM area a
         WHERE a.parent_code = $1 AND a.level = 'microgrid'
           AND a.valid_from IS NOT NULL AND a.valid_from <= coalesce($4::timestamptz, now()) AND (a.valid_to IS NULL OR a.valid_to > coalesce($4::timestamptz, now()))
@@ -76,12 +75,11 @@ export class AreaLookupRepository {
         ORDER BY a.code LIMIT 1`,
       [gridCode, lon, lat, at],
     );
-    return rows[0];
   }
 
   /** The nearest current area of the deepest level that carries records (not a micro-grid), for "outside every grid" answers. */
   async nearest(db: EntityManager, lon: number, lat: number, at: Date | null = null, scope: string | null = null): Promise<(LocatedArea & { distanceM: number }) | undefined> {
-    const rows = await db.query(
+    return sqlRow<LocatedArea & { distanceM: number }>(db,
       `SELECT a.id::int, a.code, a.name, a.level, a.path::text AS path, a.version_id::int AS "versionId",
               ST_Distance(a.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS "distanceM"
          FROM area a
@@ -94,6 +92,5 @@ export class AreaLookupRepository {
         LIMIT 1`,
       [lon, lat, at, scope],
     );
-    return rows[0];
   }
 }

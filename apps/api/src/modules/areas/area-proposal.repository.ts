@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Unit } from './area-proposal.plan';
 import { ATTRIBUTABLE } from './micro-grids';
+import { sqlRows, sqlRun } from '../../core/database/sql';
 
 export interface Piece {
   /** EWKB hex of the region's piece */
@@ -19,7 +20,7 @@ const PP = (g: string) => `coalesce(4 * pi() * ST_Area(${g}::geography) / nullif
 export class AreaProposalRepository {
   /** The parent's current geometry (EWKB hex) and its centre. */
   async region(db: EntityManager, code: string): Promise<{ geom: string; lon: number; lat: number } | undefined> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ geom: string; lon: number; lat: number }>(db,
       `SELECT encode(ST_AsEWKB(geom), 'hex') AS geom, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
          FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL`,
       [code],
@@ -33,7 +34,7 @@ export class AreaProposalRepository {
    * `fillers` evenly spread points of no weight that stand for ground (so empty land is shared too).
    */
   async units(db: EntityManager, regionHex: string, fillers: number): Promise<Unit[]> {
-    const rows: { id: string; w: number; rep: [number, number][]; members: [number, number][] }[] = await db.query(
+    const rows = await sqlRows<{ id: string; w: number; rep: [number, number][]; members: [number, number][] }>(db,
       `WITH r AS (SELECT ${fromHex('$1')} AS g),
        p AS (SELECT x.id, coalesce(x.parent_id, x.id) AS root, x.geom,
                     (SELECT count(*) FROM household h WHERE h.place_id = x.id) AS hh
@@ -58,7 +59,7 @@ export class AreaProposalRepository {
    * against it (minutes for a community of 5,000 households).
    */
   async cut(db: EntityManager, regionHex: string, halfPlanes: unknown[], reps: { id: string; lon: number; lat: number }[]): Promise<{ low: Piece; high: Piece }[]> {
-    const rows: { i: number; low: Piece; high: Piece }[] = await db.query(
+    const rows = await sqlRows<{ i: number; low: Piece; high: Piece }>(db,
       `WITH r AS (SELECT ${fromHex('$1')} AS g),
        hp AS (SELECT (o - 1)::int AS i, ST_SetSRID(ST_GeomFromGeoJSON(h), 4326) AS h FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(h, o)),
        raw AS MATERIALIZED (SELECT hp.i, ST_CollectionExtract(ST_Intersection(r.g, hp.h), 3) AS lo FROM r, hp),
@@ -88,19 +89,19 @@ export class AreaProposalRepository {
 
   /** The proposal's grids as draft rows under the parent, with their subdivided pieces. */
   async insertGrids(tx: EntityManager, versionId: number, parent: { code: string; path: string }, level: string, grids: { code: string; name: string; geom: string }[]): Promise<void> {
-    const rows: { id: number }[] = await tx.query(
+    const rows = await sqlRows<{ id: number }>(tx,
       `WITH g AS (SELECT x->>'code' AS code, x->>'name' AS name, ST_Multi(${fromHex("x->>'geom'")}) AS geom FROM jsonb_array_elements($4::jsonb) x)
        INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated, properties)
        SELECT $1, g.code, g.name, $5, $2, $3::ltree || g.code, g.geom, ST_Area(g.geom::geography), true, '{"note": "proposal"}'::jsonb FROM g
        RETURNING id::int`,
       [versionId, parent.code, parent.path, JSON.stringify(grids), level],
     );
-    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [rows.map((r) => r.id)]);
+    await sqlRun(tx, `INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [rows.map((r) => r.id)]);
   }
 
   /** Centroids of pieces, to number the grids north-west first. */
   async centroids(db: EntityManager, hexes: string[]): Promise<{ lon: number; lat: number }[]> {
-    return db.query(
+    return sqlRows<{ lon: number; lat: number }>(db,
       `SELECT ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT ST_PointOnSurface(${fromHex('h')}) AS c, o FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY t(h, o)) x ORDER BY o`,
       [JSON.stringify(hexes)],
     );

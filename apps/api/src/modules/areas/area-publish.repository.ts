@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { inScope } from '../auth/scope';
 import type { AttributedTable } from './attributed-tables';
+import { sqlRows, sqlRun } from '../../core/database/sql';
+import type { AreaVersionEntity } from './entities/area-version.entity';
 
 /**
  * A draft row `d` that leaves the current row `c` with its code as it was: same level, parent, path
@@ -18,14 +20,14 @@ export const SAME_AREA = (d: string, c: string) => `(${c}.code = ${d}.code AND $
 @Injectable()
 export class AreaPublishRepository {
   async lockVersion(tx: EntityManager, id: number): Promise<{ status: string; level: string } | undefined> {
-    const [row] = await tx.query(`SELECT status, level FROM area_version WHERE id = $1 FOR UPDATE`, [id]);
+    const [row] = await sqlRows<Pick<AreaVersionEntity, 'status' | 'level'>>(tx, `SELECT status, level FROM area_version WHERE id = $1 FOR UPDATE`, [id]);
     return row;
   }
 
   /** Whether a caller with this jurisdiction (null: everywhere, always true) sees any area of the version. */
   async versionHasAreasIn(db: EntityManager, id: number, scope: string | null): Promise<boolean> {
     if (scope === null) return true;
-    const rows = await db.query(`SELECT 1 FROM area WHERE version_id = $1 AND ${inScope('path', '$2')} LIMIT 1`, [id, scope]);
+    const rows = await sqlRows(db, `SELECT 1 FROM area WHERE version_id = $1 AND ${inScope('path', '$2')} LIMIT 1`, [id, scope]);
     return rows.length > 0;
   }
 
@@ -37,7 +39,7 @@ export class AreaPublishRepository {
   async closeReplaced(tx: EntityManager, versionId: number, keptIds: number[] = []): Promise<number[]> {
     // Two joins, not `EXISTS … OR EXISTS …`: the OR kept the planner from a semi-join and made it
     // scan the draft once per current row (quadratic: minutes at 100k cells; bench/areas-publish.bench.ts).
-    const target: { id: number }[] = await tx.query(
+    const target = await sqlRows<{ id: number }>(tx,
       `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1)
        SELECT c.id::int AS id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
         WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
@@ -51,7 +53,7 @@ export class AreaPublishRepository {
     const ids = target.map((r) => r.id).filter((id) => !kept.has(id));
     // by id, in a statement of its own: joined to the target list, the planner expected thousands
     // of rows under one parent and scanned the whole area table (110 ms at 100k cells)
-    const rows: { id: number }[] = await tx.query(`WITH u AS (UPDATE area SET valid_to = now() WHERE id = ANY($1::bigint[]) RETURNING id) SELECT id::int AS id FROM u`, [ids]);
+    const rows = await sqlRows<{ id: number }>(tx, `WITH u AS (UPDATE area SET valid_to = now() WHERE id = ANY($1::bigint[]) RETURNING id) SELECT id::int AS id FROM u`, [ids]);
     return rows.map((r) => r.id);
   }
 
@@ -60,7 +62,7 @@ export class AreaPublishRepository {
    * jit_above_cost and PostgreSQL spent seconds compiling them (bench/areas-publish.bench.ts).
    */
   async withoutJit(tx: EntityManager): Promise<void> {
-    await tx.query(`SET LOCAL jit = off`);
+    await sqlRun(tx, `SET LOCAL jit = off`);
   }
 
   /**
@@ -70,7 +72,7 @@ export class AreaPublishRepository {
    * Returns the kept ids.
    */
   async keepUnchanged(tx: EntityManager, versionId: number): Promise<number[]> {
-    const rows: { id: number }[] = await tx.query(
+    const rows = await sqlRows<{ id: number }>(tx,
       `WITH same AS (
          SELECT d.id AS draft_id, c.id AS current_id
            FROM area d JOIN area c ON c.code = d.code AND c.level = d.level AND c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
@@ -88,16 +90,16 @@ export class AreaPublishRepository {
    * (whole-territory screens only).
    */
   async changeScope(tx: EntityManager, versionId: number): Promise<string | null> {
-    const [row] = await tx.query(`SELECT nullif(lca(array_agg(path))::text, '') AS p FROM area WHERE version_id = $1`, [versionId]);
+    const [row] = await sqlRows<{ p: string | null }>(tx, `SELECT nullif(lca(array_agg(path))::text, '') AS p FROM area WHERE version_id = $1`, [versionId]);
     return row?.p ?? null;
   }
 
   async activate(tx: EntityManager, versionId: number, by: string, gapsAcknowledged: boolean): Promise<{ added: number; publishedAt: string }> {
-    const [{ n }] = await tx.query(
+    const [{ n }] = await sqlRows<{ n: number }>(tx,
       `WITH u AS (UPDATE area SET valid_from = now() WHERE version_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM u`,
       [versionId],
     );
-    const [v] = await tx.query(
+    const [v] = await sqlRows<{ publishedAt: NonNullable<AreaVersionEntity['published_at']> }>(tx,
       `WITH u AS (UPDATE area_version SET status = 'published', published_at = now(), published_by = $2, gaps_acknowledged = $3
                    WHERE id = $1 RETURNING published_at)
        SELECT published_at AS "publishedAt" FROM u`,
@@ -121,7 +123,7 @@ export class AreaPublishRepository {
    */
   async reattribute(tx: EntityManager, t: AttributedTable, versionId: number, closedIds: number[]): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
-    const [{ n }] = await tx.query(
+    const [{ n }] = await sqlRows<{ n: number }>(tx,
       `WITH chg AS (
          SELECT id, path FROM area WHERE version_id = $1
          UNION ALL
@@ -160,7 +162,7 @@ export class AreaPublishRepository {
     // After the new grids are set (not before: clearing first rewrote every moved row twice),
     // only rows still pointing at a closed area are left, and they lie outside every area. They
     // lie inside the closed areas' extent, so the geometry index finds them (no grid_id index needed).
-    await tx.query(
+    await sqlRun(tx,
       `UPDATE ${t.table} SET grid_id = NULL, grid_code = NULL, area_path = NULL
         WHERE geom && (SELECT ST_Extent(geom)::geometry FROM area WHERE id = ANY($1::bigint[]))
           AND grid_id = ANY($1::bigint[]) AND ${open}`,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RepairChange } from '@gc/contracts';
 import { NOISE_M2, SLIVER_M2 } from './area-topology.repository';
+import { sqlRows, sqlRun } from '../../core/database/sql';
 
 /** A polygonal, valid MultiPolygon out of whatever an overlay left (lines and points of collapsed pieces dropped). */
 const clean = (g: string) => `ST_Multi(ST_CollectionExtract(ST_MakeValid(${g}), 3))`;
@@ -42,7 +43,7 @@ export class AreaRepairRepository {
 
   /** Put every vertex of the draft on the grid (moves nothing by more than ~1 cm). */
   async snap(tx: EntityManager, versionId: number): Promise<void> {
-    await tx.query(
+    await sqlRun(tx,
       `UPDATE area SET geom = g, area_m2 = ST_Area(g::geography)
          FROM (SELECT id AS gid, ${clean(`ST_ReducePrecision(geom, ${GRID})`)} AS g FROM area WHERE version_id = $1) x
         WHERE id = x.gid AND NOT ST_IsEmpty(x.g) AND NOT ST_Equals(geom, x.g)`,
@@ -55,8 +56,8 @@ export class AreaRepairRepository {
    * the changes to report (overlaps assigned, gaps filled or left, parts outside the parent).
    */
   async rebuild(tx: EntityManager, versionId: number, maxGapM2: number): Promise<RepairChange[]> {
-    for (const t of ['repair_face', 'repair_owner', 'repair_edge', 'repair_piece']) await tx.query(`DROP TABLE IF EXISTS ${t}`);
-    await tx.query(
+    for (const t of ['repair_face', 'repair_owner', 'repair_edge', 'repair_piece']) await sqlRun(tx, `DROP TABLE IF EXISTS ${t}`);
+    await sqlRun(tx,
       `CREATE TEMP TABLE repair_face ON COMMIT DROP AS
        WITH par AS (${this.par}),
             lines AS (SELECT ST_Union(ST_Boundary(g), ${GRID}) AS l FROM (SELECT geom AS g FROM area WHERE version_id = $1 UNION ALL SELECT ST_ReducePrecision(geom, ${GRID}) FROM par) x),
@@ -67,45 +68,45 @@ export class AreaRepairRepository {
          FROM faces WHERE NOT ST_IsEmpty(g)`,
       [versionId],
     );
-    await tx.query(
+    await sqlRun(tx,
       `CREATE TEMP TABLE repair_owner ON COMMIT DROP AS
        SELECT f.fid, a.id, a.code FROM repair_face f JOIN area a ON a.version_id = $1 AND a.geom && f.p AND ST_Intersects(a.geom, f.p)`,
       [versionId],
     );
     // what each face is: kept (one owner), overlap (several), gap (none, inside), outside (beyond the parent)
-    await tx.query(`ALTER TABLE repair_face ADD COLUMN owners int, ADD COLUMN kind text, ADD COLUMN "to" text`);
-    await tx.query(
+    await sqlRun(tx, `ALTER TABLE repair_face ADD COLUMN owners int, ADD COLUMN kind text, ADD COLUMN "to" text`);
+    await sqlRun(tx,
       `UPDATE repair_face f SET owners = (SELECT count(*) FROM repair_owner o WHERE o.fid = f.fid);
        UPDATE repair_face SET kind = CASE WHEN has_parent AND NOT inside THEN 'outside' WHEN owners = 1 THEN 'kept' WHEN owners > 1 THEN 'overlap' ELSE 'gap' END;
        UPDATE repair_face f SET "to" = (SELECT code FROM repair_owner o WHERE o.fid = f.fid) WHERE kind = 'kept'`,
     );
     // borders between a face to assign and its neighbouring kept faces: shared edges are exact here
-    await tx.query(
+    await sqlRun(tx,
       `CREATE TEMP TABLE repair_edge ON COMMIT DROP AS
        SELECT f.fid, k."to" AS code, sum(ST_Length(ST_Intersection(ST_Boundary(f.g), ST_Boundary(k.g))::geography)) AS len
          FROM repair_face f JOIN repair_face k ON k.kind = 'kept' AND k.g && f.g AND ST_Touches(k.g, f.g)
         WHERE f.kind IN ('overlap', 'gap')
         GROUP BY f.fid, k."to"`,
     );
-    await tx.query(
+    await sqlRun(tx,
       `UPDATE repair_face f SET "to" = coalesce(
           (SELECT e.code FROM repair_edge e JOIN repair_owner o ON o.fid = f.fid AND o.code = e.code WHERE e.fid = f.fid ORDER BY e.len DESC, e.code LIMIT 1),
           (SELECT min(o.code) FROM repair_owner o WHERE o.fid = f.fid))
         WHERE kind = 'overlap'`,
     );
-    await tx.query(
+    await sqlRun(tx,
       `UPDATE repair_face f SET "to" = (SELECT e.code FROM repair_edge e WHERE e.fid = f.fid AND e.len > 0 ORDER BY e.len DESC, e.code LIMIT 1)
         WHERE kind = 'gap' AND m2 < $1`,
       [maxGapM2],
     );
     // each area: the union of its faces (an area left with none keeps its geometry)
-    await tx.query(
+    await sqlRun(tx,
       `WITH nu AS (SELECT "to" AS code, ${clean(`ST_Union(g, ${GRID})`)} AS geom FROM repair_face WHERE "to" IS NOT NULL GROUP BY "to")
        UPDATE area d SET geom = nu.geom, area_m2 = ST_Area(nu.geom::geography) FROM nu
         WHERE d.version_id = $1 AND d.code = nu.code AND NOT ST_IsEmpty(nu.geom) AND NOT ST_Equals(d.geom, nu.geom)`,
       [versionId],
     );
-    await tx.query(
+    await sqlRun(tx,
       `CREATE TEMP TABLE repair_piece ON COMMIT DROP AS
        SELECT CASE kind WHEN 'overlap' THEN 'overlap-assigned' WHEN 'outside' THEN 'outside-parent-clipped' WHEN 'gap' THEN CASE WHEN "to" IS NULL THEN 'gap-left' ELSE 'gap-filled' END END AS action,
               CASE kind WHEN 'overlap' THEN $1 WHEN 'outside' THEN $2 ELSE CASE WHEN "to" IS NULL THEN $4 ELSE $3 END END AS rule,
@@ -114,13 +115,13 @@ export class AreaRepairRepository {
          FROM repair_face f WHERE kind <> 'kept' AND (kind <> 'outside' OR owners > 0)`,
       [RULES.overlap, RULES.outside, RULES.gap, RULES.gapLeft],
     );
-    return tx.query(REPORT);
+    return sqlRows<RepairChange>(tx, REPORT);
   }
 
   /** Detached parts below the sliver limit (or very thin) go to the neighbour they border longest. */
   async absorbSlivers(tx: EntityManager, versionId: number): Promise<RepairChange[]> {
-    await tx.query(`DROP TABLE IF EXISTS repair_piece`);
-    await tx.query(
+    await sqlRun(tx, `DROP TABLE IF EXISTS repair_piece`);
+    await sqlRun(tx,
       `CREATE TEMP TABLE repair_piece ON COMMIT DROP AS
        WITH parts AS (
          SELECT d.id, d.code, x.geom AS g, ST_Area(x.geom::geography) AS m2,
@@ -138,7 +139,7 @@ export class AreaRepairRepository {
       [versionId, RULES.sliver],
     );
     // the loser keeps its other parts (collected again, no overlay: the parts are disjoint already)
-    await tx.query(
+    await sqlRun(tx,
       `WITH nu AS (
          SELECT d.id, ST_Multi(ST_Collect(x.geom)) AS geom
            FROM area d CROSS JOIN LATERAL ST_Dump(d.geom) x
@@ -147,16 +148,16 @@ export class AreaRepairRepository {
           GROUP BY d.id)
        UPDATE area d SET geom = nu.geom, area_m2 = ST_Area(nu.geom::geography) FROM nu WHERE d.id = nu.id AND NOT ST_IsEmpty(nu.geom)`,
     );
-    await tx.query(
+    await sqlRun(tx,
       `WITH given AS (SELECT "to", ST_Collect(g) AS g FROM repair_piece GROUP BY "to"),
             nu AS (SELECT d.id, ${clean(`ST_Union(d.geom, given.g, ${GRID})`)} AS geom FROM area d JOIN given ON given."to" = d.code WHERE d.version_id = $1)
        UPDATE area d SET geom = nu.geom, area_m2 = ST_Area(nu.geom::geography) FROM nu WHERE d.id = nu.id`,
       [versionId],
     );
-    return tx.query(REPORT.replace('ST_Area(g::geography) >= ' + NOISE_M2, 'true'));
+    return sqlRows<RepairChange>(tx, REPORT.replace('ST_Area(g::geography) >= ' + NOISE_M2, 'true'));
   }
 
   async draftIds(tx: EntityManager, versionId: number): Promise<number[]> {
-    return (await tx.query(`SELECT id::int FROM area WHERE version_id = $1`, [versionId])).map((r: { id: number }) => r.id);
+    return (await sqlRows<{ id: number }>(tx, `SELECT id::int FROM area WHERE version_id = $1`, [versionId])).map((r) => r.id);
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { GridMetrics } from '@gc/contracts';
+import type { GridMetrics, ImpactReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 import { ATTRIBUTABLE } from './micro-grids';
 import type { AttributedTable } from './attributed-tables';
 import { SAME_AREA } from './area-publish.repository';
+import { sqlRows, sqlRun } from '../../core/database/sql';
 
 /** Where a draft came from (area_version.source): the parent whose children it redraws and the rows it was copied from. */
 export interface DraftSource {
@@ -39,14 +40,14 @@ const PP = (g: string) => `coalesce(4 * pi() * ST_Area(${g}::geography) / nullif
 @Injectable()
 export class AreaStudioRepository {
   async version(db: EntityManager, id: number, lock = false): Promise<VersionRow | undefined> {
-    const [row] = await db.query(`SELECT id::int, status, level, source FROM area_version WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const [row] = await sqlRows<VersionRow>(db, `SELECT id::int, status, level, source FROM area_version WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     return row;
   }
 
   /** Every row of the version, and the parent it redraws, lie within the scope (NULL = everywhere). */
   async versionInScope(db: EntityManager, id: number, parentCode: string | null, scope: string | null): Promise<boolean> {
     if (scope === null) return true;
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ ok: boolean }>(db,
       `SELECT NOT EXISTS (SELECT 1 FROM area a WHERE a.version_id = $1 AND NOT ${inScope('a.path', '$2')})
               AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM area p WHERE p.code = $3 AND ${CURRENT('p')} AND ${inScope('p.path', '$2')})) AS ok`,
       [id, scope, parentCode],
@@ -56,7 +57,7 @@ export class AreaStudioRepository {
 
   /** The current area with that code within the scope, with the level of its current children (if any). */
   async parent(db: EntityManager, code: string, scope: string | null): Promise<{ id: number; code: string; name: string; level: string; path: string; childLevel: string | null } | undefined> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ id: number; code: string; name: string; level: string; path: string; childLevel: string | null }>(db,
       `SELECT p.id::int, p.code, p.name, p.level, p.path::text AS path,
               (SELECT c.level FROM area c WHERE c.parent_code = p.code AND ${CURRENT('c')} LIMIT 1) AS "childLevel"
          FROM area p WHERE p.code = $1 AND ${CURRENT('p')} AND ${inScope('p.path', '$2')}`,
@@ -67,22 +68,22 @@ export class AreaStudioRepository {
 
   /** Publishes that redraw one parent run one at a time (held to the end of the transaction). */
   async lockParent(tx: EntityManager, parentCode: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('area-redraw:' || $1))`, [parentCode]);
+    await sqlRun(tx, `SELECT pg_advisory_xact_lock(hashtext('area-redraw:' || $1))`, [parentCode]);
   }
 
   async currentChildIds(db: EntityManager, parentCode: string, level: string): Promise<number[]> {
-    const rows: { id: number }[] = await db.query(`SELECT id::int FROM area c WHERE c.parent_code = $1 AND c.level = $2 AND ${CURRENT('c')} ORDER BY id`, [parentCode, level]);
+    const rows = await sqlRows<{ id: number }>(db, `SELECT id::int FROM area c WHERE c.parent_code = $1 AND c.level = $2 AND ${CURRENT('c')} ORDER BY id`, [parentCode, level]);
     return rows.map((r) => r.id);
   }
 
   async createDraft(tx: EntityManager, level: string, label: string, source: DraftSource, by: string): Promise<number> {
-    const [row] = await tx.query(`INSERT INTO area_version (level, label, source, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id::int`, [level, label, JSON.stringify(source), by]);
+    const [row] = await sqlRows<{ id: number }>(tx, `INSERT INTO area_version (level, label, source, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id::int`, [level, label, JSON.stringify(source), by]);
     return row.id;
   }
 
   /** Copy the given (current) rows into the draft, with their subdivided pieces. */
   async copyRows(tx: EntityManager, versionId: number, ids: number[]): Promise<number> {
-    const rows: { id: number }[] = await tx.query(
+    const rows = await sqlRows<{ id: number }>(tx,
       `INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, generated, properties)
        SELECT $1, code, name, level, parent_code, path, geom, area_m2, generated, properties FROM area WHERE id = ANY($2::bigint[]) ORDER BY code
        RETURNING id::int`,
@@ -93,12 +94,12 @@ export class AreaStudioRepository {
   }
 
   async refreshParts(tx: EntityManager, ids: number[]): Promise<void> {
-    await tx.query(`DELETE FROM area_part WHERE area_id = ANY($1::bigint[])`, [ids]);
-    await tx.query(`INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
+    await sqlRun(tx, `DELETE FROM area_part WHERE area_id = ANY($1::bigint[])`, [ids]);
+    await sqlRun(tx, `INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
   }
 
   async clearDraft(tx: EntityManager, versionId: number): Promise<void> {
-    await tx.query(`DELETE FROM area WHERE version_id = $1`, [versionId]);
+    await sqlRun(tx, `DELETE FROM area WHERE version_id = $1`, [versionId]);
   }
 
   /**
@@ -106,7 +107,7 @@ export class AreaStudioRepository {
    * (compared by code and geometry with the rows it was copied from). Empty lists: still current.
    */
   async changedSince(db: EntityManager, parentCode: string, level: string, baseIds: number[]): Promise<{ added: string[]; removed: string[]; reshaped: string[] }> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ added: string[]; removed: string[]; reshaped: string[] }>(db,
       `WITH base AS (SELECT code, geom FROM area WHERE id = ANY($3::bigint[])),
             cur AS (SELECT id, code, geom FROM area c WHERE c.parent_code = $1 AND c.level = $2 AND ${CURRENT('c')})
        SELECT coalesce((SELECT array_agg(code ORDER BY code) FROM cur WHERE code NOT IN (SELECT code FROM base)), '{}') AS added,
@@ -124,7 +125,7 @@ export class AreaStudioRepository {
    * Events: reported in the last 90 days.
    */
   async metrics(db: EntityManager, versionId: number): Promise<Omit<GridMetrics, 'outlier'>[]> {
-    return db.query(
+    return sqlRows<Omit<GridMetrics, 'outlier'>>(db,
       `SELECT d.code, d.name,
               (SELECT count(*)::int FROM place p JOIN household h ON h.place_id = p.id WHERE p.geom && d.geom AND ST_Covers(d.geom, p.geom)) AS households,
               (SELECT count(*)::int FROM person x WHERE x.geom && d.geom AND ST_Covers(d.geom, x.geom)) AS people,
@@ -148,7 +149,7 @@ export class AreaStudioRepository {
    */
   async moves(db: EntityManager, t: AttributedTable, versionId: number): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
-    const [{ n }] = await db.query(
+    const [{ n }] = await sqlRows<{ n: number }>(db,
       `WITH rep AS (${REPLACED}),
        -- current rows the draft leaves as they were: publishing keeps them (AreaPublishRepository.keepUnchanged)
        kept AS (SELECT c.id AS cid, d.id AS did FROM area d JOIN rep c ON c.code = d.code AND c.level = d.level WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
@@ -174,7 +175,7 @@ export class AreaStudioRepository {
 
   /** Draft rows against the rows they replace, by code: added, removed, reshaped, unchanged; the changed ones as GeoJSON. */
   async diff(db: EntityManager, versionId: number) {
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ lists: Record<string, string[]>; diff: ImpactReport['diff'] }>(db,
       `WITH rep AS (${REPLACED}), d AS (SELECT code, geom FROM area WHERE version_id = $1),
        ch AS (
          SELECT d.code, 'added' AS change, d.geom FROM d WHERE d.code NOT IN (SELECT code FROM rep)
@@ -193,7 +194,7 @@ export class AreaStudioRepository {
 
   /** Current staff of the given grid codes. */
   async staffOf(db: EntityManager, codes: string[]): Promise<{ name: string; role: string; code: string }[]> {
-    return db.query(
+    return sqlRows<{ name: string; role: string; code: string }>(db,
       `SELECT name, role, area_code AS code FROM grid_staff WHERE area_code = ANY($1::text[]) AND valid_from <= now() AND (valid_to IS NULL OR valid_to > now()) ORDER BY area_code, role`,
       [codes],
     );

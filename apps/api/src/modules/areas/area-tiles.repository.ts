@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TileRow } from './mvt-encode';
+import { sqlRows } from '../../core/database/sql';
+import type { AreaVersionEntity } from './entities/area-version.entity';
 
 export interface TileQuery {
   z: number;
@@ -45,12 +47,12 @@ const CANDIDATES = `
 export class AreaTilesRepository {
   /** The newest published version (its id is the tile URL key), or null before any publication. */
   async currentVersion(db: EntityManager): Promise<{ id: number; publishedAt: Date } | null> {
-    const [row] = await db.query(`SELECT id::int, published_at AS "publishedAt" FROM area_version WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 1`);
+    const [row] = await sqlRows<{ id: number; publishedAt: NonNullable<AreaVersionEntity['published_at']> }>(db, `SELECT id::int, published_at AS "publishedAt" FROM area_version WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 1`);
     return row ?? null;
   }
 
   async publishedAt(db: EntityManager, id: number): Promise<string | null> {
-    const [row] = await db.query(`SELECT published_at::text AS "publishedAt" FROM area_version WHERE id = $1 AND status = 'published'`, [id]);
+    const [row] = await sqlRows<{ publishedAt: string }>(db, `SELECT published_at::text AS "publishedAt" FROM area_version WHERE id = $1 AND status = 'published'`, [id]);
     return row?.publishedAt ?? null;
   }
 
@@ -60,7 +62,7 @@ export class AreaTilesRepository {
 
   /** The whole tile encoded by PostGIS (ST_AsMVTGeom: extent 4096, buffer 64, clipped). */
   async mvt(db: EntityManager, q: TileQuery): Promise<Buffer> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ tile: Buffer | null }>(db,
       `WITH ${CANDIDATES},
        m AS (SELECT code, name, level, coalesce(parent_code, '') AS parent_code, ST_AsMVTGeom(g, b.env, 4096, 64, true) AS geom
                FROM c, b WHERE NOT ST_IsEmpty(g))
@@ -72,7 +74,7 @@ export class AreaTilesRepository {
 
   /** The same rows as GeoJSON in EPSG:3857, for encoding in Node where ST_AsMVT is missing. */
   async rows(db: EntityManager, q: TileQuery): Promise<TileRow[]> {
-    return db.query(
+    return sqlRows<TileRow>(db,
       `WITH ${CANDIDATES}
        SELECT code, name, level, parent_code, ST_AsGeoJSON(ST_CollectionExtract(g, 3), 2)::jsonb AS geom
          FROM c WHERE NOT ST_IsEmpty(ST_CollectionExtract(g, 3))`,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TopologyReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
+import { sqlRows } from '../../core/database/sql';
 
 /** Pieces below this many m² are digitising noise, not a real overlap or gap (they show up as slivers). */
 export const NOISE_M2 = 1;
@@ -22,7 +23,7 @@ export class AreaTopologyRepository {
    * shown, and gaps only of parents under it, so nothing outside is revealed.
    */
   async check(db: EntityManager, versionId: number, scope: string | null = null): Promise<Omit<TopologyReport, 'summary' | 'versionId'>> {
-    const [row] = await db.query(
+    const [row] = await sqlRows<Omit<TopologyReport, 'summary' | 'versionId'>>(db,
       `WITH d AS (SELECT id, code, parent_code, geom FROM area WHERE version_id = $1 AND ${inScope('path', '$2')}),
        -- Pairs come from the area table itself, not from d: a join of the materialised CTE with
        -- itself has no index and tests every pair (quadratic: minutes at 100k cells); here each

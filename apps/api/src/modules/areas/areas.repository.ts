@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AreaRef, AreaSummary, AreaVersionSummary, GridStaff } from '@gc/contracts';
+import type { AreaRef, AreaSummary, AreaVersionSummary, GeoJsonFeatureCollection, GridStaff } from '@gc/contracts';
 import { inScope } from '../auth/scope';
+import { sqlRows } from '../../core/database/sql';
+import type { AreaEntity } from './entities/area.entity';
 
 /** Rows valid at $n (NULL = now): published and not yet closed then. */
 const validAt = (a: string, at: string) =>
@@ -13,7 +15,7 @@ const SUMMARY = `a.id::int, a.code, a.name, a.level, a.parent_code AS "parentCod
 @Injectable()
 export class AreasRepository {
   async list(db: EntityManager, q: { level?: string; parent?: string; q?: string; limit: number }, scope: string | null): Promise<AreaSummary[]> {
-    return db.query(
+    return sqlRows<AreaSummary>(db,
       `SELECT ${SUMMARY} FROM area a
         WHERE ${validAt('a', 'NULL')}
           AND ($1::text IS NULL OR a.level = $1) AND ($2::text IS NULL OR a.parent_code = $2)
@@ -25,18 +27,18 @@ export class AreasRepository {
   }
 
   async byCode(db: EntityManager, code: string, at: Date | null, scope: string | null) {
-    const [row] = await db.query(
+    const [row] = await sqlRows<AreaSummary & { geometry: AreaEntity['geom']; childrenCount: number }>(db,
       `SELECT ${SUMMARY}, ST_AsGeoJSON(a.geom, 7)::jsonb AS geometry,
               (SELECT count(*)::int FROM area c WHERE c.parent_code = a.code AND ${validAt('c', '$2')}) AS "childrenCount"
          FROM area a WHERE a.code = $1 AND ${validAt('a', '$2')} AND ${inScope('a.path', '$3')}`,
       [code, at, scope],
     );
-    return row as (AreaSummary & { geometry: any; childrenCount: number }) | undefined;
+    return row;
   }
 
   /** The ancestors named by a path (root first), as valid at `at`. */
   async chain(db: EntityManager, path: string, at: Date | null): Promise<AreaRef[]> {
-    return db.query(
+    return sqlRows<AreaRef>(db,
       `SELECT a.code, a.name, a.level FROM area a
         WHERE a.path @> $1::ltree AND a.path <> $1::ltree AND ${validAt('a', '$2')}
         ORDER BY nlevel(a.path)`,
@@ -46,7 +48,7 @@ export class AreasRepository {
 
   /** One level of one version (or the current rows) as a GeoJSON FeatureCollection built in SQL. */
   async export(db: EntityManager, level: string | null, versionId: number | null, scope: string | null) {
-    const [row] = await db.query(
+    const [row] = await sqlRows<{ fc: GeoJsonFeatureCollection }>(db,
       `SELECT jsonb_build_object('type', 'FeatureCollection', 'features', coalesce(jsonb_agg(
                 jsonb_build_object('type', 'Feature', 'id', a.id, 'geometry', ST_AsGeoJSON(a.geom, 7)::jsonb,
                   'properties', jsonb_build_object('code', a.code, 'name', a.name, 'level', a.level, 'parent_code', a.parent_code,
@@ -62,7 +64,7 @@ export class AreasRepository {
   }
 
   async versions(db: EntityManager): Promise<AreaVersionSummary[]> {
-    return db.query(
+    return sqlRows<AreaVersionSummary>(db,
       `SELECT v.id::int, v.level, v.status, v.label, (SELECT count(*)::int FROM area a WHERE a.version_id = v.id) AS areas,
               v.created_at AS "createdAt", v.created_by AS "createdBy", v.published_at AS "publishedAt",
               v.published_by AS "publishedBy", v.gaps_acknowledged AS "gapsAcknowledged"
@@ -71,11 +73,11 @@ export class AreasRepository {
   }
 
   async versionExists(db: EntityManager, id: number): Promise<boolean> {
-    return (await db.query(`SELECT 1 FROM area_version WHERE id = $1`, [id])).length > 0;
+    return (await sqlRows(db, `SELECT 1 FROM area_version WHERE id = $1`, [id])).length > 0;
   }
 
   async addStaff(tx: EntityManager, s: { areaCode: string; role: string; name: string; userId: number | null; validFrom: Date | null; validTo: Date | null }): Promise<GridStaff> {
-    const [row] = await tx.query(
+    const [row] = await sqlRows<GridStaff>(tx,
       `INSERT INTO grid_staff (area_code, role, name, user_id, valid_from, valid_to)
        VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6)
        RETURNING id::int, area_code AS "areaCode", role, name, user_id::int AS "userId", valid_from AS "validFrom", valid_to AS "validTo"`,
@@ -86,7 +88,7 @@ export class AreasRepository {
 
   /** Staff of a grid; with `at`, only those assigned then. */
   async staff(db: EntityManager, code: string, at: Date | null): Promise<GridStaff[]> {
-    return db.query(
+    return sqlRows<GridStaff>(db,
       `SELECT id::int, area_code AS "areaCode", role, name, user_id::int AS "userId", valid_from AS "validFrom", valid_to AS "validTo"
          FROM grid_staff
         WHERE area_code = $1 AND ($2::timestamptz IS NULL OR (valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)))

@@ -30,7 +30,7 @@ const TICK_MS = 200;
 
 /**
  * An incident the simulator plays out now and then: one category at one spot reported again and
- * again by callers for a minute or two (a burst pipe, a caved-in road). The early warning should
+ * again by callers for a minute or two (14–22 calls, one every 2–6 s: a burst pipe, a caved-in road). The early warning should
  * notice it (a spike of that category in its street; repeats at one place); the everyday cases,
  * however many, follow the history's mix and raise none by themselves.
  */
@@ -217,13 +217,13 @@ export class DemoSimulatorService implements OnApplicationBootstrap, OnModuleDes
       const pool = this.anchors.filter((a) => a.kind === 'object');
       const anchor = pool[Math.floor(this.r() * pool.length)];
       const category = CLUSTER_CATEGORIES[Math.floor(this.r() * CLUSTER_CATEGORIES.length)];
-      if (anchor) this.cluster = { category, anchor, left: 10 + Math.floor(this.r() * 5), nextAt: now };
+      if (anchor) this.cluster = { category, anchor, left: 14 + Math.floor(this.r() * 9), nextAt: now };
       if (anchor) this.logger.debug(`simulator: an incident cluster of ${category} in ${anchor.gridCode}`);
     }
     const c = this.cluster;
     if (!c || now < c.nextAt || this.stopped || this.inFlight.size >= this.maxInFlight) return;
     c.left--;
-    c.nextAt = now + 3000 + this.r() * 9000;
+    c.nextAt = now + 2000 + this.r() * 4000;
     if (c.left <= 0) this.cluster = null;
     this.creating++;
     this.track(this.createOne({ category: c.category, anchor: c.anchor }).finally(() => this.creating--));

@@ -131,8 +131,10 @@ export class SupervisionFactsRepository {
     const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM sv_case LIMIT 1) x`);
     if (n > 0) throw new Error('buildAll needs an empty sv_case (the worker keeps it up to date afterwards)');
     await tx.query(`DELETE FROM sv_daily`);
-    // each chunk's statements are mid-sized: JIT compilation would cost more than it saves
+    // each chunk's statements are mid-sized: JIT compilation would cost more than it saves; a week's
+    // daily rows (~460k contributions at a million cases a year) sort in memory, not in 80 MB of temp files
     await tx.query(`SET LOCAL jit = off`);
+    await tx.query(`SET LOCAL work_mem = '256MB'`);
     const [span] = await tx.query(
       `SELECT to_char(min(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS first,
               to_char(max(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS last FROM event`,

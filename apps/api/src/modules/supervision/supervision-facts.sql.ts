@@ -95,11 +95,14 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
          coalesce(t.self_handled, false)::int AS self_handled,
          coalesce(s.due, 0)::int AS summons_due, coalesce(s.on_time, 0)::int AS summons_on_time, coalesce(s.late, 0)::int AS summons_late,
          coalesce(s.late_minutes, 0)::float8 AS summons_late_minutes,
-         -- the 30 days as a difference, not a range on p.reported_at: the probe must go by the GiST index
-         -- alone (a few points nearby); ANDed with event_reported_at_idx it read every case of those 30 days per case
-         EXISTS (SELECT 1 FROM event p
-                  WHERE p.geom && ST_Expand(e.geom, 0.001) AND p.category_code = e.category_code AND p.id <> e.id
-                    AND p.reported_at - e.reported_at < interval '0' AND p.reported_at - e.reported_at >= interval '-30 days'
+         -- The probe goes by the GiST index on event.geom alone (the cases in a box just over 50 m each way:
+         -- 0.0005° of latitude is 55 m, of longitude 55 m × cos(latitude)), then checks category and days on
+         -- those rows: OFFSET 0 keeps the planner from ANDing in event_category_idx or event_reported_at_idx,
+         -- which at a million cases read ~40k index entries per case. ST_DWithin in metres decides.
+         EXISTS (SELECT 1 FROM (SELECT p.id, p.category_code, p.reported_at, p.geom FROM event p
+                                 WHERE p.geom && ST_Expand(e.geom, 0.0005 / cos(radians(ST_Y(e.geom))), 0.0005) OFFSET 0) p
+                  WHERE p.category_code = e.category_code AND p.id <> e.id
+                    AND p.reported_at < e.reported_at AND p.reported_at >= e.reported_at - interval '30 days'
                     AND ST_DWithin(p.geom::geography, e.geom::geography, 50))::int AS repeat,
          coalesce(s.list, '[]'::jsonb) AS summons
     FROM ${ids} ids

@@ -22,6 +22,8 @@ export interface WarningRules {
   spikeFactor: number;
   spikeMin: number;
   spikeZ: number;
+  /** how many cases of its own history an area's mix is worth against the territory's mix (smoothing weight) */
+  spikePrior: number;
   baselineDays: number;
   /** repeats at one place: this many repeat complaints (same category within 50 m and 30 days) in one ~50 m cell */
   repeatMin: number;
@@ -38,6 +40,7 @@ export const WARNING_RULES: WarningRules = {
   spikeFactor: 3,
   spikeMin: 8,
   spikeZ: 4,
+  spikePrior: 20,
   baselineDays: 28,
   repeatMin: 2,
   overdueThreshold: 10,
@@ -57,25 +60,36 @@ export interface SpikeCount {
   /** every category, the same area: today and in the baseline days */
   areaToday: number;
   areaBase: number;
-  /** how many categories there are (the smoothing's prior spreads one case over them) */
+  /** the whole territory over the baseline days: this category, every category */
+  cityBase: number;
+  cityTotal: number;
+  /** how many categories there are (the territory's share spreads one case over them) */
   categories: number;
+}
+
+/** The category's share of an area's cases: its own baseline, smoothed toward the territory's (see spikeCandidates). */
+export function baselineShare(x: SpikeCount, r: WarningRules): number {
+  const territory = (x.cityBase + 1) / (x.cityTotal + Math.max(1, x.categories));
+  return (x.base + r.spikePrior * territory) / (x.areaBase + r.spikePrior);
 }
 
 /**
  * Spikes: a category far above what its area's own recent mix predicts for today's volume.
  *
- * expected = (area's cases today) × (category's share of the area's cases over the baseline days),
- * the share smoothed (one case spread over all categories: a category never seen gets a small
- * share, not zero). Scaling by today's volume of the same area means a busier day (or a simulator
- * far faster than the history) is no spike by itself, and a day still under way is compared with
- * its own cases so far; only a change of MIX is. A spike needs all three: today ≥ `spikeMin`,
- * today ≥ `spikeFactor` × expected, and z = (today − expected) / √expected ≥ `spikeZ`.
+ * expected = (area's cases today) × (category's share of the area's cases over the baseline days).
+ * The share is smoothed: the area's own counts weigh against `spikePrior` cases in the whole
+ * territory's mix (itself smoothed by one case spread over all categories), so a street with a
+ * thin history takes the city's usual mix, not a uniform guess. Scaling by today's volume of the
+ * same area means a busier day (or a simulator far faster than the history) is no spike by itself,
+ * and a day still under way is compared with its own cases so far; only a change of MIX is. A
+ * spike needs all three: today ≥ `spikeMin`, today ≥ `spikeFactor` × expected, and
+ * z = (today − expected) / √expected ≥ `spikeZ`.
  */
 export function spikeCandidates(rows: SpikeCount[], r: WarningRules, day: string): Candidate[] {
   const out: Candidate[] = [];
   for (const x of rows) {
     if (x.today < r.spikeMin || x.areaToday <= 0) continue;
-    const share = (x.base + 1) / (x.areaBase + Math.max(1, x.categories));
+    const share = baselineShare(x, r);
     const expected = x.areaToday * share;
     const z = (x.today - expected) / Math.sqrt(expected);
     if (x.today < r.spikeFactor * expected || z < r.spikeZ) continue;

@@ -21,7 +21,7 @@ export class WarningsRepository {
 
   /**
    * Per district and street ($2: their depths) and category: cases today ($1) and in the
-   * `baselineDays` ($3) before, with the area's totals; only where today has ≥ $4 (the rule decides).
+   * `baselineDays` ($3) before, with the area's totals and the whole territory's mix; only where today has ≥ $4 (the rule decides).
    */
   async spikeCounts(db: EntityManager, today: string, depths: { street: number[]; district: number[] }, baselineDays: number, minToday: number): Promise<SpikeCount[]> {
     return db.query(
@@ -30,11 +30,15 @@ export class WarningsRepository {
                 coalesce(sum(reported) FILTER (WHERE day < $1::date), 0)::int AS base
            FROM sv_daily WHERE kind = 'category' AND lvl = ANY($2::int[]) AND day BETWEEN $1::date - $3::int AND $1::date
           GROUP BY node, key),
-       a AS (SELECT node, sum(today)::int AS area_today, sum(base)::int AS area_base FROM d GROUP BY node)
+       a AS (SELECT node, sum(today)::int AS area_today, sum(base)::int AS area_base FROM d GROUP BY node),
+       -- the whole territory's mix over the same baseline days (its root nodes)
+       r AS (SELECT key, sum(reported)::int AS base FROM sv_daily
+              WHERE kind = 'category' AND lvl = 1 AND day BETWEEN $1::date - $3::int AND $1::date - 1 GROUP BY key)
        SELECT d.node::text, d.key AS category, c.name AS "categoryName", c.name_en AS "categoryNameEn", d.today, d.base,
               a.area_today AS "areaToday", a.area_base AS "areaBase",
+              coalesce(r.base, 0) AS "cityBase", (SELECT coalesce(sum(base), 0)::int FROM r) AS "cityTotal",
               (SELECT count(*) FROM event_category WHERE parent_code IS NOT NULL)::int AS categories
-         FROM d JOIN a ON a.node = d.node LEFT JOIN event_category c ON c.code = d.key
+         FROM d JOIN a ON a.node = d.node LEFT JOIN r ON r.key = d.key LEFT JOIN event_category c ON c.code = d.key
         WHERE d.today >= $4`,
       [today, [...depths.district, ...depths.street], baselineDays, minToday],
     );
