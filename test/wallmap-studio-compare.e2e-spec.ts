@@ -111,7 +111,10 @@ test('an analyst compares the demo grids before and after a redraw: map, list of
   const drawn = await page.evaluate(() => {
     const map = (window as any).__compare.map;
     const fs = (map.getSource('compare') as any)._data.features as { properties: { code: string; side: string; change: string } }[];
-    return fs.filter((f) => f.properties.change !== 'unchanged').map((f) => `${f.properties.code}:${f.properties.side}:${f.properties.change}`).sort();
+    return fs
+      .filter((f) => f.properties.change !== 'unchanged')
+      .map((f) => `${f.properties.code}:${f.properties.side}:${f.properties.change}`)
+      .sort();
   });
   expect(drawn).toEqual([`${m.gone}:from:removed`, `${m.keep}:from:reshaped`, `${m.keep}:to:reshaped`].sort());
   // case counts: the removed grid had cases then and has none now; the merged grid took them
@@ -157,10 +160,7 @@ test("the demo's micro-grids: outlines on the wall from zoom 14, a grid opens in
   await signIn(page, '/', 'demo_operator', 'demo-operator-2025');
   await page.waitForFunction(() => (window as any).__wallmap?.isStyleLoaded(), null, { timeout: 60000 });
   const microAt = async (zoom: number) => {
-    await page.evaluate(
-      ([c, z]) => (window as any).__wallmap.jumpTo({ center: c, zoom: z }),
-      [[(g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2], zoom] as const,
-    );
+    await page.evaluate(([c, z]) => (window as any).__wallmap.jumpTo({ center: c, zoom: z }), [[(g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2], zoom] as const);
     await page.waitForFunction(() => (window as any).__wallmap.areTilesLoaded() && (window as any).__wallmap.loaded(), null, { timeout: 30000 });
     return page.evaluate((code) => {
       const fs = (window as any).__wallmap.querySourceFeatures('areas', { sourceLayer: 'areas' }) as { properties: { code: string; level: string; parent_code: string } }[];
