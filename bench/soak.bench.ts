@@ -22,7 +22,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBenchDb, freePort, ROOT, run, verdict } from './support';
 
@@ -207,7 +207,7 @@ async function phase(db: 'embedded' | 'server', mult: number): Promise<boolean> 
   const rate = DEFAULT_RATE * mult;
   console.log(`\n--- ${db} database, simulator ${rate} events/s (${mult}x the default), ${MINUTES} min ---`);
   const api = await startApi(db, rate);
-  console.log(`ready (demo loaded, simulator running) in ${api.readyS.toFixed(1)} s`);
+  console.log(`ready (demo loaded, simulator running) in ${api.readyS.toFixed(1)} s; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const healthSeen = { ok: 0, degraded: 0 };
   let stop = false;
   const healthLoop = (async () => {
@@ -254,6 +254,9 @@ async function phase(db: 'embedded' | 'server', mult: number): Promise<boolean> 
   if (errors.length) console.log(`errors: ${[...new Set(errors.map((e) => `${e.route} ${e.status}`))].slice(0, 10).join(', ')}`);
   const sim = final.background?.find((w) => w.name === 'simulator')?.detail ?? {};
   console.log(`simulator: ${JSON.stringify(sim)}`);
+  const jobs = Object.entries((final.pool?.jobs ?? {}) as Record<string, { holds: number; maxMs: number; maxStatements: number; overTimeBudget?: number }>);
+  console.log(`connection holds per job: ${jobs.map(([k, j]) => `${k} ${j.holds} (longest ${j.maxMs} ms, ${j.maxStatements} statements, ${j.overTimeBudget ?? '-'} over the time budget)`).join('; ')}`);
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`health during the run: ${healthSeen.ok} ok, ${healthSeen.degraded} degraded; gate counters at the end: ${JSON.stringify(final.pool?.counters ?? {})}`);
   const ratio = rows[rows.length - 1].p99 / rows[0].p99;
   const worst = Math.max(...rows.map((r) => r.p99));

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from './core/config/config';
 import { BootError } from './core/boot/boot-error';
 import { assertPortFree, openDatabase } from './core/boot/preflight';
 import { bootPhase, bootReport, bootStep, currentBootPhase } from './core/boot/boot-steps';
+import { threadCpuMs } from './core/boot/thread-cpu';
 import type { RunningApp } from './core/boot/create-app';
 import type { AppConfig } from './core/config/config.schema';
 import type { DatabaseInfo } from './core/database/database.tokens';
@@ -34,21 +34,10 @@ function printReady(config: AppConfig, db: DatabaseInfo, port: number, ms: numbe
   console.log(lines.join('\n'));
 }
 
-/** CPU time of the main thread and of the embedded database's thread (Linux: from /proc; elsewhere nothing). */
 function threadCpu(): string {
-  const parts: string[] = [];
-  try {
-    const tick = 100; // USER_HZ on Linux
-    for (const tid of readdirSync('/proc/self/task')) {
-      const name = tid === String(process.pid) ? 'this thread' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() === 'WorkerThread' ? 'database thread' : null;
-      if (!name) continue;
-      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-      parts.push(`${name} ${secs(((Number(f[11]) + Number(f[12])) / tick) * 1000)}`);
-    }
-  } catch {
-    /* not Linux */
-  }
-  return parts.length ? parts.join(', ') : 'per thread: not measured here';
+  const t = threadCpuMs();
+  if (!t) return 'per thread: not measured here';
+  return `this thread ${secs(t.main)}${t.database === null ? '' : `, database thread ${secs(t.database)}`}`;
 }
 
 async function main(): Promise<void> {

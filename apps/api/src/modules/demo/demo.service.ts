@@ -5,6 +5,7 @@ import * as argon2 from 'argon2';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
 import { bootPhase, bootStep } from '../../core/boot/boot-steps';
+import { threadCpuMs } from '../../core/boot/thread-cpu';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
 import { snapshotTarget } from '../../core/database/demo-snapshot';
 import { AppException } from '../../core/http/app-exception';
@@ -94,21 +95,33 @@ export class DemoService implements OnApplicationBootstrap {
     }
     const loaded = await this.dataSource.transaction(async (tx) => {
       if (!drawn || !(await this.territory.isEmpty(tx))) return false;
+      const cpu = () => threadCpuMs()?.database ?? 0;
+      const lap = (() => {
+        let at = { t: Date.now(), cpu: cpu() };
+        return (what: string) => {
+          const now = { t: Date.now(), cpu: cpu() };
+          this.logger.debug(`demo ${what}: ${now.t - at.t} ms (database thread CPU ${Math.round(now.cpu - at.cpu)} ms)`);
+          at = now;
+        };
+      })();
       await this.territory.build(tx);
+      lap('territory');
       await this.seedStaff(tx);
       // the bulk tables are filled without their secondary indexes, which are then built in one go each
       const indexes = await this.population.dropSecondaryIndexes(tx, BULK_TABLES);
-      await this.population.load(tx, await drawn);
-      const t2 = Date.now();
+      const population = await drawn;
+      lap('staff, and waiting for the population drawn ahead');
+      await this.population.load(tx, population);
+      lap('population');
       // The embedded database (one WASM thread) gets a thinner history so the first boot stays within a minute.
       const perDay = this.db.mode === 'embedded' ? DEMO_HISTORY_EMBEDDED_PER_DAY : DEMO_HISTORY.perDay;
       const history = await this.history.load(tx, { ...DEMO_HISTORY, perDay, now: new Date() });
-      this.logger.debug(`demo history: ${history.events} events, ${history.transitions} transitions in ${Date.now() - t2} ms`);
-      const t3 = Date.now();
+      lap(`history (${history.events} events, ${history.transitions} transitions)`);
       await this.population.createIndexes(tx, indexes);
-      this.logger.debug(`demo: ${indexes.length} secondary indexes built in ${Date.now() - t3} ms`);
+      lap(`${indexes.length} secondary indexes built`);
       // micro-grids follow the compounds (places), so they come after the population and its indexes
       await this.territory.buildMicroGrids(tx);
+      lap('micro-grids');
       this.logger.debug(`demo data written in ${Date.now() - t0} ms, committing`);
       return true;
     });

@@ -1,9 +1,9 @@
 import { finished } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
+import { pgClientOf } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 import { LOCATED_KINDS } from './registry-kinds';
 import type { RegistryEntity } from './registry.types';
@@ -253,7 +253,7 @@ export class RegistryImportRepository {
       text += `${line}\t${EWKB_POINT_4326}${xy.toString('hex')}\t${copyValue(r.grid_id)}\t${copyValue(r.grid_code)}\t${copyValue(r.area_path)}\n`;
     }
     // The transaction's own connection (COPY streams; TypeORM's query() cannot).
-    const client = (tx.queryRunner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+    const client = await pgClientOf(tx);
     const copy = client.query(copyFrom(`COPY ${ENTITY_TABLE[entity]} (external_id, ${cols.map(([c]) => c).join(', ')}, geom, grid_id, grid_code, area_path) FROM STDIN`));
     copy.end(text);
     await finished(copy);
