@@ -29,7 +29,11 @@ type Fc = { type: 'FeatureCollection'; features: { type: 'Feature'; geometry: { 
 
 /** Street S1: cols × rows cells of district D1 under a street area (bench setup). */
 async function makeStreet(c: Client, city: City, i0: number, j0: number, cols: number, rows: number): Promise<void> {
-  const [x0, y0, x1, y1] = [city.x0 + i0 * city.size, city.y0 + j0 * city.size, city.x0 + (i0 + cols) * city.size, city.y0 + (j0 + rows) * city.size];
+  // on the 1e-7° grid the studio saves coordinates on (as a surveyed outline is): a parent with more
+  // digits than its saved grids differs from them by 1e-15°, which the gap check measures on the
+  // spheroid, where a long straight edge bows away from eight short ones (~28 m²)
+  const r7 = (v: number) => Number(v.toFixed(7));
+  const [x0, y0, x1, y1] = [city.x0 + i0 * city.size, city.y0 + j0 * city.size, city.x0 + (i0 + cols) * city.size, city.y0 + (j0 + rows) * city.size].map(r7);
   await c.query(
     `INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, valid_from)
      VALUES ($1, 'S1', 'bench street', 'street', 'D1', 'C1.D1.S1', ST_Multi(ST_MakeEnvelope($2, $3, $4, $5, 4326)), ST_Area(ST_MakeEnvelope($2, $3, $4, $5, 4326)::geography),
@@ -84,7 +88,7 @@ async function main(): Promise<boolean> {
       const body = JSON.stringify(edits[k++ % 2]);
       const r = await fetch(`${api!.url}/api/areas/versions/${draft.versionId}/features`, { method: 'PUT', headers: auth, body });
       const j = (await r.json()) as { topology?: { summary: { overlaps: number; gaps: number } } };
-      if (r.status !== 200 || !j.topology || j.topology.summary.overlaps || j.topology.summary.gaps) throw new Error(`save: ${r.status} ${JSON.stringify(j).slice(0, 300)}`);
+      if (r.status !== 200 || !j.topology || j.topology.summary.overlaps || j.topology.summary.gaps) throw new Error(`save (edit ${(k - 1) % 2 ? 'back' : 'moved'}): ${r.status} ${JSON.stringify(j.topology?.summary ?? j)} gaps ${JSON.stringify((j as { topology?: { gaps?: unknown } }).topology?.gaps).slice(0, 600)}`);
     };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AreaTopologyRepository } = require(join(ROOT, 'dist/api/apps/api/src/modules/areas/area-topology.repository.js'));
