@@ -68,7 +68,7 @@ interface Props {
   onWorker?(id: number): void;
 }
 
-const GRID_LAYERS = ['grids-cases', 'grids-line', 'grid-label'];
+const GRID_LAYERS = ['grids-cases', 'grids-line', 'microgrids-line', 'grid-label'];
 const EVENT_LAYERS = ['event-clusters', 'event-cluster-count', 'event-pulse', 'event-points', 'event-selected'];
 
 /** Bearer token on our own API requests, including the tiles MapLibre fetches itself. */

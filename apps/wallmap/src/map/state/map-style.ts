@@ -68,7 +68,8 @@ export function buildStyle(origin: string, land: FeatureCollection, online: Onli
         type: 'fill',
         source: AREAS_SOURCE,
         'source-layer': AREAS_LAYER,
-        filter: ['!=', ['get', 'level'], 'grid'],
+        // grids carry the case colours; micro-grids (z14+) are outlines over them
+        filter: ['!', ['in', ['get', 'level'], ['literal', ['grid', 'microgrid']]]],
         paint: {
           'fill-color': ['match', ['get', 'level'], 'city', '#0f2236', 'district', '#112a43', 'street', '#13304c', 'community', '#153554', '#173a5c'],
           'fill-opacity': 0.55,
@@ -110,6 +111,16 @@ export function buildStyle(origin: string, land: FeatureCollection, online: Onli
         filter: level('grid'),
         minzoom: 11,
         paint: { 'line-color': '#4d7aa6', 'line-width': 0.6, 'line-opacity': 0.7 },
+      },
+      {
+        // micro-grids (微网格, a building or compound each): the tiles carry them from z14
+        id: 'microgrids-line',
+        type: 'line',
+        source: AREAS_SOURCE,
+        'source-layer': AREAS_LAYER,
+        filter: level('microgrid'),
+        minzoom: 14,
+        paint: { 'line-color': '#9ad0ff', 'line-width': 0.8, 'line-opacity': 0.8, 'line-dasharray': [1, 1.5] },
       },
       {
         id: 'community-line',
