@@ -233,6 +233,7 @@ test('the installed app: a manifest in Chinese with PNG icons, a service worker 
   await phone.page.waitForSelector('[data-testid=field-online]:has-text("离线")');
   await phone.page.click('[data-tab=report]');
   // the categories come from the copy kept on the phone: names, not codes
+  await phone.page.waitForSelector('[data-testid=report-category] option:nth-child(3)', { state: 'attached', timeout: 30000 });
   const names = await phone.page.$$eval('[data-testid=report-category] option', (os) => os.map((o) => o.textContent ?? ''));
   expect(names.length).toBeGreaterThan(2);
   expect(names.some((n) => /[\u4e00-\u9fff]/.test(n))).toBe(true);

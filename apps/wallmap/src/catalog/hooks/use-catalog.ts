@@ -35,7 +35,8 @@ function kept(): Tables | null {
 /** The code tables (departments, categories with routing), loaded once per page (the last copy kept for offline use). */
 export function useCatalog(): Catalog {
   const { lang } = useI18n();
-  const [data, setData] = useState<{ departments: Department[]; categories: Category[] }>({ departments: [], categories: [] });
+  // the kept copy at once (a phone offline, or a slow network), the API's when it answers
+  const [data, setData] = useState<Tables>(() => kept() ?? { departments: [], categories: [] });
   useEffect(() => {
     let alive = true;
     cache ??= Promise.all([fetchDepartments(), fetchCategories()]).then(
