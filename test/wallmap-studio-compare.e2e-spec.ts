@@ -108,9 +108,10 @@ test('an analyst compares the demo grids before and after a redraw: map, list of
   expect(await page.textContent(`[data-testid=compare-changes] tr[data-code="${m.gone}"]`)).toContain('撤销');
   expect(await page.textContent(`[data-testid=compare-changes] tr[data-code="${m.keep}"]`)).toContain('调整边界');
   // both versions drawn: the removed grid (earlier side, red), the merged one on both sides (orange)
-  const drawn = await page.evaluate(() => {
+  const drawn = await page.evaluate(async () => {
     const map = (window as any).__compare.map;
-    const fs = (map.getSource('compare') as any)._data.features as { properties: { code: string; side: string; change: string } }[];
+    // the source's public getData() (MapLibre resolves what setData gave it, wherever the worker holds it)
+    const fs = ((await map.getSource('compare').getData()) as any).features as { properties: { code: string; side: string; change: string } }[];
     return fs
       .filter((f) => f.properties.change !== 'unchanged')
       .map((f) => `${f.properties.code}:${f.properties.side}:${f.properties.change}`)
