@@ -35,7 +35,10 @@ export async function startEmbeddedPostgis(dataDir: string, port = 0): Promise<E
   const dir = resolve(dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
   const file = join(__dirname, 'embedded-postgis.worker.js');
-  return existsSync(file) ? startInWorker(file, dir, port) : startInline(dir, port);
+  // The worker thread is opt-in (EMBEDDED_THREAD=worker): with it, statements of two connections were
+  // seen interleaved on the one PGlite session (the smoke run's intake got the tailer's rows), so the
+  // default stays in this thread until that bridge serialises whole exchanges.
+  return existsSync(file) && process.env.EMBEDDED_THREAD === 'worker' ? startInWorker(file, dir, port) : startInline(dir, port);
 }
 
 function startInWorker(file: string, dir: string, port: number): Promise<EmbeddedDatabase> {
