@@ -73,27 +73,7 @@ export class PeopleRepository {
                            registration, place_id, tags, own_location, geom, grid_id, grid_code, area_path)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ST_SetSRID(ST_MakePoint($15, $16), 4326), $17, $18, $19::ltree)
        RETURNING id::int`,
-      [
-        v.externalId ?? null,
-        v.name,
-        v.idNumberEnc,
-        v.idNumberHmac,
-        v.phoneEnc,
-        v.phoneHmac,
-        v.gender,
-        v.birthDate,
-        v.householdNo,
-        v.householdRole,
-        v.registration,
-        v.placeId,
-        v.tags,
-        v.ownLocation,
-        a.lon,
-        a.lat,
-        a.gridId,
-        a.gridCode,
-        a.areaPath,
-      ],
+      [v.externalId ?? null, ...personColumns(v, a)],
     );
     return row.id;
   }
@@ -104,27 +84,7 @@ export class PeopleRepository {
               household_no = $9, household_role = $10, registration = $11, place_id = $12, tags = $13, own_location = $14,
               geom = ST_SetSRID(ST_MakePoint($15, $16), 4326), grid_id = $17, grid_code = $18, area_path = $19::ltree, updated_at = now()
         WHERE id = $1`,
-      [
-        id,
-        v.name,
-        v.idNumberEnc,
-        v.idNumberHmac,
-        v.phoneEnc,
-        v.phoneHmac,
-        v.gender,
-        v.birthDate,
-        v.householdNo,
-        v.householdRole,
-        v.registration,
-        v.placeId,
-        v.tags,
-        v.ownLocation,
-        a.lon,
-        a.lat,
-        a.gridId,
-        a.gridCode,
-        a.areaPath,
-      ],
+      [id, ...personColumns(v, a)],
     );
   }
 
@@ -189,4 +149,28 @@ export class PeopleRepository {
   async tagList(db: EntityManager) {
     return db.query(`SELECT code, name, name_en AS "nameEn" FROM person_tag WHERE active ORDER BY code`);
   }
+}
+
+/** $2…$19 of both insert and update: the person's columns, then its point and attribution. */
+function personColumns(v: PersonWrite, a: Attribution): unknown[] {
+  return [
+    v.name,
+    v.idNumberEnc,
+    v.idNumberHmac,
+    v.phoneEnc,
+    v.phoneHmac,
+    v.gender,
+    v.birthDate,
+    v.householdNo,
+    v.householdRole,
+    v.registration,
+    v.placeId,
+    v.tags,
+    v.ownLocation,
+    a.lon,
+    a.lat,
+    a.gridId,
+    a.gridCode,
+    a.areaPath,
+  ];
 }
