@@ -19,6 +19,9 @@ export const WORKER_STATE_SQL = `CASE
 /** Cases assigned to the worker that are still open (parameter `$n` = WORKER_LOAD_STATES). */
 export const openTasksSql = (statesParam: string) => `(SELECT count(*)::int FROM event e WHERE e.assignee_user_id = u.id AND e.state = ANY(${statesParam}::text[]))`;
 
+/** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds, "Z"), so rows need no mapping after the query. */
+export const isoAt = (t: string) => `to_char(date_trunc('milliseconds', ${t}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** The current grid containing a point expression (subdivided parts, index-friendly). */
 export const gridPathAt = (point: string) => `(SELECT a.path FROM area_part ap JOIN area a ON a.id = ap.area_id
     WHERE ap.geom && ${point} AND ST_Intersects(ap.geom, ${point}) AND a.level = 'grid'

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { WorkerSuggestion } from '@gc/contracts';
 import { queryPrepared } from '../../core/database/prepared-query';
+import { sqlRow } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 import { jurisdictionPathSql, OFFLINE_AFTER_MINUTES, openTasksSql, WORKER_LOAD_STATES, WORKER_STATE_SQL } from './field-sql';
 
@@ -109,7 +110,7 @@ export class WorkersRepository {
 
   /** A grid worker who may be assigned a case in this grid path: active, role grid_worker, jurisdiction covering it. */
   async assignable(db: EntityManager, userId: number, gridPath: string | null): Promise<{ id: number; name: string } | null> {
-    const [row] = await db.query(`SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name FROM app_user u WHERE u.id = $1 AND ${coversGrid('$2')}`, [userId, gridPath]);
+    const row = await sqlRow<{ id: number; name: string }>(db, `SELECT u.id::int AS id, coalesce(u.display_name, u.username) AS name FROM app_user u WHERE u.id = $1 AND ${coversGrid('$2')}`, [userId, gridPath]);
     return row ?? null;
   }
 }
