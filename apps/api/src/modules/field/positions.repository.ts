@@ -138,10 +138,7 @@ export class PositionsRepository {
 
   /** Every worker with a position inside the scope (the wall's layer). */
   async allLatest(db: EntityManager, scopePath: string | null): Promise<LatestPosition[]> {
-    return sqlRows<LatestPosition>(db, `${LATEST_VIEW} WHERE u.disabled_at IS NULL AND l.area_path IS NOT NULL AND ${inScope('l.area_path', '$1')} ORDER BY u.id`, [
-      scopePath,
-      WORKER_LOAD_STATES,
-    ]);
+    return sqlRows<LatestPosition>(db, `${LATEST_VIEW} WHERE u.disabled_at IS NULL AND l.area_path IS NOT NULL AND ${inScope('l.area_path', '$1')} ORDER BY u.id`, [scopePath, WORKER_LOAD_STATES]);
   }
 
   /** Retention: positions (and batch keys) older than `days` are deleted. */
