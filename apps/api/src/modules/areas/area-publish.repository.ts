@@ -17,6 +17,58 @@ export const SAME_AREA = (d: string, c: string) => `(${c}.code = ${d}.code AND $
   AND ${c}.geom && ${d}.geom
   AND (ST_OrderingEquals(${c}.geom, ${d}.geom) OR ST_OrderingEquals(ST_SnapToGrid(${c}.geom, 1e-7), ST_SnapToGrid(${d}.geom, 1e-7)) OR ST_Equals(${c}.geom, ${d}.geom)))`;
 
+/**
+ * The ids of the current rows a draft (`$1`) replaces when published: same level and code, or same
+ * level under a parent the draft redraws (a redraw of a street's grids replaces all of that
+ * street's grids, including codes that disappear). Two joins, not `EXISTS … OR EXISTS …`: the OR
+ * kept the planner from a semi-join and made it scan the draft once per current row (quadratic:
+ * minutes at 100k cells; bench/areas-publish.bench.ts).
+ */
+export const REPLACED_IDS = `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1)
+  SELECT c.id::int AS id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
+   WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
+  UNION
+  SELECT c.id::int FROM area c JOIN (SELECT DISTINCT parent_code, level FROM d WHERE parent_code IS NOT NULL) dp
+                            ON dp.parent_code = c.parent_code AND dp.level = c.level
+   WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1`;
+
+/**
+ * The grid each row of one registered table gets when areas change, for the rows lying in the
+ * changed areas only (rows elsewhere keep theirs): the deepest covering area that holds afterwards,
+ * ties to the lowest code, as locate decides. Publishing writes it; the impact preview counts it
+ * before publishing, so both use this one text. `chg`: a CTE of the changed areas' (id, path), the
+ * ones that open and the ones that close; `live(a)`: the areas that hold afterwards.
+ * Candidates: the rows a changed piece covers. Their rivals: the live areas at least as deep as
+ * the changed ones whose pieces meet a changed piece (the opened areas, their neighbours, kept ones
+ * on a shared border, areas inside them): any covering area that could win is among them, so one
+ * join against those few polygons decides (instead of one index probe of every area piece per
+ * row). A candidate no rival covers (a closed area left as a gap) is looked up among all live areas.
+ * Gives the CTE `best (tid, old_id, old_code, id, code, path)`; `t` comes from code, never a request.
+ */
+export const REATTRIBUTION = (t: AttributedTable, chg: string, live: (a: string) => string) => `chgparts AS MATERIALIZED (
+    SELECT p.geom FROM ${chg} JOIN area_part p ON p.area_id = ${chg}.id
+  ), cand AS MATERIALIZED (
+    SELECT DISTINCT ON (x.ctid) x.ctid AS tid, x.geom, x.grid_id AS old_id, x.grid_code AS old_code
+      FROM chgparts ch JOIN ${t.table} x ON x.geom && ch.geom AND ST_Covers(ch.geom, x.geom)
+     WHERE ${t.openOnly ? `(${t.openOnly})` : 'true'}
+  ), rivals AS MATERIALIZED (
+    SELECT DISTINCT r.id, r.code, r.path, rp.geom
+      FROM chgparts ch JOIN area_part rp ON rp.geom && ch.geom
+      JOIN area r ON r.id = rp.area_id AND ${live('r')}
+     WHERE nlevel(r.path) >= (SELECT min(nlevel(path)) FROM ${chg})
+  ), ranked AS MATERIALIZED (
+    SELECT DISTINCT ON (c.tid) c.tid, c.old_id, c.old_code, r.id, r.code, r.path
+      FROM cand c JOIN rivals r ON r.geom && c.geom AND ST_Covers(r.geom, c.geom)
+     ORDER BY c.tid, nlevel(r.path) DESC, r.code
+  ), rest AS (
+    SELECT DISTINCT ON (c.tid) c.tid, c.old_id, c.old_code, a.id, a.code, a.path
+      FROM cand c
+      JOIN area_part p ON p.geom && c.geom AND ST_Covers(p.geom, c.geom)
+      JOIN area a ON a.id = p.area_id AND ${live('a')}
+     WHERE NOT EXISTS (SELECT 1 FROM ranked WHERE ranked.tid = c.tid)
+     ORDER BY c.tid, nlevel(a.path) DESC, a.code
+  ), best AS (SELECT * FROM ranked UNION ALL SELECT * FROM rest)`;
+
 @Injectable()
 export class AreaPublishRepository {
   async lockVersion(tx: EntityManager, id: number): Promise<{ status: string; level: string } | undefined> {
@@ -37,19 +89,7 @@ export class AreaPublishRepository {
    * including codes that disappear). valid_to = transaction time; geometry never changes.
    */
   async closeReplaced(tx: EntityManager, versionId: number, keptIds: number[] = []): Promise<number[]> {
-    // Two joins, not `EXISTS … OR EXISTS …`: the OR kept the planner from a semi-join and made it
-    // scan the draft once per current row (quadratic: minutes at 100k cells; bench/areas-publish.bench.ts).
-    const target = await sqlRows<{ id: number }>(
-      tx,
-      `WITH d AS (SELECT DISTINCT code, level, parent_code FROM area WHERE version_id = $1)
-       SELECT c.id::int AS id FROM area c JOIN d ON d.code = c.code AND d.level = c.level
-        WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1
-       UNION
-       SELECT c.id::int FROM area c JOIN (SELECT DISTINCT parent_code, level FROM d WHERE parent_code IS NOT NULL) dp
-                                 ON dp.parent_code = c.parent_code AND dp.level = c.level
-        WHERE c.valid_from IS NOT NULL AND c.valid_to IS NULL AND c.version_id <> $1`,
-      [versionId],
-    );
+    const target = await sqlRows<{ id: number }>(tx, REPLACED_IDS, [versionId]);
     const kept = new Set(keptIds);
     const ids = target.map((r) => r.id).filter((id) => !kept.has(id));
     // by id, in a statement of its own: joined to the target list, the planner expected thousands
@@ -109,16 +149,10 @@ export class AreaPublishRepository {
   }
 
   /**
-   * Re-attribute one registered table, only where something changed: the candidates are the
-   * rows covered by a piece of a changed area, the rows it closes (old shapes) and the rows it
-   * opens (new shapes); rows in kept or untouched areas are not rewritten. Each candidate gets the
-   * deepest current area covering it, ties to the lowest code, as in locate. Its rivals are the
-   * current areas at least as deep as the changed ones whose pieces meet a changed piece (the
-   * opened areas, their neighbours, kept ones on a shared border, areas inside them): any
-   * covering area that could win is among them, so one join against those few polygons decides
-   * (instead of one index probe of every area piece per row). A candidate no rival covers (a
-   * closed area left as a gap) is looked up among all areas. Rows that pointed at a closed area
-   * and now lie outside every area lose their grid.
+   * Re-attribute one registered table, only where something changed: the rows lying in the
+   * areas the version opens or closes (REATTRIBUTION: each gets the grid locate's rule gives among
+   * the current areas), then the rows left pointing at a closed area (outside every area now) lose
+   * their grid. Rows in kept or untouched areas are not read or rewritten.
    * `t.table` and `t.openOnly` come from code (registerAttributedTable), never from a request.
    */
   async reattribute(tx: EntityManager, t: AttributedTable, versionId: number, closedIds: number[]): Promise<number> {
@@ -129,32 +163,10 @@ export class AreaPublishRepository {
          SELECT id, path FROM area WHERE version_id = $1
          UNION ALL
          SELECT id, path FROM area WHERE id = ANY($2::bigint[])
-       ), chgparts AS MATERIALIZED (
-         SELECT p.geom FROM chg JOIN area_part p ON p.area_id = chg.id
-       ), cand AS MATERIALIZED (
-         SELECT DISTINCT ON (x.ctid) x.ctid AS tid, x.geom
-           FROM chgparts ch JOIN ${t.table} x ON x.geom && ch.geom AND ST_Covers(ch.geom, x.geom)
-          WHERE ${open}
-       ), rivals AS MATERIALIZED (
-         SELECT DISTINCT r.id, r.code, r.path, rp.geom
-           FROM chgparts ch JOIN area_part rp ON rp.geom && ch.geom
-           JOIN area r ON r.id = rp.area_id AND r.valid_from IS NOT NULL AND r.valid_to IS NULL
-          WHERE nlevel(r.path) >= (SELECT min(nlevel(path)) FROM chg)
-       ), ranked AS MATERIALIZED (
-         SELECT DISTINCT ON (c.tid) c.tid, r.id, r.code, r.path
-           FROM cand c JOIN rivals r ON r.geom && c.geom AND ST_Covers(r.geom, c.geom)
-          ORDER BY c.tid, nlevel(r.path) DESC, r.code
-       ), rest AS (
-         SELECT DISTINCT ON (c.tid) c.tid, a.id, a.code, a.path
-           FROM cand c
-           JOIN area_part p ON p.geom && c.geom AND ST_Covers(p.geom, c.geom)
-           JOIN area a ON a.id = p.area_id AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
-          WHERE NOT EXISTS (SELECT 1 FROM ranked WHERE ranked.tid = c.tid)
-          ORDER BY c.tid, nlevel(a.path) DESC, a.code
-       ), best AS (SELECT * FROM ranked UNION ALL SELECT * FROM rest),
+       ), ${REATTRIBUTION(t, 'chg', (a) => `${a}.valid_from IS NOT NULL AND ${a}.valid_to IS NULL`)},
        u AS (
          UPDATE ${t.table} x SET grid_id = best.id, grid_code = best.code, area_path = best.path
-           FROM best WHERE x.ctid = best.tid AND x.grid_id IS DISTINCT FROM best.id
+           FROM best WHERE x.ctid = best.tid AND best.old_id IS DISTINCT FROM best.id
          RETURNING 1)
        SELECT count(*)::int AS n FROM u`,
       [versionId, closedIds],

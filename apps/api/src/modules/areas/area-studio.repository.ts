@@ -4,7 +4,7 @@ import type { GridMetrics, ImpactReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 import { ATTRIBUTABLE } from './micro-grids';
 import type { AttributedTable } from './attributed-tables';
-import { SAME_AREA } from './area-publish.repository';
+import { REATTRIBUTION, REPLACED_IDS, SAME_AREA } from './area-publish.repository';
 import { sqlRows, sqlRun } from '../../core/database/sql';
 
 /** Where a draft came from (area_version.source): the parent whose children it redraws and the rows it was copied from. */
@@ -24,15 +24,8 @@ export interface VersionRow {
 
 const CURRENT = (a: string) => `${a}.valid_from IS NOT NULL AND ${a}.valid_to IS NULL`;
 
-/**
- * Current rows a draft replaces when published, as AreaPublishRepository.closeReplaced picks them:
- * same level and code, or same level under a parent the draft redraws. `$1` is the draft's id.
- */
-const REPLACED = `
-  SELECT c.* FROM area c
-   WHERE ${CURRENT('c')} AND c.version_id <> $1
-     AND (EXISTS (SELECT 1 FROM area d WHERE d.version_id = $1 AND d.code = c.code AND d.level = c.level)
-       OR EXISTS (SELECT 1 FROM area d WHERE d.version_id = $1 AND d.parent_code = c.parent_code AND d.level = c.level))`;
+/** Current rows a draft (`$1`) replaces when published, as AreaPublishRepository.closeReplaced picks them. */
+const REPLACED = `SELECT c.* FROM area c WHERE c.id IN (${REPLACED_IDS})`;
 
 /** Polsby–Popper on the spheroid, 0 when degenerate. */
 const PP = (g: string) => `coalesce(4 * pi() * ST_Area(${g}::geography) / nullif(ST_Perimeter(${g}::geography) ^ 2, 0), 0)`;
@@ -150,33 +143,28 @@ export class AreaStudioRepository {
   }
 
   /**
-   * How many rows of one registered table publishing would move to another grid: the grid each
-   * row would get (the deepest covering area among the current rows the draft leaves and the
-   * draft's rows; ties: lowest code, as re-attribution decides) against the grid it has now.
-   * Only rows inside the extent of the draft and the rows it replaces can move.
+   * How many rows of one registered table publishing would move to another grid (grid code), by
+   * the rule publishing uses (REATTRIBUTION): the rows lying in the areas it would open (the draft's
+   * rows that change something) or close (the current rows they replace, less the kept ones) get
+   * the grid the areas holding afterwards give them; rows left pointing at a closed area lose
+   * theirs. Only rows inside the changed areas are read, as publishing does.
    */
   async moves(db: EntityManager, t: AttributedTable, versionId: number): Promise<number> {
     const open = t.openOnly ? `(${t.openOnly})` : 'true';
     const [{ n }] = await sqlRows<{ n: number }>(
       db,
-      `WITH rep AS (${REPLACED}),
+      `WITH rep AS MATERIALIZED (${REPLACED}),
        -- current rows the draft leaves as they were: publishing keeps them (AreaPublishRepository.keepUnchanged)
-       kept AS (SELECT c.id AS cid, d.id AS did FROM area d JOIN rep c ON c.code = d.code AND c.level = d.level WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
-       ext AS (SELECT ST_Extent(geom)::geometry AS e FROM (SELECT geom FROM area WHERE version_id = $1 UNION ALL SELECT geom FROM rep) x),
-       cand AS (
-         SELECT a.id, a.code, a.path FROM ext JOIN area a ON a.geom && ext.e
-          WHERE (${CURRENT('a')} AND (a.id NOT IN (SELECT id FROM rep) OR a.id IN (SELECT cid FROM kept)))
-             OR (a.version_id = $1 AND a.id NOT IN (SELECT did FROM kept))
-       ),
-       r AS (SELECT x.ctid AS tid, x.geom, x.grid_code, x.grid_id FROM ext JOIN ${t.table} x ON x.geom && ext.e WHERE ${open}),
-       best AS (
-         SELECT DISTINCT ON (r.tid) r.tid, r.grid_code AS old, c.code AS new
-           FROM r JOIN area_part p ON p.geom && r.geom AND ST_Covers(p.geom, r.geom)
-           JOIN cand c ON c.id = p.area_id
-          ORDER BY r.tid, nlevel(c.path) DESC, c.code
-       )
-       SELECT ((SELECT count(*) FROM best WHERE old IS DISTINCT FROM new)
-             + (SELECT count(*) FROM r WHERE r.grid_id IN (SELECT id FROM rep EXCEPT SELECT cid FROM kept) AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = r.tid)))::int AS n`,
+       kept AS MATERIALIZED (SELECT c.id AS cid, d.id AS did FROM area d JOIN rep c ON c.code = d.code AND c.level = d.level WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
+       closed AS MATERIALIZED (SELECT id, path, geom FROM rep WHERE id NOT IN (SELECT cid FROM kept)),
+       chg AS MATERIALIZED (
+         SELECT id, path FROM area WHERE version_id = $1 AND id NOT IN (SELECT did FROM kept)
+         UNION ALL SELECT id, path FROM closed
+       ), ${REATTRIBUTION(t, 'chg', (a) => `((${CURRENT(a)} AND ${a}.id NOT IN (SELECT id FROM closed)) OR (${a}.version_id = $1 AND ${a}.id NOT IN (SELECT did FROM kept)))`)}
+       SELECT ((SELECT count(*) FROM best WHERE best.old_code IS DISTINCT FROM best.code)
+             + (SELECT count(*) FROM ${t.table} x
+                 WHERE x.geom && (SELECT ST_Extent(geom)::geometry FROM closed) AND x.grid_id IN (SELECT id FROM closed) AND ${open}
+                   AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = x.ctid)))::int AS n`,
       [versionId],
     );
     return n;
