@@ -4,8 +4,8 @@ import type { GridMetrics, ImpactReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 import { ATTRIBUTABLE } from './micro-grids';
 import type { AttributedTable } from './attributed-tables';
-import { REATTRIBUTION, REPLACED_IDS, SAME_AREA } from './area-publish.repository';
-import { sqlRows, sqlRun } from '../../core/database/sql';
+import { CHANGE_SET, REATTRIBUTION, REPLACED_IDS } from './area-publish.repository';
+import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
 
 /** Where a draft came from (area_version.source): the parent whose children it redraws and the rows it was copied from. */
 export interface DraftSource {
@@ -24,8 +24,8 @@ export interface VersionRow {
 
 const CURRENT = (a: string) => `${a}.valid_from IS NOT NULL AND ${a}.valid_to IS NULL`;
 
-/** Current rows a draft (`$1`) replaces when published, as AreaPublishRepository.closeReplaced picks them. */
-const REPLACED = `SELECT c.* FROM area c WHERE c.id IN (${REPLACED_IDS})`;
+/** Current rows a draft (`$1`) replaces when published, as AreaPublishRepository.publishAreas picks them. */
+const REPLACED = `SELECT c.* FROM area c WHERE c.id = ANY(ARRAY(${REPLACED_IDS}))`;
 
 /** Polsby–Popper on the spheroid, 0 when degenerate. */
 const PP = (g: string) => `coalesce(4 * pi() * ST_Area(${g}::geography) / nullif(ST_Perimeter(${g}::geography) ^ 2, 0), 0)`;
@@ -143,31 +143,34 @@ export class AreaStudioRepository {
   }
 
   /**
-   * How many rows of one registered table publishing would move to another grid (grid code), by
-   * the rule publishing uses (REATTRIBUTION): the rows lying in the areas it would open (the draft's
-   * rows that change something) or close (the current rows they replace, less the kept ones) get
-   * the grid the areas holding afterwards give them; rows left pointing at a closed area lose
-   * theirs. Only rows inside the changed areas are read, as publishing does.
+   * What publishing the draft would change (CHANGE_SET, as AreaPublishRepository.publishAreas
+   * decides it): the ids of the draft rows it would open and of the current rows it would close.
    */
-  async moves(db: EntityManager, t: AttributedTable, versionId: number): Promise<number> {
-    const open = t.openOnly ? `(${t.openOnly})` : 'true';
-    const [{ n }] = await sqlRows<{ n: number }>(
+  async changeSet(db: EntityManager, versionId: number): Promise<{ opened: number[]; closed: number[] }> {
+    const row = await sqlRow<{ opened: number[]; closed: number[] }>(
       db,
-      `WITH rep AS MATERIALIZED (${REPLACED}),
-       -- current rows the draft leaves as they were: publishing keeps them (AreaPublishRepository.keepUnchanged)
-       kept AS MATERIALIZED (SELECT c.id AS cid, d.id AS did FROM area d JOIN rep c ON c.code = d.code AND c.level = d.level WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
-       closed AS MATERIALIZED (SELECT id, path, geom FROM rep WHERE id NOT IN (SELECT cid FROM kept)),
-       chg AS MATERIALIZED (
-         SELECT id, path FROM area WHERE version_id = $1 AND id NOT IN (SELECT did FROM kept)
-         UNION ALL SELECT id, path FROM closed
-       ), ${REATTRIBUTION(t, 'chg', (a) => `((${CURRENT(a)} AND ${a}.id NOT IN (SELECT id FROM closed)) OR (${a}.version_id = $1 AND ${a}.id NOT IN (SELECT did FROM kept)))`)}
-       SELECT ((SELECT count(*) FROM best WHERE best.old_code IS DISTINCT FROM best.code)
-             + (SELECT count(*) FROM ${t.table} x
-                 WHERE x.geom && (SELECT ST_Extent(geom)::geometry FROM closed) AND x.grid_id IN (SELECT id FROM closed) AND ${open}
-                   AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = x.ctid)))::int AS n`,
+      `WITH ${CHANGE_SET}
+       SELECT (SELECT coalesce(array_agg(id::int ORDER BY id), '{}') FROM area WHERE version_id = $1 AND id NOT IN (SELECT did FROM kept)) AS opened,
+              (SELECT coalesce(array_agg(id::int ORDER BY id), '{}') FROM rep WHERE id NOT IN (SELECT cid FROM kept)) AS closed`,
       [versionId],
     );
-    return n;
+    return row ?? { opened: [], closed: [] };
+  }
+
+  /**
+   * How many rows of one registered table publishing would move to another grid (grid code), by
+   * the statement text publishing runs (REATTRIBUTION): the rows lying in the areas it would open
+   * or close get the grid the areas holding afterwards give them, and the rows left pointing at a
+   * closed area lose theirs. Only rows inside the changed areas are read, as publishing does.
+   */
+  async moves(db: EntityManager, t: AttributedTable, change: { opened: number[]; closed: number[] }): Promise<number> {
+    const row = await sqlRow<{ n: number }>(
+      db,
+      `WITH ${REATTRIBUTION(t)}
+       SELECT ((SELECT count(*) FROM best WHERE best.old_code IS DISTINCT FROM best.code) + (SELECT count(*) FROM left_behind))::int AS n`,
+      [change.opened, change.closed],
+    );
+    return row?.n ?? 0;
   }
 
   /** Draft rows against the rows they replace, by code: added, removed, reshaped, unchanged; the changed ones as GeoJSON. */

@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { attributedTables } from './attributed-tables';
 import { AreaImportRepository } from './area-import.repository';
+import { AreaPublishRepository } from './area-publish.repository';
 import { AreaPublishService } from './area-publish.service';
 import { AreaStudioRepository, type VersionRow } from './area-studio.repository';
 import { geometryOverLimits, inputLimits } from '../../core/http/input-limits';
@@ -37,6 +38,7 @@ export class AreaStudioService {
     private readonly importer: AreaImportRepository,
     private readonly publisher: AreaPublishService,
     private readonly audit: AuditService,
+    private readonly publishing: AreaPublishRepository,
   ) {}
 
   /** The version, if the caller's jurisdiction holds all of it; 404 otherwise (another jurisdiction's draft does not exist for them). */
@@ -128,29 +130,34 @@ export class AreaStudioService {
 
   /** What publishing would move, computed with the rule re-attribution uses (so the numbers match after publish). */
   async impact(p: Principal, id: number): Promise<ImpactReport> {
-    const db = this.tx.manager;
-    const v = await this.versionFor(db, p, id);
-    if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${id} is ${v.status}; impact is a preview of publishing a draft`, { versionId: id });
-    const moves: Record<string, number> = {};
-    for (const t of attributedTables()) moves[t.table] = await this.repo.moves(db, t, id);
-    const { areas, diff } = await this.repo.diff(db, id);
-    const staffOld = await this.repo.staffOf(db, [...areas.removed, ...areas.reshaped]);
-    const staffed = new Set((await this.repo.staffOf(db, areas.added)).map((s) => s.code));
-    return {
-      versionId: id,
-      moves,
-      people: moves.person ?? 0,
-      places: moves.place ?? 0,
-      objects: moves.city_object ?? 0,
-      organizations: moves.organization ?? 0,
-      openEvents: moves.event ?? 0,
-      areas,
-      staff: {
-        losing: staffOld.filter((s) => areas.removed.includes(s.code)),
-        reshaped: staffOld.filter((s) => areas.reshaped.includes(s.code)),
-        unstaffed: areas.added.filter((c) => !staffed.has(c)),
-      },
-      diff,
-    };
+    // one transaction: every count from one snapshot, and JIT off as publishing runs (it spent
+    // seconds compiling these small statements on big tables; bench/areas-publish.bench.ts)
+    return this.tx.run(async (db) => {
+      await this.publishing.withoutJit(db);
+      const v = await this.versionFor(db, p, id);
+      if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${id} is ${v.status}; impact is a preview of publishing a draft`, { versionId: id });
+      const change = await this.repo.changeSet(db, id);
+      const moves: Record<string, number> = {};
+      for (const t of attributedTables()) moves[t.table] = await this.repo.moves(db, t, change);
+      const { areas, diff } = await this.repo.diff(db, id);
+      const staffOld = await this.repo.staffOf(db, [...areas.removed, ...areas.reshaped]);
+      const staffed = new Set((await this.repo.staffOf(db, areas.added)).map((s) => s.code));
+      return {
+        versionId: id,
+        moves,
+        people: moves.person ?? 0,
+        places: moves.place ?? 0,
+        objects: moves.city_object ?? 0,
+        organizations: moves.organization ?? 0,
+        openEvents: moves.event ?? 0,
+        areas,
+        staff: {
+          losing: staffOld.filter((s) => areas.removed.includes(s.code)),
+          reshaped: staffOld.filter((s) => areas.reshaped.includes(s.code)),
+          unstaffed: areas.added.filter((c) => !staffed.has(c)),
+        },
+        diff,
+      };
+    });
   }
 }
