@@ -98,6 +98,8 @@ export const configSchema = z
     INTAKE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
     // Field: grid workers' positions are personal data, deleted after this many days (issue 20).
     FIELD_POSITION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    // Idempotency-Key answers are replayed for this many days, then deleted (a phone offline for weeks still resends safely).
+    IDEMPOTENCY_KEY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .refine((c) => !(c.ADMIN_USERNAME && !c.ADMIN_PASSWORD) && !(!c.ADMIN_USERNAME && c.ADMIN_PASSWORD), {
     message: 'ADMIN_USERNAME and ADMIN_PASSWORD must be set together',
