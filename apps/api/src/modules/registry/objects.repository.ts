@@ -8,11 +8,9 @@ import { inScope } from '../auth/scope';
 import type { CreateObject, ListObjects, UpdateObject } from './objects-orgs.schemas';
 import { likePattern } from './registry.schemas';
 import { attributionSet } from './registry-location.repository';
-import type { Attribution } from './registry.types';
+import type { Attribution, LocatedRow } from './registry.types';
 
-export interface ObjectRow {
-  id: number;
-  externalId: string | null;
+export interface ObjectRow extends LocatedRow {
   categoryCode: string;
   categoryName: string;
   majorCode: string;
@@ -22,14 +20,7 @@ export interface ObjectRow {
   owner: string | null;
   departmentCode: string | null;
   address: string | null;
-  lon: number;
-  lat: number;
   gridId: number;
-  gridCode: string;
-  gridName: string | null;
-  areaPath: string;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 /** An entry of the component catalogue (object_category) as the API shows it. */

@@ -3,28 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 import { likePattern } from './registry.schemas';
-import type { Attribution } from './registry.types';
-
-export interface OrgRow {
-  id: number;
-  externalId: string | null;
-  kind: string;
-  name: string;
-  uscc: string | null;
-  address: string | null;
-  placeId: number | null;
-  contactName: string | null;
-  contactPhoneEnc: string | null;
-  ownLocation: boolean;
-  lon: number;
-  lat: number;
-  gridId: number;
-  gridCode: string;
-  gridName: string | null;
-  areaPath: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import type { Attribution, LocatedRow } from './registry.types';
 
 export interface OrgWrite {
   externalId?: string | null;
@@ -36,6 +15,10 @@ export interface OrgWrite {
   contactName: string | null;
   contactPhoneEnc: string | null;
   ownLocation: boolean;
+}
+
+export interface OrgRow extends Omit<OrgWrite, 'externalId'>, LocatedRow {
+  gridId: number;
 }
 
 const SELECT = `SELECT x.id::int, x.external_id AS "externalId", x.kind, x.name, x.uscc, x.address, x.place_id::int AS "placeId",

@@ -4,30 +4,7 @@ import { sqlRow, sqlRows, sqlRun, type SqlParam } from '../../core/database/sql'
 import { inScope } from '../auth/scope';
 import type { PersonTagEntity } from './entities/person-tag.entity';
 import { likePattern } from './registry.schemas';
-import type { Attribution } from './registry.types';
-
-export interface PersonRow {
-  id: number;
-  externalId: string | null;
-  name: string;
-  idNumberEnc: string | null;
-  phoneEnc: string | null;
-  gender: string | null;
-  birthDate: string | null;
-  householdNo: string | null;
-  householdRole: string | null;
-  registration: string;
-  placeId: number | null;
-  tags: string[];
-  ownLocation: boolean;
-  lon: number;
-  lat: number;
-  gridCode: string;
-  gridName: string | null;
-  areaPath: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import type { Attribution, LocatedRow } from './registry.types';
 
 /** A person's stored values (personal identifiers already sealed). */
 export interface PersonWrite {
@@ -49,6 +26,9 @@ export interface PersonWrite {
 
 /** The stored row of a person being updated: its values (identifiers sealed), point and attribution. */
 export type StoredPerson = Omit<PersonWrite, 'externalId'> & { id: number; lon: number; lat: number; gridId: number; gridCode: string; areaPath: string };
+
+/** A person as read (the keyed hashes of the identifiers stay in the database). */
+export interface PersonRow extends Omit<PersonWrite, 'externalId' | 'idNumberHmac' | 'phoneHmac'>, LocatedRow {}
 
 export interface PeopleFilter {
   scope: string | null;

@@ -6,12 +6,10 @@ import { PlaceEntity } from './entities/place.entity';
 import { inScope } from '../auth/scope';
 import { likePattern } from './registry.schemas';
 import { attributionSet } from './registry-location.repository';
-import type { Attribution } from './registry.types';
+import type { Attribution, LocatedRow } from './registry.types';
 import type { CreatePlace, ListPlaces, UpdatePlace } from './places.schemas';
 
-export interface PlaceRow {
-  id: number;
-  externalId: string | null;
+export interface PlaceRow extends LocatedRow {
   kind: string;
   name: string;
   address: string | null;
@@ -21,18 +19,11 @@ export interface PlaceRow {
   floor: string | null;
   room: string | null;
   parentId: number | null;
-  lon: number;
-  lat: number;
   footprint: unknown;
   /** true in lists when the footprint was simplified (the detail read has it whole) */
   footprintSimplified: boolean;
   gridId: number;
-  gridCode: string;
-  gridName: string | null;
-  areaPath: string;
   properties: Record<string, unknown>;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 const columns = (footprint: string) => `SELECT x.id::int, x.external_id AS "externalId", x.kind, x.name, x.address, x.compound, x.building, x.unit, x.floor, x.room,

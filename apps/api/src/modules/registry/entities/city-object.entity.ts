@@ -11,18 +11,9 @@ export class CityObjectEntity extends LocatedRecordEntity {
   @ForeignKey(() => ObjectCategoryEntity, { name: 'city_object_category_code_fkey' })
   category_code!: string;
 
-  @Column({ type: 'text' })
-  name!: string;
-
-  @Column({ type: 'text', default: 'intact' })
-  condition!: string;
-
-  @Column({ type: 'text', nullable: true })
-  owner!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  department_code!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  address!: string | null;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', default: 'intact' }) condition!: string;
+  @Column({ type: 'text', nullable: true }) owner!: string | null;
+  @Column({ type: 'text', nullable: true }) department_code!: string | null;
+  @Column({ type: 'text', nullable: true }) address!: string | null;
 }

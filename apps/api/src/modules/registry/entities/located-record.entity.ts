@@ -9,29 +9,14 @@ import { AreaEntity } from '../../areas/entities/area.entity';
  * Abstract: each kind is its own table (LocatedRecord declares it and the shared indexes).
  */
 export abstract class LocatedRecordEntity {
-  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
-  id!: string;
-
-  @Column({ type: 'text', nullable: true, unique: true })
-  external_id!: string | null;
-
-  @Column({ type: 'geometry', spatialFeatureType: 'Point', srid: 4326 })
-  geom!: Point;
-
-  @Column({ type: 'bigint', nullable: true })
-  grid_id!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  grid_code!: string | null;
-
-  @Column({ type: 'ltree', nullable: true })
-  area_path!: string | null;
-
-  @Column({ type: 'timestamp with time zone', default: () => 'now()' })
-  created_at!: Date;
-
-  @Column({ type: 'timestamp with time zone', default: () => 'now()' })
-  updated_at!: Date;
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
+  @Column({ type: 'text', nullable: true, unique: true }) external_id!: string | null;
+  @Column({ type: 'geometry', spatialFeatureType: 'Point', srid: 4326 }) geom!: Point;
+  @Column({ type: 'bigint', nullable: true }) grid_id!: string | null;
+  @Column({ type: 'text', nullable: true }) grid_code!: string | null;
+  @Column({ type: 'ltree', nullable: true }) area_path!: string | null;
+  @Column({ type: 'timestamp with time zone', default: () => 'now()' }) created_at!: Date;
+  @Column({ type: 'timestamp with time zone', default: () => 'now()' }) updated_at!: Date;
 }
 
 /**

@@ -8,28 +8,16 @@ import { PlaceEntity } from './place.entity';
 @Index('organization_place_idx', ['place_id'])
 @Index('organization_uscc_uq', ['uscc'], { unique: true, where: '(uscc IS NOT NULL)' })
 export class OrganizationEntity extends LocatedRecordEntity {
-  @Column({ type: 'text' })
-  kind!: string;
-
-  @Column({ type: 'text' })
-  name!: string;
-
-  @Column({ type: 'text', nullable: true })
-  uscc!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  address!: string | null;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', nullable: true }) uscc!: string | null;
+  @Column({ type: 'text', nullable: true }) address!: string | null;
 
   @Column({ type: 'bigint', nullable: true })
   @ForeignKey(() => PlaceEntity, { name: 'organization_place_id_fkey' })
   place_id!: string | null;
 
-  @Column({ type: 'text', nullable: true })
-  contact_name!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  contact_phone_enc!: string | null;
-
-  @Column({ type: 'boolean', default: false })
-  own_location!: boolean;
+  @Column({ type: 'text', nullable: true }) contact_name!: string | null;
+  @Column({ type: 'text', nullable: true }) contact_phone_enc!: string | null;
+  @Column({ type: 'boolean', default: false }) own_location!: boolean;
 }

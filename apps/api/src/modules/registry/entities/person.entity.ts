@@ -13,43 +13,21 @@ import { PlaceEntity } from './place.entity';
 // CREATE INDEX person_tags_gin ON person USING gin (tags) (method, operator class or order TypeORM cannot state: declared by name, left alone)
 @Index('person_tags_gin', { synchronize: false })
 export class PersonEntity extends LocatedRecordEntity {
-  @Column({ type: 'text' })
-  name!: string;
-
-  @Column({ type: 'text', nullable: true })
-  id_number_enc!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  id_number_hmac!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  phone_enc!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  phone_hmac!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  gender!: string | null;
-
-  @Column({ type: 'date', nullable: true })
-  birth_date!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  household_no!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  household_role!: string | null;
-
-  @Column({ type: 'text', default: 'registered' })
-  registration!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', nullable: true }) id_number_enc!: string | null;
+  @Column({ type: 'text', nullable: true }) id_number_hmac!: string | null;
+  @Column({ type: 'text', nullable: true }) phone_enc!: string | null;
+  @Column({ type: 'text', nullable: true }) phone_hmac!: string | null;
+  @Column({ type: 'text', nullable: true }) gender!: string | null;
+  @Column({ type: 'date', nullable: true }) birth_date!: string | null;
+  @Column({ type: 'text', nullable: true }) household_no!: string | null;
+  @Column({ type: 'text', nullable: true }) household_role!: string | null;
+  @Column({ type: 'text', default: 'registered' }) registration!: string;
 
   @Column({ type: 'bigint', nullable: true })
   @ForeignKey(() => PlaceEntity, { name: 'person_place_id_fkey' })
   place_id!: string | null;
 
-  @Column({ type: 'text', array: true, default: [] })
-  tags!: string[];
-
-  @Column({ type: 'boolean', default: false })
-  own_location!: boolean;
+  @Column({ type: 'text', array: true, default: [] }) tags!: string[];
+  @Column({ type: 'boolean', default: false }) own_location!: boolean;
 }

@@ -9,37 +9,19 @@ import { LocatedRecord, LocatedRecordEntity } from './located-record.entity';
 @Index('place_footprint_gist', ['footprint'], { spatial: true, where: '(footprint IS NOT NULL)' })
 @Index('place_kind_idx', ['kind'])
 export class PlaceEntity extends LocatedRecordEntity {
-  @Column({ type: 'text' })
-  kind!: string;
-
-  @Column({ type: 'text' })
-  name!: string;
-
-  @Column({ type: 'text', nullable: true })
-  address!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  compound!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  building!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  unit!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  floor!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  room!: string | null;
+  @Column({ type: 'text' }) kind!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', nullable: true }) address!: string | null;
+  @Column({ type: 'text', nullable: true }) compound!: string | null;
+  @Column({ type: 'text', nullable: true }) building!: string | null;
+  @Column({ type: 'text', nullable: true }) unit!: string | null;
+  @Column({ type: 'text', nullable: true }) floor!: string | null;
+  @Column({ type: 'text', nullable: true }) room!: string | null;
 
   @Column({ type: 'bigint', nullable: true })
   @ForeignKey(() => PlaceEntity, { name: 'place_parent_id_fkey' })
   parent_id!: string | null;
 
-  @Column({ type: 'geometry', spatialFeatureType: 'MultiPolygon', srid: 4326, nullable: true })
-  footprint!: MultiPolygon | null;
-
-  @Column({ type: 'jsonb', default: {} })
-  properties!: Record<string, unknown>;
+  @Column({ type: 'geometry', spatialFeatureType: 'MultiPolygon', srid: 4326, nullable: true }) footprint!: MultiPolygon | null;
+  @Column({ type: 'jsonb', default: {} }) properties!: Record<string, unknown>;
 }
