@@ -4,6 +4,7 @@ import type { GridMetrics, ImpactReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 import { ATTRIBUTABLE } from './micro-grids';
 import type { AttributedTable } from './attributed-tables';
+import type { Candidate, ValidityRow } from './area-import.repository';
 import { CHANGE_SET, REATTRIBUTION, REPLACED_IDS } from './area-publish.repository';
 import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
 
@@ -97,8 +98,33 @@ export class AreaStudioRepository {
     await sqlRun(tx, `INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
   }
 
-  async clearDraft(tx: EntityManager, versionId: number): Promise<void> {
-    await sqlRun(tx, `DELETE FROM area WHERE version_id = $1`, [versionId]);
+  /**
+   * The studio saves the whole draft after every edit, and most of its areas come back as they
+   * were. One statement: the features that differ from the draft's row with their code (geometry,
+   * name or parent; a code held by several rows counts as changed), PostGIS's validity of those
+   * only (the rows left were checked when written), and the draft's rows that go: those of the
+   * changed features and those whose code is no longer sent. Returns the validity of the changed
+   * features (index `i`); the caller inserts them (and rolls the transaction back on an invalid one).
+   */
+  async replaceChanged(tx: EntityManager, versionId: number, features: Pick<Candidate, 'i' | 'code' | 'name' | 'parent' | 'geom'>[]): Promise<Omit<ValidityRow, 'repairedParts'>[]> {
+    return sqlRows<Omit<ValidityRow, 'repairedParts'>>(
+      tx,
+      `WITH input AS (
+         SELECT (f->>'i')::int AS i, f->>'code' AS code, f->>'name' AS name, f->>'parent' AS parent,
+                ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326)) AS g
+           FROM jsonb_array_elements($2::jsonb) f
+       ), cur AS MATERIALIZED (SELECT id, code, name, parent_code, geom, count(*) OVER (PARTITION BY code) AS n FROM area WHERE version_id = $1),
+       cmp AS MATERIALIZED (
+         SELECT input.i, input.code, input.g,
+                EXISTS (SELECT 1 FROM cur WHERE cur.code = input.code AND cur.n = 1 AND cur.name = input.name
+                           AND cur.parent_code IS NOT DISTINCT FROM input.parent AND ST_OrderingEquals(cur.geom, input.g)) AS same
+           FROM input
+       ),
+       gone AS (DELETE FROM area a WHERE a.id IN (SELECT id FROM cur WHERE cur.code NOT IN (SELECT code FROM cmp WHERE same)) RETURNING 1),
+       checked AS (SELECT i, ST_IsValidDetail(g) AS det FROM cmp WHERE NOT same)
+       SELECT i, (det).valid AS valid, (det).reason AS reason, ST_AsGeoJSON((det).location, 7)::jsonb AS location FROM checked ORDER BY i`,
+      [versionId, `[${features.map((c) => `${JSON.stringify({ i: c.i, code: c.code, name: c.name, parent: c.parent }).slice(0, -1)},"geom":${c.geom}}`).join(',')}]`],
+    );
   }
 
   /**

@@ -101,20 +101,15 @@ export class AreaStudioService {
         const geom = JSON.stringify(geometryToWgs84({ type: 'MultiPolygon' as const, coordinates: shape.polygons }, 'wgs84'));
         return { i, code, name, parent: parentCode ?? asCode(props.parent_code), geom, vertices, properties: {} };
       });
-      if (candidates.length) {
-        const bad = (await this.importer.validate(tx, candidates, false)).find((r) => !r.valid);
-        if (bad) {
-          throw new AppException('INVALID_GEOMETRY', `feature ${bad.i} (${candidates[bad.i].code}): ${bad.reason}`, { field: `body.features.${bad.i}`, index: bad.i, location: bad.location });
-        }
+      // only what changed since the last save is checked, deleted and written again
+      const checked = await this.repo.replaceChanged(tx, id, candidates);
+      const bad = checked.find((r) => !r.valid);
+      if (bad) {
+        throw new AppException('INVALID_GEOMETRY', `feature ${bad.i} (${candidates[bad.i].code}): ${bad.reason}`, { field: `body.features.${bad.i}`, index: bad.i, location: bad.location });
       }
-      await this.repo.clearDraft(tx, id);
-      if (candidates.length)
-        await this.importer.insert(
-          tx,
-          id,
-          v.level,
-          candidates.map((c) => ({ ...c, repair: false })),
-        );
+      const changed = new Set(checked.map((r) => r.i));
+      const writes = candidates.filter((c) => changed.has(c.i)).map((c) => ({ ...c, repair: false }));
+      if (writes.length) await this.importer.insert(tx, id, v.level, writes);
       await this.audit.write(tx, p, 'update', 'area_version', id, null, { features: candidates.length });
       return { versionId: id, areas: candidates.length, topology: await this.publisher.report(tx, id) };
     });

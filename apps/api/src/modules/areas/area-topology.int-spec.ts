@@ -74,4 +74,58 @@ describe('topology of a studio draft whose parent has more decimals than the stu
     expect(gaps[0].properties.areaM2).toBeGreaterThan(3900);
     expect(gaps[0].properties.areaM2).toBeLessThan(4400);
   });
+
+  it('writes back only the features that changed: the rest keep their rows; renamed, dropped and new ones are saved', async () => {
+    const v = (await post('/api/areas/drafts', { parentCode: 'S9' })).json().versionId;
+    type Row = { id: number; properties: { code: string; name: string } };
+    const rows = async () => ((await get(`/api/areas/export?version=${v}`)).json().features as Row[]).map((f) => ({ id: f.id, code: f.properties.code, name: f.properties.name }));
+    const exported = (await get(`/api/areas/export?version=${v}`)).json() as Fc;
+    const send = (features: Fc['features']) =>
+      put(`/api/areas/versions/${v}/features`, { type: 'FeatureCollection', features: features.map((x) => ({ type: 'Feature', geometry: x.geometry, properties: { code: x.properties.code, name: x.properties.name } })) });
+    // the first save puts the copied rows (12 decimals) on the studio's 1e-7° grid: both rewritten
+    const copied = await rows();
+    expect((await send(exported.features)).statusCode).toBe(200);
+    const before = await rows();
+    expect(before.filter((r) => copied.some((c) => c.id === r.id))).toEqual([]);
+    // saved again as they are: the same rows
+    expect((await send(exported.features)).statusCode).toBe(200);
+    expect(await rows()).toEqual(before);
+    // S9G1 renamed (a new row), S9G2 dropped, S9G3 added on S9G2's place: S9G1's old row and S9G2 are gone
+    const [g1, g2] = ['S9G1', 'S9G2'].map((c) => exported.features.find((f) => f.properties.code === c)!);
+    const res = await send([
+      { ...g1, properties: { code: 'S9G1', name: '九街新一格' } },
+      { ...g2, properties: { code: 'S9G3', name: '九街三格' } },
+    ]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().topology.summary).toMatchObject({ gaps: 0, overlaps: 0, duplicateCodes: 0 });
+    const after = await rows();
+    expect(after.map((r) => [r.code, r.name])).toEqual([
+      ['S9G1', '九街新一格'],
+      ['S9G3', '九街三格'],
+    ]);
+    expect(after.some((r) => before.some((b) => b.id === r.id))).toBe(false);
+    // a bad feature among unchanged ones: 422 naming it, and nothing of the save is kept
+    const bow = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [118.1, 32.1],
+          [118.11, 32.11],
+          [118.11, 32.1],
+          [118.1, 32.11],
+          [118.1, 32.1],
+        ],
+      ],
+    };
+    const bad = await put(`/api/areas/versions/${v}/features`, {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: g1.geometry, properties: { code: 'S9G1', name: '九街新一格' } },
+        { type: 'Feature', geometry: bow, properties: { code: 'S9G4' } },
+      ],
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().details.field).toBe('body.features.1');
+    expect(await rows()).toEqual(after);
+  });
 });
