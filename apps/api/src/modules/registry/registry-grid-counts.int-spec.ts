@@ -1,31 +1,8 @@
 import { startTestApp, type TestApp } from '@test/support/app';
+import { box, fc, feat } from '@test/support/factories';
 import { sqlRows } from '@test/support/db';
+import { multipart } from '@test/support/multipart';
 import { RegistryImportService } from './registry-import.service';
-
-const box = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
-const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
-const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
-
-function multipart(filename: string, data: string) {
-  const boundary = '----counts' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`),
-    Buffer.from(data),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** The counts as a GROUP BY over the records themselves (what the counters must always equal). */
 const RAW_COUNTS = `
@@ -68,7 +45,7 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     return r.json();
   };
   const upload = async (url: string, csv: string) => {
-    const m = multipart('rows.csv', csv);
+    const m = multipart('rows.csv', 'text/csv', Buffer.from(csv));
     const r = await t.app.inject({ method: 'POST', url, headers: { ...admin, ...m.headers }, payload: m.payload });
     expect(r.statusCode).toBe(200);
     return r.json();

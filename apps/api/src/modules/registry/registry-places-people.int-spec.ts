@@ -155,6 +155,51 @@ describe('registry: places and people (real PostGIS)', () => {
     expect(audit).toEqual([{ b: 'G1', a: 'G2' }]);
   });
 
+  it('a PATCH writes only the fields it carries (null clears one), stores a footprint as a MultiPolygon, and leaves the point alone', async () => {
+    const patch = (url: string, payload: object) => t.app.inject({ method: 'PATCH', url, headers: admin, payload });
+    const parent = (await post('/api/places', { kind: 'compound', name: '部分更新小区', lon: 118.72, lat: 32.02 })).json();
+    const ring = [
+      [118.7199, 32.0199],
+      [118.7201, 32.0199],
+      [118.7201, 32.0201],
+      [118.7199, 32.0201],
+      [118.7199, 32.0199],
+    ];
+    const created = await post('/api/places', { kind: 'building', name: '部分更新1栋', address: '地址甲', building: '1', parentId: parent.id, properties: { floors: 6 }, lon: 118.72, lat: 32.02 });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const stored = async () =>
+      (
+        await sql(
+          `SELECT name, address, building, parent_id::int AS "parentId", properties, GeometryType(footprint) AS footprint, ST_AsText(geom) AS geom, grid_code AS grid, updated_at AS "updatedAt" FROM place WHERE id = $1`,
+          [id],
+        )
+      )[0];
+    const first = await stored();
+
+    const named = await patch(`/api/places/${id}`, { name: '部分更新1幢', footprint: { type: 'Polygon', coordinates: [ring] } });
+    expect(named.statusCode).toBe(200);
+    const second = await stored();
+    expect(second).toMatchObject({ name: '部分更新1幢', address: '地址甲', building: '1', parentId: parent.id, properties: { floors: 6 }, footprint: 'MULTIPOLYGON', geom: first.geom, grid: 'G1' });
+    expect(second.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
+    expect(named.json().footprint.type).toBe('MultiPolygon');
+
+    const cleared = await patch(`/api/places/${id}`, { address: null, parentId: null, footprint: null, properties: { floors: 7 } });
+    expect(cleared.statusCode).toBe(200);
+    expect(await stored()).toMatchObject({ name: '部分更新1幢', address: null, building: '1', parentId: null, properties: { floors: 7 }, footprint: null, geom: first.geom });
+    expect((await get(`/api/places/${id}`)).json().history).toEqual([]);
+    const audit = await sql(`SELECT before->>'address' AS b, after->>'address' AS a FROM audit_log WHERE entity = 'place' AND action = 'update' AND entity_id = $1 ORDER BY id`, [String(id)]);
+    expect(audit).toEqual([
+      { b: '地址甲', a: '地址甲' },
+      { b: '地址甲', a: null },
+    ]);
+
+    const object = (await post('/api/objects', { categoryCode: '0104', name: '部分更新井盖', owner: '某公司', departmentCode: 'water', address: '路口', lon: 118.72, lat: 32.02 })).json();
+    const o = await patch(`/api/objects/${object.id}`, { owner: null, condition: 'damaged' });
+    expect(o.statusCode).toBe(200);
+    expect(o.json()).toMatchObject({ name: '部分更新井盖', owner: null, condition: 'damaged', departmentCode: 'water', address: '路口', location: { lon: 118.72, lat: 32.02 } });
+  });
+
   it('confines a grid worker to their grid (404 outside) and needs registry:write to write', async () => {
     const [{ id: g1 }] = await sql(`SELECT id::int FROM place WHERE grid_code = 'G1' LIMIT 1`);
     expect((await get(`/api/places/${g1}`, worker)).statusCode).toBe(404);
