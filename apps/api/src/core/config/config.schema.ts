@@ -79,6 +79,8 @@ export const configSchema = z
       .max(7 * 86400)
       .default(3600),
     RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
+    // Reads that need no sign-in (Open311 discovery and public requests), per client address.
+    RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     // Exact-match lookups of people by ID or phone number, per account per rolling hour (issue 16).
     PII_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
     // Events: escalation sweep period in seconds (0 = off); duplicate suspicion radius (metres) and window (hours).
