@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { inScope } from '../auth/scope';
 import type { AttributedTable } from './attributed-tables';
 import type { DraftSource } from './area-studio.repository';
-import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
+import { sqlRow, sqlRun } from '../../core/database/sql';
 import type { AreaVersionEntity } from './entities/area-version.entity';
 
 /**
@@ -111,8 +111,7 @@ export class AreaPublishRepository {
   /** Whether a caller with this jurisdiction (null: everywhere, always true) sees any area of the version. */
   async versionHasAreasIn(db: EntityManager, id: number, scope: string | null): Promise<boolean> {
     if (scope === null) return true;
-    const rows = await sqlRows<{ one: number }>(db, `SELECT 1 AS one FROM area WHERE version_id = $1 AND ${inScope('path', '$2')} LIMIT 1`, [id, scope]);
-    return rows.length > 0;
+    return (await sqlRow<{ one: number }>(db, `SELECT 1 AS one FROM area WHERE version_id = $1 AND ${inScope('path', '$2')} LIMIT 1`, [id, scope])) !== undefined;
   }
 
   /**
