@@ -92,7 +92,9 @@ export const REATTRIBUTION = (t: AttributedTable) => {
     SELECT x.ctid AS tid FROM ${t.table} x
      WHERE x.geom && (SELECT ST_Extent(geom)::geometry FROM area WHERE id = ANY($2::bigint[]))
        AND x.grid_id = ANY($2::bigint[]) AND ${open}
-       AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = x.ctid)
+       -- NOT IN (a hashed subplan), not NOT EXISTS: best's few-rows estimate made that a nested
+       -- loop comparing every pair (6.7k × 6.7k rows, 4.4 s; bench/areas-publish.bench.ts)
+       AND x.ctid NOT IN (SELECT tid FROM best)
   )`;
 };
 
