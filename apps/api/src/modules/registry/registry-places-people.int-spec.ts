@@ -1,7 +1,7 @@
 import { residentIdCheckChar } from '@gc/contracts';
-import { startTestApp, type TestApp } from '@test/support/app';
+import type { TestApp } from '@test/support/app';
 import { sqlRows } from '@test/support/db';
-import { insertTinyTerritory } from '@test/support/registry-territory';
+import { startRegistryApp } from '@test/support/registry-territory';
 
 const ID_FIRST = '32010419850307123';
 const ID = ID_FIRST + residentIdCheckChar(ID_FIRST);
@@ -15,18 +15,11 @@ describe('registry: places and people (real PostGIS)', () => {
   const sql = (q: string, p: unknown[] = []) => sqlRows(t.url, q, p);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await insertTinyTerritory(t.url);
-    admin = await t.admin();
-    for (const [username, roles, jurisdiction] of [
-      ['worker_g2', ['grid_worker'], 'G2'],
-      ['operator1', ['operator'], 'D1'],
-    ] as const) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username, password: 'registry-pass-1', roles, jurisdiction } });
-      expect(r.statusCode).toBe(201);
-    }
-    worker = await t.login('worker_g2', 'registry-pass-1');
-    operator = await t.login('operator1', 'registry-pass-1');
+    ({
+      t,
+      admin,
+      as: { worker_g2: worker, operator1: operator },
+    } = await startRegistryApp({ worker_g2: [['grid_worker'], 'G2'], operator1: [['operator'], 'D1'] }));
   });
   afterAll(async () => {
     await t.close();
