@@ -27,6 +27,8 @@ interface Props {
   onPick(code: string | null, add: boolean): void;
   onLine(line: Position[]): void;
   onPolygon(p: Polygon): void;
+  /** the grid's geometry while a vertex is being dragged: the draft to show meanwhile (every grid with that vertex), or null */
+  onReshaping(p: Polygon): FeatureCollection | null;
   onReshaped(p: Polygon): void;
 }
 
@@ -71,6 +73,8 @@ export function StudioMap(p: Props) {
   propsRef.current = p;
   const [ready, setReady] = useState(false);
   const selectedRef = useRef<string[]>([]);
+  /** the draft source shows a drag's preview, not p.draft */
+  const previewing = useRef(false);
 
   useEffect(() => {
     // no box zoom: Shift+click adds a grid to the selection (to merge)
@@ -97,6 +101,20 @@ export function StudioMap(p: Props) {
         ],
       });
       draw.start();
+      // during a drag the grids that share the vertex follow it, once per frame (the edit is made on the drop)
+      let frame = 0;
+      draw.on('change', (ids, type) => {
+        if (type !== 'update' || frame || draw.getMode() !== 'select') return;
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          const f = ids.map((i) => draw.getSnapshotFeature(i)).find((x) => x?.geometry.type === 'Polygon');
+          const preview = f && propsRef.current.onReshaping(f.geometry as Polygon);
+          if (preview) {
+            previewing.current = true;
+            void (map.getSource(DRAFT) as GeoJSONSource).setData(preview);
+          }
+        });
+      });
       draw.on('finish', (id, ctx) => {
         const f = draw.getSnapshotFeature(id);
         if (!f) return;
@@ -124,6 +142,7 @@ export function StudioMap(p: Props) {
 
   useEffect(() => {
     if (!ready) return;
+    previewing.current = false;
     void (mapRef.current!.getSource(DRAFT) as GeoJSONSource).setData(p.draft);
     // whole geometries for tests and scripts (the map's own features are cut at tile edges)
     (window as unknown as { __studio: { draft?: FeatureCollection } }).__studio.draft = p.draft;
@@ -168,6 +187,11 @@ export function StudioMap(p: Props) {
   useEffect(() => {
     const draw = drawRef.current;
     if (!ready || !draw) return;
+    // a drag that was refused left its preview on the map: the draft as it is again
+    if (previewing.current) {
+      previewing.current = false;
+      void (mapRef.current!.getSource(DRAFT) as GeoJSONSource).setData(propsRef.current.draft);
+    }
     draw.clear();
     if (p.tool === 'split') draw.setMode('linestring');
     else if (p.tool === 'draw') draw.setMode('polygon');

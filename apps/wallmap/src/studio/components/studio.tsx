@@ -6,7 +6,7 @@ import { ApiError } from '../../auth/api/http';
 import type { ScreenProps } from '../../shell/routes';
 import { useI18n } from '../../i18n/i18n-context';
 import { studioApi } from '../api/studio-api';
-import { canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, type Edit, type Why } from '../state/draft-edits';
+import { canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, withVertexMoved, type DraftState, type Edit, type Why } from '../state/draft-edits';
 import { paintProbe } from '../state/paint-probe';
 import { BalancePanel, ImpactPanel, RepairPanel, ValidationPanel } from './studio-panels';
 import { StudioCompare } from './studio-compare';
@@ -126,17 +126,18 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     setTool('select');
   };
 
-  const reshapeTarget = useMemo(() => {
-    if (tool !== 'reshape' || selected.length !== 1) return null;
-    const a = h.present.areas.find((x) => x.code === selected[0]);
-    return a && a.geometry.type === 'Polygon' ? ({ type: 'Feature', properties: {}, geometry: a.geometry } as Feature<Polygon>) : null;
-    // when the tool or selection changes, and after each drag (rev): terra-draw then holds the draft's
-    // geometry again (a vertex snapped to the parent, or a refused edit put back)
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- rev stands for the draft's areas here: a new target only then, not on every edit
-  }, [tool, selected, rev]);
+  // the one grid in terra-draw: again whenever its geometry changes (a drag kept, undo, redo), and
+  // after each drag (rev), when terra-draw must hold the draft's geometry again (a refused edit put back)
+  const reshapeArea = tool === 'reshape' && selected.length === 1 ? h.present.areas.find((x) => x.code === selected[0]) : undefined;
+  const reshapeGeometry = reshapeArea?.geometry;
+  const reshapeTarget = useMemo(
+    () => (reshapeGeometry?.type === 'Polygon' ? ({ type: 'Feature', properties: {}, geometry: reshapeGeometry } as Feature<Polygon>) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rev: a new target after every drag, even one that changed nothing
+    [reshapeGeometry, rev],
+  );
 
   const onReshaped = (g: Polygon) => {
-    const a = h.present.areas.find((x) => x.code === selected[0]);
+    const a = reshapeArea;
     if (!a) return;
     const moved = movedVertex(a.geometry, g);
     const inserted = moved ? null : insertedVertex(a.geometry, g);
@@ -152,10 +153,11 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     return { byCode, lo, hi };
   }, [balance, metric]);
 
-  const draftFc = useMemo<FeatureCollection>(
-    () => ({
+  // the draft as the map draws it: name and the chosen metric as label, the metric (0–1) as colour
+  const toFc = useCallback(
+    (areas: DraftState['areas']): FeatureCollection => ({
       type: 'FeatureCollection',
-      features: h.present.areas.map((a) => {
+      features: areas.map((a) => {
         const v = values.byCode.get(a.code);
         return {
           type: 'Feature',
@@ -169,8 +171,15 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         };
       }),
     }),
-    [h.present, values, metric],
+    [values, metric],
   );
+  const draftFc = useMemo(() => toFc(h.present.areas), [toFc, h.present.areas]);
+
+  /** While a vertex is dragged: every grid that has it follows on the map (the edit itself waits for the drop). */
+  const onReshaping = (g: Polygon): FeatureCollection | null => {
+    const moved = reshapeArea && movedVertex(reshapeArea.geometry, g);
+    return moved ? toFc(withVertexMoved(h.present, moved.from, moved.to).areas) : null;
+  };
   const problems = useMemo<FeatureCollection>(
     () => (topo ? { type: 'FeatureCollection', features: PROBLEM_KINDS.flatMap((k) => topo[k].features.map((f) => ({ ...f, properties: { ...f.properties, kind: k } }))) as FeatureCollection['features'] } : EMPTY),
     [topo],
@@ -224,6 +233,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         onPick={(code, add) => setSelected((s) => (!code ? [] : add ? (s.includes(code) ? s.filter((x) => x !== code) : [...s.slice(-1), code]) : [code]))}
         onLine={onLine}
         onPolygon={(g) => edit({ type: 'add', geometry: g })}
+        onReshaping={onReshaping}
         onReshaped={onReshaped}
       />
       <header className="top-bar studio-bar">
