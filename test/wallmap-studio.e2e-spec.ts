@@ -111,7 +111,7 @@ test('an analyst splits, undoes, merges, previews and publishes in the studio; t
   await page.mouse.click(b.x0 - 12, b.cy);
   await page.mouse.click(b.x1 + 12, b.cy + 4);
   await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid=studio][data-areas="7"]', { timeout: 10000 });
+  await page.waitForSelector('[data-testid=studio][data-areas="7"]', { timeout: 30000 });
   await page.waitForSelector('[data-testid=studio-balance][data-grids="7"]', { timeout: 30000 });
   await page.waitForSelector('[data-testid=studio-validation][data-overlaps="0"][data-gaps="0"]', { timeout: 30000 });
   await page.screenshot({ path: resolve(ARTIFACTS, 'studio-split-1920.png') });
@@ -173,7 +173,7 @@ test('an analyst splits, undoes, merges, previews and publishes in the studio; t
         return owners.every((c: string) => !flat(fc.features.find((f: { properties: { code: string } }) => f.properties.code === c).geometry).some((p) => p[0] === old[0] && p[1] === old[1]));
       },
       { old, owners },
-      { timeout: 10000 },
+      { timeout: 30000 },
     );
     await page.screenshot({ path: resolve(ARTIFACTS, 'studio-vertex-dragging-1920.png') });
     await page.mouse.up();
@@ -185,7 +185,7 @@ test('an analyst splits, undoes, merges, previews and publishes in the studio; t
         return owners.every((c) => !flat(fs.find((f) => f.properties.code === c)!.geometry).some((p) => p[0] === old[0] && p[1] === old[1]));
       },
       { old, owners },
-      { timeout: 10000 },
+      { timeout: 30000 },
     );
     const after3 = await vertexOwners();
     expect(after3.hasOld).toEqual([false, false, false]);
@@ -213,7 +213,7 @@ test('an analyst splits, undoes, merges, previews and publishes in the studio; t
         return owners.every((c) => flat(fs.find((f) => f.properties.code === c)!.geometry).some((p) => p[0] === old[0] && p[1] === old[1]));
       },
       { old, owners },
-      { timeout: 10000 },
+      { timeout: 30000 },
     );
     expect(await vertexOwners()).toEqual(before3);
     await page.click('[data-testid=studio-tool-select]');

@@ -10,14 +10,16 @@ import { api, getSession } from '../../auth/api/http';
 import { addOnlineBasemap, type OnlineBasemap } from '../../map/state/basemap';
 import { worldLand } from '../../map/state/land';
 import { paintProbe } from '../state/paint-probe';
-import { DRAFT, OVERLAY, PARENT, PROBLEMS, studioStyle } from '../state/studio-style';
+import type { FindingsLayer } from '../state/findings-layer';
+import { DRAFT, OVERLAY, PARENT, studioStyle } from '../state/studio-style';
 
 export type Tool = 'select' | 'split' | 'reshape' | 'draw';
 
 interface Props {
   draft: FeatureCollection;
   parent: Feature<MultiPolygon> | null;
-  problems: FeatureCollection;
+  /** the server's findings, drawn by the map in its next frame once set (the screen sets them as the answer arrives) */
+  findings: FindingsLayer;
   overlay: FeatureCollection;
   selected: string[];
   tool: Tool;
@@ -89,6 +91,9 @@ export function StudioMap(p: Props) {
       propsRef.current.onPick(code ?? null, e.originalEvent.shiftKey);
     });
     map.once('load', () => {
+      // the findings under the overlay and the labels; the probe hears of the frame that first draws new ones
+      map.addLayer(propsRef.current.findings, 'overlay-fill');
+      propsRef.current.findings.onDrawn = () => paintProbe.mapDrawn();
       void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap'), 'osm-landuse').catch(() => undefined);
       const snap = (ev: { lng: number; lat: number; containerX: number; containerY: number }) => snapToParent(map, propsRef.current.parent)(ev);
       const draw = new TerraDraw({
@@ -129,7 +134,7 @@ export function StudioMap(p: Props) {
         }
       });
       drawRef.current = draw;
-      (window as unknown as { __studio?: { map: maplibregl.Map; draw: TerraDraw; paints: number[] } }).__studio = { map, draw, paints: paintProbe.paints };
+      (window as unknown as { __studio?: { map: maplibregl.Map; draw: TerraDraw; paints: number[]; paintParts: [number, number][] } }).__studio = { map, draw, paints: paintProbe.paints, paintParts: paintProbe.parts };
       setReady(true);
     });
     return () => {
@@ -147,15 +152,6 @@ export function StudioMap(p: Props) {
     // whole geometries for tests and scripts (the map's own features are cut at tile edges)
     (window as unknown as { __studio: { draft?: FeatureCollection } }).__studio.draft = p.draft;
   }, [ready, p.draft]);
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!ready || !map) return;
-    // the first frame drawn once the findings are in the source: the answer is on screen
-    void (map.getSource(PROBLEMS) as GeoJSONSource).setData(p.problems).then(() => {
-      map.once('render', () => paintProbe.drawn());
-      map.triggerRepaint();
-    });
-  }, [ready, p.problems]);
   useEffect(() => {
     if (ready) void (mapRef.current!.getSource(OVERLAY) as GeoJSONSource).setData(p.overlay);
   }, [ready, p.overlay]);

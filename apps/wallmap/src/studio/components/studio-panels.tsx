@@ -1,11 +1,15 @@
 import type { BalanceMetric, BalanceReport, ImpactReport, RepairReport, TopologyReport } from '@gc/contracts';
 import { BALANCE_METRICS } from '@gc/contracts';
+import { memo, useLayoutEffect } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
+import { paintProbe } from '../state/paint-probe';
 
 const V_KEYS = ['overlaps', 'gaps', 'outsideParent', 'slivers', 'nonContiguous', 'duplicateCodes'] as const;
 
 export function ValidationPanel({ topo, busy }: { topo: TopologyReport | null; busy: boolean }) {
   const { t } = useI18n();
+  // the answer is in the DOM (before the browser paints it): the paint probe's panel half
+  useLayoutEffect(() => void (topo && paintProbe.panelShown()), [topo]);
   const s = topo?.summary;
   const clean = s && V_KEYS.every((k) => s[k] === 0);
   return (
@@ -29,7 +33,8 @@ export function ValidationPanel({ topo, busy }: { topo: TopologyReport | null; b
 
 const fmt = (m: BalanceMetric, v: number) => (m === 'compactness' ? v.toFixed(2) : m === 'areaM2' ? Math.round(v).toLocaleString() : String(v));
 
-export function BalancePanel(props: {
+/** The balance table re-renders only when its own inputs change (not on every topology answer). */
+export const BalancePanel = memo(function BalancePanel(props: {
   balance: BalanceReport | null;
   metric: BalanceMetric;
   target: { min: number; max: number };
@@ -93,7 +98,7 @@ export function BalancePanel(props: {
       )}
     </section>
   );
-}
+});
 
 export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairReport; onKeep(): void; onDiscard(): void }) {
   const { t } = useI18n();

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { AreaSummary, BalanceMetric, BalanceReport, ImpactReport, RepairReport, TopologyReport } from '@gc/contracts';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { bboxOf } from '@gc/geo';
@@ -8,6 +9,8 @@ import { useI18n } from '../../i18n/i18n-context';
 import { studioApi } from '../api/studio-api';
 import { canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, withVertexMoved, type DraftState, type Edit, type Why } from '../state/draft-edits';
 import { paintProbe } from '../state/paint-probe';
+import { FindingsLayer } from '../state/findings-layer';
+import { PROBLEMS } from '../state/studio-style';
 import { BalancePanel, ImpactPanel, RepairPanel, ValidationPanel } from './studio-panels';
 import { StudioCompare } from './studio-compare';
 import { StudioMap, type Tool } from './studio-map';
@@ -16,6 +19,12 @@ import './studio.css';
 type Stage = 'idle' | 'saving' | 'checking' | 'publishing' | 'done' | 'failed';
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const PROBLEM_KINDS = ['overlaps', 'gaps', 'outsideParent', 'slivers'] as const;
+
+/** The findings of a topology answer as one collection, each with its kind (the map colours by it). */
+const findingsOf = (t: TopologyReport): FeatureCollection => ({
+  type: 'FeatureCollection',
+  features: PROBLEM_KINDS.flatMap((k) => t[k].features.map((f) => ({ ...f, properties: { ...f.properties, kind: k } }))) as FeatureCollection['features'],
+});
 
 /**
  * The grid studio (analysts, administrators): open a draft of one area's children, edit it with
@@ -84,14 +93,25 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     [fail],
   );
 
+  // the findings go to the map's own layer at once (drawn in its next frame), the summary to the panel
+  const [findings] = useState(() => new FindingsLayer(PROBLEMS));
+  const show = useCallback(
+    (t: TopologyReport) => {
+      // when the answer arrived: the panel and the map report when they show it (bench/studio-validation)
+      paintProbe.answered();
+      // the panel rendered and committed now, not in a later task the browser may put after its frames
+      flushSync(() => setTopo(t));
+      findings.set(findingsOf(t));
+    },
+    [findings],
+  );
+
   const refreshChecks = useCallback(
     async (v: number, save: boolean) => {
       setChecking(true);
       try {
         const topology = save ? (await studioApi.save(v, h.present)).topology : null;
-        // when the answer arrived: the map reports when it has drawn it (bench/studio-validation)
-        if (topology) paintProbe.answered();
-        if (topology) setTopo(topology);
+        if (topology) show(topology);
         setBalance(await studioApi.balance(v, target.min, target.max));
       } catch (e) {
         fail(e);
@@ -99,7 +119,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         setChecking(false);
       }
     },
-    [h.present, target, fail],
+    [h.present, target, fail, show],
   );
 
   // after every edit (and on load): save the draft, the server checks topology, then balance
@@ -109,6 +129,8 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     const handle = setTimeout(() => void refreshChecks(versionId, true), 200);
     return () => clearTimeout(handle);
   }, [versionId, h.present, refreshChecks]);
+
+  const pickOne = useCallback((c: string) => setSelected([c]), []);
 
   const edit = (e: Edit) => {
     const w = canEdit(h.present, e);
@@ -180,10 +202,6 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     const moved = reshapeArea && movedVertex(reshapeArea.geometry, g);
     return moved ? toFc(withVertexMoved(h.present, moved.from, moved.to).areas) : null;
   };
-  const problems = useMemo<FeatureCollection>(
-    () => (topo ? { type: 'FeatureCollection', features: PROBLEM_KINDS.flatMap((k) => topo[k].features.map((f) => ({ ...f, properties: { ...f.properties, kind: k } }))) as FeatureCollection['features'] } : EMPTY),
-    [topo],
-  );
   const overlay = useMemo<FeatureCollection>(
     () =>
       repair
@@ -201,7 +219,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       setStage('saving');
       const saved = await studioApi.save(versionId, h.present);
       setStage('checking');
-      setTopo(saved.topology);
+      show(saved.topology);
       if (saved.topology.summary.blocking) throw new Error(t('studio.v.overlaps'));
       setStage('publishing');
       const r = await studioApi.publish(versionId, true);
@@ -224,7 +242,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       <StudioMap
         draft={draftFc}
         parent={parent}
-        problems={problems}
+        findings={findings}
         overlay={overlay}
         selected={selected}
         tool={tool}
@@ -361,7 +379,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       {draftOpen && (
         <aside className="side right studio-checks">
           <ValidationPanel topo={topo} busy={checking} />
-          <BalancePanel balance={balance} metric={metric} target={target} selected={selected} onMetric={setMetric} onTarget={setTarget} onPick={(c) => setSelected([c])} />
+          <BalancePanel balance={balance} metric={metric} target={target} selected={selected} onMetric={setMetric} onTarget={setTarget} onPick={pickOne} />
         </aside>
       )}
     </div>
