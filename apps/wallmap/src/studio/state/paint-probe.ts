@@ -28,7 +28,10 @@ export const paintProbe = {
     if (!this.answeredAt || !this.panelAt || !this.mapAt) return;
     this.paints.push(Math.max(this.panelAt, this.mapAt) - this.answeredAt);
     this.parts.push([this.panelAt - this.answeredAt, this.mapAt - this.answeredAt]);
-    if (this.paints.length > 1000) (this.paints.shift(), this.parts.shift());
+    if (this.paints.length > 1000) {
+      this.paints.shift();
+      this.parts.shift();
+    }
     this.answeredAt = 0;
   },
 };
