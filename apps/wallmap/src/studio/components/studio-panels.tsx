@@ -39,6 +39,8 @@ export const BalancePanel = memo(function BalancePanel(props: {
   metric: BalanceMetric;
   target: { min: number; max: number };
   selected: string[];
+  /** the parent's name: grid names that start with it are shown without it (the full name in the tooltip) */
+  parentName: string;
   onMetric(m: BalanceMetric): void;
   onTarget(t: { min: number; max: number }): void;
   onPick(code: string): void;
@@ -81,7 +83,7 @@ export const BalancePanel = memo(function BalancePanel(props: {
             <tbody>
               {b.grids.map((g) => (
                 <tr key={g.code} className={`${props.selected.includes(g.code) ? 'sel' : ''} ${g.outlier ?? ''}`} onClick={() => props.onPick(g.code)}>
-                  <td title={g.code}>{g.name}</td>
+                  <td title={g.name}>{props.parentName && g.name.startsWith(props.parentName) && g.name.length > props.parentName.length ? g.name.slice(props.parentName.length) : g.name}</td>
                   <td>
                     {g.households}
                     {g.outlier && <span className={`tag ${g.outlier}`}>{t(`studio.outlier.${g.outlier}`)}</span>}
@@ -100,7 +102,7 @@ export const BalancePanel = memo(function BalancePanel(props: {
   );
 });
 
-export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairReport; onKeep(): void; onDiscard(): void }) {
+export function RepairPanel({ report, nameOf, onKeep, onDiscard }: { report: RepairReport; nameOf(code: string | null): string; onKeep(): void; onDiscard(): void }) {
   const { t } = useI18n();
   return (
     <section className="panel studio-repair" data-testid="studio-repair">
@@ -116,7 +118,7 @@ export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairRepor
         <ol className="repair-list">
           {report.changes.slice(0, 50).map((c, i) => (
             <li key={i}>
-              {t(`studio.repair.action.${c.action}`)} · {c.from ?? '—'} → {c.to ?? '—'} · {Math.round(c.areaM2).toLocaleString()} m²
+              {t(`studio.repair.action.${c.action}`)} · {nameOf(c.from)} → {nameOf(c.to)} · {Math.round(c.areaM2).toLocaleString()} m²
             </li>
           ))}
         </ol>
@@ -133,7 +135,7 @@ export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairRepor
   );
 }
 
-export function ImpactPanel({ impact }: { impact: ImpactReport }) {
+export function ImpactPanel({ impact, nameOf }: { impact: ImpactReport; nameOf(code: string | null): string }) {
   const { t } = useI18n();
   return (
     <section className="panel studio-impact" data-testid="studio-impact" data-people={impact.people}>
@@ -154,12 +156,12 @@ export function ImpactPanel({ impact }: { impact: ImpactReport }) {
       </dl>
       {impact.staff.losing.length > 0 && (
         <p>
-          {t('studio.impact.staffLosing')}: {impact.staff.losing.map((s) => s.name).join('、')}
+          {t('studio.impact.staffLosing')}: {impact.staff.losing.map((s) => `${s.name}（${nameOf(s.code)}）`).join('、')}
         </p>
       )}
       {impact.staff.unstaffed.length > 0 && (
         <p>
-          {t('studio.impact.unstaffed')}: {impact.staff.unstaffed.join('、')}
+          {t('studio.impact.unstaffed')}: {impact.staff.unstaffed.map(nameOf).join('、')}
         </p>
       )}
     </section>

@@ -4,6 +4,7 @@ import type { AreaSummary, BalanceMetric, BalanceReport, ImpactReport, RepairRep
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { bboxOf } from '@gc/geo';
 import { ApiError } from '../../auth/api/http';
+import { errorText } from '../../i18n/error-text';
 import type { ScreenProps } from '../../shell/routes';
 import { useI18n } from '../../i18n/i18n-context';
 import { studioApi } from '../api/studio-api';
@@ -37,6 +38,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   const [versionId, setVersionId] = useState<number | null>(null);
   const [parent, setParent] = useState<Feature<MultiPolygon> | null>(null);
   const [query, setQuery] = useState('');
+  const [parentName, setParentName] = useState('');
   // search only what the analyst types (not the name filled in after opening)
   const [typed, setTyped] = useState(false);
   const [found, setFound] = useState<AreaSummary[]>([]);
@@ -58,7 +60,32 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   // the compare view (版本对比) replaces the editor while open; the draft stays as it was
   const [comparing, setComparing] = useState(false);
 
-  const fail = useCallback((e: unknown) => setMessage(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)), []);
+  // said in the screen's language (the server's code and message go to the console); an outdated draft says what changed
+  const fail = useCallback(
+    (e: unknown) => {
+      const d = e instanceof ApiError && e.code === 'VERSION_OUTDATED' ? (e.details as { added?: unknown[]; removed?: unknown[]; reshaped?: unknown[] } | null) : null;
+      setMessage(
+        d
+          ? t('studio.outdated', { added: d.added?.length ?? 0, removed: d.removed?.length ?? 0, reshaped: d.reshaped?.length ?? 0 })
+          : e instanceof ApiError || e instanceof TypeError
+            ? errorText(t, e).text
+            : String(e instanceof Error ? e.message : e),
+      );
+    },
+    [t],
+  );
+  /** A grid's name from the draft as it is or was in this session (the code only for one never seen). */
+  const nameOf = useCallback(
+    (code: string | null) => {
+      if (code === null) return '—';
+      for (const st of [h.present, ...[...h.past].reverse()]) {
+        const a = st.areas.find((x) => x.code === code);
+        if (a) return a.name;
+      }
+      return code;
+    },
+    [h.present, h.past],
+  );
   const why = (w: Why | 'selectTwo' | 'selectOne') => (w ? t(`studio.why.${w}`) : '');
 
   useEffect(() => {
@@ -86,6 +113,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         setFound([]);
         setTyped(false);
         setQuery(p.name);
+        setParentName(p.name);
       } catch (e) {
         fail(e);
       }
@@ -263,7 +291,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
               {found.map((a) => (
                 <li key={a.code}>
                   <button type="button" onClick={() => void open(a.code, () => studioApi.createDraft(a.code))} data-testid={`studio-open-${a.code}`}>
-                    {a.name} <span className="muted">{a.code}</span>
+                    {a.name} <span className="muted">{t(`level.${a.level}`)}</span>
                   </button>
                   <button type="button" onClick={() => void open(a.code, () => studioApi.propose(a.code, gridsN))} title={t('studio.propose')}>
                     {t('studio.propose')} ×{gridsN}
@@ -356,6 +384,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         {repair && (
           <RepairPanel
             report={repair}
+            nameOf={nameOf}
             onDiscard={() => setRepair(null)}
             onKeep={() =>
               versionId !== null &&
@@ -369,7 +398,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
             }
           />
         )}
-        {impact && <ImpactPanel impact={impact} />}
+        {impact && <ImpactPanel impact={impact} nameOf={nameOf} />}
         {message && stage !== 'done' && (
           <p className="why" role="alert" data-testid="studio-message">
             {message}
@@ -379,7 +408,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       {draftOpen && (
         <aside className="side right studio-checks">
           <ValidationPanel topo={topo} busy={checking} />
-          <BalancePanel balance={balance} metric={metric} target={target} selected={selected} onMetric={setMetric} onTarget={setTarget} onPick={pickOne} />
+          <BalancePanel balance={balance} metric={metric} target={target} selected={selected} parentName={parentName} onMetric={setMetric} onTarget={setTarget} onPick={pickOne} />
         </aside>
       )}
     </div>
