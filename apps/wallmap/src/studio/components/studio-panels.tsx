@@ -69,33 +69,35 @@ export const BalancePanel = memo(function BalancePanel(props: {
       {b && (
         <>
           <p className="muted">{t('studio.spread', { mm: b.spread.maxMin ?? '—', sd: b.spread.stdDev, c: b.spread.medianCompactness })}</p>
-          <table className="balance-table">
-            <thead>
-              <tr>
-                <th>{t('studio.name')}</th>
-                {(['households', 'people', 'places', 'events90d', 'compactness'] as const).map((m) => (
-                  <th key={m} className={m === props.metric ? 'on' : ''}>
-                    {t(`studio.metric.${m}`)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {b.grids.map((g) => (
-                <tr key={g.code} className={`${props.selected.includes(g.code) ? 'sel' : ''} ${g.outlier ?? ''}`} onClick={() => props.onPick(g.code)}>
-                  <td title={g.name}>{props.parentName && g.name.startsWith(props.parentName) && g.name.length > props.parentName.length ? g.name.slice(props.parentName.length) : g.name}</td>
-                  <td>
-                    {g.households}
-                    {g.outlier && <span className={`tag ${g.outlier}`}>{t(`studio.outlier.${g.outlier}`)}</span>}
-                  </td>
-                  <td>{g.people}</td>
-                  <td>{g.places}</td>
-                  <td>{g.events90d}</td>
-                  <td>{fmt('compactness', g.compactness)}</td>
+          <div className="balance-scroll">
+            <table className="balance-table">
+              <thead>
+                <tr>
+                  <th>{t('studio.name')}</th>
+                  {(['households', 'people', 'places', 'events90d', 'compactness'] as const).map((m) => (
+                    <th key={m} className={m === props.metric ? 'on' : ''}>
+                      {t(`studio.metric.${m}`)}
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {b.grids.map((g) => (
+                  <tr key={g.code} className={`${props.selected.includes(g.code) ? 'sel' : ''} ${g.outlier ?? ''}`} onClick={() => props.onPick(g.code)}>
+                    <td title={g.name}>{props.parentName && g.name.startsWith(props.parentName) && g.name.length > props.parentName.length ? g.name.slice(props.parentName.length) : g.name}</td>
+                    <td>
+                      {g.households}
+                      {g.outlier && <span className={`tag ${g.outlier}`}>{t(`studio.outlier.${g.outlier}`)}</span>}
+                    </td>
+                    <td>{g.people}</td>
+                    <td>{g.places}</td>
+                    <td>{g.events90d}</td>
+                    <td>{fmt('compactness', g.compactness)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>
