@@ -1,6 +1,7 @@
 /**
  * The wall's worker layer with BENCH_WORKERS (5,000) grid workers in headless Chromium, each
- * reporting every 10 s (500 `worker.position` messages a second, in socket batches every 100 ms):
+ * reporting every 10 s (500 `worker.position` messages a second, in socket batches every 100 ms,
+ * due by the clock: a late timer sends what fell due meanwhile, so the page gets the stated rate):
  * main-thread milliseconds of worker-layer work per wall-second, the wall's way (a throttled feed,
  * at most one store update a second, `updateData` with the workers that moved) against the peer
  * measured in the same run, the way the wall did it before (each batch into the store and the whole
@@ -23,6 +24,8 @@ const ROOT = resolve(__dirname, '../..');
 const OUT = join(ROOT, 'dist/bench/wallmap-workers');
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** The stated load: every worker reports once every 10 s. */
+const RATE = WORKERS / 10;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css' };
 
@@ -34,6 +37,7 @@ interface RunResult {
   layerMs: number;
   mapUpdates: number;
   worstMs: number;
+  maxGapMs: number;
 }
 
 function buildPage() {
@@ -77,7 +81,7 @@ async function main() {
       const taskMsPerS = (((await taskSeconds()) - t0) * 1000) / ((Date.now() - w0) / 1000);
       rows.push({ ...r, taskMsPerS });
       console.log(
-        `${mode.padEnd(5)} ${r.messages} messages in ${r.batches} batches over ${r.seconds} s: layer code ${(r.layerMs / r.seconds).toFixed(2)} ms per wall-second (worst piece ${r.worstMs.toFixed(1)} ms, ${r.mapUpdates} map updates); page main thread ${taskMsPerS.toFixed(1)} ms/s`,
+        `${mode.padEnd(5)} ${r.messages} messages${mode === 'idle' ? ' made, not delivered,' : ''} in ${r.batches} batches over ${r.seconds.toFixed(1)} s = ${(r.messages / r.seconds).toFixed(0)}/s (stated ${RATE}/s; generator timer's longest gap ${r.maxGapMs.toFixed(0)} ms): layer code ${(r.layerMs / r.seconds).toFixed(2)} ms per wall-second (worst piece ${r.worstMs.toFixed(1)} ms, ${r.mapUpdates} map updates); page main thread ${taskMsPerS.toFixed(1)} ms/s`,
       );
     }
     if (process.env.BENCH_SHOT) await page.screenshot({ path: process.env.BENCH_SHOT });
@@ -89,7 +93,11 @@ async function main() {
     const peerTask = median(of('peer').map((r) => r.taskMsPerS));
     console.log(`${WORKERS} workers, 1920x1080: layer code per wall-second, wall ${wall.toFixed(2)} ms against peer (setData per batch) ${peer.toFixed(2)} ms: ${(peer / wall).toFixed(1)}x less`);
     console.log(`page main thread per wall-second (layer work and its rendering), less idle ${idleTask.toFixed(1)} ms/s: wall ${(wallTask - idleTask).toFixed(1)} ms, peer ${(peerTask - idleTask).toFixed(1)} ms`);
-    console.log(`${wall <= 16 ? 'PASS' : 'MISS'}  worker layer main-thread work per wall-second: ${wall.toFixed(2)} ms (target ≤ 16 ms)`);
+    // The figures hold only if the page got the stated load (the generator catches up by the clock).
+    const slowest = Math.min(...rows.filter((r) => r.mode !== 'idle').map((r) => r.messages / r.seconds));
+    const rateOk = slowest >= 0.95 * RATE;
+    console.log(`${rateOk ? 'PASS' : 'MISS'}  load delivered: slowest run ${slowest.toFixed(0)} messages/s (stated ${RATE}/s, at least 95 % of it)`);
+    console.log(`${wall <= 16 && rateOk ? 'PASS' : 'MISS'}  worker layer main-thread work per wall-second: ${wall.toFixed(2)} ms (target ≤ 16 ms)`);
   } finally {
     await browser.close();
     site.close();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the API (SWC: TypeScript with decorator metadata, path aliases rewritten)
 // and the wall map (Vite). `node scripts/build.mjs [api|wallmap] [--if-stale]`.
-import { readdirSync, statSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { transformFile } from '@swc/core';
@@ -27,10 +27,18 @@ const stampOf = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 async function buildApi() {
   const srcDirs = ['apps/api/src', 'libs/contracts/src', 'libs/geo/src'].map((d) => join(root, d));
   const stamp = join(root, 'dist/api/.built');
-  if (ifStale && stampOf(stamp) > newest(srcDirs)) return;
-  const t0 = Date.now();
   const files = srcDirs.flatMap((d) => walk(d)).filter((f) => /\.ts$/.test(f.path) && !/\.(spec|int-spec)\.ts$/.test(f.path));
+  // The stamp lists the sources it was built from: a deleted or renamed file (a migration
+  // renumbered, say) makes the build stale even though no remaining file is newer.
+  const list = files
+    .map((f) => relative(root, f.path))
+    .sort()
+    .join('\n');
+  const builtList = existsSync(stamp) ? readFileSync(stamp, 'utf8').split('\n').slice(1).join('\n') : null;
+  if (ifStale && builtList === list && stampOf(stamp) > Math.max(0, ...files.map((f) => f.mtime))) return;
+  const t0 = Date.now();
   const paths = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions.paths;
+  const written = new Set();
   for (const f of files) {
     const out = join(root, 'dist/api', relative(root, f.path)).replace(/\.ts$/, '.js');
     const { code, map } = await transformFile(f.path, {
@@ -48,9 +56,20 @@ async function buildApi() {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, code + `\n//# sourceMappingURL=${out.split('/').pop()}.map`);
     writeFileSync(out + '.map', map);
+    written.add(out).add(out + '.map');
   }
-  writeFileSync(stamp, new Date().toISOString());
-  console.log(`build: api (${files.length} files) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // Output of sources that no longer exist goes: the migration runner and Nest load what is in dist.
+  let pruned = 0;
+  for (const dir of ['apps', 'libs'].map((d) => join(root, 'dist/api', d)).filter(existsSync)) {
+    for (const f of walk(dir)) {
+      if (/\.js(\.map)?$/.test(f.path) && !written.has(f.path)) {
+        rmSync(f.path);
+        pruned++;
+      }
+    }
+  }
+  writeFileSync(stamp, new Date().toISOString() + '\n' + list);
+  console.log(`build: api (${files.length} files${pruned ? `, ${pruned} stale output file(s) removed` : ''}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 function buildWallmap() {

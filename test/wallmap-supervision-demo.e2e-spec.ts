@@ -96,6 +96,16 @@ test('the dashboard for the demo supervisor (秦淮区) at wall and laptop size'
     const top = (await street.textContent())!;
     expect(streets.rows.some((r) => top.includes(r.name))).toBe(true);
     expect(top).not.toMatch(/\d{9,}/);
+    // the 网格员 ranking lists grid workers by name, never a department (the demo's history names the department as assignee)
+    const workerRow = await page.waitForSelector('[data-testid=sv-rank-worker] tbody tr');
+    const workers = (await api<{ rows: { name: string }[] }>('/api/indicators?groupBy=worker', SUPERVISOR)).body.rows.map((r) => r.name);
+    const departments = (await api<{ rows: { name: string }[] }>('/api/indicators?groupBy=department', SUPERVISOR)).body.rows.map((r) => r.name);
+    expect(workers.length).toBeGreaterThan(0);
+    expect(departments.length).toBeGreaterThan(0);
+    expect(workers.filter((n) => departments.includes(n))).toEqual([]);
+    const topWorker = (await workerRow.textContent())!;
+    expect(workers.some((n) => topWorker.includes(n))).toBe(true);
+    expect(departments.some((n) => topWorker.includes(n))).toBe(false);
     await page.waitForTimeout(1000);
     await page.screenshot({ path: resolve(ARTIFACTS, `supervision-demo-supervisor-${w}x${h}.png`) });
     await page.context().close();

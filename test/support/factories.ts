@@ -74,3 +74,20 @@ export async function insertBandTerritory(url: string, label: string, areas: Ban
     await c.end();
   }
 }
+
+/** A GeoJSON Polygon: the box from (x0, y0) to (x1, y1), counter-clockwise. */
+export const box = (x0: number, y0: number, x1: number, y1: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0],
+    ],
+  ],
+});
+/** A GeoJSON Feature and a FeatureCollection of them, as an area import takes them. */
+export const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
+export const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });

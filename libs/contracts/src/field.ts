@@ -66,3 +66,20 @@ export interface PatrolSummary {
   groupBy: 'worker' | 'grid';
   rows: PatrolSummaryRow[];
 }
+
+/** A household visit (走访) as POST and GET /api/visits answer it: the subject by name only (no ID or phone numbers). */
+export interface VisitView {
+  id: number;
+  workerId: number;
+  workerName: string;
+  personId: number | null;
+  personName: string | null;
+  householdNo: string | null;
+  placeId: number | null;
+  placeName: string | null;
+  visitedAt: string;
+  notes: string;
+  tags: string[];
+  followUpEventIds: number[];
+  gridCode: string;
+}

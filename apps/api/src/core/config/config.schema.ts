@@ -79,6 +79,8 @@ export const configSchema = z
       .max(7 * 86400)
       .default(3600),
     RATE_LIMIT_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60000),
+    // Reads that need no sign-in (Open311 discovery and public requests), per client address.
+    RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     // Exact-match lookups of people by ID or phone number, per account per rolling hour (issue 16).
     PII_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).default(30),
     // Events: escalation sweep period in seconds (0 = off); duplicate suspicion radius (metres) and window (hours).
@@ -98,6 +100,8 @@ export const configSchema = z
     INTAKE_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(64),
     // Field: grid workers' positions are personal data, deleted after this many days (issue 20).
     FIELD_POSITION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    // Idempotency-Key answers are replayed for this many days, then deleted (a phone offline for weeks still resends safely).
+    IDEMPOTENCY_KEY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   })
   .refine((c) => !(c.ADMIN_USERNAME && !c.ADMIN_PASSWORD) && !(!c.ADMIN_USERNAME && c.ADMIN_PASSWORD), {
     message: 'ADMIN_USERNAME and ADMIN_PASSWORD must be set together',

@@ -78,6 +78,32 @@ describe('PinnedSession', () => {
     }
   });
 
+  it('holds its session settings on the kept connections only, and gives them back to the pool reset', async () => {
+    if (embedded) return; // nothing is kept there
+    const s = new PinnedSession(ds, { plan_cache_mode: 'force_generic_plan' });
+    const mode = 'SELECT pg_backend_pid() AS pid, current_setting($1) AS mode';
+    let kept: { pid: number; mode: string } | undefined;
+    try {
+      [kept] = await s.query<{ pid: number; mode: string }>('pin_mode', mode, ['plan_cache_mode']);
+      expect(kept.mode).toBe('force_generic_plan');
+      // a named statement new to that connection gets the generic plan from its first run
+      for (let i = 0; i < 3; i++) await s.query('pin_generic', pidSql, [i]);
+      const [plans] = await s.query<{ generic: number; custom: number }>('pin_plans', `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name = $1`, ['pin_generic']);
+      expect(plans).toEqual({ generic: 3, custom: 0 });
+    } finally {
+      s.close();
+    }
+    for (let waited = 0; pool.totalCount - pool.idleCount > 0 && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    // the same server session, back in the pool (of 3: take them all), plans as every other connection does
+    const all = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+    try {
+      const modes = await Promise.all(all.map(async (c) => (await c.query<{ pid: number; mode: string }>(mode, ['plan_cache_mode'])).rows[0]));
+      expect(modes.find((m) => m.pid === kept!.pid)).toEqual({ pid: kept!.pid, mode: 'auto' });
+    } finally {
+      all.forEach((c) => c.release());
+    }
+  });
+
   it('after close, statements still run, through the pool, and nothing is kept', async () => {
     const s = new PinnedSession(ds);
     s.close();

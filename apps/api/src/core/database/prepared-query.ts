@@ -92,7 +92,15 @@ export class PinnedSession {
   private readonly listeners = new Map<Tracked, (e: Error) => void>();
   private closed = false;
 
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * `settings`: session settings for the kept connections (set when one is kept, reset when it goes
+   * back to the pool), e.g. `plan_cache_mode: 'force_generic_plan'` for a statement PostgreSQL would
+   * otherwise plan anew at every call.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: Record<string, string> = {},
+  ) {}
 
   async query<T = Record<string, unknown>>(name: string, text: string, params: unknown[]): Promise<T[]> {
     const db = this.dataSource.manager;
@@ -101,7 +109,7 @@ export class PinnedSession {
     // an idle kept connection is used at once, in this tick (see above)
     // marked as kept for the session gate: in use, but not a hold it measures (idle between statements)
     const gate = gateOf(pool);
-    const client = this.idle.pop() ?? this.keep((await (gate ? gate.keep(() => pool.connect()) : pool.connect())) as Tracked);
+    const client = this.idle.pop() ?? (await this.keep((await (gate ? gate.keep(() => pool.connect()) : pool.connect())) as Tracked));
     return runThen<T>(client, name, text, params, (broken) => {
       if (broken || this.closed) this.giveBack(client, broken);
       else this.idle.push(client);
@@ -124,7 +132,7 @@ export class PinnedSession {
    * emits 'error' on it, and with no listener that would end the process. It goes back to the pool
    * as broken. (While a statement runs, that statement fails and `query` gives it back.)
    */
-  private keep(client: Tracked): Tracked {
+  private async keep(client: Tracked): Promise<Tracked> {
     const onError = (e: Error) => {
       const k = this.idle.indexOf(client);
       if (k >= 0) {
@@ -134,6 +142,12 @@ export class PinnedSession {
     };
     this.listeners.set(client, onError);
     client.on('error', onError);
+    try {
+      for (const [name, value] of Object.entries(this.settings)) await client.query(`SELECT set_config($1, $2, false)`, [name, value]);
+    } catch (e) {
+      this.giveBack(client, brokenBy(e) ?? (e as Error));
+      throw e;
+    }
     return client;
   }
 
@@ -141,6 +155,12 @@ export class PinnedSession {
     const onError = this.listeners.get(client);
     if (onError) client.removeListener('error', onError);
     this.listeners.delete(client);
-    client.release(broken);
+    const names = Object.keys(this.settings);
+    if (broken || names.length === 0) return client.release(broken);
+    // back to the pool as the pool gave it: the session's own settings again
+    client.query(names.map((n) => `RESET ${n.replace(/[^a-z_.]/g, '')}`).join('; ')).then(
+      () => client.release(),
+      (e: Error) => client.release(e),
+    );
   }
 }

@@ -51,8 +51,8 @@ export class TransactionRunner {
   }
 
   /** Connections kept by one hot path between its autocommit statements (see PinnedSession); close() it at shutdown. */
-  pinnedSession(): PinnedSession {
-    return new PinnedSession(this.dataSource);
+  pinnedSession(settings: Record<string, string> = {}): PinnedSession {
+    return new PinnedSession(this.dataSource, settings);
   }
 
   get manager(): EntityManager {

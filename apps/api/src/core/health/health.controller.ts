@@ -6,6 +6,7 @@ import { Public } from '../../modules/auth/auth.decorators';
 import { BackgroundWorkers } from '../database/background-work';
 import { DATABASE_INFO, type DatabaseInfo } from '../database/database.tokens';
 import { MigrationRunner } from '../database/migration-runner';
+import { HealthRepository } from './health.repository';
 import { BACKGROUND_TIME_BUDGET_MS, SessionGate } from '../database/session-gate';
 
 /** A request waiting for a connection longer than this (now, or at the 99th percentile of the last minute) makes health degraded. */
@@ -17,6 +18,7 @@ export class HealthController {
   private readonly started = Date.now();
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: HealthRepository,
     private readonly migrations: MigrationRunner,
     private readonly gate: SessionGate,
     private readonly workers: BackgroundWorkers,
@@ -53,9 +55,9 @@ export class HealthController {
       uptimeSeconds: Math.round((Date.now() - this.started) / 1000),
     };
     try {
-      const [row] = await this.dataSource.query('SELECT postgis_lib_version() AS v');
+      const version = await this.repo.postgisVersion(this.dataSource.manager);
       report.database.ok = true;
-      report.postgis = { ok: true, version: row.v, mvt: this.info.mvt };
+      report.postgis = { ok: true, version, mvt: this.info.mvt };
       const m = await this.migrations.status();
       report.migrations = { ok: m.pending.length === 0, ...m };
     } catch (e) {

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { SecretsRepository } from './secrets.repository';
 
 /**
  * Secrets come from the environment (JWT_SECRET, PII_KEY). When unset, one is
@@ -16,6 +17,7 @@ export class SecretsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repo: SecretsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -29,7 +31,7 @@ export class SecretsService {
 
   /** Forget a generated key (a database copied from another installation): the next use generates a new one. */
   async renew(name: 'jwt'): Promise<void> {
-    await this.dataSource.query(`DELETE FROM app_secret WHERE name = $1`, [name]);
+    await this.repo.remove(this.dataSource.manager, name);
     this.cache.delete(name);
   }
 
@@ -37,12 +39,11 @@ export class SecretsService {
     if (fromEnv) return fromEnv;
     const cached = this.cache.get(name);
     if (cached) return cached;
-    await this.dataSource.query(`INSERT INTO app_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, randomBytes(32).toString('hex')]);
-    const [row] = await this.dataSource.query(`SELECT value FROM app_secret WHERE name = $1`, [name]);
+    const value = await this.repo.getOrCreate(this.dataSource.manager, name, randomBytes(32).toString('hex'));
     if (this.config.databaseMode === 'server') {
       this.logger.warn(`${name === 'jwt' ? 'JWT_SECRET' : 'PII_KEY'} is not set: using a generated key stored in the database`);
     }
-    const key = Buffer.from(row.value, 'hex');
+    const key = Buffer.from(value, 'hex');
     this.cache.set(name, key);
     return key;
   }

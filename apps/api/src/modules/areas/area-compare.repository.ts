@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AreaHistoryReport, AreaRef, AreaVersionSummary, VersionCompareReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
-import { sqlRows } from '../../core/database/sql';
+import { sqlRow, sqlRows } from '../../core/database/sql';
 
 const VERSION_SUMMARY = `v.id::int, v.level, v.status, v.label, (SELECT count(*)::int FROM area a WHERE a.version_id = v.id) AS areas,
   v.created_at AS "createdAt", v.created_by AS "createdBy", v.published_at AS "publishedAt",
@@ -42,7 +42,7 @@ export class AreaCompareRepository {
 
   /** Whether the version has a row in the caller's jurisdiction (null: everywhere, any row). */
   async hasRowsIn(db: EntityManager, id: number, scope: string | null): Promise<boolean> {
-    return (await sqlRows(db, `SELECT 1 FROM area a WHERE a.version_id = $1 AND ${inScope('a.path', '$2')} LIMIT 1`, [id, scope])).length > 0;
+    return (await sqlRow<{ one: number }>(db, `SELECT 1 AS one FROM area a WHERE a.version_id = $1 AND ${inScope('a.path', '$2')} LIMIT 1`, [id, scope])) !== undefined;
   }
 
   /**

@@ -88,17 +88,19 @@ export class AreaImportRepository {
            FROM (SELECT DISTINCT parent FROM shaped WHERE parent IS NOT NULL) q
            JOIN area p ON p.code = q.parent AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL))
           ORDER BY q.parent, (p.version_id = $1) DESC
-       )
-       INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, properties)
-       SELECT $1, s.code, s.name, $2, s.parent, coalesce(pp.path || s.code, text2ltree(s.code)),
-              s.geom, ST_Area(s.geom::geography), coalesce(s.props, '{}'::jsonb)
-         FROM shaped s LEFT JOIN parent_path pp ON pp.parent = s.parent
-       RETURNING id::int`,
+       ),
+       ins AS (
+         INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, properties)
+         SELECT $1, s.code, s.name, $2, s.parent, coalesce(pp.path || s.code, text2ltree(s.code)),
+                s.geom, ST_Area(s.geom::geography), coalesce(s.props, '{}'::jsonb)
+           FROM shaped s LEFT JOIN parent_path pp ON pp.parent = s.parent
+         RETURNING id, level, geom),
+       -- the pieces, in the same statement (one round trip fewer for every save of the studio)
+       parts AS (INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM ins WHERE ${ATTRIBUTABLE})
+       SELECT id::int AS id FROM ins`,
       [versionId, level, `[${rows.map(({ geom, vertices: _, ...r }) => `${JSON.stringify({ ...r, repair: r.repair ?? false }).slice(0, -1)},"geom":${geom}}`).join(',')}]`],
     );
-    const ids = inserted.map((r) => r.id);
-    await sqlRun(tx, `INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
-    return ids;
+    return inserted.map((r) => r.id);
   }
 
   /** Undo a failed or cancelled job's steps: its rows (their pieces cascade) and the draft it made. */

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { ChangeFeedRepository } from '../live/change-feed.repository';
 import { attributedTables } from './attributed-tables';
-import { AreaPublishRepository } from './area-publish.repository';
+import { AreaPublishRepository, type LockedVersion } from './area-publish.repository';
 import { AreaStudioRepository } from './area-studio.repository';
 import { AreaTopologyRepository } from './area-topology.repository';
 
@@ -61,7 +61,7 @@ export class AreaPublishService {
       const v = await this.repo.lockVersion(tx, versionId);
       if (!v) throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
       if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${versionId} is ${v.status}, not a draft`, { versionId, status: v.status });
-      await this.assertCurrent(tx, versionId);
+      await this.assertCurrent(tx, versionId, v);
       const r = await this.report(tx, versionId);
       if (r.summary.blocking) {
         throw new AppException('TOPOLOGY_BLOCKED', `version ${versionId} has ${r.summary.overlaps} overlap(s) and ${r.summary.duplicateCodes} duplicate code(s)`, {
@@ -75,14 +75,10 @@ export class AreaPublishService {
           gaps: r.gaps.features.map((f) => f.properties),
         });
       }
-      // The news goes to the deepest area holding the whole draft, unchanged rows included.
-      const areaPath = await this.repo.changeScope(tx, versionId);
-      const kept = await this.repo.keepUnchanged(tx, versionId);
-      const closed = await this.repo.closeReplaced(tx, versionId, kept);
-      const { added, publishedAt } = await this.repo.activate(tx, versionId, p.name, r.summary.gaps > 0);
+      const { areaPath, kept, closed, opened, publishedAt } = await this.repo.publishAreas(tx, versionId, p.name, r.summary.gaps > 0);
       const reattributed: Record<string, number> = {};
-      for (const t of attributedTables()) reattributed[t.table] = await this.repo.reattribute(tx, t, versionId, closed);
-      const result: PublishResponse = { versionId, publishedAt, added, closed: closed.length, kept: kept.length, reattributed };
+      for (const t of attributedTables()) reattributed[t.table] = await this.repo.reattribute(tx, t, opened, closed);
+      const result: PublishResponse = { versionId, publishedAt, added: opened.length, closed: closed.length, kept: kept.length, reattributed };
       await this.audit.write(tx, p, 'publish', 'area_version', versionId, { status: 'draft' }, { status: 'published', ...result, level: v.level });
       await this.changes.append(tx, { type: 'area.version.published', entityId: versionId, areaPath, payload: { ...result, level: v.level } });
       return result;
@@ -94,10 +90,9 @@ export class AreaPublishService {
    * changed since (another draft was published over them), saying what changed. Publishes of the
    * same parent queue on an advisory lock, so two drafts of one parent cannot both pass this check.
    */
-  private async assertCurrent(tx: EntityManager, versionId: number): Promise<void> {
-    const v = await this.drafts.version(tx, versionId);
-    const parentCode = v?.source?.parentCode;
-    if (!v || !parentCode || !v.source.baseIds) return;
+  private async assertCurrent(tx: EntityManager, versionId: number, v: LockedVersion): Promise<void> {
+    const parentCode = v.source?.parentCode;
+    if (!parentCode || !v.source?.baseIds) return;
     await this.drafts.lockParent(tx, parentCode);
     const changed = await this.drafts.changedSince(tx, parentCode, v.level, v.source.baseIds);
     if (changed.added.length || changed.removed.length || changed.reshaped.length) {

@@ -36,6 +36,15 @@ const REPORT = `SELECT action, "to", "from", round(ST_Area(g::geography)::numeri
  */
 @Injectable()
 export class AreaRepairRepository {
+  /** A preview of repair measures the result and rolls back to here (the draft as it was). */
+  async savepoint(tx: EntityManager): Promise<void> {
+    await sqlRun(tx, 'SAVEPOINT area_repair');
+  }
+
+  async rollbackToSavepoint(tx: EntityManager): Promise<void> {
+    await sqlRun(tx, 'ROLLBACK TO SAVEPOINT area_repair');
+  }
+
   private par = `SELECT DISTINCT ON (p.code) p.code, p.geom FROM area p
                   WHERE p.code IN (SELECT parent_code FROM area WHERE version_id = $1 AND parent_code IS NOT NULL)
                     AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL))

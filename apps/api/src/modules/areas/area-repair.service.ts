@@ -35,13 +35,13 @@ export class AreaRepairService {
     return this.tx.run(async (tx) => {
       await this.studio.draftFor(tx, p, versionId);
       const before = (await this.publisher.report(tx, versionId)).summary;
-      await tx.query('SAVEPOINT area_repair');
+      await this.repo.savepoint(tx);
       await this.repo.snap(tx, versionId);
       const changes = [...(await this.repo.rebuild(tx, versionId, o.maxGapM2)), ...(await this.repo.absorbSlivers(tx, versionId))];
       await this.drafts.refreshParts(tx, await this.repo.draftIds(tx, versionId));
       const after = (await this.publisher.report(tx, versionId)).summary;
       if (!o.apply) {
-        await tx.query('ROLLBACK TO SAVEPOINT area_repair');
+        await this.repo.rollbackToSavepoint(tx);
       } else {
         await this.audit.write(tx, p, 'repair', 'area_version', versionId, before, {
           after,

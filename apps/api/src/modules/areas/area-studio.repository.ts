@@ -4,8 +4,9 @@ import type { GridMetrics, ImpactReport } from '@gc/contracts';
 import { inScope } from '../auth/scope';
 import { ATTRIBUTABLE } from './micro-grids';
 import type { AttributedTable } from './attributed-tables';
-import { SAME_AREA } from './area-publish.repository';
-import { sqlRows, sqlRun } from '../../core/database/sql';
+import type { Candidate, ValidityRow } from './area-import.repository';
+import { CHANGE_SET, REATTRIBUTION, REPLACED_IDS } from './area-publish.repository';
+import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
 
 /** Where a draft came from (area_version.source): the parent whose children it redraws and the rows it was copied from. */
 export interface DraftSource {
@@ -24,15 +25,8 @@ export interface VersionRow {
 
 const CURRENT = (a: string) => `${a}.valid_from IS NOT NULL AND ${a}.valid_to IS NULL`;
 
-/**
- * Current rows a draft replaces when published, as AreaPublishRepository.closeReplaced picks them:
- * same level and code, or same level under a parent the draft redraws. `$1` is the draft's id.
- */
-const REPLACED = `
-  SELECT c.* FROM area c
-   WHERE ${CURRENT('c')} AND c.version_id <> $1
-     AND (EXISTS (SELECT 1 FROM area d WHERE d.version_id = $1 AND d.code = c.code AND d.level = c.level)
-       OR EXISTS (SELECT 1 FROM area d WHERE d.version_id = $1 AND d.parent_code = c.parent_code AND d.level = c.level))`;
+/** Current rows a draft (`$1`) replaces when published, as AreaPublishRepository.publishAreas picks them. */
+const REPLACED = `SELECT c.* FROM area c WHERE c.id = ANY(ARRAY(${REPLACED_IDS}))`;
 
 /** Polsby–Popper on the spheroid, 0 when degenerate. */
 const PP = (g: string) => `coalesce(4 * pi() * ST_Area(${g}::geography) / nullif(ST_Perimeter(${g}::geography) ^ 2, 0), 0)`;
@@ -104,8 +98,33 @@ export class AreaStudioRepository {
     await sqlRun(tx, `INSERT INTO area_part (area_id, geom) SELECT id, ST_Subdivide(geom, 64) FROM area WHERE id = ANY($1::bigint[]) AND ${ATTRIBUTABLE}`, [ids]);
   }
 
-  async clearDraft(tx: EntityManager, versionId: number): Promise<void> {
-    await sqlRun(tx, `DELETE FROM area WHERE version_id = $1`, [versionId]);
+  /**
+   * The studio saves the whole draft after every edit, and most of its areas come back as they
+   * were. One statement: the features that differ from the draft's row with their code (geometry,
+   * name or parent; a code held by several rows counts as changed), PostGIS's validity of those
+   * only (the rows left were checked when written), and the draft's rows that go: those of the
+   * changed features and those whose code is no longer sent. Returns the validity of the changed
+   * features (index `i`); the caller inserts them (and rolls the transaction back on an invalid one).
+   */
+  async replaceChanged(tx: EntityManager, versionId: number, features: Pick<Candidate, 'i' | 'code' | 'name' | 'parent' | 'geom'>[]): Promise<Omit<ValidityRow, 'repairedParts'>[]> {
+    return sqlRows<Omit<ValidityRow, 'repairedParts'>>(
+      tx,
+      `WITH input AS (
+         SELECT (f->>'i')::int AS i, f->>'code' AS code, f->>'name' AS name, f->>'parent' AS parent,
+                ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f->'geom'), 4326)) AS g
+           FROM jsonb_array_elements($2::jsonb) f
+       ), cur AS MATERIALIZED (SELECT id, code, name, parent_code, geom, count(*) OVER (PARTITION BY code) AS n FROM area WHERE version_id = $1),
+       cmp AS MATERIALIZED (
+         SELECT input.i, input.code, input.g,
+                EXISTS (SELECT 1 FROM cur WHERE cur.code = input.code AND cur.n = 1 AND cur.name = input.name
+                           AND cur.parent_code IS NOT DISTINCT FROM input.parent AND ST_OrderingEquals(cur.geom, input.g)) AS same
+           FROM input
+       ),
+       gone AS (DELETE FROM area a WHERE a.id IN (SELECT id FROM cur WHERE cur.code NOT IN (SELECT code FROM cmp WHERE same)) RETURNING 1),
+       checked AS (SELECT i, ST_IsValidDetail(g) AS det FROM cmp WHERE NOT same)
+       SELECT i, (det).valid AS valid, (det).reason AS reason, ST_AsGeoJSON((det).location, 7)::jsonb AS location FROM checked ORDER BY i`,
+      [versionId, `[${features.map((c) => `${JSON.stringify({ i: c.i, code: c.code, name: c.name, parent: c.parent }).slice(0, -1)},"geom":${c.geom}}`).join(',')}]`],
+    );
   }
 
   /**
@@ -150,36 +169,34 @@ export class AreaStudioRepository {
   }
 
   /**
-   * How many rows of one registered table publishing would move to another grid: the grid each
-   * row would get (the deepest covering area among the current rows the draft leaves and the
-   * draft's rows; ties: lowest code, as re-attribution decides) against the grid it has now.
-   * Only rows inside the extent of the draft and the rows it replaces can move.
+   * What publishing the draft would change (CHANGE_SET, as AreaPublishRepository.publishAreas
+   * decides it): the ids of the draft rows it would open and of the current rows it would close.
    */
-  async moves(db: EntityManager, t: AttributedTable, versionId: number): Promise<number> {
-    const open = t.openOnly ? `(${t.openOnly})` : 'true';
-    const [{ n }] = await sqlRows<{ n: number }>(
+  async changeSet(db: EntityManager, versionId: number): Promise<{ opened: number[]; closed: number[] }> {
+    const row = await sqlRow<{ opened: number[]; closed: number[] }>(
       db,
-      `WITH rep AS (${REPLACED}),
-       -- current rows the draft leaves as they were: publishing keeps them (AreaPublishRepository.keepUnchanged)
-       kept AS (SELECT c.id AS cid, d.id AS did FROM area d JOIN rep c ON c.code = d.code AND c.level = d.level WHERE d.version_id = $1 AND ${SAME_AREA('d', 'c')}),
-       ext AS (SELECT ST_Extent(geom)::geometry AS e FROM (SELECT geom FROM area WHERE version_id = $1 UNION ALL SELECT geom FROM rep) x),
-       cand AS (
-         SELECT a.id, a.code, a.path FROM ext JOIN area a ON a.geom && ext.e
-          WHERE (${CURRENT('a')} AND (a.id NOT IN (SELECT id FROM rep) OR a.id IN (SELECT cid FROM kept)))
-             OR (a.version_id = $1 AND a.id NOT IN (SELECT did FROM kept))
-       ),
-       r AS (SELECT x.ctid AS tid, x.geom, x.grid_code, x.grid_id FROM ext JOIN ${t.table} x ON x.geom && ext.e WHERE ${open}),
-       best AS (
-         SELECT DISTINCT ON (r.tid) r.tid, r.grid_code AS old, c.code AS new
-           FROM r JOIN area_part p ON p.geom && r.geom AND ST_Covers(p.geom, r.geom)
-           JOIN cand c ON c.id = p.area_id
-          ORDER BY r.tid, nlevel(c.path) DESC, c.code
-       )
-       SELECT ((SELECT count(*) FROM best WHERE old IS DISTINCT FROM new)
-             + (SELECT count(*) FROM r WHERE r.grid_id IN (SELECT id FROM rep EXCEPT SELECT cid FROM kept) AND NOT EXISTS (SELECT 1 FROM best WHERE best.tid = r.tid)))::int AS n`,
+      `WITH ${CHANGE_SET}
+       SELECT (SELECT coalesce(array_agg(id::int ORDER BY id), '{}') FROM area WHERE version_id = $1 AND id NOT IN (SELECT did FROM kept)) AS opened,
+              (SELECT coalesce(array_agg(id::int ORDER BY id), '{}') FROM rep WHERE id NOT IN (SELECT cid FROM kept)) AS closed`,
       [versionId],
     );
-    return n;
+    return row ?? { opened: [], closed: [] };
+  }
+
+  /**
+   * How many rows of one registered table publishing would move to another grid (grid code), by
+   * the statement text publishing runs (REATTRIBUTION): the rows lying in the areas it would open
+   * or close get the grid the areas holding afterwards give them, and the rows left pointing at a
+   * closed area lose theirs. Only rows inside the changed areas are read, as publishing does.
+   */
+  async moves(db: EntityManager, t: AttributedTable, change: { opened: number[]; closed: number[] }): Promise<number> {
+    const row = await sqlRow<{ n: number }>(
+      db,
+      `WITH ${REATTRIBUTION(t)}
+       SELECT ((SELECT count(*) FROM best WHERE best.old_code IS DISTINCT FROM best.code) + (SELECT count(*) FROM left_behind))::int AS n`,
+      [change.opened, change.closed],
+    );
+    return row?.n ?? 0;
   }
 
   /** Draft rows against the rows they replace, by code: added, removed, reshaped, unchanged; the changed ones as GeoJSON. */

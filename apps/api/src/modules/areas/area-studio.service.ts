@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal';
 import { scopeParam } from '../auth/scope';
 import { attributedTables } from './attributed-tables';
 import { AreaImportRepository } from './area-import.repository';
+import { AreaPublishRepository } from './area-publish.repository';
 import { AreaPublishService } from './area-publish.service';
 import { AreaStudioRepository, type VersionRow } from './area-studio.repository';
 import { geometryOverLimits, inputLimits } from '../../core/http/input-limits';
@@ -37,6 +38,7 @@ export class AreaStudioService {
     private readonly importer: AreaImportRepository,
     private readonly publisher: AreaPublishService,
     private readonly audit: AuditService,
+    private readonly publishing: AreaPublishRepository,
   ) {}
 
   /** The version, if the caller's jurisdiction holds all of it; 404 otherwise (another jurisdiction's draft does not exist for them). */
@@ -99,20 +101,15 @@ export class AreaStudioService {
         const geom = JSON.stringify(geometryToWgs84({ type: 'MultiPolygon' as const, coordinates: shape.polygons }, 'wgs84'));
         return { i, code, name, parent: parentCode ?? asCode(props.parent_code), geom, vertices, properties: {} };
       });
-      if (candidates.length) {
-        const bad = (await this.importer.validate(tx, candidates, false)).find((r) => !r.valid);
-        if (bad) {
-          throw new AppException('INVALID_GEOMETRY', `feature ${bad.i} (${candidates[bad.i].code}): ${bad.reason}`, { field: `body.features.${bad.i}`, index: bad.i, location: bad.location });
-        }
+      // only what changed since the last save is checked, deleted and written again
+      const checked = await this.repo.replaceChanged(tx, id, candidates);
+      const bad = checked.find((r) => !r.valid);
+      if (bad) {
+        throw new AppException('INVALID_GEOMETRY', `feature ${bad.i} (${candidates[bad.i].code}): ${bad.reason}`, { field: `body.features.${bad.i}`, index: bad.i, location: bad.location });
       }
-      await this.repo.clearDraft(tx, id);
-      if (candidates.length)
-        await this.importer.insert(
-          tx,
-          id,
-          v.level,
-          candidates.map((c) => ({ ...c, repair: false })),
-        );
+      const changed = new Set(checked.map((r) => r.i));
+      const writes = candidates.filter((c) => changed.has(c.i)).map((c) => ({ ...c, repair: false }));
+      if (writes.length) await this.importer.insert(tx, id, v.level, writes);
       await this.audit.write(tx, p, 'update', 'area_version', id, null, { features: candidates.length });
       return { versionId: id, areas: candidates.length, topology: await this.publisher.report(tx, id) };
     });
@@ -128,29 +125,34 @@ export class AreaStudioService {
 
   /** What publishing would move, computed with the rule re-attribution uses (so the numbers match after publish). */
   async impact(p: Principal, id: number): Promise<ImpactReport> {
-    const db = this.tx.manager;
-    const v = await this.versionFor(db, p, id);
-    if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${id} is ${v.status}; impact is a preview of publishing a draft`, { versionId: id });
-    const moves: Record<string, number> = {};
-    for (const t of attributedTables()) moves[t.table] = await this.repo.moves(db, t, id);
-    const { areas, diff } = await this.repo.diff(db, id);
-    const staffOld = await this.repo.staffOf(db, [...areas.removed, ...areas.reshaped]);
-    const staffed = new Set((await this.repo.staffOf(db, areas.added)).map((s) => s.code));
-    return {
-      versionId: id,
-      moves,
-      people: moves.person ?? 0,
-      places: moves.place ?? 0,
-      objects: moves.city_object ?? 0,
-      organizations: moves.organization ?? 0,
-      openEvents: moves.event ?? 0,
-      areas,
-      staff: {
-        losing: staffOld.filter((s) => areas.removed.includes(s.code)),
-        reshaped: staffOld.filter((s) => areas.reshaped.includes(s.code)),
-        unstaffed: areas.added.filter((c) => !staffed.has(c)),
-      },
-      diff,
-    };
+    // one transaction: every count from one snapshot, and JIT off as publishing runs (it spent
+    // seconds compiling these small statements on big tables; bench/areas-publish.bench.ts)
+    return this.tx.run(async (db) => {
+      await this.publishing.withoutJit(db);
+      const v = await this.versionFor(db, p, id);
+      if (v.status !== 'draft') throw new AppException('VERSION_NOT_DRAFT', `area version ${id} is ${v.status}; impact is a preview of publishing a draft`, { versionId: id });
+      const change = await this.repo.changeSet(db, id);
+      const moves: Record<string, number> = {};
+      for (const t of attributedTables()) moves[t.table] = await this.repo.moves(db, t, change);
+      const { areas, diff } = await this.repo.diff(db, id);
+      const staffOld = await this.repo.staffOf(db, [...areas.removed, ...areas.reshaped]);
+      const staffed = new Set((await this.repo.staffOf(db, areas.added)).map((s) => s.code));
+      return {
+        versionId: id,
+        moves,
+        people: moves.person ?? 0,
+        places: moves.place ?? 0,
+        objects: moves.city_object ?? 0,
+        organizations: moves.organization ?? 0,
+        openEvents: moves.event ?? 0,
+        areas,
+        staff: {
+          losing: staffOld.filter((s) => areas.removed.includes(s.code)),
+          reshaped: staffOld.filter((s) => areas.reshaped.includes(s.code)),
+          unstaffed: areas.added.filter((c) => !staffed.has(c)),
+        },
+        diff,
+      };
+    });
   }
 }

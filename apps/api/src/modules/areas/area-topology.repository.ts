@@ -6,6 +6,23 @@ import { sqlRows } from '../../core/database/sql';
 
 /** Pieces below this many m² are digitising noise, not a real overlap or gap (they show up as slivers). */
 export const NOISE_M2 = 1;
+/**
+ * The parts of a gap, or of a piece outside the parent, narrower than this (m) are rounding, not a
+ * hole in the tiling: the studio keeps coordinates on a 1e-7° grid (about 1 cm) while a surveyed
+ * parent has more decimals, and a child's vertex a few millimetres off a long parent edge leaves a
+ * planar sliver that measures tens or hundreds of m² on the spheroid (the geodesic between the
+ * edge's ends bows away from the shorter edges that follow it). Such parts are cut off (a real
+ * gap keeps its shape and area; a thin tail along the parent's edge is not added to it).
+ */
+export const GAP_MIN_WIDTH_M = 0.05;
+/** Metres per degree of latitude (a degree of longitude is shorter: east–west the width cut off is a little smaller, never larger). */
+const M_PER_DEG = 111320;
+/** The pieces of `g` left after cutting off every part narrower than GAP_MIN_WIDTH_M (a morphological opening; mitred, so corners stay square). */
+const opened = (g: string) => {
+  const r = GAP_MIN_WIDTH_M / 2 / M_PER_DEG;
+  return `(ST_Dump(ST_Buffer(ST_Buffer(${g}, ${-r}, 'join=mitre'), ${r}, 'join=mitre'))).geom`;
+};
+
 /** A polygon part smaller than this (m²) is a sliver. */
 export const SLIVER_M2 = 100;
 
@@ -42,15 +59,21 @@ export class AreaTopologyRepository {
             AND (p.version_id = $1 OR (p.valid_from IS NOT NULL AND p.valid_to IS NULL)) AND ${inScope('p.path', '$2')}
           ORDER BY p.code, (p.version_id = $1) DESC
        ),
+       -- the pieces of a parent no child covers, and of a child outside its parent, less their
+       -- parts narrower than GAP_MIN_WIDTH_M (only pieces of at least NOISE_M2 are looked at)
        gap AS (
-         SELECT par.code AS parent, (ST_Dump(ST_Difference(par.geom, ST_Union(c.geom)))).geom AS g
-           FROM par JOIN d c ON c.parent_code = par.code
-          GROUP BY par.code, par.geom
+         SELECT parent, ${opened('g')} AS g FROM (
+           SELECT par.code AS parent, (ST_Dump(ST_Difference(par.geom, ST_Union(c.geom)))).geom AS g
+             FROM par JOIN d c ON c.parent_code = par.code
+            GROUP BY par.code, par.geom) raw
+          WHERE ST_Area(g::geography) >= ${NOISE_M2}
        ),
        outside AS (
-         SELECT c.code, par.code AS parent, (ST_Dump(ST_Difference(c.geom, par.geom))).geom AS g
-           FROM d c JOIN par ON par.code = c.parent_code
-          WHERE NOT ST_CoveredBy(c.geom, par.geom)
+         SELECT code, parent, ${opened('g')} AS g FROM (
+           SELECT c.code, par.code AS parent, (ST_Dump(ST_Difference(c.geom, par.geom))).geom AS g
+             FROM d c JOIN par ON par.code = c.parent_code
+            WHERE NOT ST_CoveredBy(c.geom, par.geom)) raw
+          WHERE ST_Area(g::geography) >= ${NOISE_M2}
        ),
        parts AS (SELECT d.code, (ST_Dump(d.geom)).geom AS g FROM d),
        sliver AS (

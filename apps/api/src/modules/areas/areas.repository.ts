@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AreaRef, AreaSummary, AreaVersionSummary, GeoJsonFeatureCollection, GridStaff } from '@gc/contracts';
 import { inScope } from '../auth/scope';
-import { sqlRows } from '../../core/database/sql';
+import { sqlRow, sqlRows } from '../../core/database/sql';
 import type { AreaEntity } from './entities/area.entity';
 
 /** Rows valid at $n (NULL = now): published and not yet closed then. */
@@ -77,7 +77,7 @@ export class AreasRepository {
   }
 
   async versionExists(db: EntityManager, id: number): Promise<boolean> {
-    return (await sqlRows(db, `SELECT 1 FROM area_version WHERE id = $1`, [id])).length > 0;
+    return (await sqlRow<{ one: number }>(db, `SELECT 1 AS one FROM area_version WHERE id = $1`, [id])) !== undefined;
   }
 
   async addStaff(tx: EntityManager, s: { areaCode: string; role: string; name: string; userId: number | null; validFrom: Date | null; validTo: Date | null }): Promise<GridStaff> {

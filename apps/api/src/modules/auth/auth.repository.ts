@@ -130,6 +130,22 @@ export class AuthRepository {
     await sqlRun(db, `DELETE FROM login_lock WHERE username = $1 AND address = $2`, [username, address]);
   }
 
+  /**
+   * Forgets (username, address) pairs whose lock is over and whose last failure is more than a day
+   * old: recordFailure already starts their escalation again after a quiet day, so the row says
+   * nothing any more. Without this, every guessed username from every address stays for ever.
+   */
+  async purgeStaleLocks(db: EntityManager, limit: number): Promise<number> {
+    const row = await sqlRow<{ n: number }>(
+      db,
+      `WITH d AS (DELETE FROM login_lock WHERE ctid = ANY (ARRAY(
+         SELECT ctid FROM login_lock WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until <= now()) LIMIT $1)) RETURNING 1)
+       SELECT count(*)::int AS n FROM d`,
+      [limit],
+    );
+    return row!.n;
+  }
+
   /** An administrator unlocks an account from every address; returns how many locks were lifted. */
   async unlock(db: EntityManager, username: string): Promise<number> {
     const row = await sqlRow<{ n: number }>(

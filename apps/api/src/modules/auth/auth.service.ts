@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { SignJWT, jwtVerify } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
 import { bootPhase, setOneTimeAdmin } from '../../core/boot/boot-steps';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
+import { HourlyPurge, purgeInChunks } from '../../core/database/retention';
 import { AppException } from '../../core/http/app-exception';
 import { SecretsService } from '../../core/security/secrets.service';
 import { AuditService } from '../audit/audit.service';
@@ -28,7 +29,7 @@ interface AccessClaims {
 }
 
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Auth');
   /** family → time we last saw it not revoked (so a revoked session dies within seconds on every process). */
   private readonly liveFamilies = new Map<string, number>();
@@ -38,6 +39,7 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly sessionEndedListeners = new Set<(ended: { family: string } | { userId: number }) => void>();
   // A hash to verify against when the user does not exist, so timing does not tell.
   private dummyHash?: Promise<string>;
+  private readonly lockPurge = new HourlyPurge('sign-in lock retention', this.logger, () => this.purgeStaleLocks());
 
   constructor(
     private readonly dataSource: DataSource,
@@ -47,6 +49,23 @@ export class AuthService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_INFO) private readonly db: DatabaseInfo,
   ) {}
+
+  onModuleInit(): void {
+    this.lockPurge.start();
+  }
+
+  onModuleDestroy(): void {
+    this.lockPurge.stop();
+  }
+
+  /** Forgets sign-in failures that no longer count (lock over, last failure over a day ago); returns how many pairs went. */
+  purgeStaleLocks(): Promise<number> {
+    return purgeInChunks(
+      'login-lock-purge',
+      (work) => this.dataSource.transaction(work),
+      (db, limit) => this.repo.purgeStaleLocks(db, limit),
+    );
+  }
 
   /** The first administrator: from ADMIN_USERNAME/ADMIN_PASSWORD, or a random password printed once. */
   async onApplicationBootstrap(): Promise<void> {

@@ -3,7 +3,7 @@ import { SetMetadata } from '@nestjs/common';
 export const RATE_LIMIT = 'rate-limit';
 
 /** Limit a route per client address: `limitKey` names the configured per-minute budget. */
-export const RateLimit = (limitKey: 'RATE_LIMIT_LOGIN_PER_MINUTE' | 'RATE_LIMIT_INTAKE_PER_MINUTE') => SetMetadata(RATE_LIMIT, limitKey);
+export const RateLimit = (limitKey: 'RATE_LIMIT_LOGIN_PER_MINUTE' | 'RATE_LIMIT_INTAKE_PER_MINUTE' | 'RATE_LIMIT_PUBLIC_PER_MINUTE') => SetMetadata(RATE_LIMIT, limitKey);
 
 /** A fixed-window counter per key (process-local; behind a load balancer each process counts its share). */
 export class WindowCounter {

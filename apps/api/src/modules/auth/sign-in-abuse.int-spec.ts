@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp } from '@test/support/app';
 import { sqlRows } from '@test/support/db';
+import { AuthService } from './auth.service';
 
 /**
  * Issue #16 §4, sign-in: the per-address limit must not be dodged by rotating X-Forwarded-For, and
@@ -81,5 +82,19 @@ describe('sign-in abuse: forwarded addresses, lockout by account and address', (
     const second = await lockFor();
     expect(Math.round(first / 10)).toBe(10); // ~100 s
     expect(Math.round(second / 10)).toBe(20); // ~200 s
+  });
+
+  it('forgets failures that no longer count (lock over and a quiet day) and keeps the rest', async () => {
+    for (const [address, failure, lockedUntil] of [
+      ['192.0.2.1', "now() - interval '2 days'", 'NULL'], // failures a quiet day ago, never locked: forgotten
+      ['192.0.2.2', "now() - interval '2 days'", "now() - interval '1 day'"], // a lock that ran out a day ago: forgotten
+      ['192.0.2.3', "now() - interval '2 days'", "now() + interval '1 hour'"], // still locked: kept
+      ['192.0.2.4', "now() - interval '1 hour'", 'NULL'], // recent failures: kept (they count toward the next lock)
+    ]) {
+      await sqlRows(t.url, `INSERT INTO login_lock (username, address, failures, locks, locked_until, last_failure_at) VALUES ('ghost', $1, 2, 1, ${lockedUntil}, ${failure})`, [address]);
+    }
+    expect(await t.app.get(AuthService).purgeStaleLocks()).toBeGreaterThanOrEqual(2);
+    const left: { address: string }[] = await sqlRows(t.url, `SELECT address FROM login_lock WHERE username = 'ghost' ORDER BY address`);
+    expect(left.map((r) => r.address)).toEqual(['192.0.2.3', '192.0.2.4']);
   });
 });

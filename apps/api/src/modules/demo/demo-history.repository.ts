@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlRow, sqlRun } from '../../core/database/sql';
 
 export interface HistoryOptions {
   /** how many days back (the history ends one day before `now`) */
@@ -25,8 +26,9 @@ export interface HistoryOptions {
 @Injectable()
 export class DemoHistoryRepository {
   async load(db: EntityManager, o: HistoryOptions): Promise<{ events: number; transitions: number }> {
-    await db.query(`DROP TABLE IF EXISTS demo_hist`);
-    await db.query(
+    await sqlRun(db, `DROP TABLE IF EXISTS demo_hist`);
+    await sqlRun(
+      db,
       `CREATE TEMP TABLE demo_hist ON COMMIT DROP AS
        WITH cfg AS (
          SELECT (SELECT array_agg(w.code) FROM unnest($4::text[], $5::int[]) w(code, weight), generate_series(1, w.weight)) AS cats,
@@ -101,44 +103,51 @@ export class DemoHistoryRepository {
       [o.days, Math.round(o.days * o.perDay * 1.12), o.now, o.categories.map((c) => c[0]), o.categories.map((c) => c[1]), o.categories.map((c) => c[2])],
     );
     // Derived milestones of each path; cases whose last step would lie in the future are dropped.
-    await db.query(
+    await sqlRun(
+      db,
       `ALTER TABLE demo_hist ADD COLUMN t_verify_fail timestamptz, ADD COLUMN t_restart timestamptz, ADD COLUMN t_feedback2 timestamptz,
          ADD COLUMN t_verify timestamptz, ADD COLUMN t_close timestamptz, ADD COLUMN t_eval timestamptz, ADD COLUMN t_end timestamptz, ADD COLUMN satisfaction smallint`,
     );
-    await db.query(
+    await sqlRun(
+      db,
       `UPDATE demo_hist SET
          t_verify_fail = CASE WHEN path = 'handled' AND rework THEN t_feedback + d_verify END,
          t_restart = CASE WHEN path = 'handled' AND rework THEN t_feedback + d_verify + interval '45 minutes' END,
          t_feedback2 = CASE WHEN path = 'handled' AND rework THEN t_feedback + d_verify + interval '45 minutes' + d_rework END`,
     );
-    await db.query(
+    await sqlRun(
+      db,
       `UPDATE demo_hist SET
          t_verify = CASE WHEN path = 'handled' THEN coalesce(t_feedback2, t_feedback) + d_verify END,
          t_close = CASE WHEN path = 'handled' THEN coalesce(t_feedback2, t_feedback) + d_verify + d_close
                         WHEN path = 'self' THEN t_accept + d_close + interval '30 minutes' END`,
     );
-    await db.query(
+    await sqlRun(
+      db,
       `UPDATE demo_hist SET
          t_eval = CASE WHEN t_close IS NOT NULL AND ue < CASE WHEN source IN ('hotline', 'resident') THEN 0.85 ELSE 0.5 END THEN t_close + d_eval END,
          satisfaction = CASE WHEN t_close IS NULL THEN NULL
                              WHEN late OR rework THEN (ARRAY[1, 2, 2, 3, 3, 3, 4, 4, 4, 5])[1 + floor(usat * 10)::int]
                              ELSE (ARRAY[3, 4, 4, 4, 5, 5, 5, 5, 5, 5])[1 + floor(usat * 10)::int] END`,
     );
-    await db.query(
+    await sqlRun(
+      db,
       `UPDATE demo_hist SET t_end = CASE path WHEN 'rejected' THEN t_accept WHEN 'voided' THEN t_register WHEN 'on_account' THEN t_start
                                                 ELSE coalesce(t_eval, t_close) END`,
     );
     // Cases already dispatched and started whose work would finish after `now` are still open today:
     // in progress, and overdue where their limit has passed (so the wall has a backlog to chase).
-    await db.query(
+    await sqlRun(
+      db,
       `UPDATE demo_hist SET path = 'open', t_feedback = NULL, t_verify_fail = NULL, t_restart = NULL, t_feedback2 = NULL,
               t_verify = NULL, t_close = NULL, t_eval = NULL, satisfaction = NULL, t_end = t_start
         WHERE path = 'handled' AND NOT rework AND t_end >= $1 AND t_start < $1`,
       [o.now],
     );
-    await db.query(`DELETE FROM demo_hist WHERE t_end >= $1`, [o.now]);
+    await sqlRun(db, `DELETE FROM demo_hist WHERE t_end >= $1`, [o.now]);
 
-    const [ev] = await db.query(
+    const ev = await sqlRow<{ n: number }>(
+      db,
       `WITH ins AS (
          INSERT INTO event (title, description, category_code, urgency, source, state, geom, grid_id, grid_code, area_path, address, department_id,
                             assignee_name, stage, due_at, escalation_level, escalated_at, rework_count, handled_on_time, satisfaction,
@@ -163,12 +172,14 @@ export class DemoHistoryRepository {
       [o.now],
     );
     // The clock of the open ones: the handling stage started at dispatch.
-    await db.query(
+    await sqlRun(
+      db,
       `UPDATE event e SET stage_started_at = h.t_dispatch, stage_limit_minutes = (h.handle_wall * 7 / 24)::int,
               warn_at = h.t_dispatch + make_interval(mins => (h.handle_wall * 0.8)::int)
          FROM demo_hist h WHERE h.path = 'open' AND e.external_source = 'demo-history' AND e.external_id = h.ext`,
     );
-    const [tr] = await db.query(
+    const tr = await sqlRow<{ n: number }>(
+      db,
       `WITH ins AS (
          INSERT INTO event_transition (event_id, at, actor_kind, actor_name, action, from_state, to_state, note, geom, department_code, data)
          SELECT e.id, s.at, 'user', s.actor, s.action, s.from_state, s.to_state, s.note, CASE WHEN s.action = 'report' THEN h.geom END, s.dept,
@@ -204,7 +215,7 @@ export class DemoHistoryRepository {
        SELECT count(*)::int AS n FROM ins`,
       [o.now],
     );
-    await db.query(`DROP TABLE demo_hist`);
-    return { events: ev.n, transitions: tr.n };
+    await sqlRun(db, `DROP TABLE demo_hist`);
+    return { events: ev!.n, transitions: tr!.n };
   }
 }

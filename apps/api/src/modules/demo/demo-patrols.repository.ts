@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
 
 export interface SimPatroller {
   id: number;
@@ -18,7 +19,8 @@ export class DemoPatrolsRepository {
    * named after that worker and linked as the grid's staff (a password nobody knows). Returns every simulated patroller with a start point inside its grid.
    */
   async ensure(db: EntityManager, n: number, passwordHash: string): Promise<SimPatroller[]> {
-    await db.query(
+    await sqlRun(
+      db,
       `WITH free AS (
          SELECT DISTINCT ON (a.code) a.code, s.id AS staff_id, s.name,
                 row_number() OVER (ORDER BY a.code) + (SELECT count(*) FROM app_user WHERE username LIKE 'demo\\_patrol\\_%') AS i
@@ -34,7 +36,8 @@ export class DemoPatrolsRepository {
        UPDATE grid_staff s SET user_id = made.id FROM made, free WHERE free.code = made.jurisdiction_code AND s.id = free.staff_id`,
       [n, passwordHash],
     );
-    return db.query(
+    return sqlRows<SimPatroller>(
+      db,
       `SELECT u.id::int, u.display_name AS name, a.code AS "gridCode", a.path::text AS "gridPath",
               ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat
          FROM app_user u JOIN area a ON a.code = u.jurisdiction_code AND a.valid_from IS NOT NULL AND a.valid_to IS NULL,
@@ -45,11 +48,11 @@ export class DemoPatrolsRepository {
 
   /** Whether a point lies inside the grid (a patrol turns back at its edge). */
   async inside(db: EntityManager, gridCode: string, lon: number, lat: number): Promise<boolean> {
-    const [row] = await db.query(`SELECT EXISTS (SELECT 1 FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326))) AS ok`, [
+    const row = await sqlRow<{ ok: boolean }>(db, `SELECT EXISTS (SELECT 1 FROM area WHERE code = $1 AND valid_from IS NOT NULL AND valid_to IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326))) AS ok`, [
       gridCode,
       lon,
       lat,
     ]);
-    return row.ok;
+    return row!.ok;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlChanged, sqlRows, sqlRun } from '../../core/database/sql';
 import type { ObjectSpec, PlaceSpec } from './demo-population';
 
 /** Sealed (encrypted + keyed hash) personal identifiers travel with the rows; clear values never reach SQL. */
@@ -56,7 +57,8 @@ export class DemoPopulationRepository {
    * on empty tables.
    */
   async dropSecondaryIndexes(db: EntityManager, tables: string[]): Promise<string[]> {
-    const rows: { name: string; def: string }[] = await db.query(
+    const rows = await sqlRows<{ name: string; def: string }>(
+      db,
       `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
          FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
         WHERE n.nspname = current_schema() AND t.relname = ANY($1::text[])
@@ -65,16 +67,17 @@ export class DemoPopulationRepository {
         ORDER BY 1`,
       [tables],
     );
-    if (rows.length) await db.query(`DROP INDEX ${rows.map((r) => r.name).join(', ')}`);
+    if (rows.length) await sqlRun(db, `DROP INDEX ${rows.map((r) => r.name).join(', ')}`);
     return rows.map((r) => r.def);
   }
 
   async createIndexes(db: EntityManager, defs: string[]): Promise<void> {
-    for (const def of defs) await db.query(def);
+    for (const def of defs) await sqlRun(db, def);
   }
 
   async grids(db: EntityManager): Promise<{ id: number; code: string; households: number }[]> {
-    return db.query(
+    return sqlRows(
+      db,
       `SELECT id::int, code, coalesce((properties->>'households')::int, 500) AS households
          FROM area WHERE level = 'grid' AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code`,
     );
@@ -82,22 +85,22 @@ export class DemoPopulationRepository {
 
   /** Compounds, shops, schools, rental housing: random points inside their grid. */
   async insertPlaces(db: EntityManager, rows: PlaceSpec[], seed: number): Promise<number> {
-    const res = await db.query(
+    return sqlChanged(
+      db,
       `WITH r AS (
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS r(ext, grid_id, kind, name, address, compound, i)
        ), ${RANDOM_POINTS_PER_GRID}
        INSERT INTO place (external_id, kind, name, address, compound, geom, grid_id, grid_code, area_path, properties)
        SELECT x.ext, x.kind, x.name, x.address, x.compound, p.geom, a.id, a.code, a.path, '{"synthetic": true, "demo": true}'::jsonb
-         FROM ranked x JOIN pts p ON p.grid_id = x.grid_id AND p.k = x.k JOIN area a ON a.id = x.grid_id
-       RETURNING id`,
+         FROM ranked x JOIN pts p ON p.grid_id = x.grid_id AND p.k = x.k JOIN area a ON a.id = x.grid_id`,
       [rows.map((x) => x.ext), rows.map((x) => x.gridId), rows.map((x) => x.kind), rows.map((x) => x.name), rows.map((x) => x.address), rows.map((x) => x.compound), seed],
     );
-    return res.length;
   }
 
   /** Buildings stand 20–120 m from their compound's point (the compound's point when that would leave the grid). */
   async insertBuildings(db: EntityManager, rows: PlaceSpec[]): Promise<number> {
-    const res = await db.query(
+    return sqlChanged(
+      db,
       `WITH r AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[])
            AS r(ext, parent_ext, name, address, compound, building, dist, azimuth)
@@ -106,8 +109,7 @@ export class DemoPopulationRepository {
        SELECT r.ext, 'building', r.name, c.address || r.building, r.compound, r.building, c.id,
               CASE WHEN ST_Covers(a.geom, q.p) THEN q.p ELSE c.geom END, a.id, a.code, a.path, '{"synthetic": true, "demo": true}'::jsonb
          FROM r JOIN place c ON c.external_id = r.parent_ext JOIN area a ON a.id = c.grid_id
-        CROSS JOIN LATERAL (SELECT ST_Project(c.geom::geography, r.dist, r.azimuth)::geometry AS p) q
-       RETURNING id`,
+        CROSS JOIN LATERAL (SELECT ST_Project(c.geom::geography, r.dist, r.azimuth)::geometry AS p) q`,
       [
         rows.map((x) => x.ext),
         rows.map((x) => x.parentExt),
@@ -119,12 +121,12 @@ export class DemoPopulationRepository {
         rows.map((_, i) => (i * 2.399963) % (2 * Math.PI)),
       ],
     );
-    return res.length;
   }
 
   /** People live at a building: point and grid copied from it (own_location false). */
   async insertPeople(db: EntityManager, rows: SealedPerson[]): Promise<number> {
-    const res = await db.query(
+    return sqlChanged(
+      db,
       `WITH r AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
            AS r(ext, name, id_enc, id_hmac, phone_enc, phone_hmac, gender, birth_date, household_no, household_role, registration, place_ext, tags)
@@ -133,8 +135,7 @@ export class DemoPopulationRepository {
                            registration, place_id, tags, own_location, geom, grid_id, grid_code, area_path)
        SELECT r.ext, r.name, r.id_enc, r.id_hmac, r.phone_enc, r.phone_hmac, r.gender, r.birth_date, r.household_no, r.household_role,
               r.registration, p.id, CASE WHEN r.tags = '' THEN '{}'::text[] ELSE string_to_array(r.tags, ',') END, false, p.geom, p.grid_id, p.grid_code, p.area_path
-         FROM r JOIN place p ON p.external_id = r.place_ext
-       RETURNING id`,
+         FROM r JOIN place p ON p.external_id = r.place_ext`,
       [
         rows.map((x) => x.ext),
         rows.map((x) => x.name),
@@ -151,51 +152,47 @@ export class DemoPopulationRepository {
         rows.map((x) => x.tags.join(',')),
       ],
     );
-    return res.length;
   }
 
   /** One household record per household number, at its members' place, headed by its 户主, registered or floating as its head is. */
   async insertHouseholds(db: EntityManager): Promise<number> {
-    const res = await db.query(
+    return sqlChanged(
+      db,
       `INSERT INTO household (household_no, kind, place_id, head_person_id)
        SELECT DISTINCT ON (household_no) household_no, registration, place_id, id
          FROM person
         WHERE household_no IS NOT NULL AND place_id IS NOT NULL
         ORDER BY household_no, (household_role = '户主') DESC, id
-       ON CONFLICT (household_no) DO NOTHING
-       RETURNING id`,
+       ON CONFLICT (household_no) DO NOTHING`,
     );
-    return res.length;
   }
 
   /** City components: random points inside their grid. */
   async insertObjects(db: EntityManager, rows: ObjectSpec[], seed: number): Promise<number> {
-    const res = await db.query(
+    return sqlChanged(
+      db,
       `WITH r AS (
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS r(ext, grid_id, category, name, condition, department, i)
        ), ${RANDOM_POINTS_PER_GRID}
        INSERT INTO city_object (external_id, category_code, name, condition, owner, department_code, address, geom, grid_id, grid_code, area_path)
        SELECT x.ext, x.category, x.name, x.condition, d.name, x.department, a.name, p.geom, a.id, a.code, a.path
          FROM ranked x JOIN pts p ON p.grid_id = x.grid_id AND p.k = x.k JOIN area a ON a.id = x.grid_id
-         LEFT JOIN department d ON d.code = x.department
-       RETURNING id`,
+         LEFT JOIN department d ON d.code = x.department`,
       [rows.map((x) => x.ext), rows.map((x) => x.gridId), rows.map((x) => x.category), rows.map((x) => x.name), rows.map((x) => x.condition), rows.map((x) => x.department), seed],
     );
-    return res.length;
   }
 
   /** Organizations sit at a place (its point and grid). */
   async insertOrganizations(db: EntityManager, rows: SealedOrg[]): Promise<number> {
-    const res = await db.query(
+    return sqlChanged(
+      db,
       `WITH r AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS r(ext, kind, name, uscc, place_ext, contact_name, contact_phone_enc)
        )
        INSERT INTO organization (external_id, kind, name, uscc, address, place_id, contact_name, contact_phone_enc, own_location, geom, grid_id, grid_code, area_path)
        SELECT r.ext, r.kind, r.name, r.uscc, p.address, p.id, r.contact_name, r.contact_phone_enc, false, p.geom, p.grid_id, p.grid_code, p.area_path
-         FROM r JOIN place p ON p.external_id = r.place_ext
-       RETURNING id`,
+         FROM r JOIN place p ON p.external_id = r.place_ext`,
       [rows.map((x) => x.ext), rows.map((x) => x.kind), rows.map((x) => x.name), rows.map((x) => x.uscc), rows.map((x) => x.placeExt), rows.map((x) => x.contactName), rows.map((x) => x.contactPhoneEnc)],
     );
-    return res.length;
   }
 }

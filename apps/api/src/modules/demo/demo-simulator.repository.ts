@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlRow, sqlRows } from '../../core/database/sql';
+import type { AreaEntity } from '../areas/entities/area.entity';
+import type { EventCategoryEntity } from '../events/entities/event-category.entity';
 
 export interface SimAnchor {
   lon: number;
@@ -15,23 +18,23 @@ export interface SimAnchor {
 @Injectable()
 export class DemoSimulatorRepository {
   async user(db: EntityManager, username: string): Promise<{ id: number; name: string } | null> {
-    const [row] = await db.query(`SELECT id::int, display_name AS name FROM app_user WHERE username = $1 AND disabled_at IS NULL`, [username]);
+    const row = await sqlRow<{ id: number; name: string }>(db, `SELECT id::int, display_name AS name FROM app_user WHERE username = $1 AND disabled_at IS NULL`, [username]);
     return row ?? null;
   }
 
-  async cityPath(db: EntityManager): Promise<{ code: string; path: string } | null> {
-    const [row] = await db.query(`SELECT code, path::text AS path FROM area WHERE level = 'city' AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code LIMIT 1`);
+  async cityPath(db: EntityManager): Promise<Pick<AreaEntity, 'code' | 'path'> | null> {
+    const row = await sqlRow<Pick<AreaEntity, 'code' | 'path'>>(db, `SELECT code, path::text AS path FROM area WHERE level = 'city' AND valid_from IS NOT NULL AND valid_to IS NULL ORDER BY code LIMIT 1`);
     return row ?? null;
   }
 
   /** Category names for case titles a person can read on the wall. */
   async categoryNames(db: EntityManager): Promise<Map<string, string>> {
-    const rows: { code: string; name: string }[] = await db.query(`SELECT code, name FROM event_category`);
+    const rows = await sqlRows<Pick<EventCategoryEntity, 'code' | 'name'>>(db, `SELECT code, name FROM event_category`);
     return new Map(rows.map((r) => [r.code, r.name]));
   }
 
   async departments(db: EntityManager): Promise<{ id: number; code: string; name: string }[]> {
-    return db.query(`SELECT id::int, code, name FROM department ORDER BY code`);
+    return sqlRows(db, `SELECT id::int, code, name FROM department ORDER BY code`);
   }
 
   /**
@@ -39,7 +42,8 @@ export class DemoSimulatorRepository {
    * on purpose (escalated): a restart picks them up again. Title prefix = the simulator's mark.
    */
   async openSimulated(db: EntityManager, limit: number): Promise<{ id: number; state: string; department: string | null }[]> {
-    return db.query(
+    return sqlRows(
+      db,
       `SELECT e.id::int, e.state, d.code AS department FROM event e LEFT JOIN department d ON d.id = e.department_id
         WHERE e.title LIKE '模拟案件·%' AND e.escalation_level = 0
           AND e.state IN ('reported', 'accepted', 'registered', 'dispatched', 'in_progress', 'rework', 'handled', 'verified', 'self_handled')
@@ -53,7 +57,8 @@ export class DemoSimulatorRepository {
    * people live), shops, schools and city components, each with its grid and grid worker.
    */
   async anchors(db: EntityManager, n: number): Promise<SimAnchor[]> {
-    return db.query(
+    return sqlRows<SimAnchor>(
+      db,
       `WITH s AS (
          (SELECT geom, 'place' AS kind, grid_code, area_path FROM place WHERE kind IN ('building', 'shop', 'school', 'rental_housing') ORDER BY random() LIMIT $1)
          UNION ALL

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlChanged, sqlRow, sqlRun } from '../../core/database/sql';
 import type { AreaLevel } from '@gc/contracts';
 import { ATTRIBUTABLE } from '../areas/micro-grids';
 
@@ -30,17 +31,18 @@ export interface ChildSpec {
 @Injectable()
 export class DemoTerritoryRepository {
   async isEmpty(db: EntityManager): Promise<boolean> {
-    const [row] = await db.query(`SELECT NOT EXISTS (SELECT 1 FROM area) AS empty`);
-    return row.empty;
+    const row = await sqlRow<{ empty: boolean }>(db, `SELECT NOT EXISTS (SELECT 1 FROM area) AS empty`);
+    return row!.empty;
   }
 
   async createVersion(db: EntityManager, level: AreaLevel, label: string): Promise<number> {
-    const [row] = await db.query(
+    const row = await sqlRow<{ id: number }>(
+      db,
       `INSERT INTO area_version (level, status, label, source, created_by)
        VALUES ($1, 'draft', $2, '{"demo": true, "generator": "demo"}'::jsonb, 'demo') RETURNING id::int`,
       [level, label],
     );
-    return row.id;
+    return row!.id;
   }
 
   /**
@@ -48,7 +50,8 @@ export class DemoTerritoryRepository {
    * already covers, so shared borders cannot overlap), and the city as their union.
    */
   async insertCityAndDistricts(db: EntityManager, city: { code: string; name: string; versionId: number }, districtVersionId: number, districts: { code: string; name: string; geometry: unknown }[]): Promise<void> {
-    await db.query(
+    await sqlRun(
+      db,
       `WITH src AS (
          SELECT d->>'code' AS code, d->>'name' AS name,
                 ST_ReducePrecision(ST_Segmentize(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(d->>'geometry'), 4326)), $5), $4) AS g
@@ -64,7 +67,8 @@ export class DemoTerritoryRepository {
          FROM disjoint`,
       [JSON.stringify(districts), districtVersionId, city.code, GRID_SIZE, MAX_EDGE_DEG],
     );
-    await db.query(
+    await sqlRun(
+      db,
       `WITH u AS (SELECT ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(geom), $5), 3)) AS g FROM area WHERE version_id = $1)
        INSERT INTO area (version_id, code, name, level, parent_code, path, geom, area_m2, properties)
        SELECT $2, $3, $4, 'city', NULL, text2ltree($3), g, ST_Area(g::geography),
@@ -80,7 +84,8 @@ export class DemoTerritoryRepository {
    * order (north to south, then west to east) so that neighbouring codes are neighbours.
    */
   async generateChildren(db: EntityManager, parentVersionId: number, versionId: number, level: AreaLevel, children: ChildSpec[], seed: number): Promise<number> {
-    const rows = await db.query(
+    const n = await sqlChanged(
+      db,
       `WITH kids AS (
          SELECT k->>'code' AS code, k->>'name' AS name, k->>'parent' AS parent,
                 coalesce(k->'properties', '{}'::jsonb) AS props,
@@ -112,12 +117,11 @@ export class DemoTerritoryRepository {
        SELECT $3, k.code, k.name, $4, k.parent, p.path || text2ltree(k.code), f.g, ST_Area(f.g::geography), true,
               k.props || '{"note": "generated", "demo": true}'::jsonb
          FROM kids k JOIN parents p ON p.code = k.parent JOIN fixed f ON f.parent = k.parent AND f.ord = k.ord
-        WHERE NOT ST_IsEmpty(f.g)
-       RETURNING id`,
+        WHERE NOT ST_IsEmpty(f.g)`,
       [JSON.stringify(children), parentVersionId, versionId, level, seed, MAX_EDGE_DEG],
     );
     await this.mergeStrayParts(db, versionId);
-    return rows.length;
+    return n;
   }
 
   /**
@@ -126,7 +130,8 @@ export class DemoTerritoryRepository {
    * touch no sibling, e.g. in an exclave of the parent, stay where they are). One statement.
    */
   async mergeStrayParts(db: EntityManager, versionId: number): Promise<void> {
-    await db.query(
+    await sqlRun(
+      db,
       `WITH parts AS (
          SELECT a.id, a.parent_code, d.path[1] AS n, d.geom,
                 row_number() OVER (PARTITION BY a.id ORDER BY ST_Area(d.geom) DESC) AS rk
@@ -161,7 +166,8 @@ export class DemoTerritoryRepository {
    * places (run after the population). One statement, then the stray pieces merged as for every level.
    */
   async generateMicroGrids(db: EntityManager, versionId: number, underCode: string, limit: number): Promise<number> {
-    const rows = await db.query(
+    const n = await sqlChanged(
+      db,
       `WITH g AS (
          SELECT a.id, a.code, a.path, a.geom FROM area a
                 CROSS JOIN LATERAL (SELECT count(*) AS n FROM place p WHERE p.grid_id = a.id AND p.kind = 'compound') k
@@ -187,12 +193,11 @@ export class DemoTerritoryRepository {
        SELECT $1, s.grid || lpad(s.ord::text, 2, '0'), s.name || '微网格', 'microgrid', s.grid, g.path || text2ltree(s.grid || lpad(s.ord::text, 2, '0')),
               s.geom, ST_Area(s.geom::geography), true, '{"note": "generated: one compound each", "demo": true}'::jsonb
          FROM shaped s JOIN g ON g.code = s.grid
-        WHERE NOT ST_IsEmpty(s.geom)
-       RETURNING id`,
+        WHERE NOT ST_IsEmpty(s.geom)`,
       [versionId, underCode, limit, MAX_EDGE_DEG],
     );
     await this.mergeStrayParts(db, versionId);
-    return rows.length;
+    return n;
   }
 
   /**
@@ -200,13 +205,14 @@ export class DemoTerritoryRepository {
    * records, see areas/micro-grids.ts); then every level goes live at once.
    */
   async publish(db: EntityManager, versionIds: number[]): Promise<void> {
-    await db.query(
+    await sqlRun(
+      db,
       `INSERT INTO area_part (area_id, geom)
        SELECT a.id, d.geom FROM area a, LATERAL ST_Subdivide(a.geom, 64) AS s(part), LATERAL ST_Dump(s.part) d
         WHERE a.version_id = ANY($1::bigint[]) AND GeometryType(d.geom) = 'POLYGON' AND a.${ATTRIBUTABLE}`,
       [versionIds],
     );
-    await db.query(`UPDATE area SET valid_from = now() WHERE version_id = ANY($1::bigint[])`, [versionIds]);
-    await db.query(`UPDATE area_version SET status = 'published', published_at = now(), published_by = 'demo', gaps_acknowledged = false WHERE id = ANY($1::bigint[])`, [versionIds]);
+    await sqlRun(db, `UPDATE area SET valid_from = now() WHERE version_id = ANY($1::bigint[])`, [versionIds]);
+    await sqlRun(db, `UPDATE area_version SET status = 'published', published_at = now(), published_by = 'demo', gaps_acknowledged = false WHERE id = ANY($1::bigint[])`, [versionIds]);
   }
 }

@@ -1,6 +1,10 @@
 import { hash as sha } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { APP_CONFIG } from '../../core/config/config.module';
+import type { AppConfig } from '../../core/config/config.schema';
+import { HourlyPurge, purgeInChunks } from '../../core/database/retention';
+import { TransactionRunner } from '../../core/database/transaction-runner';
 import { AppException } from '../../core/http/app-exception';
 import type { Principal } from '../auth/principal';
 import { EventLogRepository } from './event-log.repository';
@@ -37,8 +41,31 @@ export function canonical(v: unknown): string {
  * same key with another body is a 409 IDEMPOTENCY_CONFLICT.
  */
 @Injectable()
-export class EventIdempotencyService {
-  constructor(private readonly log: EventLogRepository) {}
+export class EventIdempotencyService implements OnModuleInit, OnModuleDestroy {
+  private readonly retention = new HourlyPurge('Idempotency-Key retention', new Logger('Events'), () => this.purgeExpired());
+
+  constructor(
+    private readonly log: EventLogRepository,
+    private readonly tx: TransactionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.retention.start();
+  }
+
+  onModuleDestroy(): void {
+    this.retention.stop();
+  }
+
+  /** Deletes keys older than IDEMPOTENCY_KEY_RETENTION_DAYS (a retry after that is a new request); returns how many went. */
+  purgeExpired(days = this.config.IDEMPOTENCY_KEY_RETENTION_DAYS): Promise<number> {
+    return purgeInChunks(
+      'idempotency-purge',
+      (work) => this.tx.run(work),
+      (db, limit) => this.log.purgeKeys(db, days, limit),
+    );
+  }
 
   principalOf(p: Principal): string {
     return `${p.kind}:${p.id}`;

@@ -89,6 +89,22 @@ export class EventLogRepository {
     return row;
   }
 
+  /**
+   * Retention: deletes up to `limit` keys older than `days` (the oldest first by the BRIN order of
+   * created_at); returns how many went. The caller repeats until fewer than `limit` go, one short
+   * transaction per chunk.
+   */
+  async purgeKeys(db: EntityManager, days: number, limit: number): Promise<number> {
+    const row = await sqlRow<{ n: number }>(
+      db,
+      `WITH d AS (DELETE FROM idempotency_key WHERE ctid = ANY (ARRAY(
+         SELECT ctid FROM idempotency_key WHERE created_at < now() - make_interval(days => $1) LIMIT $2)) RETURNING 1)
+       SELECT count(*)::int AS n FROM d`,
+      [days, limit],
+    );
+    return row!.n;
+  }
+
   async storeResponse(tx: EntityManager, principal: string, key: string, status: number, response: unknown): Promise<void> {
     await sqlRun(tx, `UPDATE idempotency_key SET status = $3, response = $4::jsonb WHERE principal = $1 AND key = $2`, [principal, key, status, JSON.stringify(response)]);
   }

@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '@test/support/app';
 import { insertEventTerritory, sql } from '@test/support/event-territory';
 import { EscalationService } from './escalation.service';
+import { EventIdempotencyService } from './event-idempotency.service';
 import { EventsRepository, eventSummarySql } from './events.repository';
 
 type H = { authorization: string };
@@ -182,6 +183,26 @@ describe('events: intake, workflow, summons, time limits (real PostGIS)', () => 
     expect(badKey.statusCode).toBe(400);
     expect(badKey.json().details[0].field).toBe('headers.idempotency-key');
     expect(await count()).toBe(before + 1);
+  });
+
+  it('keeps an Idempotency-Key answer for the retention period, then forgets it (a retry after that is a new report)', async () => {
+    const body = { title: '保留期', category: 'road_damage', ...west };
+    const oldKey = { 'idempotency-key': 'retention-old-0001' };
+    const newKey = { 'idempotency-key': 'retention-new-0001' };
+    const first = (await post('/api/events', worker, body, oldKey)).json().id;
+    const second = (await post('/api/events', worker, { ...body, title: '保留期内' }, newKey)).json().id;
+    // the first key was claimed 31 days ago, the second one day ago
+    await sql(t.url, `UPDATE idempotency_key SET created_at = now() - interval '31 days' WHERE key = 'retention-old-0001'`);
+    await sql(t.url, `UPDATE idempotency_key SET created_at = now() - interval '1 day' WHERE key = 'retention-new-0001'`);
+    const purged = await t.app.get(EventIdempotencyService).purgeExpired(30);
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const keys = await sql<{ key: string }>(t.url, `SELECT key FROM idempotency_key WHERE key LIKE 'retention-%' ORDER BY key`);
+    expect(keys.map((k) => k.key)).toEqual(['retention-new-0001']);
+    // within the period: the stored answer; after it: a new report
+    expect((await post('/api/events', worker, { ...body, title: '保留期内' }, newKey)).json().id).toBe(second);
+    const after = await post('/api/events', worker, body, oldKey);
+    expect(after.statusCode).toBe(201);
+    expect(after.json().id).not.toBe(first);
   });
 
   it('writes a burst of concurrent reports in shared statements (group commit), each judged as if it came alone', async () => {

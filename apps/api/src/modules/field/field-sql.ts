@@ -9,15 +9,21 @@ export const OFFLINE_AFTER_MINUTES = 10;
 /** States of a case in which the assignee still has work to do (the worker's load). */
 export const WORKER_LOAD_STATES = ['dispatched', 'in_progress', 'rework', 'extension_requested', 'returned', 'deferred'];
 
-/** offline (no position for 10 min) / on_task (a case in progress) / on_patrol / idle. */
-export const WORKER_STATE_SQL = `CASE
-    WHEN l.at IS NULL OR l.at < now() - interval '${OFFLINE_AFTER_MINUTES} minutes' THEN 'offline'
-    WHEN EXISTS (SELECT 1 FROM event e WHERE e.assignee_user_id = u.id AND e.state = 'in_progress') THEN 'on_task'
-    WHEN EXISTS (SELECT 1 FROM patrol pa WHERE pa.worker_id = u.id AND pa.ended_at IS NULL) THEN 'on_patrol'
+/** offline (no position for 10 min) / on_task (a case in progress) / on_patrol / idle, of the account `id` whose latest fix is at `at`. */
+export const workerStateSql = (id: string, at: string) => `CASE
+    WHEN ${at} IS NULL OR ${at} < now() - interval '${OFFLINE_AFTER_MINUTES} minutes' THEN 'offline'
+    WHEN EXISTS (SELECT 1 FROM event e WHERE e.assignee_user_id = ${id} AND e.state = 'in_progress') THEN 'on_task'
+    WHEN EXISTS (SELECT 1 FROM patrol pa WHERE pa.worker_id = ${id} AND pa.ended_at IS NULL) THEN 'on_patrol'
     ELSE 'idle' END`;
 
-/** Cases assigned to the worker that are still open (parameter `$n` = WORKER_LOAD_STATES). */
-export const openTasksSql = (statesParam: string) => `(SELECT count(*)::int FROM event e WHERE e.assignee_user_id = u.id AND e.state = ANY(${statesParam}::text[]))`;
+/** The state of `u` (app_user) whose latest position is `l` (worker_latest). */
+export const WORKER_STATE_SQL = workerStateSql('u.id', 'l.at');
+
+/** Cases assigned to the worker (`id`, default u.id) that are still open (parameter `$n` = WORKER_LOAD_STATES). */
+export const openTasksSql = (statesParam: string, id = 'u.id') => `(SELECT count(*)::int FROM event e WHERE e.assignee_user_id = ${id} AND e.state = ANY(${statesParam}::text[]))`;
+
+/** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds, "Z"), so rows need no mapping after the query. */
+export const isoAt = (t: string) => `to_char(date_trunc('milliseconds', ${t}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The current grid containing a point expression (subdivided parts, index-friendly). */
 export const gridPathAt = (point: string) => `(SELECT a.path FROM area_part ap JOIN area a ON a.id = ap.area_id

@@ -132,6 +132,13 @@ describe('field: positions, nearest workers, patrols, visits, dispatch to a work
     const viaFallback = await repo.near(db, { ...q, candidates: 1 }, null);
     expect(viaFallback.workers.map((w) => w.id)).toEqual([ids.gw1, ids.gw2]);
     expect(viaFallback).toEqual(await repo.near(db, q, null));
+    // With a grid too (its own statement): staff first, never twice, the same through the fallback.
+    const withGrid = await repo.near(db, { ...q, gridCode: 'EG1', available: false }, null);
+    expect(withGrid.workers.map((w) => [w.id, w.gridStaff])).toEqual([
+      [ids.gw1, true],
+      [ids.gwd, false],
+    ]);
+    expect(await repo.near(db, { ...q, gridCode: 'EG1', available: false, candidates: 1 }, null)).toEqual(withGrid);
 
     // An operator of EG1 sees no worker whose latest position lies in EG2.
     const west = (await get(`/api/workers?near=${here.join(',')}`, opWest)).json().workers;

@@ -1,29 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { PatrolSummaryRow } from '@gc/contracts';
+import type { PatrolSummaryRow, PatrolView } from '@gc/contracts';
+import { sqlRow, sqlRows } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
-import { gridPathAt } from './field-sql';
+import { gridPathAt, isoAt } from './field-sql';
 
-export interface PatrolView {
-  id: number;
-  workerId: number;
-  workerName: string;
-  gridCode: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  durationS: number;
-  positions: number;
-  /** LineString (or Point for a single position) GeoJSON; null before the first position */
-  track: unknown;
-  lengthM: number;
-  /** share 0..1 of the grid's area within 50 m of the track */
-  coverage: number | null;
-}
-
-/** Patrol rows with their derived track, length and coverage, all computed in PostGIS. */
+/**
+ * Patrol rows as PatrolView, with their derived track (LineString, or Point for a single position;
+ * null before the first), length and coverage (share 0..1 of the grid's area within 50 m of the
+ * track), all computed in PostGIS.
+ */
 const PATROL_VIEW = `
 SELECT p.id::int AS id, p.worker_id::int AS "workerId", coalesce(u.display_name, u.username) AS "workerName", p.grid_code AS "gridCode",
-       p.started_at AS "startedAt", p.ended_at AS "endedAt",
+       ${isoAt('p.started_at')} AS "startedAt", ${isoAt('p.ended_at')} AS "endedAt",
        extract(epoch FROM coalesce(p.ended_at, now()) - p.started_at)::float8 AS "durationS",
        t.n AS positions,
        ST_AsGeoJSON(t.track, 6)::jsonb AS track,
@@ -80,7 +69,7 @@ SELECT k.key, k.patrols, k.workers, k.seconds, k."lengthM",
 @Injectable()
 export class PatrolsRepository {
   async summary(db: EntityManager, q: { from: Date; to: Date; scopePath: string | null; groupBy: 'worker' | 'grid' }): Promise<PatrolSummaryRow[]> {
-    return db.query(SUMMARY_SQL, [q.from, q.to, q.scopePath, q.groupBy]);
+    return sqlRows<PatrolSummaryRow>(db, SUMMARY_SQL, [q.from, q.to, q.scopePath, q.groupBy]);
   }
 
   /**
@@ -88,7 +77,8 @@ export class PatrolsRepository {
    * position. NULL when an open patrol exists (the unique index decides, not a prior read).
    */
   async start(db: EntityManager, workerId: number): Promise<number | null> {
-    const rows = await db.query(
+    const row = await sqlRow<{ id: number }>(
+      db,
       `WITH own AS (
          SELECT a.id, a.code, a.path FROM grid_staff gs JOIN area a ON a.code = gs.area_code AND a.valid_from IS NOT NULL AND a.valid_to IS NULL
           WHERE gs.user_id = $1 AND gs.valid_to IS NULL ORDER BY gs.valid_from LIMIT 1
@@ -102,32 +92,33 @@ export class PatrolsRepository {
        RETURNING id::int`,
       [workerId],
     );
-    return rows[0]?.id ?? null;
+    return row?.id ?? null;
   }
 
   async open(db: EntityManager, workerId: number): Promise<number | null> {
-    const [row] = await db.query(`SELECT id::int FROM patrol WHERE worker_id = $1 AND ended_at IS NULL`, [workerId]);
+    const row = await sqlRow<{ id: number }>(db, `SELECT id::int FROM patrol WHERE worker_id = $1 AND ended_at IS NULL`, [workerId]);
     return row?.id ?? null;
   }
 
   /** End the worker's own open patrol; returns false when it is not theirs or already ended. */
   async end(db: EntityManager, id: number, workerId: number): Promise<'ended' | 'already' | 'missing'> {
-    const [row] = await db.query(
+    const row = await sqlRow<{ ended: boolean; mine: boolean }>(
+      db,
       `WITH u AS (UPDATE patrol SET ended_at = now() WHERE id = $1 AND worker_id = $2 AND ended_at IS NULL RETURNING 1)
        SELECT EXISTS (SELECT 1 FROM u) AS ended, EXISTS (SELECT 1 FROM patrol WHERE id = $1 AND worker_id = $2) AS mine`,
       [id, workerId],
     );
-    return row.ended ? 'ended' : row.mine ? 'already' : 'missing';
+    return row!.ended ? 'ended' : row!.mine ? 'already' : 'missing';
   }
 
   async get(db: EntityManager, id: number): Promise<PatrolView | null> {
-    const [row] = await db.query(`${PATROL_VIEW} WHERE p.id = $1`, [id]);
-    return row ? fix(row) : null;
+    return (await sqlRow<PatrolView>(db, `${PATROL_VIEW} WHERE p.id = $1`, [id])) ?? null;
   }
 
   /** Patrols that overlap [from, to], in the scope (or only one worker's), newest first. */
   async list(db: EntityManager, q: { workerId: number | null; from: Date; to: Date; scopePath: string | null; limit: number }): Promise<PatrolView[]> {
-    const rows = await db.query(
+    return sqlRows<PatrolView>(
+      db,
       `${PATROL_VIEW}
         WHERE ($1::bigint IS NULL OR p.worker_id = $1)
           AND p.started_at <= $3 AND coalesce(p.ended_at, now()) >= $2
@@ -135,10 +126,5 @@ export class PatrolsRepository {
         ORDER BY p.started_at DESC LIMIT $5`,
       [q.workerId, q.from, q.to, q.scopePath, q.limit],
     );
-    return rows.map(fix);
   }
-}
-
-function fix(r: PatrolView & { startedAt: Date | string; endedAt: Date | string | null }): PatrolView {
-  return { ...r, startedAt: new Date(r.startedAt).toISOString(), endedAt: r.endedAt ? new Date(r.endedAt).toISOString() : null };
 }

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { WorkerPositionData } from '@gc/contracts';
 import { queryPrepared, type PinnedSession } from '../../core/database/prepared-query';
+import { sqlChanged, sqlRow, sqlRows } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 import { changeInsertFrom } from '../live/change-feed.repository';
-import { gridPathAt, openTasksSql, WORKER_LOAD_STATES, WORKER_STATE_SQL } from './field-sql';
+import type { PositionBatchEntity } from './entities/position-batch.entity';
+import { gridPathAt, isoAt, openTasksSql, WORKER_LOAD_STATES, WORKER_STATE_SQL } from './field-sql';
 
 export interface PositionInput {
   at: Date;
@@ -12,20 +15,10 @@ export interface PositionInput {
   accuracy: number | null;
 }
 
-export interface LatestPosition {
-  workerId: number;
-  name: string;
-  lon: number;
-  lat: number;
-  at: string;
-  accuracy: number | null;
-  patrolId: number | null;
+/** A worker's latest position with state and load (the live message's payload) and the grid path it lies in. */
+export interface LatestPosition extends WorkerPositionData {
   areaPath: string | null;
-  state: WorkerState;
-  openTasks: number;
 }
-
-export type WorkerState = 'on_patrol' | 'on_task' | 'idle' | 'offline';
 
 /** One phone's batch in a group (see PositionsRepository.ingestGroup). */
 export interface BatchInput {
@@ -90,7 +83,7 @@ WITH b AS (
     entityId: 'l.worker_id::text',
     areaPath: 'l.area_path',
     payload: `jsonb_build_object('workerId', l.worker_id::int, 'name', coalesce(u.display_name, u.username), 'lon', ST_X(l.geom), 'lat', ST_Y(l.geom),
-        'at', to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'accuracy', l.accuracy, 'patrolId', l.patrol_id::int,
+        'at', ${isoAt('l.at')}, 'accuracy', l.accuracy, 'patrolId', l.patrol_id::int,
         'state', ${WORKER_STATE_SQL}, 'openTasks', ${openTasksSql('$9')})`,
   })}
   RETURNING 1
@@ -102,6 +95,13 @@ SELECT (go.i IS NOT NULL) AS fresh,
        (SELECT count(*)::int FROM ch) AS pushed
   FROM b LEFT JOIN go ON go.i = b.i
  ORDER BY b.i`;
+
+/** A worker's latest position as LatestPosition (`u` app_user, `l` worker_latest); $2 = WORKER_LOAD_STATES. */
+const LATEST_VIEW = `
+SELECT u.id::int AS "workerId", coalesce(u.display_name, u.username) AS name, ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat,
+       ${isoAt('l.at')} AS at, l.accuracy, l.patrol_id::int AS "patrolId", l.area_path::text AS "areaPath",
+       ${WORKER_STATE_SQL} AS state, ${openTasksSql('$2')} AS "openTasks"
+  FROM worker_latest l JOIN app_user u ON u.id = l.worker_id`;
 
 @Injectable()
 export class PositionsRepository {
@@ -126,42 +126,27 @@ export class PositionsRepository {
 
   /** How many positions a key stored the first time (for the answer to a retried batch). */
   async batch(db: EntityManager, workerId: number, key: string): Promise<number | null> {
-    const [row] = await db.query(`SELECT accepted FROM position_batch WHERE worker_id = $1 AND key = $2`, [workerId, key]);
+    const row = await sqlRow<Pick<PositionBatchEntity, 'accepted'>>(db, `SELECT accepted FROM position_batch WHERE worker_id = $1 AND key = $2`, [workerId, key]);
     return row ? row.accepted : null;
   }
 
   /** One worker's latest position with its state and load (for the live message). */
   async latest(db: EntityManager, workerId: number): Promise<LatestPosition | null> {
-    const [row] = await db.query(
-      `SELECT u.id::int AS "workerId", coalesce(u.display_name, u.username) AS name, ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat,
-              l.at, l.accuracy, l.patrol_id::int AS "patrolId", l.area_path::text AS "areaPath",
-              ${WORKER_STATE_SQL} AS state, ${openTasksSql('$2')} AS "openTasks"
-         FROM app_user u JOIN worker_latest l ON l.worker_id = u.id WHERE u.id = $1`,
-      [workerId, WORKER_LOAD_STATES],
-    );
-    return row ? { ...row, at: new Date(row.at).toISOString() } : null;
+    const row = await sqlRow<LatestPosition>(db, `${LATEST_VIEW} WHERE u.id = $1`, [workerId, WORKER_LOAD_STATES]);
+    return row ?? null;
   }
 
   /** Every worker with a position inside the scope (the wall's layer). */
   async allLatest(db: EntityManager, scopePath: string | null): Promise<LatestPosition[]> {
-    const rows = await db.query(
-      `SELECT u.id::int AS "workerId", coalesce(u.display_name, u.username) AS name, ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat,
-              l.at, l.accuracy, l.patrol_id::int AS "patrolId", l.area_path::text AS "areaPath",
-              ${WORKER_STATE_SQL} AS state, ${openTasksSql('$2')} AS "openTasks"
-         FROM worker_latest l JOIN app_user u ON u.id = l.worker_id
-        WHERE u.disabled_at IS NULL AND l.area_path IS NOT NULL AND ${inScope('l.area_path', '$1')}
-        ORDER BY u.id`,
-      [scopePath, WORKER_LOAD_STATES],
-    );
-    return rows.map((r: LatestPosition) => ({ ...r, at: new Date(r.at).toISOString() }));
+    return sqlRows<LatestPosition>(db, `${LATEST_VIEW} WHERE u.disabled_at IS NULL AND l.area_path IS NOT NULL AND ${inScope('l.area_path', '$1')} ORDER BY u.id`, [scopePath, WORKER_LOAD_STATES]);
   }
 
   /** Retention: positions (and batch keys) older than `days` are deleted. */
   async purge(db: EntityManager, days: number): Promise<{ positions: number }> {
     const cutoff = `now() - make_interval(days => $1)`;
-    await db.query(`DELETE FROM position_batch WHERE at < ${cutoff}`, [days]);
-    const res = await db.query(`WITH d AS (DELETE FROM worker_position WHERE at < ${cutoff} RETURNING 1) SELECT count(*)::int AS n FROM d`, [days]);
-    await db.query(`DELETE FROM worker_latest WHERE at < ${cutoff}`, [days]);
-    return { positions: res[0].n };
+    await sqlChanged(db, `DELETE FROM position_batch WHERE at < ${cutoff}`, [days]);
+    const positions = await sqlChanged(db, `DELETE FROM worker_position WHERE at < ${cutoff}`, [days]);
+    await sqlChanged(db, `DELETE FROM worker_latest WHERE at < ${cutoff}`, [days]);
+    return { positions };
   }
 }

@@ -38,7 +38,10 @@ export class PositionsService implements OnModuleInit, OnModuleDestroy {
     private readonly tailer: LiveTailer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.session = tx.pinnedSession();
+    // The ingest statement's plan does not depend on its arrays: a generic plan from the first call.
+    // PostgreSQL's own choice re-planned it at every call (custom plans: it sees the arrays' lengths
+    // and prices the generic plan at 100 rows per unnest), ~1.5 ms of a group of one's 2.5 ms.
+    this.session = tx.pinnedSession({ plan_cache_mode: 'force_generic_plan' });
     this.batches = new GroupCommit((items) => repo.ingestGroup(this.session, items), { slots: INGEST_SLOTS, maxBatch: INGEST_MAX_BATCH, apart: (a, b) => a.workerId === b.workerId });
   }
 

@@ -27,7 +27,8 @@ const split = (file: string) => {
  * fields of every request (id, status, service, times, agency, location rounded to about 100 m;
  * never the description, the address or the reporter); a key or token with `events:read` gets
  * every field of the requests within its jurisdiction (and department). Posting needs an
- * `api_key` (query, form field or X-API-Key) that an administrator issues.
+ * `api_key` (query, form field or X-API-Key) that an administrator issues. The public routes are
+ * limited per client address (RATE_LIMIT_PUBLIC_PER_MINUTE), whoever calls them.
  */
 @ApiTags('open311')
 @Controller('open311/v2')
@@ -35,18 +36,21 @@ export class Open311Controller {
   constructor(private readonly open311: Open311Service) {}
 
   @Public()
+  @RateLimit('RATE_LIMIT_PUBLIC_PER_MINUTE')
   @Get('services.json')
   services(@ZQuery(discoveryQuery) _q: z.output<typeof discoveryQuery>) {
     return this.open311.services();
   }
 
   @Public()
+  @RateLimit('RATE_LIMIT_PUBLIC_PER_MINUTE')
   @Get('services.xml')
   async servicesXml(@ZQuery(discoveryQuery) _q: z.output<typeof discoveryQuery>, @Res({ passthrough: true }) reply: Reply) {
     return xml(reply, toXml('services', 'service', await this.open311.services()));
   }
 
   @Public()
+  @RateLimit('RATE_LIMIT_PUBLIC_PER_MINUTE')
   @Get('services/:file')
   async definition(@ZParams(serviceFile) params: z.output<typeof serviceFile>, @ZQuery(discoveryQuery) _q: z.output<typeof discoveryQuery>, @Res({ passthrough: true }) reply: Reply) {
     const { name, format } = split(params.file);
@@ -70,18 +74,21 @@ export class Open311Controller {
 
   // Public reads; a key or token upgrades what it may read to all fields (see the class comment).
   @Public()
+  @RateLimit('RATE_LIMIT_PUBLIC_PER_MINUTE')
   @Get('requests.json')
   requests(@CurrentPrincipal() p: Principal | undefined, @ZQuery(open311Query) q: z.output<typeof open311Query>) {
     return this.open311.requests(p ?? null, q);
   }
 
   @Public()
+  @RateLimit('RATE_LIMIT_PUBLIC_PER_MINUTE')
   @Get('requests.xml')
   async requestsXml(@CurrentPrincipal() p: Principal | undefined, @ZQuery(open311Query) q: z.output<typeof open311Query>, @Res({ passthrough: true }) reply: Reply) {
     return xml(reply, toXml('service_requests', 'request', await this.open311.requests(p ?? null, q)));
   }
 
   @Public()
+  @RateLimit('RATE_LIMIT_PUBLIC_PER_MINUTE')
   @Get('requests/:file')
   async request(
     @CurrentPrincipal() p: Principal | undefined,

@@ -24,7 +24,7 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ RATE_LIMIT_PUBLIC_PER_MINUTE: '200' });
     await insertEventTerritory(t.url);
     const res = await t.app.inject({ method: 'POST', url: '/api/api-keys', headers: await t.admin(), payload: { name: 'hotline-12345', roles: ['api_client'] } });
     expect(res.statusCode).toBe(201);
@@ -184,5 +184,16 @@ describe('Open311 GeoReport v2 (real PostGIS, official JSON schemas)', () => {
     expect(again.statusCode).toBe(404);
     expect(again.json().code).toBe('NOT_FOUND');
     expect((await t.app.inject({ method: 'DELETE', url: '/api/api-keys/999999', headers: await t.admin() })).statusCode).toBe(404);
+  });
+
+  it('limits the public reads per client address (429 names the problem; another address is not affected)', async () => {
+    const get = (remoteAddress: string) => t.app.inject({ method: 'GET', url: '/open311/v2/requests.json', remoteAddress });
+    const codes: number[] = [];
+    for (let i = 0; i < 201; i++) codes.push((await get('203.0.113.99')).statusCode);
+    expect(codes.slice(0, 200).every((c) => c === 200)).toBe(true);
+    const limited = await get('203.0.113.99');
+    expect([codes[200], limited.statusCode]).toEqual([429, 429]);
+    expect(limited.json().code).toBe('RATE_LIMITED');
+    expect((await get('203.0.113.100')).statusCode).toBe(200);
   });
 });

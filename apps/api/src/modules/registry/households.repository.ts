@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 
 export interface HouseholdRow {
@@ -40,25 +41,25 @@ export interface HouseholdsFilter {
 @Injectable()
 export class HouseholdsRepository {
   async insert(tx: EntityManager, v: { householdNo: string; type: string; placeId: number; headPersonId: number | null }): Promise<number> {
-    const [row] = await tx.query(`INSERT INTO household (household_no, kind, place_id, head_person_id) VALUES ($1, $2, $3, $4) RETURNING id::int`, [v.householdNo, v.type, v.placeId, v.headPersonId]);
-    return row.id;
+    const row = await sqlRow<{ id: number }>(tx, `INSERT INTO household (household_no, kind, place_id, head_person_id) VALUES ($1, $2, $3, $4) RETURNING id::int`, [v.householdNo, v.type, v.placeId, v.headPersonId]);
+    return row!.id;
   }
 
   async update(tx: EntityManager, id: number, v: { type: string; placeId: number; headPersonId: number | null }): Promise<void> {
-    await tx.query(`UPDATE household SET kind = $2, place_id = $3, head_person_id = $4, updated_at = now() WHERE id = $1`, [id, v.type, v.placeId, v.headPersonId]);
+    await sqlRun(tx, `UPDATE household SET kind = $2, place_id = $3, head_person_id = $4, updated_at = now() WHERE id = $1`, [id, v.type, v.placeId, v.headPersonId]);
   }
 
   async get(db: EntityManager, id: number, scope: string | null, forUpdate = false): Promise<HouseholdRow | undefined> {
-    const rows = await db.query(`${select('$2')} WHERE h.id = $1 AND ${inScope('pl.area_path', '$2')}${forUpdate ? ' FOR UPDATE OF h' : ''}`, [id, scope]);
-    return rows[0];
+    return sqlRow<HouseholdRow>(db, `${select('$2')} WHERE h.id = $1 AND ${inScope('pl.area_path', '$2')}${forUpdate ? ' FOR UPDATE OF h' : ''}`, [id, scope]);
   }
 
   async numberTaken(db: EntityManager, householdNo: string): Promise<boolean> {
-    return (await db.query(`SELECT 1 FROM household WHERE household_no = $1`, [householdNo])).length > 0;
+    return (await sqlRow(db, `SELECT 1 FROM household WHERE household_no = $1`, [householdNo])) !== undefined;
   }
 
   async list(db: EntityManager, f: HouseholdsFilter): Promise<HouseholdRow[]> {
-    return db.query(
+    return sqlRows<HouseholdRow>(
+      db,
       `${select('$1')}
         WHERE ${inScope('pl.area_path', '$1')}
           AND ($2::ltree IS NULL OR pl.area_path <@ $2::ltree)

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { PartialUpdate } from './registry-update';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { sqlRow, sqlRows } from '../../core/database/sql';
+import { CityObjectEntity } from './entities/city-object.entity';
+import type { ObjectCategoryEntity } from './entities/object-category.entity';
 import { inScope } from '../auth/scope';
 import type { CreateObject, ListObjects, UpdateObject } from './objects-orgs.schemas';
 import { likePattern } from './registry.schemas';
-import type { Attribution } from './registry.types';
+import { attributionSet } from './registry-location.repository';
+import type { Attribution, LocatedRow } from './registry.types';
 
-export interface ObjectRow {
-  id: number;
-  externalId: string | null;
+export interface ObjectRow extends LocatedRow {
   categoryCode: string;
   categoryName: string;
   majorCode: string;
@@ -18,15 +20,11 @@ export interface ObjectRow {
   owner: string | null;
   departmentCode: string | null;
   address: string | null;
-  lon: number;
-  lat: number;
   gridId: number;
-  gridCode: string;
-  gridName: string | null;
-  areaPath: string;
-  createdAt: Date;
-  updatedAt: Date;
 }
+
+/** An entry of the component catalogue (object_category) as the API shows it. */
+export type ObjectCategory = Pick<ObjectCategoryEntity, 'code' | 'name'> & { parentCode: ObjectCategoryEntity['parent_code']; nameEn: ObjectCategoryEntity['name_en'] };
 
 const SELECT = `SELECT x.id::int, x.external_id AS "externalId", x.category_code AS "categoryCode", c.name AS "categoryName",
     coalesce(m.code, c.code) AS "majorCode", coalesce(m.name, c.name) AS "majorName", x.name, x.condition, x.owner, x.department_code AS "departmentCode",
@@ -35,32 +33,41 @@ const SELECT = `SELECT x.id::int, x.external_id AS "externalId", x.category_code
   FROM city_object x JOIN object_category c ON c.code = x.category_code LEFT JOIN object_category m ON m.code = c.parent_code
   LEFT JOIN area g ON g.id = x.grid_id`;
 
-const COLUMNS: Record<string, string> = { categoryCode: 'category_code', name: 'name', condition: 'condition', owner: 'owner', departmentCode: 'department_code', address: 'address' };
-
 @Injectable()
 export class ObjectsRepository {
   async insert(tx: EntityManager, v: CreateObject, a: Attribution): Promise<number> {
-    const [row] = await tx.query(
+    const row = await sqlRow<{ id: number }>(
+      tx,
       `INSERT INTO city_object (external_id, category_code, name, condition, owner, department_code, address, geom, grid_id, grid_code, area_path)
        VALUES ($1, $2, $3, $4, $5, $6, $7, ST_SetSRID(ST_MakePoint($8, $9), 4326), $10, $11, $12::ltree) RETURNING id::int`,
       [v.externalId ?? null, v.categoryCode, v.name, v.condition, v.owner ?? null, v.departmentCode ?? null, v.address ?? null, a.lon, a.lat, a.gridId, a.gridCode, a.areaPath],
     );
-    return row.id;
+    return row!.id;
   }
 
   async get(db: EntityManager, id: number, scope: string | null, forUpdate = false): Promise<ObjectRow | undefined> {
-    const rows = await db.query(`${SELECT} WHERE x.id = $1 AND ${inScope('x.area_path', '$2')}${forUpdate ? ' FOR UPDATE OF x' : ''}`, [id, scope]);
-    return rows[0];
+    return sqlRow<ObjectRow>(db, `${SELECT} WHERE x.id = $1 AND ${inScope('x.area_path', '$2')}${forUpdate ? ' FOR UPDATE OF x' : ''}`, [id, scope]);
   }
 
+  /** The fields a PATCH carried (undefined: left as it is) and the new attribution when it moved, as one UPDATE of the entity. */
   async update(tx: EntityManager, id: number, v: UpdateObject, a: Attribution | null): Promise<void> {
-    const u = new PartialUpdate(id).columns(COLUMNS, v).attribution(a);
-    await tx.query(u.sql('city_object'), u.params);
+    const set: QueryDeepPartialEntity<CityObjectEntity> = {
+      category_code: v.categoryCode,
+      name: v.name,
+      condition: v.condition,
+      owner: v.owner,
+      department_code: v.departmentCode,
+      address: v.address,
+      ...attributionSet(a),
+      updated_at: () => 'now()',
+    };
+    await tx.createQueryBuilder().update(CityObjectEntity).set(set).where('id = :id', { id }).execute();
   }
 
   /** `category` matches a minor code exactly or every minor under a 2-digit major. */
   async list(db: EntityManager, q: ListObjects, scope: string | null, areaPath: string | null): Promise<ObjectRow[]> {
-    return db.query(
+    return sqlRows<ObjectRow>(
+      db,
       `${SELECT}
         WHERE ${inScope('x.area_path', '$1')}
           AND ($2::ltree IS NULL OR x.area_path <@ $2::ltree)
@@ -76,10 +83,10 @@ export class ObjectsRepository {
   }
 
   async categoryExists(db: EntityManager, code: string): Promise<boolean> {
-    return (await db.query(`SELECT 1 FROM object_category WHERE code = $1 AND parent_code IS NOT NULL`, [code])).length > 0;
+    return (await sqlRow(db, `SELECT 1 FROM object_category WHERE code = $1 AND parent_code IS NOT NULL`, [code])) !== undefined;
   }
 
-  async categories(db: EntityManager) {
-    return db.query(`SELECT code, parent_code AS "parentCode", name, name_en AS "nameEn" FROM object_category ORDER BY code`);
+  async categories(db: EntityManager): Promise<ObjectCategory[]> {
+    return sqlRows<ObjectCategory>(db, `SELECT code, parent_code AS "parentCode", name, name_en AS "nameEn" FROM object_category ORDER BY code`);
   }
 }

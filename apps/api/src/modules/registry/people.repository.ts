@@ -1,31 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlRow, sqlRows, sqlRun, type SqlParam } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
+import type { PersonTagEntity } from './entities/person-tag.entity';
 import { likePattern } from './registry.schemas';
-import type { Attribution } from './registry.types';
-
-export interface PersonRow {
-  id: number;
-  externalId: string | null;
-  name: string;
-  idNumberEnc: string | null;
-  phoneEnc: string | null;
-  gender: string | null;
-  birthDate: string | null;
-  householdNo: string | null;
-  householdRole: string | null;
-  registration: string;
-  placeId: number | null;
-  tags: string[];
-  ownLocation: boolean;
-  lon: number;
-  lat: number;
-  gridCode: string;
-  gridName: string | null;
-  areaPath: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import type { Attribution, LocatedRow } from './registry.types';
 
 /** A person's stored values (personal identifiers already sealed). */
 export interface PersonWrite {
@@ -44,6 +23,12 @@ export interface PersonWrite {
   tags: string[];
   ownLocation: boolean;
 }
+
+/** The stored row of a person being updated: its values (identifiers sealed), point and attribution. */
+export type StoredPerson = Omit<PersonWrite, 'externalId'> & { id: number; lon: number; lat: number; gridId: number; gridCode: string; areaPath: string };
+
+/** A person as read (the keyed hashes of the identifiers stay in the database). */
+export interface PersonRow extends Omit<PersonWrite, 'externalId' | 'idNumberHmac' | 'phoneHmac'>, LocatedRow {}
 
 export interface PeopleFilter {
   scope: string | null;
@@ -68,18 +53,20 @@ const SELECT = `SELECT x.id::int, x.external_id AS "externalId", x.name, x.id_nu
 @Injectable()
 export class PeopleRepository {
   async insert(tx: EntityManager, v: PersonWrite, a: Attribution): Promise<number> {
-    const [row] = await tx.query(
+    const row = await sqlRow<{ id: number }>(
+      tx,
       `INSERT INTO person (external_id, name, id_number_enc, id_number_hmac, phone_enc, phone_hmac, gender, birth_date, household_no, household_role,
                            registration, place_id, tags, own_location, geom, grid_id, grid_code, area_path)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ST_SetSRID(ST_MakePoint($15, $16), 4326), $17, $18, $19::ltree)
        RETURNING id::int`,
       [v.externalId ?? null, ...personColumns(v, a)],
     );
-    return row.id;
+    return row!.id;
   }
 
   async update(tx: EntityManager, id: number, v: PersonWrite, a: Attribution): Promise<void> {
-    await tx.query(
+    await sqlRun(
+      tx,
       `UPDATE person SET name = $2, id_number_enc = $3, id_number_hmac = $4, phone_enc = $5, phone_hmac = $6, gender = $7, birth_date = $8,
               household_no = $9, household_role = $10, registration = $11, place_id = $12, tags = $13, own_location = $14,
               geom = ST_SetSRID(ST_MakePoint($15, $16), 4326), grid_id = $17, grid_code = $18, area_path = $19::ltree, updated_at = now()
@@ -89,8 +76,9 @@ export class PeopleRepository {
   }
 
   /** The stored row including sealed identifiers and hashes (for updates). */
-  async getForUpdate(tx: EntityManager, id: number, scope: string | null) {
-    const rows = await tx.query(
+  async getForUpdate(tx: EntityManager, id: number, scope: string | null): Promise<StoredPerson | undefined> {
+    return sqlRow<StoredPerson>(
+      tx,
       `SELECT x.id::int, x.name, x.id_number_enc AS "idNumberEnc", x.id_number_hmac AS "idNumberHmac", x.phone_enc AS "phoneEnc", x.phone_hmac AS "phoneHmac",
               x.gender, to_char(x.birth_date, 'YYYY-MM-DD') AS "birthDate", x.household_no AS "householdNo", x.household_role AS "householdRole",
               x.registration, x.place_id::int AS "placeId", x.tags, x.own_location AS "ownLocation", ST_X(x.geom) AS lon, ST_Y(x.geom) AS lat,
@@ -98,16 +86,15 @@ export class PeopleRepository {
          FROM person x WHERE x.id = $1 AND ${inScope('x.area_path', '$2')} FOR UPDATE`,
       [id, scope],
     );
-    return rows[0] as (PersonWrite & { id: number; lon: number; lat: number; gridId: number; gridCode: string; areaPath: string }) | undefined;
   }
 
   async get(db: EntityManager, id: number, scope: string | null): Promise<PersonRow | undefined> {
-    const rows = await db.query(`${SELECT} WHERE x.id = $1 AND ${inScope('x.area_path', '$2')}`, [id, scope]);
-    return rows[0];
+    return sqlRow<PersonRow>(db, `${SELECT} WHERE x.id = $1 AND ${inScope('x.area_path', '$2')}`, [id, scope]);
   }
 
   async list(db: EntityManager, f: PeopleFilter): Promise<PersonRow[]> {
-    return db.query(
+    return sqlRows<PersonRow>(
+      db,
       `${SELECT}
         WHERE ${inScope('x.area_path', '$1')}
           AND ($2::ltree IS NULL OR x.area_path <@ $2::ltree)
@@ -131,28 +118,28 @@ export class PeopleRepository {
    * number cannot both pass the check: there is no unique index, see people.service).
    */
   async idNumberHolders(tx: EntityManager, hmac: string, exceptId: number | null, scope: string | null): Promise<{ id: number; visible: boolean }[]> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 16))`, [`person.id_number:${hmac}`]);
-    return tx.query(`SELECT id::int, ${inScope('area_path', '$3')} AS visible FROM person WHERE id_number_hmac = $1 AND id IS DISTINCT FROM $2::bigint`, [hmac, exceptId, scope]);
+    await sqlRun(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 16))`, [`person.id_number:${hmac}`]);
+    return sqlRows<{ id: number; visible: boolean }>(tx, `SELECT id::int, ${inScope('area_path', '$3')} AS visible FROM person WHERE id_number_hmac = $1 AND id IS DISTINCT FROM $2::bigint`, [hmac, exceptId, scope]);
   }
 
   async externalIdTaken(db: EntityManager, externalId: string): Promise<boolean> {
-    return (await db.query(`SELECT 1 FROM person WHERE external_id = $1`, [externalId])).length > 0;
+    return (await sqlRow(db, `SELECT 1 FROM person WHERE external_id = $1`, [externalId])) !== undefined;
   }
 
   /** Codes among `tags` that are not active entries of the configurable tag list. */
   async unknownTags(db: EntityManager, tags: string[]): Promise<string[]> {
     if (!tags.length) return [];
-    const rows = await db.query(`SELECT t FROM unnest($1::text[]) t WHERE t NOT IN (SELECT code FROM person_tag WHERE active)`, [tags]);
-    return rows.map((r: { t: string }) => r.t);
+    const rows = await sqlRows<{ t: string }>(db, `SELECT t FROM unnest($1::text[]) t WHERE t NOT IN (SELECT code FROM person_tag WHERE active)`, [tags]);
+    return rows.map((r) => r.t);
   }
 
-  async tagList(db: EntityManager) {
-    return db.query(`SELECT code, name, name_en AS "nameEn" FROM person_tag WHERE active ORDER BY code`);
+  async tagList(db: EntityManager): Promise<(Pick<PersonTagEntity, 'code' | 'name'> & { nameEn: PersonTagEntity['name_en'] })[]> {
+    return sqlRows(db, `SELECT code, name, name_en AS "nameEn" FROM person_tag WHERE active ORDER BY code`);
   }
 }
 
 /** $2…$19 of both insert and update: the person's columns, then its point and attribution. */
-function personColumns(v: PersonWrite, a: Attribution): unknown[] {
+function personColumns(v: PersonWrite, a: Attribution): SqlParam[] {
   return [
     v.name,
     v.idNumberEnc,

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { PartialUpdate } from './registry-update';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { bigintParam, sqlRow, sqlRows, type SqlParam } from '../../core/database/sql';
+import { PlaceEntity } from './entities/place.entity';
 import { inScope } from '../auth/scope';
 import { likePattern } from './registry.schemas';
-import type { Attribution } from './registry.types';
+import { attributionSet } from './registry-location.repository';
+import type { Attribution, LocatedRow } from './registry.types';
 import type { CreatePlace, ListPlaces, UpdatePlace } from './places.schemas';
 
-export interface PlaceRow {
-  id: number;
-  externalId: string | null;
+export interface PlaceRow extends LocatedRow {
   kind: string;
   name: string;
   address: string | null;
@@ -18,18 +19,11 @@ export interface PlaceRow {
   floor: string | null;
   room: string | null;
   parentId: number | null;
-  lon: number;
-  lat: number;
   footprint: unknown;
   /** true in lists when the footprint was simplified (the detail read has it whole) */
   footprintSimplified: boolean;
   gridId: number;
-  gridCode: string;
-  gridName: string | null;
-  areaPath: string;
   properties: Record<string, unknown>;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 const columns = (footprint: string) => `SELECT x.id::int, x.external_id AS "externalId", x.kind, x.name, x.address, x.compound, x.building, x.unit, x.floor, x.room,
@@ -55,23 +49,11 @@ const LIST_SELECT = `${columns(`ST_AsGeoJSON(CASE WHEN fs.s IS NULL THEN x.footp
                        sqrt(power(ST_XMax(x.footprint) - ST_XMin(x.footprint), 2) + power(ST_YMax(x.footprint) - ST_YMin(x.footprint), 2)) / 256, 1e-7)) END AS s
   ) fs`;
 
-/** Columns a PATCH may set directly (fixed names, values always parameters). */
-const COLUMNS: Record<string, string> = {
-  kind: 'kind',
-  name: 'name',
-  address: 'address',
-  compound: 'compound',
-  building: 'building',
-  unit: 'unit',
-  floor: 'floor',
-  room: 'room',
-  parentId: 'parent_id',
-};
-
 @Injectable()
 export class PlacesRepository {
   async insert(tx: EntityManager, v: CreatePlace, a: Attribution): Promise<number> {
-    const [row] = await tx.query(
+    const row = await sqlRow<{ id: number }>(
+      tx,
       `INSERT INTO place (external_id, kind, name, address, compound, building, unit, floor, room, parent_id, geom, footprint, grid_id, grid_code, area_path, properties)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ST_SetSRID(ST_MakePoint($11, $12), 4326),
                ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($13), 4326)), $14, $15, $16::ltree, $17)
@@ -96,26 +78,48 @@ export class PlacesRepository {
         v.properties ?? {},
       ],
     );
-    return row.id;
+    return row!.id;
   }
 
   async get(db: EntityManager, id: number, scope: string | null, forUpdate = false): Promise<PlaceRow | undefined> {
-    const rows = await db.query(`${SELECT} WHERE x.id = $1 AND ${inScope('x.area_path', '$2')}${forUpdate ? ' FOR UPDATE OF x' : ''}`, [id, scope]);
-    return rows[0];
+    return sqlRow<PlaceRow>(db, `${SELECT} WHERE x.id = $1 AND ${inScope('x.area_path', '$2')}${forUpdate ? ' FOR UPDATE OF x' : ''}`, [id, scope]);
   }
 
+  /**
+   * The fields a PATCH carried (undefined: left as it is) and the new attribution when it moved, as
+   * one UPDATE of the entity; a footprint is stored as a MultiPolygon (a Polygon sent is made one).
+   */
   async update(tx: EntityManager, id: number, v: UpdatePlace, a: Attribution | null): Promise<void> {
-    const u = new PartialUpdate(id).columns(COLUMNS, v);
-    if (v.properties !== undefined) u.set('properties', '?', v.properties);
-    if (v.footprint !== undefined) u.set('footprint', 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', v.footprint ? JSON.stringify(v.footprint) : null);
-    await tx.query(u.attribution(a).sql('place'), u.params);
+    const set: QueryDeepPartialEntity<PlaceEntity> = {
+      kind: v.kind,
+      name: v.name,
+      address: v.address,
+      compound: v.compound,
+      building: v.building,
+      unit: v.unit,
+      floor: v.floor,
+      room: v.room,
+      parent_id: bigintParam(v.parentId),
+      // jsonb, written whole; TypeORM's deep-partial type cannot state `unknown` values
+      properties: v.properties as QueryDeepPartialEntity<PlaceEntity>['properties'],
+      footprint: v.footprint ? () => 'ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:footprint), 4326))' : v.footprint,
+      ...attributionSet(a),
+      updated_at: () => 'now()',
+    };
+    await tx
+      .createQueryBuilder()
+      .update(PlaceEntity)
+      .set(set)
+      .where('id = :id', { id, footprint: v.footprint ? JSON.stringify(v.footprint) : null })
+      .execute();
   }
 
   async list(db: EntityManager, q: ListPlaces, scope: string | null, areaPath: string | null): Promise<PlaceRow[]> {
-    const params: unknown[] = [scope, areaPath, q.kind ?? null, q.q ?? null, q.q ? likePattern(q.q) : null, q.afterId ?? 0, q.limit];
+    const params: SqlParam[] = [scope, areaPath, q.kind ?? null, q.q ?? null, q.q ? likePattern(q.q) : null, q.afterId ?? 0, q.limit];
     // Fuzzy search: substring (ILIKE, answered by the trigram GIN index for 3+ characters)
     // or trigram similarity (typos, reordered words); best matches first.
-    return db.query(
+    return sqlRows<PlaceRow>(
+      db,
       `${LIST_SELECT}
         WHERE ${inScope('x.area_path', '$1')}
           AND ($2::ltree IS NULL OR x.area_path <@ $2::ltree)

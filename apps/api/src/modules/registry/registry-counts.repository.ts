@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RegistryTally } from '@gc/contracts';
+import { sqlRows } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 
 export interface GridCounts extends RegistryTally {
@@ -20,7 +21,8 @@ const SUMMED = ['places', 'people', 'households', 'registered', 'floating', 'obj
 @Injectable()
 export class RegistryCountsRepository {
   async byGrid(db: EntityManager, areaPath: string | null, scope: string | null): Promise<GridCounts[]> {
-    const rows: GridCounts[] = await db.query(
+    const rows = await sqlRows<GridCounts>(
+      db,
       `SELECT nullif(c.grid_code, '') AS code, c.grid_name AS name,
               c.places, c.people, c.households, c.registered, c.floating, c.objects,
               c.objects_needing_repair AS "objectsNeedingRepair", c.organizations
@@ -41,7 +43,8 @@ export class RegistryCountsRepository {
   }
 
   async tagsByGrid(db: EntityManager, areaPath: string | null, scope: string | null): Promise<{ code: string | null; tag: string; n: number }[]> {
-    return db.query(
+    return sqlRows<{ code: string | null; tag: string; n: number }>(
+      db,
       `SELECT nullif(grid_code, '') AS code, tag, sum(people)::int AS n
          FROM registry_grid_tag_count
         WHERE ($1::ltree IS NULL OR area_path <@ $1::ltree) AND ${inScope('area_path', '$2')}

@@ -1,31 +1,8 @@
 import { startTestApp, type TestApp } from '@test/support/app';
+import { box, fc, feat } from '@test/support/factories';
 import { sqlRows } from '@test/support/db';
+import { multipart } from '@test/support/multipart';
 import { RegistryImportService } from './registry-import.service';
-
-const box = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
-const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
-const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
-
-function multipart(filename: string, data: string) {
-  const boundary = '----counts' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`),
-    Buffer.from(data),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** The counts as a GROUP BY over the records themselves (what the counters must always equal). */
 const RAW_COUNTS = `
@@ -36,7 +13,7 @@ const RAW_COUNTS = `
          count(*) FILTER (WHERE k = 'person' AND sub = 'floating')::int AS floating,
          count(DISTINCT hh) FILTER (WHERE k = 'person')::int AS households,
          count(*) FILTER (WHERE k = 'object')::int AS objects,
-         count(*) FILTER (WHERE k = 'object' AND sub IN ('damaged', 'lost'))::int AS objects_needing_repair,
+         count(*) FILTER (WHERE k = 'object' AND sub IN ('damaged', 'lost'))::int AS "objectsNeedingRepair",
          count(*) FILTER (WHERE k = 'organization')::int AS organizations
     FROM (SELECT area_path, grid_code, 'place' AS k, kind AS sub, NULL::text AS hh FROM place
           UNION ALL SELECT area_path, grid_code, 'person', registration, household_no FROM person
@@ -44,7 +21,7 @@ const RAW_COUNTS = `
           UNION ALL SELECT area_path, grid_code, 'organization', kind, NULL FROM organization) x
    GROUP BY 1, 2 ORDER BY 1, 2`;
 const COUNTERS = `
-  SELECT area_path::text AS path, grid_code AS code, places, people, registered, floating, households, objects, objects_needing_repair, organizations
+  SELECT area_path::text AS path, grid_code AS code, places, people, registered, floating, households, objects, objects_needing_repair AS "objectsNeedingRepair", organizations
     FROM registry_grid_count ORDER BY 1, 2`;
 const RAW_TAGS = `SELECT coalesce(area_path::text, '') AS path, coalesce(grid_code, '') AS code, t AS tag, count(*)::int AS n
                     FROM person, unnest(tags) t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
@@ -68,7 +45,7 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     return r.json();
   };
   const upload = async (url: string, csv: string) => {
-    const m = multipart('rows.csv', csv);
+    const m = multipart('rows.csv', 'text/csv', Buffer.from(csv));
     const r = await t.app.inject({ method: 'POST', url, headers: { ...admin, ...m.headers }, payload: m.payload });
     expect(r.statusCode).toBe(200);
     return r.json();
@@ -86,20 +63,7 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     expect({ step, households: await sql(HOUSEHOLD_COUNTERS) }).toEqual({ step, households: await sql(RAW_HOUSEHOLDS) });
     const api = (await t.app.inject({ method: 'GET', url: '/api/registry/counts?area=D1', headers: admin })).json();
     const names = Object.fromEntries((await sql(`SELECT code, name FROM area WHERE valid_from IS NOT NULL AND valid_to IS NULL`)).map((a) => [a.code, a.name]));
-    const want = raw
-      .filter((r) => r.path === 'D1' || r.path.startsWith('D1.'))
-      .map((r) => ({
-        code: r.code,
-        name: names[r.code] ?? null,
-        places: r.places,
-        people: r.people,
-        households: r.households,
-        registered: r.registered,
-        floating: r.floating,
-        objects: r.objects,
-        objectsNeedingRepair: r.objects_needing_repair,
-        organizations: r.organizations,
-      }));
+    const want = raw.filter((r) => r.path === 'D1' || r.path.startsWith('D1.')).map(({ path: _path, ...counts }) => ({ ...counts, name: names[counts.code] ?? null }));
     expect({ step, api: api.grids.map(({ grid, tags: _tags, ...c }: { grid: { code: string; name: string }; tags: unknown }) => ({ code: grid.code, name: grid.name, ...c })) }).toEqual({ step, api: want });
     return raw;
   };
@@ -144,7 +108,7 @@ describe('registry: per-grid counters equal a GROUP BY over the records after ev
     await patch(`/api/objects/${o2.id}`, { condition: 'removed' });
     await patch(`/api/objects/${o1.id}`, { condition: 'lost', lon: 118.016, lat: 32.004 });
     raw = await consistent('after patches');
-    expect(raw.find((r) => r.code === 'G2')).toMatchObject({ people: 3, households: 1, floating: 2, objects: 2, objects_needing_repair: 1 });
+    expect(raw.find((r) => r.code === 'G2')).toMatchObject({ people: 3, households: 1, floating: 2, objects: 2, objectsNeedingRepair: 1 });
 
     // Bulk import, then a re-run that moves one row and changes another's registration (updates, not inserts).
     const placesCsv = ['externalId,kind,name,lon,lat', 'I1,building,导入一,118.001,32.001', 'I2,building,导入二,118.011,32.001', 'I3,poi,导入三,118.019,32.001'];

@@ -1,7 +1,7 @@
 import { residentIdCheckChar } from '@gc/contracts';
-import { startTestApp, type TestApp } from '@test/support/app';
+import type { TestApp } from '@test/support/app';
 import { sqlRows } from '@test/support/db';
-import { insertTinyTerritory } from '@test/support/registry-territory';
+import { startRegistryApp } from '@test/support/registry-territory';
 
 const ID_FIRST = '32010419800101123';
 const ID = ID_FIRST + residentIdCheckChar(ID_FIRST);
@@ -18,17 +18,11 @@ describe('registry: households (户) (real PostGIS)', () => {
   let head: { id: number };
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await insertTinyTerritory(t.url);
-    admin = await t.admin();
-    for (const [username, roles, jurisdiction] of [
-      ['hh_worker_g1', ['grid_worker'], 'G1'],
-      ['hh_operator', ['operator'], 'D1'],
-    ] as const) {
-      expect((await req('POST', '/api/users', { username, password: 'household-pass-1', roles, jurisdiction })).statusCode).toBe(201);
-    }
-    workerG1 = await t.login('hh_worker_g1', 'household-pass-1');
-    operator = await t.login('hh_operator', 'household-pass-1');
+    ({
+      t,
+      admin,
+      as: { hh_worker_g1: workerG1, hh_operator: operator },
+    } = await startRegistryApp({ hh_worker_g1: [['grid_worker'], 'G1'], hh_operator: [['operator'], 'D1'] }));
     home = (await req('POST', '/api/places', { kind: 'room', name: '东区3栋201', lon: 118.77, lat: 32.02 })).json();
     shop = (await req('POST', '/api/places', { kind: 'room', name: '西区1栋101', lon: 118.72, lat: 32.02 })).json();
     head = (await req('POST', '/api/people', { name: '王建国', idNumber: ID, phone: '13912345678', householdNo: 'HH-001', householdRole: '户主', placeId: home.id })).json();

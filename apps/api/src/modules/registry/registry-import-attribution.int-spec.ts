@@ -1,30 +1,7 @@
 import { startTestApp, type TestApp } from '@test/support/app';
+import { box, fc, feat } from '@test/support/factories';
 import { sqlClient } from '@test/support/db';
-
-const box = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
-const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
-const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
-
-function multipart(data: string) {
-  const boundary = '----attr' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="places.csv"\r\nContent-Type: text/csv\r\n\r\n`),
-    Buffer.from(data),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { multipart } from '@test/support/multipart';
 
 /** Where single-record attribution (AreaLookupRepository.locate) puts each place's point. */
 const LOCATE_EACH = `
@@ -57,7 +34,7 @@ describe('registry: bulk import attributes exactly as a single create does (real
     return lines.join('\n');
   };
   const importLattice = async () => {
-    const m = multipart(csv());
+    const m = multipart('places.csv', 'text/csv', Buffer.from(csv()));
     const r = await t.app.inject({ method: 'POST', url: '/api/places/import?mode=keep-valid', headers: { ...admin, ...m.headers }, payload: m.payload });
     expect(r.statusCode).toBe(200);
     return r.json();

@@ -3,9 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { DATABASE_INFO, type DatabaseInfo } from '../../core/database/database.tokens';
-import { pgClientOf } from '../../core/database/sql';
+import { pgClientOf, sqlRow, sqlRows, sqlRun } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 import { LOCATED_KINDS } from './registry-kinds';
+import type { ObjectCategoryEntity } from './entities/object-category.entity';
 import type { RegistryEntity } from './registry.types';
 
 /** Columns each kind's import writes (registry-kinds.ts). */
@@ -26,6 +27,16 @@ const BUCKET_PROBE = `CROSS JOIN LATERAL (
 const CURRENT = `a.valid_from IS NOT NULL AND a.valid_from <= now() AND (a.valid_to IS NULL OR a.valid_to > now())`;
 /** Identity of the set of current areas: what registry_attribution_bucket was built from. */
 const STAMP = `SELECT coalesce(md5(string_agg(a.id::text, ',' ORDER BY a.id)), '') FROM area a WHERE ${CURRENT}`;
+
+/** A place an imported row names (placeId), with the point and grid the row takes from it. */
+export interface ImportPlace {
+  id: number;
+  lon: number;
+  lat: number;
+  gridId: number;
+  gridCode: string;
+  areaPath: string;
+}
 
 export interface Located {
   i: number;
@@ -56,7 +67,7 @@ export class RegistryImportRepository {
    * entries in one merge (flushGin) instead of one flush per 4 MB (about a quarter of the insert).
    */
   async bulkSession(tx: EntityManager): Promise<void> {
-    await tx.query(`SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; SET LOCAL gin_pending_list_limit = '256MB'`);
+    await sqlRun(tx, `SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('gin_pending_list_limit', '256MB', true)`);
   }
 
   /**
@@ -65,12 +76,12 @@ export class RegistryImportRepository {
    * upserted about one counter row per row written (chunks of 15k rows over 100k grids).
    */
   async deferCounts(tx: EntityManager, entity: RegistryEntity): Promise<void> {
-    await tx.query(`SELECT registry_counts_defer($1)`, [ENTITY_TABLE[entity]]);
+    await sqlRun(tx, `SELECT registry_counts_defer($1)`, [ENTITY_TABLE[entity]]);
   }
 
   /** The counters of the rows inserted since deferCounts, in one statement (a no-op when not deferred). */
   async flushCounts(tx: EntityManager, entity: RegistryEntity): Promise<void> {
-    await tx.query(`SELECT registry_counts_flush($1)`, [ENTITY_TABLE[entity]]);
+    await sqlRun(tx, `SELECT registry_counts_flush($1)`, [ENTITY_TABLE[entity]]);
   }
 
   /**
@@ -78,7 +89,8 @@ export class RegistryImportRepository {
    * searches after it do not scan a long pending list. Only indexes the caller may maintain (owner).
    */
   async flushGin(tx: EntityManager, entity: RegistryEntity): Promise<void> {
-    await tx.query(
+    await sqlRun(
+      tx,
       `SELECT gin_clean_pending_list(c.oid)
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
         WHERE i.indrelid = $1::regclass AND am.amname = 'gin' AND pg_has_role(c.relowner, 'USAGE')`,
@@ -100,16 +112,17 @@ export class RegistryImportRepository {
    */
   async dropIndexesForInitialLoad(tx: EntityManager, entity: RegistryEntity, below: number): Promise<{ indexes: string[]; empty: boolean } | null> {
     const table = ENTITY_TABLE[entity];
-    const held = async (): Promise<number> => (await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} LIMIT $1) s`, [below]))[0].n;
+    const held = async (): Promise<number> => (await sqlRow<{ n: number }>(tx, `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} LIMIT $1) s`, [below]))!.n;
     if ((await held()) >= below) return null;
-    await tx.query(`SAVEPOINT initial_load`);
-    await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    await sqlRun(tx, `SAVEPOINT initial_load`);
+    await sqlRun(tx, `LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
     const n = await held();
     if (n >= below) {
-      await tx.query(`ROLLBACK TO SAVEPOINT initial_load`);
+      await sqlRun(tx, `ROLLBACK TO SAVEPOINT initial_load`);
       return null;
     }
-    const rows: { name: string; def: string }[] = await tx.query(
+    const rows = await sqlRows<{ name: string; def: string }>(
+      tx,
       `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
          FROM pg_index i
         WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
@@ -118,15 +131,15 @@ export class RegistryImportRepository {
         ORDER BY 1`,
       [table, KEPT_DURING_LOAD],
     );
-    for (const r of rows) await tx.query(`DROP INDEX ${r.name}`);
-    await tx.query(`RELEASE SAVEPOINT initial_load`);
+    for (const r of rows) await sqlRun(tx, `DROP INDEX ${r.name}`);
+    await sqlRun(tx, `RELEASE SAVEPOINT initial_load`);
     return { indexes: rows.map((r) => r.def), empty: n === 0 };
   }
 
   /** Build again the indexes dropIndexesForInitialLoad dropped, in the same transaction. */
   async rebuildIndexes(tx: EntityManager, defs: string[]): Promise<void> {
-    await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-    for (const def of defs) await tx.query(def);
+    await sqlRun(tx, `SET LOCAL maintenance_work_mem = '256MB'`);
+    for (const def of defs) await sqlRun(tx, def);
   }
 
   /**
@@ -146,7 +159,8 @@ export class RegistryImportRepository {
     // sizes, probed only for points that no piece found in `deep` covers at a level deeper than any
     // listed at those sizes (there they could neither win nor tie). In a city of square grids the
     // grids are alone at the finest size: one probe a point instead of three.
-    return db.query(
+    return sqlRows<Located>(
+      db,
       `WITH r AS MATERIALIZED (SELECT * FROM unnest($1::int[], $2::float8[], $3::float8[]) AS r(i, lon, lat)),
             z AS MATERIALIZED (SELECT z.bs, z.depth, max(z.depth) OVER () AS top FROM registry_attribution_stamp s, unnest(s.sizes, s.depths) AS z(bs, depth) WHERE s.id = 1),
             deep AS MATERIALIZED (SELECT r.i, b.* FROM r CROSS JOIN (SELECT bs FROM z WHERE depth = top) s ${BUCKET_PROBE}),
@@ -161,7 +175,7 @@ export class RegistryImportRepository {
 
   /** Whether registry_attribution_bucket was built from the areas current in db's snapshot. */
   async bucketsFresh(db: EntityManager): Promise<boolean> {
-    return (await db.query(`SELECT 1 FROM registry_attribution_stamp s WHERE s.id = 1 AND s.stamp = (${STAMP})`)).length > 0;
+    return (await sqlRow(db, `SELECT 1 FROM registry_attribution_stamp s WHERE s.id = 1 AND s.stamp = (${STAMP})`)) !== undefined;
   }
 
   /**
@@ -170,13 +184,14 @@ export class RegistryImportRepository {
    */
   async ensureBuckets(db: EntityManager): Promise<void> {
     if (await this.bucketsFresh(db)) return;
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext('registry_attribution_bucket'))`);
+    await sqlRun(db, `SELECT pg_advisory_xact_lock(hashtext('registry_attribution_bucket'))`);
     if (await this.bucketsFresh(db)) return;
-    await db.query(`DELETE FROM registry_attribution_bucket`);
+    await sqlRun(db, `DELETE FROM registry_attribution_bucket`);
     // Base size about half the side of an average piece (the deepest levels dominate the count);
     // each piece doubles it until the piece spans at most 3 × 3 buckets. A point then meets about
     // two candidates per level; a piece is listed under at most 9 buckets.
-    await db.query(
+    await sqlRun(
+      db,
       `WITH parts AS (
          SELECT a.id, a.code, a.path, nlevel(a.path) AS depth, p.geom,
                 ST_XMin(p.geom) AS x0, ST_YMin(p.geom) AS y0, ST_XMax(p.geom) AS x1, ST_YMax(p.geom) AS y1
@@ -187,35 +202,37 @@ export class RegistryImportRepository {
        SELECT bs, bx, by, id, code, path, depth, geom
          FROM sized, generate_series(floor(x0 / bs)::int, floor(x1 / bs)::int) bx, generate_series(floor(y0 / bs)::int, floor(y1 / bs)::int) by`,
     );
-    await db.query(
+    await sqlRun(
+      db,
       `INSERT INTO registry_attribution_stamp (id, stamp, sizes, depths)
        SELECT 1, (${STAMP}), coalesce(array_agg(bs ORDER BY bs), '{}'), coalesce(array_agg(depth ORDER BY bs), '{}')
          FROM (SELECT bs, max(depth) AS depth FROM registry_attribution_bucket GROUP BY bs) z
        ON CONFLICT (id) DO UPDATE SET stamp = EXCLUDED.stamp, sizes = EXCLUDED.sizes, depths = EXCLUDED.depths, built_at = now()`,
     );
-    await db.query(`ANALYZE registry_attribution_bucket`);
+    await sqlRun(db, `ANALYZE registry_attribution_bucket`);
   }
 
   /** Places referenced by rows (in the caller's scope), with their point and grid. */
-  async places(db: EntityManager, ids: number[], scope: string | null) {
+  async places(db: EntityManager, ids: number[], scope: string | null): Promise<ImportPlace[]> {
     if (!ids.length) return [];
-    return db.query(
+    return sqlRows<ImportPlace>(
+      db,
       `SELECT id::int, ST_X(geom) AS lon, ST_Y(geom) AS lat, grid_id::int AS "gridId", grid_code AS "gridCode", area_path::text AS "areaPath"
          FROM place WHERE id = ANY($1::bigint[]) AND ${inScope('area_path', '$2')}`,
       [ids, scope],
-    ) as Promise<{ id: number; lon: number; lat: number; gridId: number; gridCode: string; areaPath: string }[]>;
+    );
   }
 
   async minorCategories(db: EntityManager, codes: string[]): Promise<Set<string>> {
-    const rows = await db.query(`SELECT code FROM object_category WHERE code = ANY($1::text[]) AND parent_code IS NOT NULL`, [codes]);
-    return new Set(rows.map((r: { code: string }) => r.code));
+    const rows = await sqlRows<Pick<ObjectCategoryEntity, 'code'>>(db, `SELECT code FROM object_category WHERE code = ANY($1::text[]) AND parent_code IS NOT NULL`, [codes]);
+    return new Set(rows.map((r) => r.code));
   }
 
   /** External ids already used by records outside the caller's jurisdiction (an import may not touch them). */
   async foreignExternalIds(db: EntityManager, entity: RegistryEntity, ids: string[], scope: string | null): Promise<Set<string>> {
     if (scope === null || !ids.length) return new Set();
-    const rows = await db.query(`SELECT external_id FROM ${ENTITY_TABLE[entity]} WHERE external_id = ANY($1::text[]) AND NOT ${inScope('area_path', '$2')}`, [ids, scope]);
-    return new Set(rows.map((r: { external_id: string }) => r.external_id));
+    const rows = await sqlRows<{ external_id: string }>(db, `SELECT external_id FROM ${ENTITY_TABLE[entity]} WHERE external_id = ANY($1::text[]) AND NOT ${inScope('area_path', '$2')}`, [ids, scope]);
+    return new Set(rows.map((r) => r.external_id));
   }
 
   /**
@@ -225,7 +242,8 @@ export class RegistryImportRepository {
   async takenBy(db: EntityManager, entity: 'person' | 'organization', column: 'id_number_hmac' | 'uscc', values: string[], scope: string | null = null) {
     const out = new Map<string, { externalId: string | null; visible: boolean }[]>();
     if (!values.length) return out;
-    const rows: { v: string; e: string | null; visible: boolean }[] = await db.query(
+    const rows = await sqlRows<{ v: string; e: string | null; visible: boolean }>(
+      db,
       `SELECT ${column} AS v, external_id AS e, ${inScope('area_path', '$2')} AS visible FROM ${ENTITY_TABLE[entity]} WHERE ${column} = ANY($1::text[])`,
       [values, scope],
     );
@@ -291,7 +309,8 @@ export class RegistryImportRepository {
            FROM r JOIN old ON old.external_id = r.external_id WHERE t.id = old.id
          RETURNING t.id, t.geom, t.grid_code, t.area_path),
        up AS (SELECT *, true AS inserted FROM ins UNION ALL SELECT *, false FROM upd)`;
-    const result = await tx.query(
+    const result = await sqlRow<{ inserted: number; updated: number }>(
+      tx,
       `WITH r AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(external_id text, ${cols.map(([c, t]) => `${c} ${t}`).join(', ')}, lon float8, lat float8, grid_id bigint, grid_code text, area_path text)),
        old AS MATERIALIZED (SELECT t.id, t.external_id, t.geom, t.grid_code, t.area_path FROM ${table} t JOIN r ON r.external_id = t.external_id),
@@ -304,7 +323,7 @@ export class RegistryImportRepository {
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM up`,
       [JSON.stringify(rows), entity, actorName],
     );
-    return result[0];
+    return result!;
   }
 
   /** A plain INSERT met an externalId another transaction committed meanwhile (see upsert). */

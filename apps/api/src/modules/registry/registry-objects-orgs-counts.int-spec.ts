@@ -1,17 +1,17 @@
-import { startTestApp, type TestApp } from '@test/support/app';
+import type { TestApp } from '@test/support/app';
 import { sqlClient } from '@test/support/db';
-import { insertTinyTerritory } from '@test/support/registry-territory';
+import { startRegistryApp } from '@test/support/registry-territory';
 
 describe('registry: objects, organizations and per-grid counts (real PostGIS)', () => {
   let t: TestApp;
   let admin: { authorization: string };
   let operator: { authorization: string };
   beforeAll(async () => {
-    t = await startTestApp();
-    await insertTinyTerritory(t.url);
-    admin = await t.admin();
-    await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username: 'op2', password: 'registry-pass-1', roles: ['operator'], jurisdiction: 'D1' } });
-    operator = await t.login('op2', 'registry-pass-1');
+    ({
+      t,
+      admin,
+      as: { op2: operator },
+    } = await startRegistryApp({ op2: [['operator'], 'D1'] }));
   });
   afterAll(async () => {
     await t.close();

@@ -1,7 +1,7 @@
 import { residentIdCheckChar } from '@gc/contracts';
-import { startTestApp, type TestApp } from '@test/support/app';
+import type { TestApp } from '@test/support/app';
 import { sqlRows } from '@test/support/db';
-import { insertTinyTerritory } from '@test/support/registry-territory';
+import { startRegistryApp } from '@test/support/registry-territory';
 
 const ID_FIRST = '32010419850307123';
 const ID = ID_FIRST + residentIdCheckChar(ID_FIRST);
@@ -15,18 +15,11 @@ describe('registry: places and people (real PostGIS)', () => {
   const sql = (q: string, p: unknown[] = []) => sqlRows(t.url, q, p);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await insertTinyTerritory(t.url);
-    admin = await t.admin();
-    for (const [username, roles, jurisdiction] of [
-      ['worker_g2', ['grid_worker'], 'G2'],
-      ['operator1', ['operator'], 'D1'],
-    ] as const) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username, password: 'registry-pass-1', roles, jurisdiction } });
-      expect(r.statusCode).toBe(201);
-    }
-    worker = await t.login('worker_g2', 'registry-pass-1');
-    operator = await t.login('operator1', 'registry-pass-1');
+    ({
+      t,
+      admin,
+      as: { worker_g2: worker, operator1: operator },
+    } = await startRegistryApp({ worker_g2: [['grid_worker'], 'G2'], operator1: [['operator'], 'D1'] }));
   });
   afterAll(async () => {
     await t.close();
@@ -153,6 +146,51 @@ describe('registry: places and people (real PostGIS)', () => {
     expect(history).toEqual([expect.objectContaining({ fromGridCode: 'G1', toGridCode: 'G2', reason: 'place_moved' })]);
     const audit = await sql(`SELECT before->'grid'->>'code' AS b, after->'grid'->>'code' AS a FROM audit_log WHERE entity = 'place' AND action = 'update' AND entity_id = $1`, [String(placeId)]);
     expect(audit).toEqual([{ b: 'G1', a: 'G2' }]);
+  });
+
+  it('a PATCH writes only the fields it carries (null clears one), stores a footprint as a MultiPolygon, and leaves the point alone', async () => {
+    const patch = (url: string, payload: object) => t.app.inject({ method: 'PATCH', url, headers: admin, payload });
+    const parent = (await post('/api/places', { kind: 'compound', name: '部分更新小区', lon: 118.72, lat: 32.02 })).json();
+    const ring = [
+      [118.7199, 32.0199],
+      [118.7201, 32.0199],
+      [118.7201, 32.0201],
+      [118.7199, 32.0201],
+      [118.7199, 32.0199],
+    ];
+    const created = await post('/api/places', { kind: 'building', name: '部分更新1栋', address: '地址甲', building: '1', parentId: parent.id, properties: { floors: 6 }, lon: 118.72, lat: 32.02 });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const stored = async () =>
+      (
+        await sql(
+          `SELECT name, address, building, parent_id::int AS "parentId", properties, GeometryType(footprint) AS footprint, ST_AsText(geom) AS geom, grid_code AS grid, updated_at AS "updatedAt" FROM place WHERE id = $1`,
+          [id],
+        )
+      )[0];
+    const first = await stored();
+
+    const named = await patch(`/api/places/${id}`, { name: '部分更新1幢', footprint: { type: 'Polygon', coordinates: [ring] } });
+    expect(named.statusCode).toBe(200);
+    const second = await stored();
+    expect(second).toMatchObject({ name: '部分更新1幢', address: '地址甲', building: '1', parentId: parent.id, properties: { floors: 6 }, footprint: 'MULTIPOLYGON', geom: first.geom, grid: 'G1' });
+    expect(second.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
+    expect(named.json().footprint.type).toBe('MultiPolygon');
+
+    const cleared = await patch(`/api/places/${id}`, { address: null, parentId: null, footprint: null, properties: { floors: 7 } });
+    expect(cleared.statusCode).toBe(200);
+    expect(await stored()).toMatchObject({ name: '部分更新1幢', address: null, building: '1', parentId: null, properties: { floors: 7 }, footprint: null, geom: first.geom });
+    expect((await get(`/api/places/${id}`)).json().history).toEqual([]);
+    const audit = await sql(`SELECT before->>'address' AS b, after->>'address' AS a FROM audit_log WHERE entity = 'place' AND action = 'update' AND entity_id = $1 ORDER BY id`, [String(id)]);
+    expect(audit).toEqual([
+      { b: '地址甲', a: '地址甲' },
+      { b: '地址甲', a: null },
+    ]);
+
+    const object = (await post('/api/objects', { categoryCode: '0104', name: '部分更新井盖', owner: '某公司', departmentCode: 'water', address: '路口', lon: 118.72, lat: 32.02 })).json();
+    const o = await patch(`/api/objects/${object.id}`, { owner: null, condition: 'damaged' });
+    expect(o.statusCode).toBe(200);
+    expect(o.json()).toMatchObject({ name: '部分更新井盖', owner: null, condition: 'damaged', departmentCode: 'water', address: '路口', location: { lon: 118.72, lat: 32.02 } });
   });
 
   it('confines a grid worker to their grid (404 outside) and needs registry:write to write', async () => {

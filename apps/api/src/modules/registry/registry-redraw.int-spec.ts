@@ -1,19 +1,5 @@
 import { startTestApp, type TestApp } from '@test/support/app';
-
-const box = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
-const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
-const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
+import { box, fc, feat } from '@test/support/factories';
 
 describe('registry: a grid redraw re-attributes registry records (real PostGIS, areas API)', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { HotspotCell } from '@gc/contracts';
+import { sqlRows, type SqlDb } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 
 /**
@@ -35,7 +35,7 @@ const HOTSPOT_SQL = `
 
 @Injectable()
 export class HotspotsRepository {
-  async cells(db: EntityManager, scopePath: string | null, departmentId: number | null, from: string, to: string, category: string | null): Promise<Omit<HotspotCell, 'hot'>[]> {
-    return db.query(HOTSPOT_SQL, [scopePath, departmentId, from, to, category]);
+  async cells(db: SqlDb, scopePath: string | null, departmentId: number | null, from: string, to: string, category: string | null): Promise<Omit<HotspotCell, 'hot'>[]> {
+    return sqlRows<Omit<HotspotCell, 'hot'>>(db, HOTSPOT_SQL, [scopePath, departmentId, from, to, category]);
   }
 }

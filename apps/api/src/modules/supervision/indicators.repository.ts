@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { sqlRow, sqlRows, sqlRun, type SqlDb } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 import { contributionsSql, SUM_MEASURES } from './supervision-facts.sql';
 import type { IndicatorFormula } from './supervision-formulas';
@@ -33,23 +34,25 @@ function groupFilter(g: Grouping): string {
 
 @Injectable()
 export class IndicatorsRepository {
-  async formulas(db: EntityManager): Promise<IndicatorFormula[]> {
-    return db.query(
+  async formulas(db: SqlDb): Promise<IndicatorFormula[]> {
+    return sqlRows<IndicatorFormula>(
+      db,
       `SELECT code, version, to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", name, name_en AS "nameEn", unit, formula
          FROM sv_indicator ORDER BY code, version`,
     );
   }
 
   /** The path depths at which areas of a level sit (one in a regular hierarchy). */
-  async depthsOf(db: EntityManager, level: string): Promise<number[]> {
-    const rows: { d: number }[] = await db.query(`SELECT DISTINCT nlevel(path)::int AS d FROM area WHERE level = $1 AND valid_from IS NOT NULL`, [level]);
+  async depthsOf(db: SqlDb, level: string): Promise<number[]> {
+    const rows = await sqlRows<{ d: number }>(db, `SELECT DISTINCT nlevel(path)::int AS d FROM area WHERE level = $1 AND valid_from IS NOT NULL`, [level]);
     return rows.map((r) => r.d);
   }
 
   /** Fast path: sums of the daily facts (attribution "as then", every viewer but department staff). */
-  async fromDaily(db: EntityManager, q: GroupQuery): Promise<GroupRow[]> {
+  async fromDaily(db: SqlDb, q: GroupQuery): Promise<GroupRow[]> {
     const key = q.grouping.kind === 'area' ? 'node::text' : 'key';
-    return db.query(
+    return sqlRows<GroupRow>(
+      db,
       `SELECT ${key} AS key, ${SUM_MEASURES} FROM sv_daily
         WHERE day BETWEEN $2::date AND $3::date AND ${groupFilter(q.grouping)}
         GROUP BY 1`,
@@ -72,8 +75,9 @@ export class IndicatorsRepository {
     const key = q.grouping.kind === 'area' ? 'node::text' : 'key';
     // the planner's estimates for the per-case contributions are loose; JIT would cost more than the query
     return db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL jit = off`);
-      return tx.query(
+      await sqlRun(tx, `SET LOCAL jit = off`);
+      return sqlRows<GroupRow>(
+        tx,
         `WITH r AS (
          SELECT * FROM (SELECT c.*, ${path} AS path FROM sv_case c
                          WHERE c.day BETWEEN $2::date AND $3::date
@@ -87,20 +91,21 @@ export class IndicatorsRepository {
   }
 
   /** An area by code inside the scope: its current row, else its latest published one. */
-  async areaByCode(db: EntityManager, code: string, scope: string | null): Promise<{ code: string; name: string; level: string; path: string } | undefined> {
-    const [row] = await db.query(
+  async areaByCode(db: SqlDb, code: string, scope: string | null): Promise<{ code: string; name: string; level: string; path: string } | undefined> {
+    return sqlRow<{ code: string; name: string; level: string; path: string }>(
+      db,
       `SELECT a.code, a.name, a.level, a.path::text AS path FROM area a
         WHERE a.code = $1 AND a.valid_from IS NOT NULL AND ${inScope('a.path', '$2')}
         ORDER BY a.valid_to DESC NULLS FIRST, a.id DESC LIMIT 1`,
       [code, scope],
     );
-    return row;
   }
 
   /** Areas by path (text keys of the facts): name and code of the current row, else the latest; whether one is current. */
-  async areasByPath(db: EntityManager, paths: string[]): Promise<Map<string, { code: string; name: string; current: boolean }>> {
-    const rows: { key: string; code: string; name: string; current: boolean }[] = paths.length
-      ? await db.query(
+  async areasByPath(db: SqlDb, paths: string[]): Promise<Map<string, { code: string; name: string; current: boolean }>> {
+    const rows = paths.length
+      ? await sqlRows<{ key: string; code: string; name: string; current: boolean }>(
+          db,
           `SELECT DISTINCT ON (k.key) k.key, a.code, a.name, (a.valid_to IS NULL) AS current
              FROM unnest($1::text[]) k(key) JOIN area a ON a.path = k.key::ltree AND a.valid_from IS NOT NULL
             ORDER BY k.key, a.valid_to DESC NULLS FIRST, a.id DESC`,
@@ -111,27 +116,29 @@ export class IndicatorsRepository {
   }
 
   /** When the facts worker last read every source to its end (facts are that fresh). */
-  async factsAsOf(db: EntityManager): Promise<Date | null> {
-    const [r] = await db.query(`SELECT at FROM sv_cursor WHERE name = 'deadline'`);
+  async factsAsOf(db: SqlDb): Promise<Date | null> {
+    const r = await sqlRow<{ at: Date | null }>(db, `SELECT at FROM sv_cursor WHERE name = 'deadline'`);
     return r?.at ? new Date(r.at) : null;
   }
 
   /** Display names: areas by code (the current row, else the latest), departments by id, categories by code. */
-  async names(db: EntityManager, kind: string, keys: string[]): Promise<Map<string, { name: string; nameEn: string | null; code: string | null }>> {
+  async names(db: SqlDb, kind: string, keys: string[]): Promise<Map<string, { name: string; nameEn: string | null; code: string | null }>> {
     const out = new Map<string, { name: string; nameEn: string | null; code: string | null }>();
     if (!keys.length) return out;
-    let rows: { key: string; name: string; nameEn: string | null; code: string | null }[] = [];
+    type NameRow = { key: string; name: string; nameEn: string | null; code: string | null };
+    let rows: NameRow[] = [];
     if (kind === 'area') {
-      rows = await db.query(
+      rows = await sqlRows<NameRow>(
+        db,
         `SELECT DISTINCT ON (k.key) k.key, a.name, NULL AS "nameEn", a.code
            FROM unnest($1::text[]) k(key) JOIN area a ON a.code = subpath(k.key::ltree, -1)::text
           ORDER BY k.key, a.valid_to DESC NULLS FIRST, a.id DESC`,
         [keys],
       );
     } else if (kind === 'department') {
-      rows = await db.query(`SELECT id::text AS key, name, name_en AS "nameEn", code FROM department WHERE id::text = ANY($1)`, [keys]);
+      rows = await sqlRows<NameRow>(db, `SELECT id::text AS key, name, name_en AS "nameEn", code FROM department WHERE id::text = ANY($1)`, [keys]);
     } else if (kind === 'category') {
-      rows = await db.query(`SELECT code AS key, name, name_en AS "nameEn", code FROM event_category WHERE code = ANY($1)`, [keys]);
+      rows = await sqlRows<NameRow>(db, `SELECT code AS key, name, name_en AS "nameEn", code FROM event_category WHERE code = ANY($1)`, [keys]);
     }
     for (const r of rows) out.set(r.key, { name: r.name, nameEn: r.nameEn, code: r.code });
     return out;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { sqlChanged, sqlRow, sqlRows, sqlRun, type SqlDb } from '../../core/database/sql';
 import { caseFactsSql, contributionsSql, MEASURES, OPEN_STATES_SQL } from './supervision-facts.sql';
 
 const CASE_COLUMNS = ['event_id', 'day', 'path_then', 'department_id', 'worker', 'category', 'source', ...MEASURES, 'summons'];
@@ -34,31 +34,54 @@ const APPLY_SQL = `
   SELECT (SELECT count(*) FROM ins)::int AS cases, (SELECT count(*) FROM up)::int AS rows`;
 
 /**
- * Every case's facts and the daily sums from scratch (the same definitions as APPLY_SQL from an
- * empty start), for the benchmark and an operator's one-off initial load of a large history; the
- * worker never calls it. Built per chunk of Shanghai days: the chunk's event ids are read through
- * event_reported_at_idx ($1 … $2 inclusive), then ONE INSERT … SELECT derives all of their facts
- * (their log entries and summonses summed by GROUP BY over the chunk, found by the event_id
- * indexes; not a subquery per case), then ONE INSERT … SELECT … GROUP BY writes the chunk's daily
- * rows. A day belongs to one chunk only, so the daily rows of two chunks never meet.
+ * Rebuild the facts of the cases reported on Shanghai days $1 … $2 (inclusive), set-based, with
+ * the same definitions as APPLY_SQL: the initial load of a large history, a definition change,
+ * a repair. Two statements per day range:
+ * 1. REBUILD_CASES_SQL: the range's event ids through event_reported_at_idx, ONE INSERT … SELECT
+ *    of all their facts (log entries and summonses summed by GROUP BY over the range, the repeat
+ *    probe by one hash join over the range's days, `repeatWindowSql`), upserted over what sv_case
+ *    held (`path_then` keeps the first path seen, as the worker does); rows of the range whose
+ *    case is gone are deleted.
+ * 2. the range's sv_daily rows deleted, then REBUILD_DAILY_SQL: summed again from its sv_case rows
+ *    by ONE INSERT … SELECT … GROUP BY (two statements: a row deleted and inserted again by one
+ *    statement's data-modifying CTEs could meet its own old key). A case's daily rows are all on its day, so the days of the
+ *    range are whole.
  */
-const CHUNK_IDS_SQL = `SELECT coalesce(array_agg(id ORDER BY id), '{}') AS ids FROM event WHERE area_path IS NOT NULL
-    AND reported_at >= ($1::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
-    AND reported_at < (($2::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'`;
-const BUILD_CASES_SQL = `
-  WITH ids AS (SELECT unnest($1::bigint[]) AS id),
+const REBUILD_CASES_SQL = `
+  WITH ids AS MATERIALIZED (
+    SELECT id FROM event
+     WHERE reported_at >= ($1::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+       AND reported_at < (($2::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'),
+  gone AS (
+    DELETE FROM sv_case c WHERE c.day BETWEEN $1::date AND $2::date AND NOT EXISTS (SELECT 1 FROM ids WHERE ids.id = c.event_id)
+    RETURNING 1),
+  src AS (${caseFactsSql('ids', '$3::timestamptz', (e) => `coalesce(o.path_then, ${e}.area_path)`, 'LEFT JOIN sv_case o ON o.event_id = e.id', 'window')}),
   ins AS (
     INSERT INTO sv_case (${CASE_COLUMNS.join(', ')}, derived_at)
-    SELECT ${CASE_COLUMNS.join(', ')}, now() FROM (${caseFactsSql('ids', '$2::timestamptz', (e) => `${e}.area_path`)}) f
+    SELECT ${CASE_COLUMNS.join(', ')}, now() FROM src WHERE path_then IS NOT NULL
+    ON CONFLICT (event_id) DO UPDATE SET ${CASE_COLUMNS.filter((c) => c !== 'event_id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ')}, derived_at = excluded.derived_at
     RETURNING 1)
-  SELECT count(*)::int AS n FROM ins`;
-const BUILD_DAILY_SQL = `
+  SELECT (SELECT count(*) FROM ins)::int AS cases, (SELECT count(*) FROM gone)::int AS gone`;
+const REBUILD_DAILY_SQL = `
   INSERT INTO sv_daily (kind, node, key, day, lvl, ${MEASURES.join(', ')})
   SELECT kind, node, key, day, lvl, ${MEASURES.map((m) => `sum(${m})`).join(', ')}
     FROM (${contributionsSql('(SELECT *, path_then AS path FROM sv_case WHERE day BETWEEN $1::date AND $2::date)', '1')}) x
    GROUP BY kind, node, key, day, lvl`;
-/** Days per chunk of the initial build: a week (at a million cases a year, ~20k cases a chunk). */
-const BUILD_CHUNK_DAYS = 7;
+/** Days per range of a whole rebuild: a week (at a million cases a year, ~20k cases). */
+export const REBUILD_RANGE_DAYS = 7;
+
+/** Inclusive day ranges of `days` days covering `first` … `last` (YYYY-MM-DD). */
+export function dayRanges(first: string, last: string, days = REBUILD_RANGE_DAYS): { from: string; to: string }[] {
+  const DAY = 86400_000;
+  const end = Date.parse(last);
+  const out: { from: string; to: string }[] = [];
+  for (let t = Date.parse(first); t <= end; t += days * DAY) {
+    out.push({ from: new Date(t).toISOString().slice(0, 10), to: new Date(Math.min(t + (days - 1) * DAY, end)).toISOString().slice(0, 10) });
+  }
+  return out;
+}
 
 export interface Cursors {
   outbox: number;
@@ -69,28 +92,45 @@ export interface Cursors {
 @Injectable()
 export class SupervisionFactsRepository {
   /** Take the worker lock for this transaction; false when another process holds it. */
-  async lock(tx: EntityManager): Promise<boolean> {
-    const [r] = await tx.query(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [FACTS_LOCK]);
-    return r.ok;
+  async lock(tx: SqlDb): Promise<boolean> {
+    const r = await sqlRow<{ ok: boolean }>(tx, `SELECT pg_try_advisory_xact_lock($1) AS ok`, [FACTS_LOCK]);
+    return r?.ok === true;
   }
 
-  async cursors(tx: EntityManager): Promise<Cursors> {
-    const rows: { name: string; num: string | null; at: Date | null }[] = await tx.query(`SELECT name, num, at FROM sv_cursor`);
-    const get = (n: string) => rows.find((r) => r.name === n)!;
-    return { outbox: Number(get('outbox').num), eventId: Number(get('event_id').num), deadline: new Date(get('deadline').at!) };
+  async cursors(tx: SqlDb): Promise<Cursors> {
+    const rows = await sqlRows<{ name: string; num: string | null; at: Date | null }>(tx, `SELECT name, num, at FROM sv_cursor`);
+    const get = (n: string) => {
+      const r = rows.find((x) => x.name === n);
+      if (!r) throw new Error(`sv_cursor has no row ${n}`);
+      return r;
+    };
+    return { outbox: Number(get('outbox').num), eventId: Number(get('event_id').num), deadline: new Date(get('deadline').at ?? 0) };
   }
 
-  async setCursors(tx: EntityManager, c: Cursors): Promise<void> {
-    await tx.query(
+  async setCursors(tx: SqlDb, c: Cursors): Promise<void> {
+    await sqlRun(
+      tx,
       `UPDATE sv_cursor SET num = CASE name WHEN 'outbox' THEN $1::bigint WHEN 'event_id' THEN $2::bigint ELSE num END,
                             at = CASE name WHEN 'deadline' THEN $3::timestamptz ELSE at END`,
       [c.outbox, c.eventId, c.deadline],
     );
   }
 
+  /** Where the sources end now: the outbox's last seq and the highest event id (a rebuild reads them before it starts). */
+  async sourceEnds(db: SqlDb): Promise<{ outbox: number; eventId: number }> {
+    const r = await sqlRow<{ outbox: string; event_id: string }>(db, `SELECT (SELECT seq FROM change_counter) AS outbox, (SELECT coalesce(max(id), 0) FROM event) AS event_id`);
+    return { outbox: Number(r?.outbox ?? 0), eventId: Number(r?.event_id ?? 0) };
+  }
+
+  /** After a rebuild of every day: the worker need not read again what was there when it started (cursors only move forward). */
+  async skipTo(tx: SqlDb, ends: { outbox: number; eventId: number }): Promise<void> {
+    await sqlRun(tx, `UPDATE sv_cursor SET num = greatest(num, CASE name WHEN 'outbox' THEN $1::bigint WHEN 'event_id' THEN $2::bigint END) WHERE name IN ('outbox', 'event_id')`, [ends.outbox, ends.eventId]);
+  }
+
   /** Events changed after outbox seq `since` (up to `limit` changes); returns their ids and the last seq read. */
-  async changedSince(tx: EntityManager, since: number, limit: number): Promise<{ ids: number[]; last: number }> {
-    const rows: { seq: string; id: string | null }[] = await tx.query(
+  async changedSince(tx: SqlDb, since: number, limit: number): Promise<{ ids: number[]; last: number }> {
+    const rows = await sqlRows<{ seq: string; id: string | null }>(
+      tx,
       `SELECT seq, entity_id AS id FROM change
         WHERE seq > $1 AND type IN ('event.created', 'event.transitioned', 'event.escalated', 'summons.created', 'summons.answered')
         ORDER BY seq LIMIT $2`,
@@ -99,21 +139,22 @@ export class SupervisionFactsRepository {
     const ids = rows.map((r) => Number(r.id)).filter((n) => Number.isSafeInteger(n) && n > 0);
     // Nothing relevant in a long stretch of other changes: still move past what we scanned.
     if (rows.length < limit) {
-      const [m] = await tx.query(`SELECT coalesce(max(seq), $1) AS m FROM change WHERE seq > $1 AND seq <= (SELECT seq FROM change_counter)`, [since]);
-      return { ids, last: Math.max(rows.length ? Number(rows[rows.length - 1].seq) : since, Number(m.m)) };
+      const m = await sqlRow<{ m: string }>(tx, `SELECT coalesce(max(seq), $1) AS m FROM change WHERE seq > $1 AND seq <= (SELECT seq FROM change_counter)`, [since]);
+      return { ids, last: Math.max(rows.length ? Number(rows[rows.length - 1].seq) : since, Number(m?.m ?? since)) };
     }
     return { ids, last: Number(rows[rows.length - 1].seq) };
   }
 
   /** Events created after id `since` (also those written without an outbox row: history imports, the demo's year). */
-  async newSince(tx: EntityManager, since: number, limit: number): Promise<number[]> {
-    const rows: { id: string }[] = await tx.query(`SELECT id FROM event WHERE id > $1 ORDER BY id LIMIT $2`, [since, limit]);
+  async newSince(tx: SqlDb, since: number, limit: number): Promise<number[]> {
+    const rows = await sqlRows<{ id: string }>(tx, `SELECT id FROM event WHERE id > $1 ORDER BY id LIMIT $2`, [since, limit]);
     return rows.map((r) => Number(r.id));
   }
 
   /** Open cases and summonses whose deadline passed in (from, to]: their overdue facts change with no log entry. */
-  async deadlinesPassed(tx: EntityManager, from: Date, to: Date, limit: number): Promise<number[]> {
-    const rows: { id: string }[] = await tx.query(
+  async deadlinesPassed(tx: SqlDb, from: Date, to: Date, limit: number): Promise<number[]> {
+    const rows = await sqlRows<{ id: string }>(
+      tx,
       `(SELECT id FROM event WHERE state = ANY(${OPEN_STATES_SQL}) AND due_at > $1 AND due_at <= $2 ORDER BY due_at LIMIT $3)
        UNION
        (SELECT s.event_id FROM summons s WHERE s.due_at > $1 AND s.due_at <= $2
@@ -123,51 +164,43 @@ export class SupervisionFactsRepository {
     return rows.map((r) => Number(r.id));
   }
 
-  /**
-   * Build sv_case and sv_daily from every case when both are empty, a chunk of days at a time
-   * (`onChunk` hears each: days done, cases so far); the cursors move to `asOf`.
-   */
-  async buildAll(tx: EntityManager, asOf: Date, onChunk?: (p: { from: string; to: string; cases: number }) => void): Promise<{ cases: number; rows: number }> {
-    const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM sv_case LIMIT 1) x`);
-    if (n > 0) throw new Error('buildAll needs an empty sv_case (the worker keeps it up to date afterwards)');
-    await tx.query(`DELETE FROM sv_daily`);
-    // each chunk's statements are mid-sized: JIT compilation would cost more than it saves; a week's
-    // daily rows (~460k contributions at a million cases a year) sort in memory, not in 80 MB of temp files
-    await tx.query(`SET LOCAL jit = off`);
-    await tx.query(`SET LOCAL work_mem = '256MB'`);
-    const [span] = await tx.query(
+  /** Wait for the worker lock for this transaction (a rebuild: the worker skips its passes meanwhile). */
+  async waitLock(tx: SqlDb): Promise<void> {
+    await sqlRun(tx, `SELECT pg_advisory_xact_lock($1)`, [FACTS_LOCK]);
+  }
+
+  /** The Shanghai days of the first and the last case reported (null without cases). */
+  async reportedSpan(db: SqlDb): Promise<{ first: string; last: string } | null> {
+    const r = await sqlRow<{ first: string | null; last: string | null }>(
+      db,
       `SELECT to_char(min(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS first,
               to_char(max(((reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date), 'YYYY-MM-DD') AS last FROM event`,
     );
-    let cases = 0;
-    if (span.first) {
-      const chunks: { from: string; to: string }[] = await tx.query(
-        `SELECT to_char(d, 'YYYY-MM-DD') AS from, to_char(least(d + ($3::int - 1), $2::date), 'YYYY-MM-DD') AS to
-           FROM (SELECT g::date AS d FROM generate_series($1::date, $2::date, make_interval(days => $3::int)) g) x`,
-        [span.first, span.last, BUILD_CHUNK_DAYS],
-      );
-      for (const c of chunks) {
-        const [{ ids }] = await tx.query(CHUNK_IDS_SQL, [c.from, c.to]);
-        const [r] = await tx.query(BUILD_CASES_SQL, [ids, asOf]);
-        cases += r.n;
-        await tx.query(BUILD_DAILY_SQL, [c.from, c.to]);
-        onChunk?.({ ...c, cases });
-      }
-    }
-    await tx.query(
-      `UPDATE sv_cursor SET num = CASE name WHEN 'outbox' THEN (SELECT seq FROM change_counter) WHEN 'event_id' THEN (SELECT coalesce(max(id), 0) FROM event) ELSE num END,
-                            at = CASE name WHEN 'deadline' THEN $1::timestamptz ELSE at END`,
-      [asOf],
-    );
-    const [r] = await tx.query(`SELECT (SELECT count(*) FROM sv_case)::int AS cases, (SELECT count(*) FROM sv_daily)::int AS rows`);
-    return r;
+    return r?.first && r.last ? { first: r.first, last: r.last } : null;
   }
 
-  async apply(tx: EntityManager, ids: number[], asOf: Date): Promise<{ cases: number; rows: number }> {
+  /**
+   * Rebuild sv_case and sv_daily for the cases reported on days `from` … `to` (inclusive,
+   * YYYY-MM-DD) as of `asOf` (REBUILD_CASES_SQL, REBUILD_DAILY_SQL). The caller holds the worker
+   * lock (`waitLock`) in the same transaction; the worker's cursors stay: what changed meanwhile
+   * is derived again by the worker afterwards, from these rows.
+   */
+  async rebuild(tx: SqlDb, from: string, to: string, asOf: Date): Promise<{ cases: number; rows: number }> {
+    // mid-sized statements with loose estimates: JIT compilation would cost more than it saves;
+    // a week's daily rows (~460k contributions at a million cases a year) sort in memory
+    await sqlRun(tx, `SET LOCAL jit = off`);
+    await sqlRun(tx, `SET LOCAL work_mem = '256MB'`);
+    const c = await sqlRow<{ cases: number; gone: number }>(tx, REBUILD_CASES_SQL, [from, to, asOf]);
+    await sqlRun(tx, `DELETE FROM sv_daily WHERE day BETWEEN $1::date AND $2::date`, [from, to]);
+    const rows = await sqlChanged(tx, REBUILD_DAILY_SQL, [from, to]);
+    return { cases: c?.cases ?? 0, rows };
+  }
+
+  async apply(tx: SqlDb, ids: number[], asOf: Date): Promise<{ cases: number; rows: number }> {
     if (!ids.length) return { cases: 0, rows: 0 };
     // A few hundred rows each way: JIT compilation (on by default on a server) would cost more than the statement.
-    await tx.query(`SET LOCAL jit = off`);
-    const [r] = await tx.query(APPLY_SQL, [ids, asOf]);
-    return r;
+    await sqlRun(tx, `SET LOCAL jit = off`);
+    const r = await sqlRow<{ cases: number; rows: number }>(tx, APPLY_SQL, [ids, asOf]);
+    return r ?? { cases: 0, rows: 0 };
   }
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../core/config/config.module';
 import type { AppConfig } from '../../core/config/config.schema';
 import { TransactionRunner } from '../../core/database/transaction-runner';
-import { SupervisionFactsRepository } from './supervision-facts.repository';
+import { dayRanges, SupervisionFactsRepository } from './supervision-facts.repository';
 import { asBackground, BackgroundWorkers } from '../../core/database/background-work';
 import { BACKGROUND_TIME_BUDGET_MS } from '../../core/database/session-gate';
 
@@ -113,6 +113,39 @@ export class SupervisionFactsService implements OnModuleInit, OnModuleDestroy {
       total += r.cases;
       if (r.done) return total;
     }
+  }
+
+  /**
+   * Rebuild the facts set-based for the cases reported on days `from` … `to` (default: every
+   * day with a case), a week of days per transaction, each holding the worker lock: the initial
+   * load of a large history, a changed definition, a repair. Same definitions as the worker's.
+   * A rebuild of every day also moves the worker's cursors past what was there when it started.
+   */
+  async rebuild(from?: string, to?: string, onRange?: (r: { from: string; to: string; cases: number }) => void): Promise<{ cases: number; rows: number }> {
+    const ends = await this.repo.sourceEnds(this.tx.manager);
+    const span = await this.repo.reportedSpan(this.tx.manager);
+    const all = from === undefined && to === undefined;
+    const first = from ?? span?.first;
+    const last = to ?? span?.last;
+    const total = { cases: 0, rows: 0 };
+    if (first && last) {
+      for (const r of dayRanges(first, last)) {
+        const done = await this.tx.run(async (tx) => {
+          await this.repo.waitLock(tx);
+          return this.repo.rebuild(tx, r.from, r.to, new Date());
+        });
+        total.cases += done.cases;
+        total.rows += done.rows;
+        onRange?.({ ...r, cases: total.cases });
+      }
+    }
+    if (all) {
+      await this.tx.run(async (tx) => {
+        await this.repo.waitLock(tx);
+        await this.repo.skipTo(tx, ends);
+      });
+    }
+    return total;
   }
 
   private async run(budgetMs: number): Promise<FactsPass> {

@@ -59,6 +59,44 @@ export function calendarJoins(a: string, b: string): string {
 }
 
 /**
+ * A repeat complaint: an earlier case `p` of the same category within 50 m and 30 days of `e`.
+ * The box (just over 50 m each way: 0.0005° of latitude is 55 m, of longitude 55 m × cos(latitude))
+ * is what an index finds; ST_DWithin in metres decides.
+ */
+const REPEAT_BOX = (e: string) => `ST_Expand(${e}.geom, 0.0005 / cos(radians(ST_Y(${e}.geom))), 0.0005)`;
+const REPEAT_PREDICATE = (p: string, e: string) =>
+  `${p}.category_code = ${e}.category_code AND ${p}.id <> ${e}.id
+   AND ${p}.reported_at < ${e}.reported_at AND ${p}.reported_at >= ${e}.reported_at - interval '30 days'
+   AND ${p}.geom && ${REPEAT_BOX(e)} AND ST_DWithin(${p}.geom::geography, ${e}.geom::geography, 50)`;
+/**
+ * Cells that hold every repeat box: bands of 0.0005° of latitude; in band b, columns as wide as
+ * the box is at the most poleward latitude of bands b−1 … b+1 (0.0005° / cos). A case's box then
+ * lies in bands b−1 … b+1 and, in each, in three adjacent columns: nine cells.
+ */
+const BAND = (y: string) => `floor(${y} / 0.0005)`;
+const COLUMN_WIDTH = (band: string) => `(0.0005 / cos(radians(least(89.0, (abs(${band}) + 2) * 0.0005))))`;
+/**
+ * The ids of the cases of `ids` that are repeats, set-based: the chunk's cases (each in its nine
+ * cells) hash-joined with every case reported from 30 days before the chunk's first to its last
+ * (each in its one cell), then the same predicate as the per-case probe. For whole days of cases.
+ */
+function repeatWindowSql(ids: string): string {
+  return `SELECT DISTINCT q.id FROM (
+      SELECT e3.id, e3.category_code, e3.reported_at, e3.geom, b.band, floor(ST_X(e3.geom) / ${COLUMN_WIDTH('b.band')}) + dx.d AS col
+        FROM ${ids} i5 JOIN event e3 ON e3.id = i5.id
+       CROSS JOIN LATERAL (SELECT ${BAND('ST_Y(e3.geom)')} + dy.d AS band FROM (VALUES (-1), (0), (1)) dy(d)) b
+       CROSS JOIN (VALUES (-1), (0), (1)) dx(d)
+       WHERE e3.geom IS NOT NULL) q
+    JOIN (SELECT p.id, p.category_code, p.reported_at, p.geom, ${BAND('ST_Y(p.geom)')} AS band, floor(ST_X(p.geom) / ${COLUMN_WIDTH(BAND('ST_Y(p.geom)'))}) AS col
+            FROM event p
+           WHERE p.geom IS NOT NULL
+             AND p.reported_at >= (SELECT min(e4.reported_at) - interval '30 days' FROM ${ids} i6 JOIN event e4 ON e4.id = i6.id)
+             AND p.reported_at < (SELECT max(e4.reported_at) FROM ${ids} i6 JOIN event e4 ON e4.id = i6.id)) p
+      ON p.category_code = q.category_code AND p.band = q.band AND p.col = q.col
+   WHERE ${REPEAT_PREDICATE('p', 'q')}`;
+}
+
+/**
  * One row of facts per event of `ids` (a SQL relation with column `id`: a CTE name or a
  * parenthesised subquery; it is read three times), as of the instant `asOf` (a SQL expression:
  * open cases past their deadline then, summonses past due then).
@@ -66,15 +104,27 @@ export function calendarJoins(a: string, b: string): string {
  * Columns: event_id, day, path_then, department_id, worker, category, source, every measure, summons.
  *
  * Set-based: the log entries and the summonses of ALL the events of `ids` are each summed by one
- * GROUP BY (hash joins over the chunk), not by a subquery run per event; only the repeat probe
- * stays per case (a GiST probe on event.geom).
+ * GROUP BY (hash joins over the chunk), not by a subquery run per event. The repeat probe:
+ * `repeats = 'probe'` per case (a GiST probe on event.geom: a few hundred scattered cases, the
+ * worker), `'window'` by one hash join of the chunk with the cases of its days and the 30 before
+ * (`repeatWindowSql`: a rebuild of whole days); the same predicate, so the same answer.
+ *
+ * The worker (网格员) of a case: whoever self-handled it, else the person it was dispatched to
+ * (an assignee with an account), else the grid worker of its grid as then (`grid_staff` in post
+ * on the day of report; when the register starts later, its first one). The demo's history
+ * stores the department's name as the assignee, with no account: it never counts as a worker.
  */
-export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) => string, extraJoin = ''): string {
+export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) => string, extraJoin = '', repeats: 'probe' | 'window' = 'probe'): string {
   return `
   SELECT e.id AS event_id,
          ((e.reported_at AT TIME ZONE 'UTC') + interval '8 hours')::date AS day,
          ${pathThen('e')} AS path_then,
-         e.department_id, coalesce(e.assignee_name, t.self_actor) AS worker, e.category_code AS category, e.source,
+         e.department_id,
+         coalesce(t.self_actor, CASE WHEN e.assignee_user_id IS NOT NULL THEN e.assignee_name END,
+                  (SELECT gs.name FROM grid_staff gs
+                    WHERE gs.area_code = subpath(${pathThen('e')}, -1)::text AND gs.role = 'grid_worker' AND (gs.valid_to IS NULL OR gs.valid_to > e.reported_at)
+                    ORDER BY gs.valid_from <= e.reported_at DESC, CASE WHEN gs.valid_from <= e.reported_at THEN gs.valid_from END DESC, gs.valid_from, gs.id
+                    LIMIT 1)) AS worker, e.category_code AS category, e.source,
          1 AS reported,
          coalesce(t.registered, false)::int AS registered,
          coalesce(t.dispatched, false)::int AS dispatched,
@@ -99,16 +149,19 @@ export function caseFactsSql(ids: string, asOf: string, pathThen: (e: string) =>
          -- 0.0005° of latitude is 55 m, of longitude 55 m × cos(latitude)), then checks category and days on
          -- those rows: OFFSET 0 keeps the planner from ANDing in event_category_idx or event_reported_at_idx,
          -- which at a million cases read ~40k index entries per case. ST_DWithin in metres decides.
-         EXISTS (SELECT 1 FROM (SELECT p.id, p.category_code, p.reported_at, p.geom FROM event p
-                                 WHERE p.geom && ST_Expand(e.geom, 0.0005 / cos(radians(ST_Y(e.geom))), 0.0005) OFFSET 0) p
-                  WHERE p.category_code = e.category_code AND p.id <> e.id
-                    AND p.reported_at < e.reported_at AND p.reported_at >= e.reported_at - interval '30 days'
-                    AND ST_DWithin(p.geom::geography, e.geom::geography, 50))::int AS repeat,
+         ${
+           repeats === 'probe'
+             ? `EXISTS (SELECT 1 FROM (SELECT p.id, p.category_code, p.reported_at, p.geom FROM event p
+                                 WHERE p.geom && ${REPEAT_BOX('e')} OFFSET 0) p
+                  WHERE ${REPEAT_PREDICATE('p', 'e')})::int`
+             : `(rp.id IS NOT NULL)::int`
+         } AS repeat,
          coalesce(s.list, '[]'::jsonb) AS summons
     FROM ${ids} ids
     JOIN event e ON e.id = ids.id
     ${calendarJoins('e.reported_at', 'e.closed_at')}
     ${extraJoin}
+    ${repeats === 'window' ? `LEFT JOIN (${repeatWindowSql(ids)}) rp ON rp.id = e.id` : ''}
     LEFT JOIN (
      SELECT x.event_id,
             bool_or(x.action = 'register') AS registered,

@@ -5,7 +5,6 @@ import { insertBandTerritory } from '@test/support/factories';
 import { TransactionRunner } from '../../core/database/transaction-runner';
 import { workingTimeBetween } from '../events/working-time';
 import { calendarJoins, MEASURES, workingMinutesSql } from './supervision-facts.sql';
-import { SupervisionFactsRepository } from './supervision-facts.repository';
 import { IndicatorsRepository, type Grouping } from './indicators.repository';
 import { SupervisionFactsService } from './supervision-facts.service';
 import { WARNING_RULES, WarningsService } from './warnings.service';
@@ -165,6 +164,8 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
       await sql(t.url, `UPDATE event SET reported_at = $2, closed_at = coalesce($3::timestamptz, closed_at) WHERE id = $1`, [c[name], reported, closed]);
     }
     await sql(t.url, `UPDATE event SET due_at = now() + interval '30 days' WHERE id = $1`, [c.c7]);
+    // as the demo's history stores its dispatched cases: the department's name as the assignee, no account
+    await sql(t.url, `UPDATE event SET assignee_name = (SELECT name FROM department WHERE code = 'city_management'), assignee_user_id = NULL WHERE id = ANY($1)`, [[c.c1, c.c2]]);
     expect(await catchUp()).toBeGreaterThanOrEqual(8);
   });
   afterAll(async () => {
@@ -235,8 +236,17 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
     expect(row(cat, 'exposed_rubbish').values).toMatchObject({ reported: 5, closed: 3 });
     expect(row(cat, 'water_leak').values).toMatchObject({ reported: 2, repeat_complaints: 1 });
     expect(row(cat, 'water_leak').name).toBe('供水管道漏水');
+    // grid workers by name: the grid's worker as then (c1, c2 whatever their assignee says, c4, and c5 never dispatched),
+    // whoever self-handled (c3), G2's worker (c6, c7); never a department
     const w = await report(`groupBy=worker&${NOV}`);
-    expect(row(w, '张网格').values).toMatchObject({ reported: 3, dispatched: 3 }); // c1, c2, c4 assigned at dispatch
+    expect(w.rows.map((x: any) => [x.name, x.values.reported]).sort()).toEqual(
+      [
+        ['张网格', 4],
+        ['gw1', 1],
+        ['李网格', 2],
+      ].sort(),
+    );
+    expect(row(w, '张网格').values).toMatchObject({ reported: 4, dispatched: 3, closed: 2 });
     expect(row(w, 'gw1').values).toMatchObject({ reported: 1, in_grid_rate: 1 }); // c3, self-handled
     const src = await report(`groupBy=source&${NOV}`);
     expect(src.rows.map((x: any) => [x.key, x.values.reported]).sort()).toEqual(
@@ -329,28 +339,41 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
     }
   });
 
-  it('builds the same facts set-based, a chunk of days at a time, as the worker kept case by case', async () => {
+  const snapshot = async () => {
     const measures = MEASURES.join(', ');
-    const snapshot = async (tx: { query(q: string): Promise<unknown[]> }) => ({
-      cases: await tx.query(`SELECT event_id::int, day::text, path_then::text, department_id, worker, category, source, ${measures}, summons FROM sv_case ORDER BY event_id`),
+    return {
+      cases: await sql(t.url, `SELECT event_id::int, day::text, path_then::text, department_id, worker, category, source, ${measures}, summons FROM sv_case ORDER BY event_id`),
       // the worker moves rows by deltas: a case whose day changed leaves an all-zero row behind
-      daily: await tx.query(`SELECT kind, node::text, key, day::text, lvl, ${measures} FROM sv_daily WHERE ${MEASURES.map((m) => `${m} <> 0`).join(' OR ')} ORDER BY 1, 2, 3, 4`),
-    });
-    const rollback = new Error('rollback');
-    const chunks: string[] = [];
-    await t.app
-      .get(TransactionRunner)
-      .run(async (tx) => {
-        const kept = await snapshot(tx);
-        await tx.query(`DELETE FROM sv_case`);
-        const built = await t.app.get(SupervisionFactsRepository).buildAll(tx, new Date(), (p) => chunks.push(`${p.from}…${p.to}`));
-        expect(built.cases).toBe(kept.cases.length);
-        expect(await snapshot(tx)).toEqual(kept);
-        throw rollback;
-      })
-      .catch((e) => expect(e).toBe(rollback));
-    // October and November: several chunks of a week
-    expect(chunks.length).toBeGreaterThan(4);
+      daily: await sql(t.url, `SELECT kind, node::text, key, day::text, lvl, ${measures} FROM sv_daily WHERE ${MEASURES.map((m) => `${m} <> 0`).join(' OR ')} ORDER BY 1, 2, 3, 4`),
+    };
+  };
+
+  it('rebuilds set-based, a week of days at a time, exactly the facts the worker kept case by case, and repairs a range', async () => {
+    const facts = t.app.get(SupervisionFactsService);
+    const kept = await snapshot();
+    expect(kept.cases.map((r: any) => r.repeat).filter(Boolean)).toHaveLength(1); // c7: the set-based repeat probe is exercised
+    const cursors = await sql(t.url, `SELECT name, num FROM sv_cursor ORDER BY name`);
+    // the initial load: from nothing
+    await sql(t.url, `DELETE FROM sv_case; DELETE FROM sv_daily`);
+    const ranges: string[] = [];
+    const built = await facts.rebuild(undefined, undefined, (r) => ranges.push(`${r.from}…${r.to}`));
+    expect(built.cases).toBe(kept.cases.length);
+    expect(await snapshot()).toEqual(kept);
+    expect(ranges.length).toBeGreaterThan(4); // October and November: several weeks
+    // cursors only move forward (the worker had read every event already)
+    const after = await sql<{ name: string; num: string | null }>(t.url, `SELECT name, num FROM sv_cursor ORDER BY name`);
+    for (const r of cursors as { name: string; num: string | null }[]) {
+      const now = after.find((x) => x.name === r.name)!;
+      if (r.name === 'event_id') expect(now.num).toBe(r.num);
+      if (r.name === 'outbox') expect(Number(now.num)).toBeGreaterThanOrEqual(Number(r.num));
+    }
+    // a repair: damaged facts of one week, rebuilt
+    await sql(t.url, `UPDATE sv_daily SET reported = reported + 7 WHERE day = '2026-11-02'`);
+    await sql(t.url, `UPDATE sv_case SET rework = 1, worker = 'x' WHERE event_id = $1`, [c.c1]);
+    await sql(t.url, `INSERT INTO sv_daily (kind, node, key, day, lvl, reported) VALUES ('area', 'SC', '', '2026-11-03', 1, 5) ON CONFLICT (kind, node, key, day) DO UPDATE SET reported = sv_daily.reported + 5`);
+    expect(await snapshot()).not.toEqual(kept);
+    expect((await facts.rebuild('2026-11-01', '2026-11-07')).cases).toBe(kept.cases.filter((r: any) => r.day >= '2026-11-01' && r.day <= '2026-11-07').length);
+    expect(await snapshot()).toEqual(kept);
   });
 
   it('keeps "as then" across a redraw and counts "as now" in today\'s grids', async () => {
@@ -367,6 +390,10 @@ describe('supervision indicators: counted by hand (real PostGIS)', () => {
     const then = await report(`groupBy=street&${NOV}`);
     expect(row(then, 'S1').values).toEqual({ ...S1_THEN, escalations: 2 });
     expect(row(then, 'S2').values).toEqual(S2_THEN);
+    // a rebuild keeps the grid of the day too
+    const before = await snapshot();
+    await t.app.get(SupervisionFactsService).rebuild();
+    expect(await snapshot()).toEqual(before);
     const now = await report(`groupBy=street&${NOV}&attribution=now`);
     expect(now.attribution).toBe('now');
     expect(row(now, 'S1').values).toEqual({

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { SupervisionWarning, WarningStatus } from '@gc/contracts';
+import { sqlRow, sqlRows, sqlRun, type SqlDb } from '../../core/database/sql';
 import { inScope } from '../auth/scope';
 import type { Candidate, SpikeCount, WarningRules } from './warning-rules';
 
@@ -14,17 +14,17 @@ const VISIBLE = `(${inScope('w.area_path', '$1')} OR ($1::ltree IS NULL AND w.ar
 
 @Injectable()
 export class WarningsRepository {
-  async exists(db: EntityManager, c: Candidate): Promise<boolean> {
-    const rows: unknown[] = await db.query(`SELECT 1 FROM sv_warning WHERE kind = $1 AND subject = $2`, [c.kind, c.subject]);
-    return rows.length > 0;
+  async exists(db: SqlDb, c: Candidate): Promise<boolean> {
+    return (await sqlRow<{ one: number }>(db, `SELECT 1 AS one FROM sv_warning WHERE kind = $1 AND subject = $2`, [c.kind, c.subject])) !== undefined;
   }
 
   /**
    * Per district and street ($2: their depths) and category: cases today ($1) and in the
    * `baselineDays` ($3) before, with the area's totals and the whole territory's mix; only where today has ≥ $4 (the rule decides).
    */
-  async spikeCounts(db: EntityManager, today: string, depths: { street: number[]; district: number[] }, baselineDays: number, minToday: number): Promise<SpikeCount[]> {
-    return db.query(
+  async spikeCounts(db: SqlDb, today: string, depths: { street: number[]; district: number[] }, baselineDays: number, minToday: number): Promise<SpikeCount[]> {
+    return sqlRows<SpikeCount>(
+      db,
       `WITH d AS (
          SELECT node, key, coalesce(sum(reported) FILTER (WHERE day = $1::date), 0)::int AS today,
                 coalesce(sum(reported) FILTER (WHERE day < $1::date), 0)::int AS base
@@ -45,9 +45,10 @@ export class WarningsRepository {
   }
 
   /** Repeats per ~50 m cell; overdue per street; report-in per department (their thresholds in SQL). */
-  async evaluate(db: EntityManager, today: string, depths: { street: number[]; district: number[] }, r: WarningRules): Promise<Candidate[]> {
+  async evaluate(db: SqlDb, today: string, depths: { street: number[]; district: number[] }, r: WarningRules): Promise<Candidate[]> {
     const streetDepths = depths.street;
-    const repeats: Candidate[] = await db.query(
+    const repeats = await sqlRows<Candidate>(
+      db,
       `SELECT 'repeat_place' AS kind,
               c.category || ':' || ST_X(ST_SnapToGrid(e.geom, 0.0005))::text || ',' || ST_Y(ST_SnapToGrid(e.geom, 0.0005))::text || ':' || to_char($1::date, 'YYYY-MM') AS subject,
               (array_agg(c.path_then::text ORDER BY c.day DESC))[1] AS "areaPath", NULL::int AS "departmentId",
@@ -60,14 +61,16 @@ export class WarningsRepository {
        HAVING count(*) >= $2`,
       [today, r.repeatMin],
     );
-    const overdue: Candidate[] = await db.query(
+    const overdue = await sqlRows<Candidate>(
+      db,
       `SELECT 'overdue' AS kind, node::text || ':' || $1 AS subject, node::text AS "areaPath", NULL::int AS "departmentId",
               jsonb_build_object('openOverdue', sum(open_overdue), 'threshold', $3::int) AS figures
          FROM sv_daily WHERE kind = 'area' AND lvl = ANY($2::int[])
         GROUP BY node HAVING sum(open_overdue) >= $3`,
       [today, streetDepths, r.overdueThreshold],
     );
-    const drops: Candidate[] = await db.query(
+    const drops = await sqlRows<Candidate>(
+      db,
       `WITH d AS (
          SELECT key, sum(summons_due) FILTER (WHERE day > $1::date - $2::int) AS due_recent,
                 sum(summons_on_time) FILTER (WHERE day > $1::date - $2::int) AS on_recent,
@@ -86,27 +89,31 @@ export class WarningsRepository {
   }
 
   /** Raise new warnings, refresh the figures of open ones; returns those raised or changed (with inserted = new). */
-  async upsert(tx: EntityManager, c: Candidate): Promise<{ id: number; inserted: boolean } | undefined> {
-    const [row] = await tx.query(
+  async upsert(tx: SqlDb, c: Candidate): Promise<{ id: number; inserted: boolean } | undefined> {
+    return sqlRow<{ id: number; inserted: boolean }>(
+      tx,
       `INSERT INTO sv_warning (kind, subject, area_path, department_id, figures) VALUES ($1, $2, $3::ltree, $4, $5::jsonb)
        ON CONFLICT (kind, subject) DO UPDATE SET figures = excluded.figures, updated_at = now()
         WHERE sv_warning.status = 'open' AND sv_warning.figures IS DISTINCT FROM excluded.figures
        RETURNING id::int, (xmax = 0) AS inserted`,
       [c.kind, c.subject, c.areaPath, c.departmentId, JSON.stringify(c.figures)],
     );
-    return row;
   }
 
-  async get(db: EntityManager, id: number, scopePath: string | null, departmentId: number | null, lock = false): Promise<SupervisionWarning | undefined> {
-    const [row] = await db.query(`SELECT ${VIEW} FROM sv_warning w WHERE w.id = $3 AND ${VISIBLE}${lock ? ' FOR UPDATE OF w' : ''}`, [scopePath, departmentId, id]);
-    return row;
+  async get(db: SqlDb, id: number, scopePath: string | null, departmentId: number | null, lock = false): Promise<SupervisionWarning | undefined> {
+    return sqlRow<SupervisionWarning>(db, `SELECT ${VIEW} FROM sv_warning w WHERE w.id = $3 AND ${VISIBLE}${lock ? ' FOR UPDATE OF w' : ''}`, [scopePath, departmentId, id]);
   }
 
-  async list(db: EntityManager, scopePath: string | null, departmentId: number | null, status: WarningStatus | null, limit: number): Promise<SupervisionWarning[]> {
-    return db.query(`SELECT ${VIEW} FROM sv_warning w WHERE ${VISIBLE} AND ($3::text IS NULL OR w.status = $3) ORDER BY w.raised_at DESC, w.id DESC LIMIT $4`, [scopePath, departmentId, status, limit]);
+  async list(db: SqlDb, scopePath: string | null, departmentId: number | null, status: WarningStatus | null, limit: number): Promise<SupervisionWarning[]> {
+    return sqlRows<SupervisionWarning>(db, `SELECT ${VIEW} FROM sv_warning w WHERE ${VISIBLE} AND ($3::text IS NULL OR w.status = $3) ORDER BY w.raised_at DESC, w.id DESC LIMIT $4`, [
+      scopePath,
+      departmentId,
+      status,
+      limit,
+    ]);
   }
 
-  async setStatus(tx: EntityManager, id: number, status: WarningStatus, by: string): Promise<void> {
-    await tx.query(`UPDATE sv_warning SET status = $2, handled_at = now(), handled_by = $3, updated_at = now() WHERE id = $1`, [id, status, by]);
+  async setStatus(tx: SqlDb, id: number, status: WarningStatus, by: string): Promise<void> {
+    await sqlRun(tx, `UPDATE sv_warning SET status = $2, handled_at = now(), handled_by = $3, updated_at = now() WHERE id = $1`, [id, status, by]);
   }
 }

@@ -7,7 +7,7 @@ import { routeLive } from '../../live/live-handlers';
 import type { ScreenProps } from '../../shell/routes';
 import { downloadWorkbook, fetchIndicators, fetchWarnings, handleWarning, type Period } from '../api/supervision-api';
 import { svText, type SvKey } from '../i18n/supervision-dictionary';
-import { presetPeriod, type Preset } from '../state/period';
+import { presetPeriod, PRESETS, type Preset } from '../state/period';
 import { newSupervisionBatch, SUPERVISION_LIVE } from '../state/supervision-live';
 import { initialWarnings, warningsReducer } from '../state/warnings-store';
 import { HotspotsPanel } from './hotspots-panel';
@@ -102,8 +102,8 @@ export function SupervisionPage({ session, onStatus }: ScreenProps) {
       <nav className="sv-toolbar">
         <strong>{s('sv.title')}</strong>
         <span>{s('sv.period')}</span>
-        {(['month', 'lastMonth', 'quarter', 'last30'] as const).map((p) => (
-          <button key={p} type="button" className={preset === p ? 'active' : ''} onClick={() => choose(p)}>
+        {PRESETS.map((p) => (
+          <button key={p} type="button" className={preset === p ? 'active' : ''} onClick={() => choose(p)} data-testid={`sv-period-${p}`}>
             {s(`sv.${p}` as SvKey)}
           </button>
         ))}

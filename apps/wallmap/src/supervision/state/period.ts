@@ -6,13 +6,20 @@ export function shanghaiToday(now = Date.now()): Date {
   return new Date(iso(new Date(now + 8 * 3600_000)) + 'T00:00:00Z');
 }
 
-export type Preset = 'month' | 'lastMonth' | 'quarter' | 'last30';
+/** The period presets of the toolbar: day, week (from Monday), month, last month, quarter, the last 30 days; any other span is custom. */
+export type Preset = 'today' | 'week' | 'month' | 'lastMonth' | 'quarter' | 'last30';
+export const PRESETS: readonly Preset[] = ['today', 'week', 'month', 'lastMonth', 'quarter', 'last30'];
 
 export function presetPeriod(p: Preset, now = Date.now()): Period {
   const t = shanghaiToday(now);
   const y = t.getUTCFullYear();
   const m = t.getUTCMonth();
   switch (p) {
+    case 'today':
+      return { from: iso(t), to: iso(t) };
+    case 'week':
+      // the week starts on Monday (getUTCDay: Sunday 0)
+      return { from: iso(new Date(t.getTime() - ((t.getUTCDay() + 6) % 7) * 86400_000)), to: iso(t) };
     case 'month':
       return { from: iso(new Date(Date.UTC(y, m, 1))), to: iso(t) };
     case 'lastMonth':

@@ -7,14 +7,9 @@ import { PlaceEntity } from './place.entity';
 @Check('household_kind_check', "(kind = ANY (ARRAY['registered'::text, 'floating'::text]))")
 @Index('household_place_idx', ['place_id'])
 export class HouseholdEntity {
-  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
-  id!: string;
-
-  @Column({ type: 'text', unique: true })
-  household_no!: string;
-
-  @Column({ type: 'text' })
-  kind!: string;
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
+  @Column({ type: 'text', unique: true }) household_no!: string;
+  @Column({ type: 'text' }) kind!: string;
 
   @Column({ type: 'bigint' })
   @ForeignKey(() => PlaceEntity, { name: 'household_place_id_fkey' })
@@ -24,9 +19,6 @@ export class HouseholdEntity {
   @ForeignKey(() => PersonEntity, { name: 'household_head_person_id_fkey' })
   head_person_id!: string | null;
 
-  @Column({ type: 'timestamp with time zone', default: () => 'now()' })
-  created_at!: Date;
-
-  @Column({ type: 'timestamp with time zone', default: () => 'now()' })
-  updated_at!: Date;
+  @Column({ type: 'timestamp with time zone', default: () => 'now()' }) created_at!: Date;
+  @Column({ type: 'timestamp with time zone', default: () => 'now()' }) updated_at!: Date;
 }

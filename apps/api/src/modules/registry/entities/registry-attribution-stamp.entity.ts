@@ -4,18 +4,9 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'registry_attribution_stamp' })
 @Check('registry_attribution_stamp_id_check', '(id = 1)')
 export class RegistryAttributionStampEntity {
-  @PrimaryColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ type: 'text' })
-  stamp!: string;
-
-  @Column({ type: 'double precision', array: true })
-  sizes!: number[];
-
-  @Column({ type: 'timestamp with time zone', default: () => 'now()' })
-  built_at!: Date;
-
-  @Column({ type: 'integer', array: true, default: [] })
-  depths!: number[];
+  @PrimaryColumn({ type: 'integer' }) id!: number;
+  @Column({ type: 'text' }) stamp!: string;
+  @Column({ type: 'double precision', array: true }) sizes!: number[];
+  @Column({ type: 'timestamp with time zone', default: () => 'now()' }) built_at!: Date;
+  @Column({ type: 'integer', array: true, default: [] }) depths!: number[];
 }

@@ -4,15 +4,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'registry_grid_tag_count' })
 @Index('registry_grid_tag_count_path_gist', ['area_path'], { spatial: true })
 export class RegistryGridTagCountEntity {
-  @PrimaryColumn({ type: 'ltree' })
-  area_path!: string;
-
-  @PrimaryColumn({ type: 'text' })
-  grid_code!: string;
-
-  @PrimaryColumn({ type: 'text' })
-  tag!: string;
-
-  @Column({ type: 'integer' })
-  people!: number;
+  @PrimaryColumn({ type: 'ltree' }) area_path!: string;
+  @PrimaryColumn({ type: 'text' }) grid_code!: string;
+  @PrimaryColumn({ type: 'text' }) tag!: string;
+  @Column({ type: 'integer' }) people!: number;
 }
