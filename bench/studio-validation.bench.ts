@@ -99,6 +99,8 @@ async function main(): Promise<boolean> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AreaTopologyRepository } = require(join(ROOT, 'dist/api/apps/api/src/modules/areas/area-topology.repository.js'));
     const topo = new AreaTopologyRepository();
+    // JIT off for the peer too, as the API runs the check (it compiles a small statement for longer than it runs)
+    await c.query('SET jit = off');
     const raw = { query: (sql: string, params: unknown[]) => c.query(sql, params).then((r) => r.rows) };
     const peerCheck = async () => {
       const r = await topo.check(raw, draft.versionId, null);

@@ -42,6 +42,7 @@ export class AreaPublishService {
   async topologyOf(p: Principal, versionId: number): Promise<TopologyReport> {
     const scope = scopeParam(p);
     return this.tx.run(async (tx) => {
+      await this.repo.withoutJit(tx);
       if (!(await this.repo.lockVersion(tx, versionId)) || !(await this.repo.versionHasAreasIn(tx, versionId, scope))) {
         throw new AppException('NOT_FOUND', `area version ${versionId} not found`, { versionId });
       }
