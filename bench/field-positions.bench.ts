@@ -12,16 +12,20 @@
  *    Target: API ≥ 0.7x the peer's requests/s.
  *
  * 5,000 grid worker accounts with a latest position each (inserted with SQL, one password hash);
- * BENCH_SENDERS (100) of them sign in and send. BENCH_CONNECTIONS (16), BENCH_SECONDS (8).
+ * BENCH_SENDERS (100) of them sign in and send. BENCH_CONNECTIONS (16); API and peer alternate,
+ * BENCH_ROUNDS (3) rounds of BENCH_SECONDS (5) each, and the median round of each side counts.
  * Run: node scripts/bench.mjs field-positions
  */
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
 import { buildCity, connect, createBenchDb, run, scaled, startApi, startPeer, verdict } from './support';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** API and peer alternate, ROUNDS each (the machine's load moves from one minute to the next); the median round counts. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WORKERS = scaled(5000, 50);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 100);
 const PASSWORD = 'bench-worker-password-1';
@@ -77,6 +81,21 @@ async function get(url: string, path: () => string, headers: Record<string, stri
   return { rps: r['2xx'] / SECONDS, non2xx: r.non2xx, errors: r.errors, p99: r.latency.p99 };
 }
 
+type Run = Awaited<ReturnType<typeof get>>;
+
+/** ROUNDS rounds, API then peer in each; each side's median round by rate (non-2xx summed over all). */
+async function alternate(label: string, api: () => Promise<Run>, peer: () => Promise<Run>): Promise<[Run, Run]> {
+  const a: Run[] = [];
+  const b: Run[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    a.push(await api());
+    b.push(await peer());
+    console.log(`${label} round ${r + 1}: API ${a[r].rps.toFixed(0)}/s, peer ${b[r].rps.toFixed(0)}/s   load average ${loadavg()[0].toFixed(1)}`);
+  }
+  const mid = (xs: Run[]) => ({ ...[...xs].sort((x, y) => x.rps - y.rps)[Math.floor(xs.length / 2)], non2xx: xs.reduce((t, x) => t + x.non2xx, 0) });
+  return [mid(a), mid(b)];
+}
+
 async function main(): Promise<boolean> {
   const db = await createBenchDb('field');
   const servers: { stop(): Promise<void> }[] = [];
@@ -129,18 +148,23 @@ async function main(): Promise<boolean> {
       return [0, 1, 2].map((k) => ({ at: new Date(t - (2 - k) * 10_000).toISOString(), lon: lon + k * 0.0001, lat, accuracy: 8 }));
     };
     let n = 0;
-    const apiIngest = await post(api.url, () => {
-      const k = n++ % tokens.length;
-      return { path: '/api/field/positions', body: JSON.stringify({ positions: batch() }), headers: { authorization: `Bearer ${tokens[k]}`, 'idempotency-key': `b-${n}-${Math.random()}` } };
-    });
-    const peerIngest = await post(bare.url, () => ({ path: '/ingest', body: JSON.stringify({ worker: ids[n++ % ids.length], positions: batch() }), headers: {} }));
+    const ingestApi = () =>
+      post(api.url, () => {
+        const k = n++ % tokens.length;
+        return { path: '/api/field/positions', body: JSON.stringify({ positions: batch() }), headers: { authorization: `Bearer ${tokens[k]}`, 'idempotency-key': `b-${n}-${Math.random()}` } };
+      });
+    const ingestPeer = () => post(bare.url, () => ({ path: '/ingest', body: JSON.stringify({ worker: ids[n++ % ids.length], positions: batch() }), headers: {} }));
+    const [apiIngest, peerIngest] = await alternate('ingest', ingestApi, ingestPeer);
     const point = () => `lon=${(city.x0 + Math.random() * (city.x1 - city.x0)).toFixed(6)}&lat=${(city.y0 + Math.random() * (city.y1 - city.y0)).toFixed(6)}`;
     // Keep the 5,000 available during the nearest-worker runs (the ingest moved only the senders).
     const c2 = await connect(db.url);
     await c2.query(`UPDATE worker_latest SET at = now()`);
     await c2.end();
-    const apiNear = await get(api.url, () => `/api/workers?near=${point().replace('lon=', '').replace('&lat=', ',')}&available=true&limit=10`, { authorization: `Bearer ${api.token}` });
-    const peerNear = await get(bare.url, () => `/knn?${point()}`);
+    const [apiNear, peerNear] = await alternate(
+      'nearest',
+      () => get(api.url, () => `/api/workers?near=${point().replace('lon=', '').replace('&lat=', ',')}&available=true&limit=10`, { authorization: `Bearer ${api.token}` }),
+      () => get(bare.url, () => `/knn?${point()}`),
+    );
 
     console.log(`ingest  API ${apiIngest.rps.toFixed(0)} batches/s (${(apiIngest.rps * 3).toFixed(0)} positions/s, p99 ${apiIngest.p99} ms, non-2xx ${apiIngest.non2xx}, errors ${apiIngest.errors})`);
     console.log(`ingest  peer ${peerIngest.rps.toFixed(0)} batches/s (p99 ${peerIngest.p99} ms, non-2xx ${peerIngest.non2xx})`);

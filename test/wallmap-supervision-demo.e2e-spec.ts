@@ -108,6 +108,11 @@ test('the dashboard for the demo supervisor (秦淮区) at wall and laptop size'
     expect(departments.some((n) => topWorker.includes(n))).toBe(false);
     await page.waitForTimeout(1000);
     await page.screenshot({ path: resolve(ARTIFACTS, `supervision-demo-supervisor-${w}x${h}.png`) });
+    // the English switch: the same screen, names in English where they have one
+    await page.click('.lang-switch');
+    await page.waitForFunction(() => document.querySelector('.sv-toolbar')?.textContent?.includes('Supervision and evaluation'));
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: resolve(ARTIFACTS, `supervision-demo-supervisor-en-${w}x${h}.png`) });
     await page.context().close();
   }
 });

@@ -10,14 +10,16 @@ import { api, getSession } from '../../auth/api/http';
 import { addOnlineBasemap, type OnlineBasemap } from '../../map/state/basemap';
 import { worldLand } from '../../map/state/land';
 import { paintProbe } from '../state/paint-probe';
-import { DRAFT, OVERLAY, PARENT, PROBLEMS, studioStyle } from '../state/studio-style';
+import type { FindingsLayer } from '../state/findings-layer';
+import { DRAFT, OVERLAY, PARENT, studioStyle } from '../state/studio-style';
 
 export type Tool = 'select' | 'split' | 'reshape' | 'draw';
 
 interface Props {
   draft: FeatureCollection;
   parent: Feature<MultiPolygon> | null;
-  problems: FeatureCollection;
+  /** the server's findings, drawn by the map in its next frame once set (the screen sets them as the answer arrives) */
+  findings: FindingsLayer;
   overlay: FeatureCollection;
   selected: string[];
   tool: Tool;
@@ -27,6 +29,8 @@ interface Props {
   onPick(code: string | null, add: boolean): void;
   onLine(line: Position[]): void;
   onPolygon(p: Polygon): void;
+  /** the grid's geometry while a vertex is being dragged: the draft to show meanwhile (every grid with that vertex), or null */
+  onReshaping(p: Polygon): FeatureCollection | null;
   onReshaped(p: Polygon): void;
 }
 
@@ -71,6 +75,8 @@ export function StudioMap(p: Props) {
   propsRef.current = p;
   const [ready, setReady] = useState(false);
   const selectedRef = useRef<string[]>([]);
+  /** the draft source shows a drag's preview, not p.draft */
+  const previewing = useRef(false);
 
   useEffect(() => {
     // no box zoom: Shift+click adds a grid to the selection (to merge)
@@ -85,6 +91,9 @@ export function StudioMap(p: Props) {
       propsRef.current.onPick(code ?? null, e.originalEvent.shiftKey);
     });
     map.once('load', () => {
+      // the findings under the overlay and the labels; the probe hears of the frame that first draws new ones
+      map.addLayer(propsRef.current.findings, 'overlay-fill');
+      propsRef.current.findings.onDrawn = () => paintProbe.mapDrawn();
       void addOnlineBasemap(map, () => api<{ online: OnlineBasemap | null }>('GET', '/api/areas/basemap'), 'osm-landuse').catch(() => undefined);
       const snap = (ev: { lng: number; lat: number; containerX: number; containerY: number }) => snapToParent(map, propsRef.current.parent)(ev);
       const draw = new TerraDraw({
@@ -97,6 +106,20 @@ export function StudioMap(p: Props) {
         ],
       });
       draw.start();
+      // during a drag the grids that share the vertex follow it, once per frame (the edit is made on the drop)
+      let frame = 0;
+      draw.on('change', (ids, type) => {
+        if (type !== 'update' || frame || draw.getMode() !== 'select') return;
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          const f = ids.map((i) => draw.getSnapshotFeature(i)).find((x) => x?.geometry.type === 'Polygon');
+          const preview = f && propsRef.current.onReshaping(f.geometry as Polygon);
+          if (preview) {
+            previewing.current = true;
+            void (map.getSource(DRAFT) as GeoJSONSource).setData(preview);
+          }
+        });
+      });
       draw.on('finish', (id, ctx) => {
         const f = draw.getSnapshotFeature(id);
         if (!f) return;
@@ -111,7 +134,7 @@ export function StudioMap(p: Props) {
         }
       });
       drawRef.current = draw;
-      (window as unknown as { __studio?: { map: maplibregl.Map; draw: TerraDraw; paints: number[] } }).__studio = { map, draw, paints: paintProbe.paints };
+      (window as unknown as { __studio?: { map: maplibregl.Map; draw: TerraDraw; paints: number[]; paintParts: [number, number][] } }).__studio = { map, draw, paints: paintProbe.paints, paintParts: paintProbe.parts };
       setReady(true);
     });
     return () => {
@@ -124,19 +147,11 @@ export function StudioMap(p: Props) {
 
   useEffect(() => {
     if (!ready) return;
+    previewing.current = false;
     void (mapRef.current!.getSource(DRAFT) as GeoJSONSource).setData(p.draft);
     // whole geometries for tests and scripts (the map's own features are cut at tile edges)
     (window as unknown as { __studio: { draft?: FeatureCollection } }).__studio.draft = p.draft;
   }, [ready, p.draft]);
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!ready || !map) return;
-    // the first frame drawn once the findings are in the source: the answer is on screen
-    void (map.getSource(PROBLEMS) as GeoJSONSource).setData(p.problems).then(() => {
-      map.once('render', () => paintProbe.drawn());
-      map.triggerRepaint();
-    });
-  }, [ready, p.problems]);
   useEffect(() => {
     if (ready) void (mapRef.current!.getSource(OVERLAY) as GeoJSONSource).setData(p.overlay);
   }, [ready, p.overlay]);
@@ -168,6 +183,11 @@ export function StudioMap(p: Props) {
   useEffect(() => {
     const draw = drawRef.current;
     if (!ready || !draw) return;
+    // a drag that was refused left its preview on the map: the draft as it is again
+    if (previewing.current) {
+      previewing.current = false;
+      void (mapRef.current!.getSource(DRAFT) as GeoJSONSource).setData(propsRef.current.draft);
+    }
     draw.clear();
     if (p.tool === 'split') draw.setMode('linestring');
     else if (p.tool === 'draw') draw.setMode('polygon');

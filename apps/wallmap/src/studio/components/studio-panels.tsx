@@ -1,11 +1,15 @@
 import type { BalanceMetric, BalanceReport, ImpactReport, RepairReport, TopologyReport } from '@gc/contracts';
 import { BALANCE_METRICS } from '@gc/contracts';
+import { memo, useLayoutEffect } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
+import { paintProbe } from '../state/paint-probe';
 
 const V_KEYS = ['overlaps', 'gaps', 'outsideParent', 'slivers', 'nonContiguous', 'duplicateCodes'] as const;
 
 export function ValidationPanel({ topo, busy }: { topo: TopologyReport | null; busy: boolean }) {
   const { t } = useI18n();
+  // the answer is in the DOM (before the browser paints it): the paint probe's panel half
+  useLayoutEffect(() => void (topo && paintProbe.panelShown()), [topo]);
   const s = topo?.summary;
   const clean = s && V_KEYS.every((k) => s[k] === 0);
   return (
@@ -29,11 +33,14 @@ export function ValidationPanel({ topo, busy }: { topo: TopologyReport | null; b
 
 const fmt = (m: BalanceMetric, v: number) => (m === 'compactness' ? v.toFixed(2) : m === 'areaM2' ? Math.round(v).toLocaleString() : String(v));
 
-export function BalancePanel(props: {
+/** The balance table re-renders only when its own inputs change (not on every topology answer). */
+export const BalancePanel = memo(function BalancePanel(props: {
   balance: BalanceReport | null;
   metric: BalanceMetric;
   target: { min: number; max: number };
   selected: string[];
+  /** the parent's name: grid names that start with it are shown without it (the full name in the tooltip) */
+  parentName: string;
   onMetric(m: BalanceMetric): void;
   onTarget(t: { min: number; max: number }): void;
   onPick(code: string): void;
@@ -62,40 +69,42 @@ export function BalancePanel(props: {
       {b && (
         <>
           <p className="muted">{t('studio.spread', { mm: b.spread.maxMin ?? '—', sd: b.spread.stdDev, c: b.spread.medianCompactness })}</p>
-          <table className="balance-table">
-            <thead>
-              <tr>
-                <th>{t('studio.name')}</th>
-                {(['households', 'people', 'places', 'events90d', 'compactness'] as const).map((m) => (
-                  <th key={m} className={m === props.metric ? 'on' : ''}>
-                    {t(`studio.metric.${m}`)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {b.grids.map((g) => (
-                <tr key={g.code} className={`${props.selected.includes(g.code) ? 'sel' : ''} ${g.outlier ?? ''}`} onClick={() => props.onPick(g.code)}>
-                  <td title={g.code}>{g.name}</td>
-                  <td>
-                    {g.households}
-                    {g.outlier && <span className={`tag ${g.outlier}`}>{t(`studio.outlier.${g.outlier}`)}</span>}
-                  </td>
-                  <td>{g.people}</td>
-                  <td>{g.places}</td>
-                  <td>{g.events90d}</td>
-                  <td>{fmt('compactness', g.compactness)}</td>
+          <div className="balance-scroll">
+            <table className="balance-table">
+              <thead>
+                <tr>
+                  <th>{t('studio.name')}</th>
+                  {(['households', 'people', 'places', 'events90d', 'compactness'] as const).map((m) => (
+                    <th key={m} className={m === props.metric ? 'on' : ''}>
+                      {t(`studio.metric.${m}`)}
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {b.grids.map((g) => (
+                  <tr key={g.code} className={`${props.selected.includes(g.code) ? 'sel' : ''} ${g.outlier ?? ''}`} onClick={() => props.onPick(g.code)}>
+                    <td title={g.name}>{props.parentName && g.name.startsWith(props.parentName) && g.name.length > props.parentName.length ? g.name.slice(props.parentName.length) : g.name}</td>
+                    <td>
+                      {g.households}
+                      {g.outlier && <span className={`tag ${g.outlier}`}>{t(`studio.outlier.${g.outlier}`)}</span>}
+                    </td>
+                    <td>{g.people}</td>
+                    <td>{g.places}</td>
+                    <td>{g.events90d}</td>
+                    <td>{fmt('compactness', g.compactness)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>
   );
-}
+});
 
-export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairReport; onKeep(): void; onDiscard(): void }) {
+export function RepairPanel({ report, nameOf, onKeep, onDiscard }: { report: RepairReport; nameOf(code: string | null): string; onKeep(): void; onDiscard(): void }) {
   const { t } = useI18n();
   return (
     <section className="panel studio-repair" data-testid="studio-repair">
@@ -111,7 +120,7 @@ export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairRepor
         <ol className="repair-list">
           {report.changes.slice(0, 50).map((c, i) => (
             <li key={i}>
-              {t(`studio.repair.action.${c.action}`)} · {c.from ?? '—'} → {c.to ?? '—'} · {Math.round(c.areaM2).toLocaleString()} m²
+              {t(`studio.repair.action.${c.action}`)} · {nameOf(c.from)} → {nameOf(c.to)} · {Math.round(c.areaM2).toLocaleString()} m²
             </li>
           ))}
         </ol>
@@ -128,7 +137,7 @@ export function RepairPanel({ report, onKeep, onDiscard }: { report: RepairRepor
   );
 }
 
-export function ImpactPanel({ impact }: { impact: ImpactReport }) {
+export function ImpactPanel({ impact, nameOf }: { impact: ImpactReport; nameOf(code: string | null): string }) {
   const { t } = useI18n();
   return (
     <section className="panel studio-impact" data-testid="studio-impact" data-people={impact.people}>
@@ -149,12 +158,12 @@ export function ImpactPanel({ impact }: { impact: ImpactReport }) {
       </dl>
       {impact.staff.losing.length > 0 && (
         <p>
-          {t('studio.impact.staffLosing')}: {impact.staff.losing.map((s) => s.name).join('、')}
+          {t('studio.impact.staffLosing')}: {impact.staff.losing.map((s) => `${s.name}（${nameOf(s.code)}）`).join('、')}
         </p>
       )}
       {impact.staff.unstaffed.length > 0 && (
         <p>
-          {t('studio.impact.unstaffed')}: {impact.staff.unstaffed.join('、')}
+          {t('studio.impact.unstaffed')}: {impact.staff.unstaffed.map(nameOf).join('、')}
         </p>
       )}
     </section>

@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { AreaSummary, BalanceMetric, BalanceReport, ImpactReport, RepairReport, TopologyReport } from '@gc/contracts';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { bboxOf } from '@gc/geo';
 import { ApiError } from '../../auth/api/http';
+import { errorText } from '../../i18n/error-text';
 import type { ScreenProps } from '../../shell/routes';
 import { useI18n } from '../../i18n/i18n-context';
 import { studioApi } from '../api/studio-api';
-import { canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, type Edit, type Why } from '../state/draft-edits';
+import { canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, withVertexMoved, type DraftState, type Edit, type Why } from '../state/draft-edits';
 import { paintProbe } from '../state/paint-probe';
+import { FindingsLayer } from '../state/findings-layer';
+import { PROBLEMS } from '../state/studio-style';
 import { BalancePanel, ImpactPanel, RepairPanel, ValidationPanel } from './studio-panels';
 import { StudioCompare } from './studio-compare';
 import { StudioMap, type Tool } from './studio-map';
@@ -16,6 +20,12 @@ import './studio.css';
 type Stage = 'idle' | 'saving' | 'checking' | 'publishing' | 'done' | 'failed';
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 const PROBLEM_KINDS = ['overlaps', 'gaps', 'outsideParent', 'slivers'] as const;
+
+/** The findings of a topology answer as one collection, each with its kind (the map colours by it). */
+const findingsOf = (t: TopologyReport): FeatureCollection => ({
+  type: 'FeatureCollection',
+  features: PROBLEM_KINDS.flatMap((k) => t[k].features.map((f) => ({ ...f, properties: { ...f.properties, kind: k } }))) as FeatureCollection['features'],
+});
 
 /**
  * The grid studio (analysts, administrators): open a draft of one area's children, edit it with
@@ -28,6 +38,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   const [versionId, setVersionId] = useState<number | null>(null);
   const [parent, setParent] = useState<Feature<MultiPolygon> | null>(null);
   const [query, setQuery] = useState('');
+  const [parentName, setParentName] = useState('');
   // search only what the analyst types (not the name filled in after opening)
   const [typed, setTyped] = useState(false);
   const [found, setFound] = useState<AreaSummary[]>([]);
@@ -49,7 +60,32 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
   // the compare view (版本对比) replaces the editor while open; the draft stays as it was
   const [comparing, setComparing] = useState(false);
 
-  const fail = useCallback((e: unknown) => setMessage(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)), []);
+  // said in the screen's language (the server's code and message go to the console); an outdated draft says what changed
+  const fail = useCallback(
+    (e: unknown) => {
+      const d = e instanceof ApiError && e.code === 'VERSION_OUTDATED' ? (e.details as { added?: unknown[]; removed?: unknown[]; reshaped?: unknown[] } | null) : null;
+      setMessage(
+        d
+          ? t('studio.outdated', { added: d.added?.length ?? 0, removed: d.removed?.length ?? 0, reshaped: d.reshaped?.length ?? 0 })
+          : e instanceof ApiError || e instanceof TypeError
+            ? errorText(t, e).text
+            : String(e instanceof Error ? e.message : e),
+      );
+    },
+    [t],
+  );
+  /** A grid's name from the draft as it is or was in this session (the code only for one never seen). */
+  const nameOf = useCallback(
+    (code: string | null) => {
+      if (code === null) return '—';
+      for (const st of [h.present, ...[...h.past].reverse()]) {
+        const a = st.areas.find((x) => x.code === code);
+        if (a) return a.name;
+      }
+      return code;
+    },
+    [h.present, h.past],
+  );
   const why = (w: Why | 'selectTwo' | 'selectOne') => (w ? t(`studio.why.${w}`) : '');
 
   useEffect(() => {
@@ -77,6 +113,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         setFound([]);
         setTyped(false);
         setQuery(p.name);
+        setParentName(p.name);
       } catch (e) {
         fail(e);
       }
@@ -84,14 +121,25 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     [fail],
   );
 
+  // the findings go to the map's own layer at once (drawn in its next frame), the summary to the panel
+  const [findings] = useState(() => new FindingsLayer(PROBLEMS));
+  const show = useCallback(
+    (t: TopologyReport) => {
+      // when the answer arrived: the panel and the map report when they show it (bench/studio-validation)
+      paintProbe.answered();
+      // the panel rendered and committed now, not in a later task the browser may put after its frames
+      flushSync(() => setTopo(t));
+      findings.set(findingsOf(t));
+    },
+    [findings],
+  );
+
   const refreshChecks = useCallback(
     async (v: number, save: boolean) => {
       setChecking(true);
       try {
         const topology = save ? (await studioApi.save(v, h.present)).topology : null;
-        // when the answer arrived: the map reports when it has drawn it (bench/studio-validation)
-        if (topology) paintProbe.answered();
-        if (topology) setTopo(topology);
+        if (topology) show(topology);
         setBalance(await studioApi.balance(v, target.min, target.max));
       } catch (e) {
         fail(e);
@@ -99,7 +147,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         setChecking(false);
       }
     },
-    [h.present, target, fail],
+    [h.present, target, fail, show],
   );
 
   // after every edit (and on load): save the draft, the server checks topology, then balance
@@ -109,6 +157,8 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     const handle = setTimeout(() => void refreshChecks(versionId, true), 200);
     return () => clearTimeout(handle);
   }, [versionId, h.present, refreshChecks]);
+
+  const pickOne = useCallback((c: string) => setSelected([c]), []);
 
   const edit = (e: Edit) => {
     const w = canEdit(h.present, e);
@@ -126,17 +176,18 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     setTool('select');
   };
 
-  const reshapeTarget = useMemo(() => {
-    if (tool !== 'reshape' || selected.length !== 1) return null;
-    const a = h.present.areas.find((x) => x.code === selected[0]);
-    return a && a.geometry.type === 'Polygon' ? ({ type: 'Feature', properties: {}, geometry: a.geometry } as Feature<Polygon>) : null;
-    // when the tool or selection changes, and after each drag (rev): terra-draw then holds the draft's
-    // geometry again (a vertex snapped to the parent, or a refused edit put back)
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- rev stands for the draft's areas here: a new target only then, not on every edit
-  }, [tool, selected, rev]);
+  // the one grid in terra-draw: again whenever its geometry changes (a drag kept, undo, redo), and
+  // after each drag (rev), when terra-draw must hold the draft's geometry again (a refused edit put back)
+  const reshapeArea = tool === 'reshape' && selected.length === 1 ? h.present.areas.find((x) => x.code === selected[0]) : undefined;
+  const reshapeGeometry = reshapeArea?.geometry;
+  const reshapeTarget = useMemo(
+    () => (reshapeGeometry?.type === 'Polygon' ? ({ type: 'Feature', properties: {}, geometry: reshapeGeometry } as Feature<Polygon>) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rev: a new target after every drag, even one that changed nothing
+    [reshapeGeometry, rev],
+  );
 
   const onReshaped = (g: Polygon) => {
-    const a = h.present.areas.find((x) => x.code === selected[0]);
+    const a = reshapeArea;
     if (!a) return;
     const moved = movedVertex(a.geometry, g);
     const inserted = moved ? null : insertedVertex(a.geometry, g);
@@ -152,10 +203,11 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
     return { byCode, lo, hi };
   }, [balance, metric]);
 
-  const draftFc = useMemo<FeatureCollection>(
-    () => ({
+  // the draft as the map draws it: name and the chosen metric as label, the metric (0–1) as colour
+  const toFc = useCallback(
+    (areas: DraftState['areas']): FeatureCollection => ({
       type: 'FeatureCollection',
-      features: h.present.areas.map((a) => {
+      features: areas.map((a) => {
         const v = values.byCode.get(a.code);
         return {
           type: 'Feature',
@@ -169,12 +221,15 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         };
       }),
     }),
-    [h.present, values, metric],
+    [values, metric],
   );
-  const problems = useMemo<FeatureCollection>(
-    () => (topo ? { type: 'FeatureCollection', features: PROBLEM_KINDS.flatMap((k) => topo[k].features.map((f) => ({ ...f, properties: { ...f.properties, kind: k } }))) as FeatureCollection['features'] } : EMPTY),
-    [topo],
-  );
+  const draftFc = useMemo(() => toFc(h.present.areas), [toFc, h.present.areas]);
+
+  /** While a vertex is dragged: every grid that has it follows on the map (the edit itself waits for the drop). */
+  const onReshaping = (g: Polygon): FeatureCollection | null => {
+    const moved = reshapeArea && movedVertex(reshapeArea.geometry, g);
+    return moved ? toFc(withVertexMoved(h.present, moved.from, moved.to).areas) : null;
+  };
   const overlay = useMemo<FeatureCollection>(
     () =>
       repair
@@ -192,7 +247,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       setStage('saving');
       const saved = await studioApi.save(versionId, h.present);
       setStage('checking');
-      setTopo(saved.topology);
+      show(saved.topology);
       if (saved.topology.summary.blocking) throw new Error(t('studio.v.overlaps'));
       setStage('publishing');
       const r = await studioApi.publish(versionId, true);
@@ -215,7 +270,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       <StudioMap
         draft={draftFc}
         parent={parent}
-        problems={problems}
+        findings={findings}
         overlay={overlay}
         selected={selected}
         tool={tool}
@@ -224,6 +279,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         onPick={(code, add) => setSelected((s) => (!code ? [] : add ? (s.includes(code) ? s.filter((x) => x !== code) : [...s.slice(-1), code]) : [code]))}
         onLine={onLine}
         onPolygon={(g) => edit({ type: 'add', geometry: g })}
+        onReshaping={onReshaping}
         onReshaped={onReshaped}
       />
       <header className="top-bar studio-bar">
@@ -235,7 +291,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
               {found.map((a) => (
                 <li key={a.code}>
                   <button type="button" onClick={() => void open(a.code, () => studioApi.createDraft(a.code))} data-testid={`studio-open-${a.code}`}>
-                    {a.name} <span className="muted">{a.code}</span>
+                    {a.name} <span className="muted">{t(`level.${a.level}`)}</span>
                   </button>
                   <button type="button" onClick={() => void open(a.code, () => studioApi.propose(a.code, gridsN))} title={t('studio.propose')}>
                     {t('studio.propose')} ×{gridsN}
@@ -328,6 +384,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
         {repair && (
           <RepairPanel
             report={repair}
+            nameOf={nameOf}
             onDiscard={() => setRepair(null)}
             onKeep={() =>
               versionId !== null &&
@@ -341,7 +398,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
             }
           />
         )}
-        {impact && <ImpactPanel impact={impact} />}
+        {impact && <ImpactPanel impact={impact} nameOf={nameOf} />}
         {message && stage !== 'done' && (
           <p className="why" role="alert" data-testid="studio-message">
             {message}
@@ -351,7 +408,7 @@ export function Studio({ session }: Pick<ScreenProps, 'session'>) {
       {draftOpen && (
         <aside className="side right studio-checks">
           <ValidationPanel topo={topo} busy={checking} />
-          <BalancePanel balance={balance} metric={metric} target={target} selected={selected} onMetric={setMetric} onTarget={setTarget} onPick={(c) => setSelected([c])} />
+          <BalancePanel balance={balance} metric={metric} target={target} selected={selected} parentName={parentName} onMetric={setMetric} onTarget={setTarget} onPick={pickOne} />
         </aside>
       )}
     </div>

@@ -1,6 +1,6 @@
 import { area as turfArea } from '@turf/turf';
 import type { Polygon } from 'geojson';
-import { applyEdit, canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, nextCode, topologyWhy, type DraftState } from './draft-edits';
+import { applyEdit, canEdit, emptyHistory, historyReducer, insertedVertex, movedVertex, nextCode, topologyWhy, withVertexMoved, type DraftState } from './draft-edits';
 
 const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
   type: 'Polygon',
@@ -94,6 +94,16 @@ describe('studio edits (pure)', () => {
     expect((s.areas[0].geometry as Polygon).coordinates[0][2]).toEqual([118.012, 32.01]);
     expect((s.areas[1].geometry as Polygon).coordinates[0][3]).toEqual([118.012, 32.01]);
     expect(movedVertex(draft.areas[0].geometry, s.areas[0].geometry)).toEqual({ from: [118.01, 32.01], to: [118.012, 32.01] });
+  });
+
+  it('puts a dragged vertex on the 1e-7° grid, the same point in both grids; the drag preview is the edit', () => {
+    // terra-draw hands 9 decimals
+    const e = { type: 'move-vertex' as const, from: [118.01, 32.01], to: [118.012345678, 32.010000004] };
+    const s = applyEdit(draft, e);
+    expect((s.areas[0].geometry as Polygon).coordinates[0][2]).toEqual([118.0123457, 32.01]);
+    expect((s.areas[1].geometry as Polygon).coordinates[0][3]).toEqual([118.0123457, 32.01]);
+    expect(withVertexMoved(draft, e.from, e.to)).toEqual(s);
+    expect(s.areas[2]).toBe(draft.areas[2]);
   });
 
   it('undoes and redoes; a new edit clears the redo stack', () => {

@@ -146,7 +146,7 @@ export function canEdit(s: DraftState, e: Edit): Why {
       return turfArea(asFeature(e.geometry)) < 1 ? 'tooSmall' : null;
     case 'move-vertex': {
       if (!s.areas.some((a) => rings(a.geometry).some((r) => r.some((p) => same(p, e.from))))) return 'noSuchVertex';
-      return topologyWhy(s, movedAll(s, e.from, e.to));
+      return topologyWhy(s, withVertexMoved(s, e.from, e.to));
     }
     case 'insert-vertex': {
       const next = insertedAll(s, e.a, e.b, e.at);
@@ -182,13 +182,20 @@ function nearestOnParent(parent: Polygon | MultiPolygon, p: Position): { m: numb
   return best;
 }
 
+/** A dragged point on the 1e-7° grid (~1 cm) the server's repair and publish compare on (terra-draw hands 9 digits). */
+const onGrid = (p: Position): Position => [Math.round(p[0] * 1e7) / 1e7, Math.round(p[1] * 1e7) / 1e7];
+
 /** Where a vertex that was at `from` goes: a vertex on the parent's outline stays on it (snapped to the nearest point). */
 function snapped(s: DraftState, from: Position, to: Position): Position {
-  if (!s.parent || nearestOnParent(s.parent, from).m > ON_PARENT_M) return to;
+  if (!s.parent || nearestOnParent(s.parent, from).m > ON_PARENT_M) return onGrid(to);
   return nearestOnParent(s.parent, to).at;
 }
 
-function movedAll(s: DraftState, from: Position, to: Position): DraftState {
+/**
+ * The draft with the vertex at `from` moved to `to` in every area that has it (snapped as the edit
+ * does), unchecked: what the map shows while the vertex is being dragged, before the edit is made.
+ */
+export function withVertexMoved(s: DraftState, from: Position, to: Position): DraftState {
   const target = snapped(s, from, to);
   return {
     ...s,
@@ -199,7 +206,7 @@ function movedAll(s: DraftState, from: Position, to: Position): DraftState {
 function insertedAll(s: DraftState, a: Position, b: Position, at: Position): DraftState {
   // on an edge of the parent's outline the new vertex is put on the outline
   const onParent = s.parent && nearestOnParent(s.parent, a).m <= ON_PARENT_M && nearestOnParent(s.parent, b).m <= ON_PARENT_M;
-  const v = onParent ? nearestOnParent(s.parent!, at).at : at;
+  const v = onParent ? nearestOnParent(s.parent!, at).at : onGrid(at);
   let hit = false;
   const areas = s.areas.map((x) => {
     let mine = false;
@@ -303,7 +310,7 @@ export function applyEdit(s: DraftState, e: Edit): DraftState {
       return reshaped(s, e.code, e.geometry);
     case 'move-vertex':
       // a vertex shared by neighbours moves for all of them: the border stays shared
-      return movedAll(s, e.from, e.to);
+      return withVertexMoved(s, e.from, e.to);
     case 'insert-vertex':
       return insertedAll(s, e.a, e.b, e.at);
     case 'add':

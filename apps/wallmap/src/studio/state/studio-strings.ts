@@ -94,6 +94,7 @@ export const STUDIO_ZH = {
   'studio.saving': '保存中…',
   'studio.back': '返回大屏',
   'studio.forbidden': '网格工作室仅对分析员和管理员开放。',
+  'studio.outdated': '打开草稿之后，上级区域的网格已被发布修改（新增 {added}、删除 {removed}、调整 {reshaped}）。请重新打开草稿再编辑。',
 } as const;
 
 export const STUDIO_EN: Partial<Record<keyof typeof STUDIO_ZH, string>> = {
@@ -191,4 +192,5 @@ export const STUDIO_EN: Partial<Record<keyof typeof STUDIO_ZH, string>> = {
   'studio.saving': 'Saving…',
   'studio.back': 'Back to the wall',
   'studio.forbidden': 'The grid studio is for analysts and administrators.',
+  'studio.outdated': "This parent's grids were published again after the draft was opened ({added} added, {removed} removed, {reshaped} reshaped). Open a new draft to edit them.",
 };

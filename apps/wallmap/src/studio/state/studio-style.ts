@@ -4,6 +4,7 @@ import { FONT } from '../../map/state/map-style';
 import { basemapLayers, basemapSources, type OnlineBasemap } from '../../map/state/basemap';
 
 export const DRAFT = 'draft';
+/** the findings' layer (a custom layer, findings-layer.ts), drawn under the overlay */
 export const PROBLEMS = 'problems';
 export const OVERLAY = 'overlay';
 export const PARENT = 'parent';
@@ -11,8 +12,8 @@ const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 /**
  * The studio's map: land, the basemap's water and land use to draw along (when present), the
- * parent's outline, the draft's grids coloured by the chosen metric (property `v`, 0–1), the
- * server's topology findings and an overlay for repair pieces or the impact diff.
+ * parent's outline, the draft's grids coloured by the chosen metric (property `v`, 0–1), (the
+ * server's topology findings go in between, FindingsLayer) and an overlay for repair pieces or the impact diff.
  */
 export function studioStyle(origin: string, land: FeatureCollection, online: OnlineBasemap | null = null): StyleSpecification {
   return {
@@ -23,7 +24,6 @@ export function studioStyle(origin: string, land: FeatureCollection, online: Onl
       ...basemapSources(origin, online),
       [PARENT]: { type: 'geojson', data: EMPTY },
       [DRAFT]: { type: 'geojson', data: EMPTY, promoteId: 'code' },
-      [PROBLEMS]: { type: 'geojson', data: EMPTY },
       [OVERLAY]: { type: 'geojson', data: EMPTY },
     },
     layers: [
@@ -42,13 +42,6 @@ export function studioStyle(origin: string, land: FeatureCollection, online: Onl
       },
       { id: 'draft-line', type: 'line', source: DRAFT, paint: { 'line-color': '#cfe8ff', 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 1.2] } },
       { id: 'parent-line', type: 'line', source: PARENT, paint: { 'line-color': '#ffffff', 'line-width': 2.5, 'line-dasharray': [3, 2] } },
-      {
-        id: 'problems-fill',
-        type: 'fill',
-        source: PROBLEMS,
-        paint: { 'fill-color': ['match', ['get', 'kind'], 'overlaps', '#ff4d4f', 'gaps', '#ffa940', 'outsideParent', '#ff85c0', 'slivers', '#b37feb', '#ff4d4f'], 'fill-opacity': 0.75 },
-      },
-      { id: 'problems-line', type: 'line', source: PROBLEMS, paint: { 'line-color': '#ff4d4f', 'line-width': 2 } },
       {
         id: 'overlay-fill',
         type: 'fill',

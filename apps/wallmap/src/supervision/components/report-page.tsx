@@ -41,6 +41,14 @@ export function ReportPage({ scope, reports }: Props) {
       {reports.map(({ title, report }) => {
         if (!report) return <p key={title}>{svText(lang, 'sv.loading')}</p>;
         const defs = PRINTED.map((c) => report.indicators.find((f) => f.code === c)).filter((f) => f !== undefined);
+        // a grouping with no rows in the period (or none at that level in the territory): say so, not an empty table
+        if (report.rows.length === 0)
+          return (
+            <section key={title}>
+              <h2>{title}</h2>
+              <p className="muted">{svText(lang, 'sv.none')}</p>
+            </section>
+          );
         return (
           <section key={title}>
             <h2>{title}</h2>
