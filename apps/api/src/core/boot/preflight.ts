@@ -48,7 +48,7 @@ export async function openDatabase(config: AppConfig): Promise<OpenedDatabase> {
   bootPhase('opening the embedded database', 'DATA_DIR');
   const t = Date.now();
   const embedded = await startEmbeddedPostgis(config.DATA_DIR);
-  bootStep(`embedded database opened (${embedded.thread === 'worker' ? 'own thread' : 'this thread'})`, Date.now() - t);
+  bootStep('embedded database opened (own thread)', Date.now() - t);
   return { url: embedded.url, embedded, restoredFromSnapshot };
 }
 

@@ -8,8 +8,6 @@ export interface EmbeddedDatabase {
   url: string;
   /** the database folder */
   dir: string;
-  /** 'worker': PGlite runs in its own thread (the built app); 'inline': in this one (tests run from TypeScript sources) */
-  thread: 'worker' | 'inline';
   /**
    * Copy the database folder to `to` right after a CHECKPOINT, with no statement running during
    * the copy (the caller holds the only pool connection, idle). Folders beside `to` whose names
@@ -28,17 +26,16 @@ export interface EmbeddedDatabase {
  * PGlite runs in a worker thread (embedded-postgis.worker.ts): opening it (initdb on a first start,
  * 2–8 s of WebAssembly) runs while the main thread loads the application, and afterwards the
  * database's work and the application's JavaScript run on two cores instead of one. The app talks
- * to it over the same loopback socket as before. From TypeScript sources (jest) the worker file is
- * not compiled, so there it runs in this thread.
+ * to it over a loopback socket (pglite-session-server.ts: one connection's exchange or transaction
+ * at a time on the one session). The worker is the built file: run the built app (dist/), as
+ * `npm start` and the tests do.
  */
 export async function startEmbeddedPostgis(dataDir: string, port = 0): Promise<EmbeddedDatabase> {
   const dir = resolve(dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
   const file = join(__dirname, 'embedded-postgis.worker.js');
-  // The worker thread is opt-in (EMBEDDED_THREAD=worker): with it, statements of two connections were
-  // seen interleaved on the one PGlite session (the smoke run's intake got the tailer's rows), so the
-  // default stays in this thread until that bridge serialises whole exchanges.
-  return existsSync(file) && process.env.EMBEDDED_THREAD === 'worker' ? startInWorker(file, dir, port) : startInline(dir, port);
+  if (!existsSync(file)) throw new BootError(`embedded database: ${file} is missing (run the built app: npm run build)`);
+  return startInWorker(file, dir, port);
 }
 
 function startInWorker(file: string, dir: string, port: number): Promise<EmbeddedDatabase> {
@@ -60,7 +57,6 @@ function startInWorker(file: string, dir: string, port: number): Promise<Embedde
         resolveStart({
           url: `postgres://postgres@127.0.0.1:${m.port}/postgres`,
           dir,
-          thread: 'worker',
           snapshot: (to, keepPrefix) => call({ op: 'snapshot', to, keepPrefix }),
           stop: () =>
             (stopped ??= call({ op: 'stop' })
@@ -89,39 +85,4 @@ function startInWorker(file: string, dir: string, port: number): Promise<Embedde
       pending.clear();
     });
   });
-}
-
-async function startInline(dir: string, port: number): Promise<EmbeddedDatabase> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
-  const { postgis } = require('@electric-sql/pglite-postgis') as typeof import('@electric-sql/pglite-postgis');
-  const { PGLiteSocketServer } = require('@electric-sql/pglite-socket') as typeof import('@electric-sql/pglite-socket');
-  const { ltree } = require('@electric-sql/pglite/contrib/ltree') as typeof import('@electric-sql/pglite/contrib/ltree', { with: { 'resolution-mode': 'import' } });
-  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/contrib/pg_trgm', { with: { 'resolution-mode': 'import' } });
-  const { copySnapshotFolder } = require('./snapshot-folder') as typeof import('./snapshot-folder');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  let db: InstanceType<typeof PGlite>;
-  try {
-    db = await PGlite.create({ dataDir: dir, extensions: { postgis, ltree, pg_trgm } });
-  } catch (e) {
-    throw new BootError(`embedded database: cannot open ${dir} (${(e as Error).message}); is another instance using it?`);
-  }
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
-  await server.start();
-  const address = (server as unknown as { server?: { address(): { port: number } } }).server?.address();
-  const actualPort = address?.port ?? port;
-  return {
-    url: `postgres://postgres@127.0.0.1:${actualPort}/postgres`,
-    dir,
-    thread: 'inline',
-    async snapshot(to, keepPrefix) {
-      await db.query('CHECKPOINT');
-      // synchronous: PGlite runs in this thread, so no statement runs during the copy
-      copySnapshotFolder(dir, to, keepPrefix);
-    },
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
 }

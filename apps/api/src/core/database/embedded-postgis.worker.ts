@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
 import { copySnapshotFolder } from './snapshot-folder';
+import { PgliteSessionServer } from './pglite-session-server';
+import { loadPglite } from './pglite-load';
+import { postgisExtension } from './postgis-bundle';
 
 // The contrib entry points declare ESM-only types but ship CommonJS builds too.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,20 +36,20 @@ async function main(): Promise<void> {
   let db: PGlite;
   try {
     mkdirSync(dir, { recursive: true });
-    db = await PGlite.create({ dataDir: dir, extensions: { postgis, ltree, pg_trgm } });
+    db = await loadPglite().PGlite.create({ dataDir: dir, extensions: { postgis: postgisExtension(), ltree, pg_trgm } });
   } catch (e) {
     post({ op: 'failed', message: `embedded database: cannot open ${dir} (${(e as Error).message}); is another instance using it?` });
     return;
   }
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
+  const server = new PgliteSessionServer(db);
+  let listening: number;
   try {
-    await server.start();
+    listening = await server.listen(port);
   } catch (e) {
     await db.close().catch(() => undefined);
     post({ op: 'failed', message: `embedded database: cannot listen on 127.0.0.1 (${(e as Error).message})` });
     return;
   }
-  const address = (server as unknown as { server?: { address(): { port: number } } }).server?.address();
   parentPort!.on('message', (m: Request) => {
     void (async () => {
       try {
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
       }
     })();
   });
-  post({ op: 'ready', port: address?.port ?? port });
+  post({ op: 'ready', port: listening });
 }
 
 void main();
