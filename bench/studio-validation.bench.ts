@@ -101,9 +101,9 @@ async function main(): Promise<boolean> {
     const topo = new AreaTopologyRepository();
     // JIT off for the peer too, as the API runs the check (it compiles a small statement for longer than it runs)
     await c.query('SET jit = off');
-    const raw = { query: (sql: string, params: unknown[]) => c.query(sql, params).then((r) => r.rows) };
     const peerCheck = async () => {
-      const r = await topo.check(raw, draft.versionId, null);
+      // the bare pg client (sql.ts takes one as it is)
+      const r = await topo.check(c, draft.versionId, null);
       if (r.overlaps.features.length || r.gaps.features.length) throw new Error('peer: the draft has overlaps or gaps');
     };
     const round = async (f: () => Promise<void>) => {
