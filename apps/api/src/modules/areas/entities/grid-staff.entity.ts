@@ -4,6 +4,8 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'grid_staff' })
 @Check('grid_staff_role_check', "(role = ANY (ARRAY['grid_leader'::text, 'grid_worker'::text, 'grid_assistant'::text]))")
 @Index('grid_staff_area_idx', ['area_code'], { where: '(valid_to IS NULL)' })
+// migrations/1764009500000-supervision-grid-worker.ts: the supervision facts read the grid's staff by grid, role and period
+@Index('grid_staff_area_role_idx', ['area_code', 'role', 'valid_from'])
 export class GridStaffEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;
