@@ -32,7 +32,8 @@ const { PgliteSessionServer } = require(workerData.server);
  */
 class SplittingSocket extends Socket {
   override _writev(chunks: { chunk: Buffer }[], done: (e?: Error | null) => void): void {
-    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'binary', done);
+    // 'buffer': the bytes as they are (net.Socket treats 'binary' as latin1 text and aborts the process on a Buffer)
+    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'buffer' as BufferEncoding, done);
   }
 
   override _write(chunk: Buffer, encoding: BufferEncoding, done: (e?: Error | null) => void): void {
