@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startTestApp, type TestApp } from '@test/support/app';
+import { box } from '@test/support/factories';
 
 /** Real public data beside the repository (../shared/data, see its README). */
 const DATA = resolve(__dirname, '../../../../../../shared/data');
@@ -86,18 +87,6 @@ describe('repair of real overlapping boundaries (real PostGIS)', () => {
   });
 
   it('assigns a simple overlap to the neighbour it borders longer, closes a small gap, leaves a large one', async () => {
-    const box = (x0: number, y0: number, x1: number, y1: number) => ({
-      type: 'Polygon',
-      coordinates: [
-        [
-          [x0, y0],
-          [x1, y0],
-          [x1, y1],
-          [x0, y1],
-          [x0, y0],
-        ],
-      ],
-    });
     const d = await post('/api/areas/import?level=district&codeProperty=code', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'RP' }, geometry: box(118.0, 31.99, 118.02, 32.01) }] });
     expect((await post(`/api/areas/versions/${d.json().versionId}/publish`, {})).statusCode).toBe(200);
     // RA spills 0.001° into RB; the spilled strip borders the rest of RA along RB's west edge and

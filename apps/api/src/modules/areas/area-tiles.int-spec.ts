@@ -1,18 +1,7 @@
 import { startTestApp, type TestApp } from '@test/support/app';
+import { box } from '@test/support/factories';
 import { decodeMvt } from '@test/support/decode-mvt';
 
-const box = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
 const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
 
 /** Tile x/y holding a point at zoom z (Web Mercator). */

@@ -1,22 +1,10 @@
 import type { Client } from 'pg';
 import { startTestApp, type TestApp } from '@test/support/app';
+import { box } from '@test/support/factories';
 import { sqlClient } from '@test/support/db';
 import { decodeMvt } from '@test/support/decode-mvt';
 import { registerAttributedTable } from './attributed-tables';
 
-/** A lon/lat box as a GeoJSON Polygon (counter-clockwise), near Nanjing so the numbers read like real ones. */
-const box = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
 const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
 const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
 
