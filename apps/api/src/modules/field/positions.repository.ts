@@ -141,12 +141,8 @@ export class PositionsRepository {
     return sqlRows<LatestPosition>(db, `${LATEST_VIEW} WHERE u.disabled_at IS NULL AND l.area_path IS NOT NULL AND ${inScope('l.area_path', '$1')} ORDER BY u.id`, [scopePath, WORKER_LOAD_STATES]);
   }
 
-  /** Retention: positions (and batch keys) older than `days` are deleted. */
-  async purge(db: EntityManager, days: number): Promise<{ positions: number }> {
-    const cutoff = `now() - make_interval(days => $1)`;
-    await sqlChanged(db, `DELETE FROM position_batch WHERE at < ${cutoff}`, [days]);
-    const positions = await sqlChanged(db, `DELETE FROM worker_position WHERE at < ${cutoff}`, [days]);
-    await sqlChanged(db, `DELETE FROM worker_latest WHERE at < ${cutoff}`, [days]);
-    return { positions };
+  /** Retention: up to `limit` rows of `table` older than `days` deleted (the caller repeats, one short transaction a chunk); how many went. */
+  async purgeChunk(db: EntityManager, table: 'position_batch' | 'worker_position' | 'worker_latest', days: number, limit: number): Promise<number> {
+    return sqlChanged(db, `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE at < now() - make_interval(days => $1) LIMIT $2))`, [days, limit]);
   }
 }

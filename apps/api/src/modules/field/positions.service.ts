@@ -12,9 +12,8 @@ import { PositionsRepository, type BatchInput, type BatchOutcome, type PositionI
 import { GroupCommit } from '../../core/database/group-commit';
 import type { PinnedSession } from '../../core/database/prepared-query';
 import { LiveTailer } from '../live/live-tailer.service';
-import { asBackground } from '../../core/database/background-work';
+import { HourlyPurge, purgeInChunks } from '../../core/database/retention';
 
-const HOUR = 3_600_000;
 /** Ingest statements in the database at once (two cores), and batches per statement at most. */
 const INGEST_SLOTS = 2;
 const INGEST_MAX_BATCH = 200;
@@ -26,7 +25,7 @@ const INGEST_MAX_BATCH = 200;
 @Injectable()
 export class PositionsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Field');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly retention = new HourlyPurge('position retention', this.logger, () => this.purge().then((r) => r.positions));
   /** the connections the ingest batches keep (one per slot) */
   private readonly session: PinnedSession;
   private readonly batches: GroupCommit<BatchInput, BatchOutcome>;
@@ -46,14 +45,11 @@ export class PositionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      asBackground('position-purge', () => this.purge()).catch((e: unknown) => this.logger.error(`position retention purge failed: ${(e as Error).message}`));
-    }, HOUR);
-    this.timer.unref();
+    this.retention.start();
   }
 
   onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.retention.stop();
     this.session.close();
   }
 
@@ -89,7 +85,16 @@ export class PositionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Delete positions past the retention period (also called by tests). */
-  purge(days = this.config.FIELD_POSITION_RETENTION_DAYS) {
-    return this.tx.run((tx) => this.repo.purge(tx, days));
+  async purge(days = this.config.FIELD_POSITION_RETENTION_DAYS): Promise<{ positions: number }> {
+    const older = (table: 'position_batch' | 'worker_position' | 'worker_latest') =>
+      purgeInChunks(
+        'position-purge',
+        (work) => this.tx.run(work),
+        (db, limit) => this.repo.purgeChunk(db, table, days, limit),
+      );
+    await older('position_batch');
+    const positions = await older('worker_position');
+    await older('worker_latest');
+    return { positions };
   }
 }
