@@ -54,8 +54,11 @@ async function main(): Promise<void> {
     void (async () => {
       try {
         if (m.op === 'snapshot') {
-          await db.query('CHECKPOINT');
-          copySnapshotFolder(dir, m.to, m.keepPrefix);
+          // between two exchanges of the app's connections, none inside a transaction
+          await server.exclusive(async (session) => {
+            await session.query('CHECKPOINT');
+            copySnapshotFolder(dir, m.to, m.keepPrefix);
+          });
         } else if (m.op === 'stop') {
           await server.stop();
           await db.close();

@@ -16,7 +16,14 @@ const { PgliteSessionServer } = require(workerData.server);
   const db = await PGlite.create();
   const server = new PgliteSessionServer(db);
   parentPort.postMessage(await server.listen(0));
-  parentPort.on('message', async () => { await server.stop(); await db.close(); parentPort.postMessage('stopped'); });
+  parentPort.on('message', async (m) => {
+    if (m === 'exclusive') {
+      // what the snapshot does: work on the session between two exchanges of the connections
+      const seen = await server.exclusive(async (session) => ({ inTransaction: session.isInTransaction(), rows: (await session.query('SELECT count(*)::int AS n FROM t')).rows[0].n }));
+      return parentPort.postMessage(seen);
+    }
+    await server.stop(); await db.close(); parentPort.postMessage('stopped');
+  });
 })();
 `;
 
@@ -41,6 +48,23 @@ class SplittingSocket extends Socket {
     super._write(chunk.subarray(0, 1000), encoding, (e) => (e ? done(e) : setTimeout(() => super._write(chunk.subarray(1000), encoding, done), 30)));
   }
 }
+
+/**
+ * A socket that holds back each Sync for 20 ms: the server reads an exchange's Parse, Bind and
+ * Execute before its Sync, as a busy machine or a cursor's Execute + Flush has it do.
+ */
+class LateSyncSocket extends Socket {
+  override _writev(chunks: { chunk: Buffer }[], done: (e?: Error | null) => void): void {
+    this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'buffer' as BufferEncoding, done);
+  }
+
+  override _write(chunk: Buffer, encoding: BufferEncoding, done: (e?: Error | null) => void): void {
+    const sync = chunk.length > 5 && chunk.subarray(-5).equals(SYNC);
+    if (!sync) return super._write(chunk, encoding, done);
+    super._write(chunk.subarray(0, -5), encoding, (e) => (e ? done(e) : setTimeout(() => super._write(SYNC, encoding, done), 20)));
+  }
+}
+const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 
 describe('PgliteSessionServer (several connections, one PGlite session)', () => {
   let thread: Worker;
@@ -101,6 +125,36 @@ describe('PgliteSessionServer (several connections, one PGlite session)', () => 
     expect(wrong).toEqual([]);
   });
 
+  it('keeps an exchange whose statement fails before its Sync arrives whole: one answer per query, no stray ReadyForQuery', async () => {
+    // PGlite answers a failed Parse or Execute with ErrorResponse and a ReadyForQuery of its own when
+    // its input ends before the Sync, and again at the Sync: the client would take the second as the
+    // end of its next query (empty rows, then "unexpected rowDescription"), and the session would be
+    // handed to another connection between the failure and the Sync.
+    const [a, b] = await Promise.all([connect(() => new LateSyncSocket()), connect()]);
+    const wrong: string[] = [];
+    let aDone = false;
+    const runA = async () => {
+      for (let i = 0; i < 15; i++) {
+        const failed = await a.query(i % 2 ? 'SELECT nosuch' : 'SELECT 1 / $1::int AS x', [0]).then(
+          () => 'no error',
+          (e: Error) => e.message,
+        );
+        if (!/nosuch|division by zero/.test(failed)) wrong.push(`A ${i} failed with: ${failed}`);
+        const r = await a.query(`SELECT $1::int AS a, 'A'::text AS who`, [i]).catch((e: Error) => ({ rows: [e.message] }));
+        if (r.rows.length !== 1 || r.rows[0].who !== 'A' || r.rows[0].a !== i) wrong.push(`A ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
+      }
+      aDone = true;
+    };
+    const runB = async () => {
+      for (let i = 0; !aDone; i++) {
+        const r = await b.query(`SELECT $1::text AS b, 'B'::text AS who`, [`b${i}`]).catch((e: Error) => ({ rows: [e.message] }));
+        if (r.rows.length !== 1 || r.rows[0].who !== 'B' || r.rows[0].b !== `b${i}`) wrong.push(`B ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
+      }
+    };
+    await Promise.all([runA(), runB()]);
+    expect(wrong).toEqual([]);
+  });
+
   it("never runs one connection's statements inside another's open transaction", async () => {
     const [a, b] = await Promise.all([connect(), connect()]);
     const seen: number[] = [];
@@ -123,6 +177,18 @@ describe('PgliteSessionServer (several connections, one PGlite session)', () => 
     expect(seen.filter((n) => n % 2 !== 0)).toEqual([]);
     expect(seen.length).toBeGreaterThan(0);
     expect((await b.query(`SELECT count(*)::int AS n FROM t`)).rows[0].n).toBe(40);
+  });
+
+  it("runs the database thread's own work (the snapshot) only between exchanges, never inside a connection's transaction", async () => {
+    const a = await connect();
+    await a.query('BEGIN');
+    await a.query(`INSERT INTO t VALUES ('A', 1)`);
+    const seen = new Promise((resolve) => thread.once('message', resolve));
+    thread.postMessage('exclusive');
+    await new Promise((r) => setTimeout(r, 50)); // it waits while the transaction is open
+    await a.query(`INSERT INTO t VALUES ('A', 2)`);
+    await a.query('COMMIT');
+    expect(await seen).toEqual({ inTransaction: false, rows: 2 });
   });
 
   it('rolls back the transaction of a connection that drops inside it, and serves the next one', async () => {

@@ -21,6 +21,8 @@ export class PgliteSessionServer {
   private owner: Connection | null = null;
   private readonly line: Connection[] = [];
   private readonly connections = new Set<Connection>();
+  /** work of the database's own thread (the snapshot's CHECKPOINT and copy), run between exchanges */
+  private readonly tasks: (() => Promise<void>)[] = [];
   private running = false;
 
   constructor(private readonly db: PGlite) {}
@@ -46,6 +48,17 @@ export class PgliteSessionServer {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     // let a running exchange and the clean-up of a dropped owner finish before the database closes
     while (this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /**
+   * Run `fn` on the session between two exchanges: no connection is inside an exchange or a
+   * transaction while it runs, and none starts one until it ends.
+   */
+  exclusive<T>(fn: (db: PGlite) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.tasks.push(() => fn(this.db).then(resolve, reject));
+      void this.pump();
+    });
   }
 
   private accept(socket: Socket): void {
@@ -85,6 +98,10 @@ export class PgliteSessionServer {
       for (;;) {
         // an owner that went away: what it sent before it closed runs first, as a server would
         if (this.owner?.closed && !this.owner.inbox.length) await this.abandon(this.owner);
+        if (!this.owner && this.tasks.length) {
+          await this.tasks.shift()!();
+          continue;
+        }
         if (!this.owner) this.owner = this.line.shift() ?? null;
         const c = this.owner;
         if (!c || !c.inbox.length) return; // nobody waiting, or the owner is mid-exchange and has sent nothing more yet
@@ -110,7 +127,10 @@ export class PgliteSessionServer {
   private async abandon(c: Connection): Promise<void> {
     this.owner = null;
     if (c.idle) return;
-    await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC, { onRawData: () => undefined }));
+    if (c.midExchange) {
+      await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC, { onRawData: () => undefined }));
+      c.syncedByServer();
+    }
     if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
   }
 }
@@ -119,23 +139,52 @@ const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const TERMINATE = 0x58; // 'X'
+const READY = 0x5a; // 'Z', ReadyForQuery: 6 bytes, the last one the transaction status
+const IDLE = 0x49; // 'I'
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]); // 'S', length 4
+/** Client messages the server answers with a ReadyForQuery: Sync, Query, FunctionCall. */
+const ENDS_EXCHANGE = new Set([0x53, 0x51, 0x46]);
+const EMPTY = Buffer.alloc(0);
 
-/** One client connection: its complete messages not yet run, and where its exchange stands (from the server's answers). */
+/**
+ * One client connection: its complete messages not yet run, and where its exchange stands.
+ *
+ * Where it stands is counted from the messages run, not only from the server's answers: PGlite
+ * sends a ReadyForQuery of its own after an error when its input ends before the exchange's Sync
+ * (PostgreSQL waits for the Sync), and another one at the Sync. That first one is nobody's answer:
+ * the client would take it as the end of its next query (no rows, then "unexpected
+ * rowDescription"), and the session would be free while the exchange is not over. So a
+ * ReadyForQuery is passed on only when a Sync, Query or startup is waiting for one, and the
+ * exchange lasts until the last message run is answered.
+ */
 class Connection {
   closed = false;
   /** complete messages received and not yet run */
   inbox: Buffer[] = [];
-  /** true between exchanges outside a transaction (the last ReadyForQuery said I), or before the first */
-  idle = true;
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   private started = false;
-  /** answer bytes of a message whose header or body is split across chunks */
-  private outHeader: Buffer = Buffer.alloc(0);
-  private outSkip = 0;
-  private outType = 0;
+  /** ReadyForQuery answers owed for the messages run (one per Sync, Query or startup) */
+  private owed = 0;
+  /** extended-protocol messages run since the last Sync: the exchange goes on until its Sync */
+  private unsynced = false;
+  /** the transaction status of the last ReadyForQuery passed on */
+  private status = IDLE;
+  /** an answer message's first bytes, while its header (5 bytes, 6 for a ReadyForQuery) is incomplete */
+  private outHead: Buffer = EMPTY;
+  /** bytes of the current answer message's body still to pass on */
+  private outBody = 0;
 
   constructor(readonly socket: Socket) {}
+
+  /** Between exchanges outside a transaction (or before the first): the session can serve another connection. */
+  get idle(): boolean {
+    return this.owed === 0 && !this.unsynced && this.status === IDLE;
+  }
+
+  /** Inside an exchange that has not reached its Sync: a Sync ends it. */
+  get midExchange(): boolean {
+    return this.unsynced;
+  }
 
   /** Cut what arrived into complete messages (the startup packet has no type byte). */
   receive(chunk: Buffer): void {
@@ -157,7 +206,6 @@ class Connection {
         } else {
           this.started = true;
           this.inbox.push(Buffer.from(packet));
-          this.idle = false;
         }
         continue;
       }
@@ -172,44 +220,66 @@ class Connection {
         return;
       }
       this.inbox.push(Buffer.from(m));
-      this.idle = false;
     }
   }
 
   /**
    * The messages to run in one go: the startup packet alone (PGlite answers it on a path of its
-   * own), otherwise every complete message received so far.
+   * own), otherwise every complete message received so far; what they leave owed is noted.
    */
   take(): Uint8Array {
-    if (this.inbox[0][0] === 0) return this.inbox.shift()!;
-    return Buffer.concat(this.inbox.splice(0));
+    if (this.inbox[0][0] === 0) {
+      this.owed++;
+      return this.inbox.shift()!;
+    }
+    const batch = this.inbox.splice(0);
+    for (const m of batch) {
+      if (ENDS_EXCHANGE.has(m[0])) {
+        this.owed++;
+        this.unsynced = false;
+      } else {
+        this.unsynced = true;
+      }
+    }
+    return Buffer.concat(batch);
   }
 
-  /** Pass the server's answer on, noting where its ReadyForQuery messages leave the session. */
+  /** The answer to a Sync run for this connection by the server itself (it went away mid-exchange). */
+  syncedByServer(): void {
+    this.unsynced = false;
+  }
+
+  /** Pass the server's answer on, less any ReadyForQuery nobody is waiting for. */
   send(out: Uint8Array): void {
-    if (!this.closed && this.socket.writable) this.socket.write(Buffer.from(out));
+    const bytes = Buffer.from(out.buffer, out.byteOffset, out.byteLength); // a view: copied below before PGlite reuses it
+    const pass: Buffer[] = [];
     let i = 0;
-    while (i < out.length) {
-      if (this.outSkip > 0) {
-        const n = Math.min(this.outSkip, out.length - i);
-        if (this.outType === 0x5a && this.outSkip === 1) this.readyForQuery(out[i]); // 'Z': its one byte, the status
-        this.outSkip -= n;
+    while (i < bytes.length) {
+      if (this.outBody > 0) {
+        const n = Math.min(this.outBody, bytes.length - i);
+        pass.push(bytes.subarray(i, i + n));
+        this.outBody -= n;
         i += n;
         continue;
       }
-      const need = 5 - this.outHeader.length;
-      const part = out.subarray(i, i + need);
-      this.outHeader = Buffer.concat([this.outHeader, part]);
-      i += part.length;
-      if (this.outHeader.length < 5) return;
-      this.outType = this.outHeader[0];
-      this.outSkip = this.outHeader.readInt32BE(1) - 4;
-      this.outHeader = Buffer.alloc(0);
-      if (this.outType !== 0x5a) this.idle = false;
+      const want = (this.outHead.length && this.outHead[0] === READY ? 6 : 5) - this.outHead.length;
+      this.outHead = Buffer.concat([this.outHead, bytes.subarray(i, i + want)]);
+      i += Math.min(want, bytes.length - i);
+      if (this.outHead[0] === READY) {
+        if (this.outHead.length < 6) continue;
+        if (this.owed > 0) {
+          this.owed--;
+          this.status = this.outHead[5];
+          pass.push(this.outHead);
+        }
+        this.outHead = EMPTY;
+        continue;
+      }
+      if (this.outHead.length < 5) continue;
+      pass.push(this.outHead);
+      this.outBody = this.outHead.readInt32BE(1) - 4;
+      this.outHead = EMPTY;
     }
-  }
-
-  private readyForQuery(status: number): void {
-    this.idle = status === 0x49 && this.inbox.length === 0; // 'I'
+    if (pass.length && !this.closed && this.socket.writable) this.socket.write(Buffer.concat(pass));
   }
 }
