@@ -97,6 +97,22 @@ describe('PgliteSessionServer (several connections, one PGlite session)', () => 
     await clients.pop()!.end();
   });
 
+  /** Run `first` on one connection while `b` runs statements of its own; every answer that went to the wrong one. */
+  const alongside = async (b: Client, first: (wrong: string[]) => Promise<void>) => {
+    const wrong: string[] = [];
+    let done = false;
+    await Promise.all([first(wrong).finally(() => (done = true)), runOther(b, () => done, wrong)]);
+    return wrong;
+  };
+
+  /** The other connection's statements while the first one runs (until `done()`): each must get its own rows. */
+  const runOther = async (b: Client, done: () => boolean, wrong: string[]) => {
+    for (let i = 0; !done(); i++) {
+      const r = await b.query(`SELECT $1::text AS b, $2::int AS n, 'B'::text AS who FROM generate_series(1, $2::int)`, [`b${i}`, 1 + (i % 3)]).catch((e: Error) => ({ rows: [e.message] }));
+      if (r.rows.length !== 1 + (i % 3) || r.rows.some((x: { who: string; b: string }) => x.who !== 'B' || x.b !== `b${i}`)) wrong.push(`B ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
+    }
+  };
+
   afterAll(async () => {
     thread.postMessage('stop');
     await new Promise((resolve) => thread.once('message', resolve));
@@ -105,23 +121,13 @@ describe('PgliteSessionServer (several connections, one PGlite session)', () => 
 
   it('gives each of two connections running statements at once its own rows, when one statement arrives in parts', async () => {
     const [a, b] = await Promise.all([connect(() => new SplittingSocket()), connect()]);
-    const wrong: string[] = [];
-    let aDone = false;
-    const runA = async () => {
+    const wrong = await alongside(b, async (found) => {
       for (let i = 0; i < 10; i++) {
         // ~300 kB of parameters: the server gets the statement (Parse) 30 ms before its parameters (Bind)
         const r = await a.query(`SELECT $1::int AS a, 'A'::text AS who, length($2::text) AS len`, [i, 'x'.repeat(300_000 + i)]).catch((e: Error) => ({ rows: [e.message] }));
-        if (r.rows.length !== 1 || r.rows[0].who !== 'A' || r.rows[0].a !== i || r.rows[0].len !== 300_000 + i) wrong.push(`A ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
+        if (r.rows.length !== 1 || r.rows[0].who !== 'A' || r.rows[0].a !== i || r.rows[0].len !== 300_000 + i) found.push(`A ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
       }
-      aDone = true;
-    };
-    const runB = async () => {
-      for (let i = 0; !aDone; i++) {
-        const r = await b.query(`SELECT $1::text AS b, $2::int AS n, 'B'::text AS who FROM generate_series(1, $2::int)`, [`b${i}`, 1 + (i % 3)]).catch((e: Error) => ({ rows: [e.message] }));
-        if (r.rows.length !== 1 + (i % 3) || r.rows.some((x: { who: string; b: string }) => x.who !== 'B' || x.b !== `b${i}`)) wrong.push(`B ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
-      }
-    };
-    await Promise.all([runA(), runB()]);
+    });
     expect(wrong).toEqual([]);
   });
 
@@ -131,27 +137,17 @@ describe('PgliteSessionServer (several connections, one PGlite session)', () => 
     // end of its next query (empty rows, then "unexpected rowDescription"), and the session would be
     // handed to another connection between the failure and the Sync.
     const [a, b] = await Promise.all([connect(() => new LateSyncSocket()), connect()]);
-    const wrong: string[] = [];
-    let aDone = false;
-    const runA = async () => {
+    const wrong = await alongside(b, async (found) => {
       for (let i = 0; i < 15; i++) {
         const failed = await a.query(i % 2 ? 'SELECT nosuch' : 'SELECT 1 / $1::int AS x', [0]).then(
           () => 'no error',
           (e: Error) => e.message,
         );
-        if (!/nosuch|division by zero/.test(failed)) wrong.push(`A ${i} failed with: ${failed}`);
+        if (!/nosuch|division by zero/.test(failed)) found.push(`A ${i} failed with: ${failed}`);
         const r = await a.query(`SELECT $1::int AS a, 'A'::text AS who`, [i]).catch((e: Error) => ({ rows: [e.message] }));
-        if (r.rows.length !== 1 || r.rows[0].who !== 'A' || r.rows[0].a !== i) wrong.push(`A ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
+        if (r.rows.length !== 1 || r.rows[0].who !== 'A' || r.rows[0].a !== i) found.push(`A ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
       }
-      aDone = true;
-    };
-    const runB = async () => {
-      for (let i = 0; !aDone; i++) {
-        const r = await b.query(`SELECT $1::text AS b, 'B'::text AS who`, [`b${i}`]).catch((e: Error) => ({ rows: [e.message] }));
-        if (r.rows.length !== 1 || r.rows[0].who !== 'B' || r.rows[0].b !== `b${i}`) wrong.push(`B ${i}: ${JSON.stringify(r.rows).slice(0, 120)}`);
-      }
-    };
-    await Promise.all([runA(), runB()]);
+    });
     expect(wrong).toEqual([]);
   });
 
