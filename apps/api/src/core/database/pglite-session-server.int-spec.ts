@@ -49,6 +49,8 @@ class SplittingSocket extends Socket {
   }
 }
 
+const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
+
 /**
  * A socket that holds back each Sync for 20 ms: the server reads an exchange's Parse, Bind and
  * Execute before its Sync, as a busy machine or a cursor's Execute + Flush has it do.
@@ -64,7 +66,6 @@ class LateSyncSocket extends Socket {
     super._write(chunk.subarray(0, -5), encoding, (e) => (e ? done(e) : setTimeout(() => super._write(SYNC, encoding, done), 20)));
   }
 }
-const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 
 describe('PgliteSessionServer (several connections, one PGlite session)', () => {
   let thread: Worker;

@@ -127,10 +127,8 @@ export class PgliteSessionServer {
   private async abandon(c: Connection): Promise<void> {
     this.owner = null;
     if (c.idle) return;
-    if (c.midExchange) {
-      await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC, { onRawData: () => undefined }));
-      c.syncedByServer();
-    }
+    // a Sync ends an exchange it left open (and is answered harmlessly when it left none)
+    await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC, { onRawData: () => undefined }));
     if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
   }
 }
@@ -179,11 +177,6 @@ class Connection {
   /** Between exchanges outside a transaction (or before the first): the session can serve another connection. */
   get idle(): boolean {
     return this.owed === 0 && !this.unsynced && this.status === IDLE;
-  }
-
-  /** Inside an exchange that has not reached its Sync: a Sync ends it. */
-  get midExchange(): boolean {
-    return this.unsynced;
   }
 
   /** Cut what arrived into complete messages (the startup packet has no type byte). */
@@ -242,11 +235,6 @@ class Connection {
       }
     }
     return Buffer.concat(batch);
-  }
-
-  /** The answer to a Sync run for this connection by the server itself (it went away mid-exchange). */
-  syncedByServer(): void {
-    this.unsynced = false;
   }
 
   /** Pass the server's answer on, less any ReadyForQuery nobody is waiting for. */
